@@ -1,0 +1,95 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// CIMethod selects the confidence interval for a proportion, as
+// svyciprop's method argument.
+type CIMethod int
+
+const (
+	// CILogit is svyciprop(method="logit"): the Wald interval on the logit
+	// scale, expit(logit(p) ± t(df)·SE/(p(1−p))).
+	CILogit CIMethod = iota
+	// CIBeta is svyciprop(method="beta"), Korn and Graubard's interval.
+	CIBeta
+	// CIWald is p ± t(df)·SE (svyciprop(method="mean")).
+	CIWald
+)
+
+// ParseCIMethod reads logit, beta or wald.
+func ParseCIMethod(s string) (CIMethod, error) {
+	switch s {
+	case "", "logit":
+		return CILogit, nil
+	case "beta":
+		return CIBeta, nil
+	case "wald", "mean":
+		return CIWald, nil
+	}
+	return CILogit, fmt.Errorf("ci: unknown method %q (want logit, beta or wald)", s)
+}
+
+// String returns the method's name.
+func (m CIMethod) String() string { return [...]string{"logit", "beta", "wald"}[m] }
+
+// TQuantile returns the p quantile of Student's t with df degrees of
+// freedom, NaN when df <= 0 (as R's qt).
+func TQuantile(p float64, df int) float64 {
+	if df <= 0 {
+		return math.NaN()
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
+}
+
+// MeanCI returns est ± t(df)·se at the given level (0.95 for 95%).
+func MeanCI(est, se float64, df int, level float64) (lo, hi float64) {
+	q := TQuantile(0.5+level/2, df)
+	return est - q*se, est + q*se
+}
+
+// PropCI returns the interval for the proportion e.Estimate with standard
+// error e.SE and degrees of freedom e.DF, as svyciprop does:
+//
+//   - logit: expit(logit(p) ± t(df)·SE/(p(1−p)));
+//   - beta: Korn-Graubard, with effective n  p(1−p)/SE² ·
+//     (t_{α/2}(NDomain−1)/t_{α/2}(df))², bounds
+//     qbeta(α/2, n·p, n(1−p)+1) and qbeta(1−α/2, n·p+1, n(1−p));
+//   - wald: p ± t(df)·SE.
+//
+// At p = 0 or 1 the logit and beta intervals collapse to the bound.
+func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
+	p, se := e.Estimate, e.SE
+	if math.IsNaN(p) {
+		return math.NaN(), math.NaN()
+	}
+	alpha := 1 - level
+	switch m {
+	case CIWald:
+		return MeanCI(p, se, e.DF, level)
+	case CIBeta:
+		if p <= 0 || p >= 1 || se == 0 {
+			return p, p
+		}
+		neff := p * (1 - p) / (se * se)
+		r := TQuantile(alpha/2, e.NDomain-1) / TQuantile(alpha/2, e.DF)
+		neff *= r * r
+		lo = distuv.Beta{Alpha: neff * p, Beta: neff*(1-p) + 1}.Quantile(alpha / 2)
+		hi = distuv.Beta{Alpha: neff*p + 1, Beta: neff * (1 - p)}.Quantile(1 - alpha/2)
+		return lo, hi
+	default:
+		if p <= 0 || p >= 1 {
+			return p, p
+		}
+		l := math.Log(p / (1 - p))
+		s := se / (p * (1 - p))
+		q := TQuantile(0.5+level/2, e.DF)
+		return expit(l - q*s), expit(l + q*s)
+	}
+}
+
+func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

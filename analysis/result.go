@@ -1,0 +1,108 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+)
+
+// Num is a float64 that encodes NaN and ±Inf as JSON null, so a statistic
+// that is undefined for a domain never breaks the output.
+type Num float64
+
+// MarshalJSON writes null for non-finite values, else the shortest
+// representation that round-trips.
+func (x Num) MarshalJSON() ([]byte, error) {
+	f := float64(x)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads null as NaN.
+func (x *Num) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*x = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*x = Num(f)
+	return nil
+}
+
+// Domain names the subpopulation an estimate is for: the zero value is the
+// total sample; otherwise Var is the variable ("region" or a segment's name
+// as written in the codebook) and Level its value. It encodes as {} or
+// {"region": "Europe"}.
+type Domain struct {
+	Var, Level string
+}
+
+// IsTotal reports whether d is the whole sample.
+func (d Domain) IsTotal() bool { return d.Var == "" }
+
+// String is "Total" or "Var=Level".
+func (d Domain) String() string {
+	if d.IsTotal() {
+		return "Total"
+	}
+	return d.Var + "=" + d.Level
+}
+
+// MarshalJSON writes {} or {"Var": "Level"}.
+func (d Domain) MarshalJSON() ([]byte, error) {
+	if d.IsTotal() {
+		return []byte("{}"), nil
+	}
+	m := map[string]string{d.Var: d.Level}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads {} or a one-key object.
+func (d *Domain) UnmarshalJSON(b []byte) error {
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*d = Domain{}
+	for k, v := range m {
+		d.Var, d.Level = k, v
+	}
+	return nil
+}
+
+// Row is one reported estimate, the JSON shape every analysis command
+// shares: {"statistic", "domain", "estimate", "se", "ci_low", "ci_high",
+// "n", "weighted_n", ...}. Proportions are fractions.
+type Row struct {
+	Variable   string `json:"variable,omitempty"`
+	Statistic  string `json:"statistic"`
+	Domain     Domain `json:"domain"`
+	Estimate   Num    `json:"estimate"`
+	SE         Num    `json:"se"`
+	CILow      Num    `json:"ci_low"`
+	CIHigh     Num    `json:"ci_high"`
+	Deff       *Num   `json:"deff,omitempty"`
+	EffectiveN *Num   `json:"effective_n,omitempty"`
+	N          int    `json:"n"`
+	WeightedN  Num    `json:"weighted_n"`
+	DF         int    `json:"df"`
+	// Proportion is true when Estimate is a share (shown as a percentage).
+	Proportion bool `json:"-"`
+	// LowBase is true when N is below the minimum base (--min-base).
+	LowBase bool `json:"low_base,omitempty"`
+}
+
+// NewRow fills a Row from an Estimate.
+func NewRow(statistic string, dom Domain, e Estimate, proportion bool) Row {
+	return Row{
+		Statistic: statistic, Domain: dom,
+		Estimate: Num(e.Estimate), SE: Num(e.SE), CILow: Num(e.CILow), CIHigh: Num(e.CIHigh),
+		N: e.N, WeightedN: Num(e.WeightedN), DF: e.DF, Proportion: proportion,
+	}
+}

@@ -1,0 +1,60 @@
+package survey
+
+// Dataset is a study in memory: the columns the codebook uses, typed, with
+// every construct scored. It holds no column the codebook does not name
+// (plus any LoadOptions.Extra columns).
+type Dataset struct {
+	N     int      // respondents
+	Files []string // files read, in order
+	Title string   // codebook title
+
+	// Design variables; nil where the codebook declares none.
+	Weights []float64 // nil means every weight 1
+	Strata  *Column   // categorical
+	PSU     *Column   // categorical
+	FPC     []float64
+	ID      *Column
+
+	Region   *Column   // categorical; nil when the codebook names no region
+	Segments []*Column // categorical, in codebook order; Column.Name is the name as written in the codebook
+
+	// Columns holds every loaded column by logical name (constructs' items,
+	// design, region, segments, extras).
+	Columns map[string]*Column
+	// Constructs holds the scored constructs in codebook order.
+	Constructs []*Construct
+}
+
+// Construct returns the named construct, or nil.
+func (d *Dataset) Construct(name string) *Construct {
+	for _, c := range d.Constructs {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// Column is one variable. A numeric column has Num (NaN = missing) and no
+// Levels; a categorical column has Codes (-1 = missing) indexing Levels,
+// which are sorted in first-seen order unless the codebook orders them.
+type Column struct {
+	Name   string // logical name
+	Raw    string // header in the first file that had it
+	Label  string // question text, when the export carries one
+	Num    []float64
+	Codes  []int32
+	Levels []string
+}
+
+// IsNumeric reports whether the column holds numbers.
+func (c *Column) IsNumeric() bool { return c.Num != nil }
+
+// Construct is a scored multi-item scale.
+type Construct struct {
+	Name  string
+	Items []*Column // after value mapping and reverse coding; numeric
+	Score []float64 // per respondent; NaN when fewer than min_items answered
+	Flag  []float64 // 1, 0, or NaN where Score is NaN
+	Def   ConstructDef
+}

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -21,7 +22,7 @@ const (
 	CIWald
 )
 
-// ParseCIMethod reads logit, beta or wald.
+// ParseCIMethod reads logit, beta or wald ("mean", R's name, is accepted).
 func ParseCIMethod(s string) (CIMethod, error) {
 	switch s {
 	case "", "logit":
@@ -31,11 +32,21 @@ func ParseCIMethod(s string) (CIMethod, error) {
 	case "wald", "mean":
 		return CIWald, nil
 	}
-	return CILogit, fmt.Errorf("ci: unknown method %q (want logit, beta or wald)", s)
+	return CILogit, fmt.Errorf("ci method: unknown method %q (want logit, beta or wald)", s)
 }
 
 // String returns the method's name.
-func (m CIMethod) String() string { return [...]string{"logit", "beta", "wald"}[m] }
+func (m CIMethod) String() string {
+	switch m {
+	case CILogit:
+		return "logit"
+	case CIBeta:
+		return "beta"
+	case CIWald:
+		return "wald"
+	}
+	return "CIMethod(" + strconv.Itoa(int(m)) + ")"
+}
 
 // TQuantile returns the p quantile of Student's t with df degrees of
 // freedom, NaN when df <= 0 (as R's qt).
@@ -46,34 +57,43 @@ func TQuantile(p float64, df int) float64 {
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
 }
 
-// MeanCI returns est ± t(df)·se at the given level (0.95 for 95%).
+// MeanCI returns est ± t(df)·se at the given level (0.95 for 95%), R's
+// confint(svymean(...), df=df). Both bounds are NaN when df <= 0.
 func MeanCI(est, se float64, df int, level float64) (lo, hi float64) {
 	q := TQuantile(0.5+level/2, df)
 	return est - q*se, est + q*se
 }
 
 // PropCI returns the interval for the proportion e.Estimate with standard
-// error e.SE and degrees of freedom e.DF, as svyciprop does:
+// error e.SE, as svyciprop(~y, subset(design, in), method, level,
+// na.rm=TRUE) does with its default df = degf(domain) = e.DF:
 //
-//   - logit: expit(logit(p) ± t(df)·SE/(p(1−p)));
-//   - beta: Korn-Graubard, with effective n  p(1−p)/SE² ·
-//     (t_{α/2}(NDomain−1)/t_{α/2}(df))², bounds
-//     qbeta(α/2, n·p, n(1−p)+1) and qbeta(1−α/2, n·p+1, n(1−p));
+//   - logit: expit(logit(p) ± t(df)·SE/(p(1−p))), the Wald interval of the
+//     intercept of svyglm(y ~ 1, family=quasibinomial), whose
+//     linearization SE is SE(p)/(p(1−p));
+//   - beta: Korn and Graubard: with n* = p(1−p)/SE² ·
+//     (t_{α/2}(NDomain−1)/t_{α/2}(df))², where NDomain is nrow of the
+//     domain's design (missing answers included, as R uses nrow(design)),
+//     the bounds are qbeta(α/2, n*·p, n*(1−p)+1) and
+//     qbeta(1−α/2, n*·p+1, n*(1−p));
 //   - wald: p ± t(df)·SE.
 //
-// At p = 0 or 1 the logit and beta intervals collapse to the bound.
+// At p = 0 or 1 the SE is 0: the logit and wald intervals collapse to p
+// and the beta interval is NaN, both as in R. Every bound is NaN when
+// df <= 0 or p is NaN.
 func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 	p, se := e.Estimate, e.SE
-	if math.IsNaN(p) {
-		return math.NaN(), math.NaN()
+	nan := math.NaN()
+	if math.IsNaN(p) || e.DF <= 0 {
+		return nan, nan
 	}
 	alpha := 1 - level
 	switch m {
 	case CIWald:
 		return MeanCI(p, se, e.DF, level)
 	case CIBeta:
-		if p <= 0 || p >= 1 || se == 0 {
-			return p, p
+		if p <= 0 || p >= 1 || se == 0 || e.NDomain < 2 {
+			return nan, nan
 		}
 		neff := p * (1 - p) / (se * se)
 		r := TQuantile(alpha/2, e.NDomain-1) / TQuantile(alpha/2, e.DF)
@@ -81,7 +101,7 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 		lo = distuv.Beta{Alpha: neff * p, Beta: neff*(1-p) + 1}.Quantile(alpha / 2)
 		hi = distuv.Beta{Alpha: neff*p + 1, Beta: neff * (1 - p)}.Quantile(1 - alpha/2)
 		return lo, hi
-	default:
+	case CILogit:
 		if p <= 0 || p >= 1 {
 			return p, p
 		}
@@ -90,6 +110,7 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 		q := TQuantile(0.5+level/2, e.DF)
 		return expit(l - q*s), expit(l + q*s)
 	}
+	panic("analysis: unknown CIMethod")
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -14,27 +14,34 @@
 // missing answer get influence 0 but their PSUs stay in the design, which is
 // what R does for subset(design, ...) and na.rm=TRUE.
 //
-// Missing values are NaN in every float64 slice this package reads.
+// Missing values are NaN in every float64 slice this package reads and -1
+// in every categorical code slice.
 package analysis
 
 import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 )
 
 // LonelyPSU says what to do with a stratum that has a single PSU, as R's
-// options(survey.lonely.psu=...).
+// options(survey.lonely.psu=...). Domains never create lonely PSUs: R's
+// survey.adjust.domain.lonely stays FALSE.
 type LonelyPSU int
 
 const (
 	// LonelyFail makes a single-PSU stratum an error (R's default "fail").
 	LonelyFail LonelyPSU = iota
-	// LonelyAdjust centres the lonely PSU at the grand mean ("adjust").
+	// LonelyAdjust takes the lonely PSU's deviation from zero, the grand
+	// mean of the influence values, scaled by the stratum's fpc factor
+	// ("adjust").
 	LonelyAdjust
 	// LonelyRemove drops the stratum's contribution to the variance ("remove").
 	LonelyRemove
-	// LonelyCertainty treats the PSU as sampled with certainty ("certainty").
+	// LonelyCertainty treats the PSU as sampled with certainty, which also
+	// contributes nothing ("certainty").
 	LonelyCertainty
 )
 
@@ -50,12 +57,22 @@ func ParseLonelyPSU(s string) (LonelyPSU, error) {
 	case "certainty":
 		return LonelyCertainty, nil
 	}
-	return LonelyFail, fmt.Errorf("lonely-psu: unknown option %q (want fail, adjust, remove or certainty)", s)
+	return LonelyFail, fmt.Errorf("lonely psu: unknown option %q (want fail, adjust, remove or certainty)", s)
 }
 
 // String returns R's name of the option.
 func (l LonelyPSU) String() string {
-	return [...]string{"fail", "adjust", "remove", "certainty"}[l]
+	switch l {
+	case LonelyFail:
+		return "fail"
+	case LonelyAdjust:
+		return "adjust"
+	case LonelyRemove:
+		return "remove"
+	case LonelyCertainty:
+		return "certainty"
+	}
+	return "LonelyPSU(" + strconv.Itoa(int(l)) + ")"
 }
 
 // DesignSpec is the raw description of a sample design. Slices that are nil
@@ -65,7 +82,11 @@ type DesignSpec struct {
 	Weights []float64 // sampling weights, finite and > 0
 	Strata  []int32   // stratum code per respondent, >= 0
 	PSU     []int32   // PSU code per respondent, nested in strata (nest=TRUE)
-	FPC     []float64 // per respondent: population size (> 1) or sampling fraction (<= 1), constant within a stratum
+	// FPC per respondent, constant within a stratum: either every value is
+	// a population count of PSUs (> 1, +Inf for an infinite population) or
+	// every value is a sampling fraction in [0, 1) (0: infinite
+	// population), as R's svydesign(fpc=) requires.
+	FPC []float64
 
 	// StrataNames[code] names a stratum in messages; optional.
 	StrataNames []string
@@ -77,33 +98,47 @@ type DesignSpec struct {
 type Design struct {
 	n       int
 	w       []float64
-	psu     []int32 // dense PSU index per respondent, 0..nPSU-1
+	psu     []int32 // dense PSU index per respondent, 0..nPSU-1, grouped by stratum
 	stratum []int32 // dense stratum index per respondent
 	// per PSU
 	psuStratum []int32
-	// per stratum
-	nPSU   []int
-	scale  []float64 // (1-f_h) * n_h/(n_h-1), or the lonely-PSU rule's factor
-	center []bool    // false for a lonely PSU under "adjust": deviations from 0, the grand mean
-	names  []string
-	lonely LonelyPSU
+	// per stratum h: its PSUs are psuStart[h] .. psuStart[h+1]-1
+	psuStart []int
+	scale    []float64 // (1-f_h)·n_h/(n_h-1), or the lonely-PSU rule's factor; 0: no contribution
+	center   []bool    // false for a lonely PSU under "adjust": deviations from 0
+	codes    []int32   // original stratum code per dense stratum
+	names    []string  // spec.StrataNames, for messages
+	lonely   LonelyPSU
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
 var ErrDesign = errors.New("design")
 
+// censusFraction is R's onestrat threshold: a stratum whose finite
+// population correction 1 − n/N is below it was fully enumerated and
+// contributes no variance.
+const censusFraction = 1e-7
+
 // NewDesign checks spec and builds a Design over n respondents. It panics
 // when a non-nil slice's length differs from n (programmer misuse) and
-// returns an error for problems in the data: non-finite or non-positive
-// weights, an fpc that varies within a stratum or is smaller than the
-// number of PSUs, and (under LonelyFail) a stratum with a single PSU.
+// returns an error wrapping ErrDesign for problems in the data: non-finite
+// or non-positive weights, negative codes, an fpc that is missing, varies
+// within a stratum, mixes population counts with sampling fractions or
+// implies fewer population PSUs than were sampled, and (under LonelyFail)
+// a stratum with a single PSU; that error names the stratum.
 func NewDesign(n int, spec DesignSpec) (*Design, error) {
 	for _, l := range []int{len(spec.Weights), len(spec.Strata), len(spec.PSU), len(spec.FPC)} {
 		if l != 0 && l != n {
 			panic("analysis: length mismatch")
 		}
 	}
+	if n == 0 {
+		return nil, fmt.Errorf("%w: no respondents", ErrDesign)
+	}
 	d := &Design{n: n, w: spec.Weights, lonely: spec.Lonely, names: spec.StrataNames}
+	if d.lonely < LonelyFail || d.lonely > LonelyCertainty {
+		panic("analysis: unknown LonelyPSU value")
+	}
 	if d.w == nil {
 		d.w = make([]float64, n)
 		for i := range d.w {
@@ -115,121 +150,200 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			return nil, fmt.Errorf("%w: weight of respondent %d is %v; weights must be finite and positive", ErrDesign, i+1, w)
 		}
 	}
-	// Dense strata.
-	d.stratum = make([]int32, n)
-	var strataCodes []int32 // dense -> original code
-	if spec.Strata != nil {
-		m := map[int32]int32{}
-		for i, s := range spec.Strata {
-			k, ok := m[s]
-			if !ok {
-				k = int32(len(strataCodes))
-				m[s] = k
-				strataCodes = append(strataCodes, s)
-			}
-			d.stratum[i] = k
-		}
-	} else {
-		strataCodes = []int32{0}
+	if err := d.denseStrata(spec.Strata); err != nil {
+		return nil, err
 	}
-	nStrata := len(strataCodes)
-	// Dense PSUs nested in strata.
-	d.psu = make([]int32, n)
-	if spec.PSU != nil {
-		type key struct{ s, p int32 }
-		m := map[key]int32{}
-		for i := 0; i < n; i++ {
-			k := key{d.stratum[i], spec.PSU[i]}
-			j, ok := m[k]
-			if !ok {
-				j = int32(len(d.psuStratum))
-				m[k] = j
-				d.psuStratum = append(d.psuStratum, d.stratum[i])
-			}
-			d.psu[i] = j
-		}
-	} else {
-		d.psuStratum = make([]int32, n)
-		for i := 0; i < n; i++ {
-			d.psu[i] = int32(i)
-			d.psuStratum[i] = d.stratum[i]
-		}
+	if err := d.densePSUs(spec.PSU); err != nil {
+		return nil, err
 	}
-	d.nPSU = make([]int, nStrata)
-	for _, s := range d.psuStratum {
-		d.nPSU[s]++
+	f, err := d.fpcFactors(spec.FPC)
+	if err != nil {
+		return nil, err
 	}
-	if d.names == nil || len(d.names) == 0 {
-		d.names = nil
-	}
-	// Finite population correction per stratum.
-	f := make([]float64, nStrata)
-	for h := range f {
-		f[h] = 1
-	}
-	if spec.FPC != nil {
-		seen := make([]bool, nStrata)
-		val := make([]float64, nStrata)
-		for i, v := range spec.FPC {
-			h := d.stratum[i]
-			if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
-				return nil, fmt.Errorf("%w: fpc of respondent %d is %v; it must be a population size (> 1) or a sampling fraction (<= 1)", ErrDesign, i+1, v)
-			}
-			if !seen[h] {
-				seen[h], val[h] = true, v
-			} else if val[h] != v {
-				return nil, fmt.Errorf("%w: fpc varies within stratum %s (%v and %v)", ErrDesign, d.stratumName(strataCodes, int(h)), val[h], v)
-			}
-		}
-		for h := range f {
-			pop := val[h]
-			if pop <= 1 {
-				pop = float64(d.nPSU[h]) / pop
-			}
-			if pop < float64(d.nPSU[h]) {
-				return nil, fmt.Errorf("%w: fpc of stratum %s implies a population (%v) smaller than its %d sampled PSUs", ErrDesign, d.stratumName(strataCodes, h), val[h], d.nPSU[h])
-			}
-			f[h] = (pop - float64(d.nPSU[h])) / pop
-		}
-	}
-	d.scale = make([]float64, nStrata)
-	d.center = make([]bool, nStrata)
+	H := d.NumStrata()
+	d.scale = make([]float64, H)
+	d.center = make([]bool, H)
 	for h := range d.scale {
-		nh := d.nPSU[h]
+		nh := d.psuStart[h+1] - d.psuStart[h]
 		d.center[h] = true
 		if nh > 1 {
 			d.scale[h] = f[h] * float64(nh) / float64(nh-1)
-			continue
-		}
-		switch d.lonely {
-		case LonelyFail:
-			return nil, fmt.Errorf("%w: stratum %s has only one PSU (use --lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(strataCodes, h))
-		case LonelyAdjust:
-			d.scale[h] = f[h]
-			d.center[h] = false
-		default: // remove, certainty: no contribution
-			d.scale[h] = 0
-		}
-	}
-	// Keep names in dense order for later messages.
-	if spec.StrataNames != nil {
-		names := make([]string, nStrata)
-		for h, c := range strataCodes {
-			if int(c) < len(spec.StrataNames) {
-				names[h] = spec.StrataNames[c]
+		} else {
+			switch d.lonely {
+			case LonelyFail:
+				return nil, fmt.Errorf("%w: stratum %s has only one PSU (choose lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))
+			case LonelyAdjust:
+				// onestrat leaves a lonely PSU's total uncentred under
+				// "adjust" and scales it by f alone.
+				d.scale[h] = f[h]
+				d.center[h] = false
+			default:
+				// remove and certainty centre the single PSU at its own
+				// value: zero contribution.
+				d.scale[h] = 0
 			}
 		}
-		d.names = names
+		if f[h] < censusFraction {
+			d.scale[h] = 0
+		}
 	}
 	return d, nil
 }
 
-func (d *Design) stratumName(codes []int32, h int) string {
-	c := codes[h]
-	if d.names != nil && int(c) < len(d.names) && d.names[c] != "" {
-		return fmt.Sprintf("%q", d.names[c])
+// denseStrata numbers the strata 0..H-1 in order of their codes.
+func (d *Design) denseStrata(strata []int32) error {
+	d.stratum = make([]int32, d.n)
+	if strata == nil {
+		d.codes = []int32{0}
+		return nil
 	}
-	return fmt.Sprintf("%d", c)
+	m := map[int32]int32{}
+	for i, s := range strata {
+		if i > 0 && s == strata[i-1] {
+			continue // data usually come sorted: skip the map on repeats
+		}
+		if s < 0 {
+			return fmt.Errorf("%w: stratum code of respondent %d is %d; strata must be given for every respondent", ErrDesign, i+1, s)
+		}
+		if _, ok := m[s]; !ok {
+			m[s] = 0
+			d.codes = append(d.codes, s)
+		}
+	}
+	slices.Sort(d.codes)
+	for k, c := range d.codes {
+		m[c] = int32(k)
+	}
+	var k int32
+	for i, s := range strata {
+		if i == 0 || s != strata[i-1] {
+			k = m[s]
+		}
+		d.stratum[i] = k
+	}
+	return nil
+}
+
+// densePSUs numbers the PSUs so that each stratum's PSUs are contiguous,
+// which lets the variance run over index ranges without scratch space.
+func (d *Design) densePSUs(psu []int32) error {
+	H := len(d.codes)
+	type key struct{ s, p int32 }
+	var first []key // PSU keys in order of first appearance
+	local := make([]int32, d.n)
+	if psu == nil {
+		first = make([]key, d.n)
+		for i := range first {
+			first[i] = key{d.stratum[i], int32(i)}
+			local[i] = int32(i)
+		}
+	} else {
+		m := map[key]int32{}
+		last, j := key{-1, -1}, int32(0) // respondents usually come by PSU
+		for i, p := range psu {
+			k := key{d.stratum[i], p}
+			if k != last {
+				if p < 0 {
+					return fmt.Errorf("%w: PSU code of respondent %d is %d; PSUs must be given for every respondent", ErrDesign, i+1, p)
+				}
+				var ok bool
+				if j, ok = m[k]; !ok {
+					j = int32(len(first))
+					m[k] = j
+					first = append(first, k)
+				}
+				last = k
+			}
+			local[i] = j
+		}
+	}
+	d.psuStart = make([]int, H+1)
+	for _, k := range first {
+		d.psuStart[k.s+1]++
+	}
+	for h := 0; h < H; h++ {
+		d.psuStart[h+1] += d.psuStart[h]
+	}
+	next := append([]int(nil), d.psuStart[:H]...)
+	remap := make([]int32, len(first))
+	d.psuStratum = make([]int32, len(first))
+	for j, k := range first {
+		remap[j] = int32(next[k.s])
+		d.psuStratum[next[k.s]] = k.s
+		next[k.s]++
+	}
+	d.psu = local
+	for i, j := range local {
+		d.psu[i] = remap[j]
+	}
+	return nil
+}
+
+// fpcFactors returns 1 − f_h = (N_h − n_h)/N_h per stratum, following
+// R's as.fpc: values > 1 are population counts, otherwise sampling
+// fractions, and the two kinds must not be mixed.
+func (d *Design) fpcFactors(fpc []float64) ([]float64, error) {
+	H := d.NumStrata()
+	f := make([]float64, H)
+	for h := range f {
+		f[h] = 1
+	}
+	if fpc == nil {
+		return f, nil
+	}
+	popsize := false
+	allAtLeastOne := true
+	for i, v := range fpc {
+		if math.IsNaN(v) || v < 0 || math.IsInf(v, -1) {
+			return nil, fmt.Errorf("%w: fpc of respondent %d is %v; it must be a population count (> 1) or a sampling fraction in [0, 1)", ErrDesign, i+1, v)
+		}
+		if v > 1 {
+			popsize = true
+		}
+		if v < 1 {
+			allAtLeastOne = false
+		}
+	}
+	if popsize != allAtLeastOne {
+		// R: "Must have all fpc>=1 or all fpc<=1"; all values equal to 1
+		// could be either and R refuses them too.
+		return nil, fmt.Errorf("%w: fpc mixes population counts (> 1) and sampling fractions (< 1), or is 1 everywhere", ErrDesign)
+	}
+	seen := make([]bool, H)
+	val := make([]float64, H)
+	for i, v := range fpc {
+		h := d.stratum[i]
+		if !seen[h] {
+			seen[h], val[h] = true, v
+		} else if val[h] != v {
+			return nil, fmt.Errorf("%w: fpc varies within stratum %s (%v and %v at respondent %d)", ErrDesign, d.stratumName(int(h)), val[h], v, i+1)
+		}
+	}
+	for h := range f {
+		nh := float64(d.psuStart[h+1] - d.psuStart[h])
+		pop := val[h]
+		if !popsize {
+			pop = nh / val[h] // +Inf for a fraction of 0
+		}
+		if math.IsInf(pop, 1) {
+			continue
+		}
+		if pop < nh {
+			return nil, fmt.Errorf("%w: fpc of stratum %s implies a population of %v PSUs, fewer than its %v sampled PSUs", ErrDesign, d.stratumName(h), pop, nh)
+		}
+		f[h] = (pop - nh) / pop
+	}
+	return f, nil
+}
+
+// stratumName names dense stratum h for messages: its StrataNames entry
+// when there is one, else its code.
+func (d *Design) stratumName(h int) string {
+	c := d.codes[h]
+	if int(c) < len(d.names) && d.names[c] != "" {
+		return strconv.Quote(d.names[c])
+	}
+	return strconv.Itoa(int(c))
 }
 
 // N returns the number of respondents.
@@ -238,15 +352,21 @@ func (d *Design) N() int { return d.n }
 // Weights returns the sampling weights; callers must not modify them.
 func (d *Design) Weights() []float64 { return d.w }
 
-// NumStrata and NumPSU give the design's size.
-func (d *Design) NumStrata() int { return len(d.nPSU) }
+// NumStrata returns the number of strata.
+func (d *Design) NumStrata() int { return len(d.codes) }
 
 // NumPSU returns the number of PSUs in the design.
 func (d *Design) NumPSU() int { return len(d.psuStratum) }
 
+// PSUIndex returns each respondent's PSU as an index in 0..NumPSU()-1, the
+// index that PSU totals passed to VarianceFromPSUTotals and
+// CovFromPSUTotals use; callers must not modify it.
+func (d *Design) PSUIndex() []int32 { return d.psu }
+
 // DegF returns R's degf() for the respondents where in[i] is true (nil: all):
 // the number of PSUs with at least one such respondent minus the number of
-// strata with at least one.
+// strata with at least one. Respondents with missing answers count, as
+// svyciprop's default df = degf(design) is taken before na.rm.
 func (d *Design) DegF(in []bool) int {
 	if in == nil {
 		return d.NumPSU() - d.NumStrata()
@@ -254,53 +374,92 @@ func (d *Design) DegF(in []bool) int {
 	if len(in) != d.n {
 		panic("analysis: length mismatch")
 	}
-	psuSeen := make([]bool, d.NumPSU())
-	strSeen := make([]bool, d.NumStrata())
-	np, ns := 0, 0
+	seen := make([]bool, d.NumPSU())
 	for i, ok := range in {
-		if !ok {
-			continue
-		}
-		if p := d.psu[i]; !psuSeen[p] {
-			psuSeen[p] = true
-			np++
-		}
-		if s := d.stratum[i]; !strSeen[s] {
-			strSeen[s] = true
-			ns++
+		if ok {
+			seen[d.psu[i]] = true
 		}
 	}
-	return np - ns
+	return d.degfSeen(func(p int) bool { return seen[p] })
 }
 
-// psuTotals adds z up by PSU.
-func (d *Design) psuTotals(z []float64) []float64 {
+// degfSeen counts PSUs for which seen is true minus strata holding one.
+func (d *Design) degfSeen(seen func(p int) bool) int {
+	df := 0
+	for h := 0; h < d.NumStrata(); h++ {
+		np := 0
+		for p := d.psuStart[h]; p < d.psuStart[h+1]; p++ {
+			if seen(p) {
+				np++
+			}
+		}
+		if np > 0 {
+			df += np - 1
+		}
+	}
+	return df
+}
+
+// SumByPSU adds z up by PSU into dst (len NumPSU, zeroed first) and
+// returns it; a nil dst is allocated.
+func (d *Design) SumByPSU(z, dst []float64) []float64 {
 	if len(z) != d.n {
 		panic("analysis: length mismatch")
 	}
-	t := make([]float64, d.NumPSU())
+	if dst == nil {
+		dst = make([]float64, d.NumPSU())
+	} else {
+		if len(dst) != d.NumPSU() {
+			panic("analysis: length mismatch")
+		}
+		clear(dst)
+	}
 	for i, v := range z {
 		if v != 0 {
-			t[d.psu[i]] += v
+			dst[d.psu[i]] += v
 		}
 	}
-	return t
+	return dst
 }
 
 // VarianceFromPSUTotals returns the linearization variance of an estimator
 // whose influence values summed by PSU are t (len NumPSU):
 //
-//	V = Σ_h scale_h Σ_j (t_hj − mean_h(t))²,  scale_h = (1 − f_h)·n_h/(n_h − 1)
+//	V = Σ_h scale_h Σ_j (t_hj − t̄_h)²,  scale_h = (1 − n_h/N_h)·n_h/(n_h − 1)
 //
-// the with-replacement formula of R's svyrecvar for one stage.
+// the with-replacement formula of R's svyrecvar for one stage. A stratum
+// with one PSU follows the LonelyPSU rule, and a fully enumerated stratum
+// (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat.
 func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
-	return d.CovFromPSUTotals([][]float64{t})[0][0]
+	if len(t) != d.NumPSU() {
+		panic("analysis: length mismatch")
+	}
+	var v float64
+	for h, s := range d.scale {
+		if s == 0 {
+			continue
+		}
+		lo, hi := d.psuStart[h], d.psuStart[h+1]
+		var m float64
+		if d.center[h] {
+			for _, x := range t[lo:hi] {
+				m += x
+			}
+			m /= float64(hi - lo)
+		}
+		var ss float64
+		for _, x := range t[lo:hi] {
+			ss += (x - m) * (x - m)
+		}
+		v += s * ss
+	}
+	return v
 }
 
 // Variance returns the linearization variance of an estimator with
 // per-respondent influence values z.
 func (d *Design) Variance(z []float64) float64 {
-	return d.VarianceFromPSUTotals(d.psuTotals(z))
+	return d.VarianceFromPSUTotals(d.SumByPSU(z, nil))
 }
 
 // Cov returns the k×k linearization covariance of k estimators with
@@ -308,54 +467,54 @@ func (d *Design) Variance(z []float64) float64 {
 func (d *Design) Cov(z [][]float64) [][]float64 {
 	t := make([][]float64, len(z))
 	for j := range z {
-		t[j] = d.psuTotals(z[j])
+		t[j] = d.SumByPSU(z[j], nil)
 	}
 	return d.CovFromPSUTotals(t)
 }
 
-// CovFromPSUTotals is Cov for influence values already summed by PSU.
+// CovFromPSUTotals is Cov for influence values already summed by PSU:
+// entry (a, b) is Σ_h scale_h Σ_j (t_a,hj − t̄_a,h)(t_b,hj − t̄_b,h).
 func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
 	k := len(t)
-	H := d.NumStrata()
-	// stratum means of PSU totals
-	means := make([][]float64, k)
 	for j := range t {
 		if len(t[j]) != d.NumPSU() {
 			panic("analysis: length mismatch")
 		}
-		m := make([]float64, H)
-		for p, v := range t[j] {
-			m[d.psuStratum[p]] += v
-		}
-		for h := range m {
-			if d.center[h] {
-				m[h] /= float64(d.nPSU[h])
-			} else {
-				m[h] = 0
-			}
-		}
-		means[j] = m
 	}
 	out := make([][]float64, k)
+	flat := make([]float64, k*k)
 	for a := range out {
-		out[a] = make([]float64, k)
+		out[a] = flat[a*k : (a+1)*k : (a+1)*k]
 	}
+	means := make([]float64, k)
 	dev := make([]float64, k)
-	for p := 0; p < d.NumPSU(); p++ {
-		h := d.psuStratum[p]
-		s := d.scale[h]
+	for h, s := range d.scale {
 		if s == 0 {
 			continue
 		}
-		for j := 0; j < k; j++ {
-			dev[j] = t[j][p] - means[j][h]
-		}
-		for a := 0; a < k; a++ {
-			if dev[a] == 0 {
-				continue
+		lo, hi := d.psuStart[h], d.psuStart[h+1]
+		for j := range t {
+			means[j] = 0
+			if d.center[h] {
+				for _, x := range t[j][lo:hi] {
+					means[j] += x
+				}
+				means[j] /= float64(hi - lo)
 			}
-			for b := a; b < k; b++ {
-				out[a][b] += s * dev[a] * dev[b]
+		}
+		for p := lo; p < hi; p++ {
+			for j := range t {
+				dev[j] = t[j][p] - means[j]
+			}
+			for a := 0; a < k; a++ {
+				if dev[a] == 0 {
+					continue
+				}
+				sa := s * dev[a]
+				row := out[a]
+				for b := a; b < k; b++ {
+					row[b] += sa * dev[b]
+				}
 			}
 		}
 	}

@@ -10,9 +10,9 @@ type Estimate struct {
 	SE        float64
 	N         int     // respondents that entered the estimate (unweighted base)
 	NDomain   int     // respondents in the domain, answered or not (R's nrow(subset design))
-	WeightedN float64 // their summed weights (weighted base)
+	WeightedN float64 // summed weights of the N respondents (weighted base)
 	DF        int     // degrees of freedom: degf() of the domain (see Design.DegF)
-	Deff      float64 // design effect, svymean(..., deff="replace"); NaN when undefined
+	Deff      float64 // design effect as R's deff="replace"; NaN when undefined
 	CILow     float64
 	CIHigh    float64
 }
@@ -22,26 +22,43 @@ func (e Estimate) EffectiveN() float64 {
 	return float64(e.N) / e.Deff
 }
 
+// undefined returns an Estimate whose statistics are all NaN.
+func undefined(n, nd int, sw float64, df int) Estimate {
+	nan := math.NaN()
+	return Estimate{Estimate: nan, SE: nan, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: nan, CILow: nan, CIHigh: nan}
+}
+
 // Mean estimates the weighted mean of y over respondents with in[i] true
 // (nil: everyone) and y[i] not NaN:
 //
 //	ŷ = Σ w_i y_i / Σ w_i,  influence z_i = w_i (y_i − ŷ) / Σ w_i
 //
-// which is svymean(~y, subset(design, in), na.rm=TRUE). DF is the degf of
-// the domain in (respondents with a missing y included), as svyciprop's
-// default df = degf(design) is taken before na.rm removes them.
-// A proportion is the mean of a 0/1 variable. The interval is
-// estimate ± t(DF)·SE at level; use PropCI for proportions.
-// With no respondent answering, Estimate and SE are NaN.
+// which is svymean(~y, subset(design, in), na.rm=TRUE). Deff is
+// svymean's deff="replace": V / (s²/n) with s² = Σw(y−ŷ)²/Σw · n/(n−1)
+// (svyvar), NaN for n < 2. DF is the degf of the domain in, respondents
+// with a missing y included, as svyciprop's default df = degf(design) is
+// taken before na.rm removes them. A proportion is the mean of a 0/1
+// variable. The interval is ŷ ± t(DF)·SE at level (0.95 for 95%); use
+// PropCI or Prop for proportions. With no respondent answering, Estimate,
+// SE and the interval are NaN.
+//
+// Mean reads the data twice and allocates O(NumPSU) memory.
 func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	if len(y) != d.n || (in != nil && len(in) != d.n) {
 		panic("analysis: length mismatch")
 	}
+	var seen []bool // PSUs holding a domain respondent, for DF
+	if in != nil {
+		seen = make([]bool, d.NumPSU())
+	}
 	var sw, swy float64
 	n, nd := 0, 0
 	for i, v := range y {
-		if in != nil && !in[i] {
-			continue
+		if in != nil {
+			if !in[i] {
+				continue
+			}
+			seen[d.psu[i]] = true
 		}
 		nd++
 		if math.IsNaN(v) {
@@ -51,52 +68,163 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		swy += d.w[i] * v
 		n++
 	}
-	e := Estimate{N: n, NDomain: nd, WeightedN: sw, DF: d.DegF(in), Estimate: math.NaN(), SE: math.NaN(), Deff: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	df := d.NumPSU() - d.NumStrata()
+	if in != nil {
+		df = d.degfSeen(func(p int) bool { return seen[p] })
+	}
 	if n == 0 {
-		return e
+		return undefined(0, nd, 0, df)
 	}
 	mean := swy / sw
 	t := make([]float64, d.NumPSU())
-	var sdev2 float64 // Σ w (y-ŷ)², for the design effect
+	var sdev2 float64 // Σ w (y−ŷ)², for the design effect
 	for i, v := range y {
 		if math.IsNaN(v) || (in != nil && !in[i]) {
 			continue
 		}
-		dv := v - mean
-		t[d.psu[i]] += d.w[i] * dv / sw
-		sdev2 += d.w[i] * dv * dv
+		dv := d.w[i] * (v - mean)
+		t[d.psu[i]] += dv
+		sdev2 += dv * (v - mean)
 	}
-	v := d.VarianceFromPSUTotals(t)
-	e.Estimate = mean
-	e.SE = math.Sqrt(v)
-	e.Deff = deffReplace(v, sdev2, sw, n)
-	e.CILow, e.CIHigh = MeanCI(mean, e.SE, e.DF, level)
+	v := d.VarianceFromPSUTotals(t) / (sw * sw)
+	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
+	e.Deff = deffReplace(v, sdev2/sw, n)
+	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
 }
 
-// deffReplace is svymean's deff="replace": the design variance over the
-// variance under simple random sampling with replacement of the same n,
-// svyvar(y)/n with svyvar = Σw(y−ŷ)²/Σw · n/(n−1).
-func deffReplace(v, sdev2, sw float64, n int) float64 {
+// Prop is Mean of a 0/1 variable with the interval of PropCI(e, m, level).
+func (d *Design) Prop(y []float64, in []bool, m CIMethod, level float64) Estimate {
+	e := d.Mean(y, in, level)
+	e.CILow, e.CIHigh = PropCI(e, m, level)
+	return e
+}
+
+// deffReplace is svymean's deff="replace": the design variance v over the
+// variance of a mean under simple random sampling with replacement of the
+// same n, svyvar(y)/n, where svyvar = s2·n/(n−1) and s2 = Σw(y−ŷ)²/Σw.
+func deffReplace(v, s2 float64, n int) float64 {
 	if n < 2 {
 		return math.NaN()
 	}
-	vsrs := sdev2 / sw * float64(n) / float64(n-1) / float64(n)
-	return v / vsrs
+	return v / (s2 / float64(n-1))
 }
 
-// Total estimates Σ w_i y_i over respondents with in[i] true and y[i] not
-// NaN (svytotal(~y, subset(design, in), na.rm=TRUE)); influence z_i = w_i y_i.
-// The interval is estimate ± t(DF)·SE.
+// domainGroup holds one domain's sums from MeanBy's single pass.
+type domainGroup struct {
+	shift, sw, swd, swd2 float64
+	n, nd                int
+	started              bool
+}
+
+// byCell holds one (PSU, group) pair's sums.
+type byCell struct {
+	sw, swd float64 // Σw and Σw(y − shift) of answered respondents
+	nd      int32   // domain respondents, answered or not
+}
+
+// MeanBy estimates the mean of y in each of nGroups domains at once:
+// groups[i] in 0..nGroups-1 puts respondent i in that domain and -1
+// leaves it out. Element g of the result equals
+// Mean(y, in_g, level) with in_g[i] = groups[i] == g (svyby(~y, ~g,
+// design, svymean, na.rm=TRUE, deff="replace")), up to rounding.
+//
+// It reads the data once and its memory grows with NumPSU × nGroups, not
+// with the respondents: per (PSU, domain) it keeps Σw and Σw(y − c_g),
+// where the shift c_g is the domain's first answer, so that
+//
+//	ŷ_g = c_g + Σw(y−c_g)/Σw,  t_pg = (Σ_p w(y−c_g) − (ŷ_g−c_g) Σ_p w) / Σw
+//
+// stays accurate when the mean is large relative to the spread. It panics
+// when a code is outside −1..nGroups−1.
+func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64) []Estimate {
+	if len(y) != d.n || len(groups) != d.n {
+		panic("analysis: length mismatch")
+	}
+	G := nGroups
+	P := d.NumPSU()
+	cells := make([]byCell, P*G)
+	gs := make([]domainGroup, G)
+	for i, g := range groups {
+		if g < 0 {
+			if g != -1 {
+				panic("analysis: group code out of range")
+			}
+			continue
+		}
+		if int(g) >= G {
+			panic("analysis: group code out of range")
+		}
+		c := &cells[int(d.psu[i])*G+int(g)]
+		st := &gs[g]
+		c.nd++
+		st.nd++
+		v := y[i]
+		if math.IsNaN(v) {
+			continue
+		}
+		if !st.started {
+			st.shift, st.started = v, true
+		}
+		w, dv := d.w[i], v-st.shift
+		c.sw += w
+		c.swd += w * dv
+		st.sw += w
+		st.swd += w * dv
+		st.swd2 += w * dv * dv
+		st.n++
+	}
+	out := make([]Estimate, G)
+	t := make([]float64, P)
+	for g := range gs {
+		st := &gs[g]
+		df := d.degfSeen(func(p int) bool { return cells[p*G+g].nd > 0 })
+		if st.n == 0 {
+			out[g] = undefined(0, st.nd, 0, df)
+			continue
+		}
+		delta := st.swd / st.sw
+		for p := range t {
+			c := &cells[p*G+g]
+			t[p] = c.swd - delta*c.sw
+		}
+		v := d.VarianceFromPSUTotals(t) / (st.sw * st.sw)
+		mean := st.shift + delta
+		e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df}
+		sdev2 := math.Max(st.swd2-st.swd*delta, 0)
+		e.Deff = deffReplace(v, sdev2/st.sw, st.n)
+		e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
+		out[g] = e
+	}
+	return out
+}
+
+// Total estimates Σ w_i y_i over respondents with in[i] true (nil:
+// everyone) and y[i] not NaN (svytotal(~y, subset(design, in),
+// na.rm=TRUE)); influence z_i = w_i y_i. Deff is svytotal's
+// deff="replace": V / (s²·(Σw)²/n) = V(n−1) / (Σw(y−ȳ)²·Σw), with ȳ the
+// weighted mean. The interval is estimate ± t(DF)·SE, DF the degf of the
+// domain. With no respondent answering the total is 0 with SE 0.
 func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 	if len(y) != d.n || (in != nil && len(in) != d.n) {
 		panic("analysis: length mismatch")
 	}
 	t := make([]float64, d.NumPSU())
+	var seen []bool
+	if in != nil {
+		seen = make([]bool, d.NumPSU())
+	}
 	var sw, tot float64
-	n := 0
+	n, nd := 0, 0
 	for i, v := range y {
-		if math.IsNaN(v) || (in != nil && !in[i]) {
+		if in != nil {
+			if !in[i] {
+				continue
+			}
+			seen[d.psu[i]] = true
+		}
+		nd++
+		if math.IsNaN(v) {
 			continue
 		}
 		sw += d.w[i]
@@ -104,23 +232,54 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += d.w[i] * v
 		n++
 	}
-	e := Estimate{Estimate: tot, N: n, WeightedN: sw, DF: d.DegF(in), Deff: math.NaN()}
-	e.SE = math.Sqrt(d.VarianceFromPSUTotals(t))
-	e.CILow, e.CIHigh = MeanCI(tot, e.SE, e.DF, level)
+	df := d.NumPSU() - d.NumStrata()
+	if in != nil {
+		df = d.degfSeen(func(p int) bool { return seen[p] })
+	}
+	e := Estimate{Estimate: tot, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: math.NaN()}
+	v := d.VarianceFromPSUTotals(t)
+	e.SE = math.Sqrt(v)
+	if n > 0 {
+		mean := tot / sw
+		var sdev2 float64
+		for i, x := range y {
+			if math.IsNaN(x) || (in != nil && !in[i]) {
+				continue
+			}
+			sdev2 += d.w[i] * (x - mean) * (x - mean)
+		}
+		e.Deff = deffReplace(v, sdev2*sw, n)
+	}
+	e.CILow, e.CIHigh = MeanCI(tot, e.SE, df, level)
 	return e
 }
 
-// Ratio estimates R = Σ w y / Σ w x over respondents with in[i] true and
-// both y and x answered (svyratio); influence z_i = w_i (y_i − R x_i)/Σ w x.
-// The interval is estimate ± t(DF)·SE.
+// Ratio estimates R = Σ w y / Σ w x over respondents with in[i] true
+// (nil: everyone) and both y and x answered (svyratio(~y, ~x,
+// subset(design, in), na.rm=TRUE)); influence z_i = w_i r_i with
+// r_i = (y_i − R x_i)/Σ w x. Deff is svyratio's deff="replace", the total
+// of r's: V(n−1) / (Σw(r−r̄)²·Σw). The interval is R ± t(DF)·SE, DF the
+// degf of the domain. With no respondent answering or Σ w x = 0 the
+// statistics are NaN.
 func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 	if len(y) != d.n || len(x) != d.n || (in != nil && len(in) != d.n) {
 		panic("analysis: length mismatch")
 	}
+	var seen []bool
+	if in != nil {
+		seen = make([]bool, d.NumPSU())
+	}
 	var sy, sx, sw float64
-	n := 0
+	n, nd := 0, 0
 	for i := range y {
-		if math.IsNaN(y[i]) || math.IsNaN(x[i]) || (in != nil && !in[i]) {
+		if in != nil {
+			if !in[i] {
+				continue
+			}
+			seen[d.psu[i]] = true
+		}
+		nd++
+		if math.IsNaN(y[i]) || math.IsNaN(x[i]) {
 			continue
 		}
 		sy += d.w[i] * y[i]
@@ -128,27 +287,39 @@ func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 		sw += d.w[i]
 		n++
 	}
-	e := Estimate{N: n, WeightedN: sw, DF: d.DegF(in), Estimate: math.NaN(), SE: math.NaN(), Deff: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	df := d.NumPSU() - d.NumStrata()
+	if in != nil {
+		df = d.degfSeen(func(p int) bool { return seen[p] })
+	}
 	if n == 0 || sx == 0 {
-		return e
+		return undefined(n, nd, sw, df)
 	}
 	r := sy / sx
 	t := make([]float64, d.NumPSU())
+	var swr, swr2 float64
 	for i := range y {
 		if math.IsNaN(y[i]) || math.IsNaN(x[i]) || (in != nil && !in[i]) {
 			continue
 		}
-		t[d.psu[i]] += d.w[i] * (y[i] - r*x[i]) / sx
+		ri := (y[i] - r*x[i]) / sx
+		t[d.psu[i]] += d.w[i] * ri
+		swr += d.w[i] * ri
+		swr2 += d.w[i] * ri * ri
 	}
-	e.Estimate = r
-	e.SE = math.Sqrt(d.VarianceFromPSUTotals(t))
-	e.CILow, e.CIHigh = MeanCI(r, e.SE, e.DF, level)
+	v := d.VarianceFromPSUTotals(t)
+	e := Estimate{Estimate: r, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
+	e.Deff = deffReplace(v, (swr2-swr*swr/sw)*sw, n)
+	e.CILow, e.CIHigh = MeanCI(r, e.SE, df, level)
 	return e
 }
 
 // KishEfficiency returns the weighting efficiency (Σw)²/(n·Σw²) of the
-// respondents with in[i] true (nil: all), in (0, 1].
+// respondents with in[i] true (nil: all), in (0, 1]; NaN when there are
+// none. n times it is Kish's effective sample size.
 func (d *Design) KishEfficiency(in []bool) float64 {
+	if in != nil && len(in) != d.n {
+		panic("analysis: length mismatch")
+	}
 	var s, s2 float64
 	n := 0
 	for i, w := range d.w {

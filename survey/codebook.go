@@ -1,18 +1,30 @@
 package survey
 
 // Codebook is the YAML contract every command reads. See the README for the
-// format; ParseCodebook checks it.
+// format; ParseCodebook reads and checks it.
 type Codebook struct {
-	Title      string                  `yaml:"title"`
-	Missing    []string                `yaml:"missing"`
-	HeaderRows int                     `yaml:"header_rows"` // 2 for SurveyMonkey's two-row header
-	Columns    map[string][]string     `yaml:"columns"`     // logical name -> raw names; first present wins
+	Title string `yaml:"title"`
+	// Missing lists raw values (compared after trimming spaces) read as
+	// missing in every column. Empty cells are always missing.
+	Missing []string `yaml:"missing"`
+	// HeaderRows is 2 for SurveyMonkey's two-row header; 0 means 1. The
+	// file readers use it (ReadOptions); Load does not.
+	HeaderRows int                     `yaml:"header_rows"`
+	Columns    map[string][]string     `yaml:"columns"` // logical name -> raw names; first present wins
 	Design     DesignDef               `yaml:"design"`
 	Region     string                  `yaml:"region"`
 	Segments   []string                `yaml:"segments"`
 	Constructs map[string]ConstructDef `yaml:"constructs"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
+
+	// name is the file name used in messages about the codebook.
+	name string
+	// parseProblems are problems only the YAML shows (unknown or duplicate
+	// keys, values of the wrong type); Validate reports them with the rest.
+	parseProblems []Problem
+	// lines maps a key path ("constructs.concern.scale") to its YAML line.
+	lines map[string]int
 }
 
 // DesignDef names the design columns (logical or raw names).

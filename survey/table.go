@@ -15,6 +15,10 @@ type TableReader interface {
 	// row 2; of a Qualtrics export row 4). It returns io.EOF after the
 	// last row. The returned slice may be reused by the next call.
 	Next() (record []string, row int, err error)
+	// DecimalComma reports whether numbers may be written with a decimal
+	// comma ("3,5"), as Dutch or German Excel does in the ;-separated CSV it
+	// writes. It is true exactly when the file is ;-separated.
+	DecimalComma() bool
 	// Close releases the underlying file.
 	Close() error
 }

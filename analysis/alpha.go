@@ -1,0 +1,155 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+)
+
+// CronbachAlpha returns Cronbach's alpha of a scale whose item j has
+// answers items[j] (NaN missing), over the n respondents who answered every
+// item (complete cases):
+//
+//	α = k/(k−1) · (1 − Σ_j C_jj / Σ_jl C_jl)
+//
+// with C the k×k sample covariance matrix of the items, so Σ C is the
+// variance of the total score. This is psych::alpha(na.omit(x))'s raw_alpha
+// (psych's default use = "pairwise" differs when answers are missing).
+// Alpha describes the instrument rather than the population, so like psych
+// it is unweighted. Reverse-keyed items must be reversed by the caller.
+//
+// It returns an error for fewer than 2 items or complete cases, an infinite
+// answer, an item without variance (psych would drop it and score alpha on the rest) and a
+// total score without variance; it panics when the items differ in length.
+func CronbachAlpha(items [][]float64) (alpha float64, n int, err error) {
+	c, n, err := itemCov(items)
+	if err != nil {
+		return math.NaN(), n, err
+	}
+	alpha, err = alphaFromCov(c, nil)
+	return alpha, n, err
+}
+
+// AlphaIfDeleted returns, for each item, Cronbach's alpha of the scale
+// without it (psych::alpha(na.omit(x))$alpha.drop$raw_alpha), computed from
+// the covariance matrix of the complete cases of all items, as psych does.
+// With two items the remaining "scale" is one item and psych reports
+// C_12/C_22 for dropping item 1 and C_12/C_11 for item 2; so do we. Errors
+// are those of CronbachAlpha.
+func AlphaIfDeleted(items [][]float64) ([]float64, error) {
+	c, _, err := itemCov(items)
+	if err != nil {
+		return nil, err
+	}
+	k := len(c)
+	out := make([]float64, k)
+	if k == 2 {
+		out[0] = c[0][1] / c[1][1]
+		out[1] = c[0][1] / c[0][0]
+		return out, nil
+	}
+	for j := range out {
+		a, err := alphaFromCov(c, func(l int) bool { return l == j })
+		if err != nil {
+			return nil, fmt.Errorf("alpha without item %d: %w", j+1, err)
+		}
+		out[j] = a
+	}
+	return out, nil
+}
+
+// alphaFromCov is k/(k−1)(1 − tr C/ΣC) over the items not dropped.
+func alphaFromCov(c [][]float64, drop func(int) bool) (float64, error) {
+	var tr, sum float64
+	k := 0
+	for j := range c {
+		if drop != nil && drop(j) {
+			continue
+		}
+		k++
+		tr += c[j][j]
+		for l := range c {
+			if drop == nil || !drop(l) {
+				sum += c[j][l]
+			}
+		}
+	}
+	if !(sum > 0) {
+		return math.NaN(), fmt.Errorf("alpha: the total score has no variance")
+	}
+	return float64(k) / float64(k-1) * (1 - tr/sum), nil
+}
+
+// itemCov returns the sample covariance matrix (divisor n−1) of the items
+// over their complete cases, and n.
+func itemCov(items [][]float64) ([][]float64, int, error) {
+	k := len(items)
+	if k < 2 {
+		return nil, 0, fmt.Errorf("alpha: %d items; need at least 2", k)
+	}
+	for _, it := range items {
+		if len(it) != len(items[0]) {
+			panic("analysis: length mismatch")
+		}
+	}
+	complete := make([]bool, len(items[0]))
+	n := 0
+rows:
+	for i := range complete {
+		for j, it := range items {
+			if math.IsNaN(it[i]) {
+				continue rows
+			}
+			if math.IsInf(it[i], 0) {
+				return nil, 0, fmt.Errorf("alpha: item %d of respondent %d is %v", j+1, i+1, it[i])
+			}
+		}
+		complete[i] = true
+		n++
+	}
+	if n < 2 {
+		return nil, n, fmt.Errorf("alpha: %d respondents answered every item; need at least 2", n)
+	}
+	mean := make([]float64, k)
+	for j, it := range items {
+		first, constant := math.NaN(), true
+		for i, ok := range complete {
+			if !ok {
+				continue
+			}
+			if math.IsNaN(first) {
+				first = it[i]
+			}
+			constant = constant && it[i] == first
+			mean[j] += it[i]
+		}
+		if constant {
+			return nil, n, fmt.Errorf("alpha: item %d has the same answer (%v) for all %d complete cases", j+1, first, n)
+		}
+		mean[j] /= float64(n)
+	}
+	c := make([][]float64, k)
+	for j := range c {
+		c[j] = make([]float64, k)
+	}
+	dev := make([]float64, k)
+	for i, ok := range complete {
+		if !ok {
+			continue
+		}
+		for j, it := range items {
+			dev[j] = it[i] - mean[j]
+		}
+		for j := range dev {
+			for l := j; l < k; l++ {
+				c[j][l] += dev[j] * dev[l]
+			}
+		}
+	}
+	for j := range c {
+		for l := j; l < k; l++ {
+			c[j][l] /= float64(n - 1)
+			c[l][j] = c[j][l]
+		}
+	}
+	return c, n, nil
+}

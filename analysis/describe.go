@@ -1,0 +1,47 @@
+package analysis
+
+import (
+	"fmt"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// DescribeResult holds the construct toplines: {"estimates": [Row...]}.
+type DescribeResult struct {
+	Estimates []Row `json:"estimates"`
+}
+
+// Describe reports, for every construct with a flag, in the total and every
+// domain (Options.By):
+//
+//   - statistic <construct>: the weighted share flagged among respondents
+//     with a score, svyciprop(~flag, subset(design, domain),
+//     df = degf(subset(design, domain))) with the interval of Options.CI;
+//   - statistic <construct>_score: the weighted mean score,
+//     svymean(~score, subset(design, domain), na.rm = TRUE), est ± t(df)·SE.
+//
+// Rows carry the design effect (deff = "replace") and effective base n/deff.
+// Constructs without a flag (such as westin) are not reported. It is an
+// error for the dataset to have no flagged construct.
+func Describe(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
+	s, err := newStudy(ds, opts)
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	res := &DescribeResult{}
+	for _, c := range ds.Constructs {
+		if c.Def.Flag == "" {
+			continue
+		}
+		for _, rows := range [][]Row{s.propRows(c.Name, c.Flag), s.meanRows(c.Name+"_score", c.Score)} {
+			for i := range rows {
+				rows[i].Variable = c.Name
+			}
+			res.Estimates = append(res.Estimates, rows...)
+		}
+	}
+	if len(res.Estimates) == 0 {
+		return nil, fmt.Errorf("describe: %w: codebook defines no construct with a flag", ErrMissingConstruct)
+	}
+	return res, nil
+}

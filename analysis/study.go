@@ -1,0 +1,317 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// Options control the analyses (Describe, Paradox, Trust, Effect, Segments,
+// Compare). The zero value asks for the defaults.
+type Options struct {
+	// By names the domain variables reported besides the total: "region"
+	// and segment names as written in the codebook. Nil or empty means
+	// every one the dataset has.
+	By []string
+	// Level is the confidence level of every interval; 0 means 0.95.
+	Level float64
+	// CI is the interval for proportions (default logit, as svyciprop).
+	CI CIMethod
+	// MinBase marks rows whose unweighted base is below it (Row.LowBase);
+	// 0 means 30, a negative value marks none.
+	MinBase int
+	// Lonely says what to do with single-PSU strata (default fail).
+	Lonely LonelyPSU
+	// Design is the dataset's design when the caller has built it already
+	// (StudyDesign), so that several analyses of one dataset build it once;
+	// nil builds it with Lonely.
+	Design *Design
+}
+
+// DefaultMinBase is the minimum unweighted base below which a row is
+// marked LowBase unless Options.MinBase says otherwise.
+const DefaultMinBase = 30
+
+func (o Options) level() float64 {
+	if o.Level == 0 {
+		return 0.95
+	}
+	return o.Level
+}
+
+func (o Options) minBase() int {
+	if o.MinBase == 0 {
+		return DefaultMinBase
+	}
+	return o.MinBase
+}
+
+// Test is a test of association reported with an analysis: for "rao_scott"
+// the Rao-Scott second-order corrected F test of svychisq(~a+b, design)
+// between Variables[0] and Variables[1].
+type Test struct {
+	Name      string   `json:"name"`
+	Variables []string `json:"variables"`
+	F         Num      `json:"f"`
+	NDF       Num      `json:"ndf"`
+	DDF       Num      `json:"ddf"`
+	P         Num      `json:"p"`
+	// Note says why the test could not be computed (its figures are null).
+	Note string `json:"note,omitempty"`
+}
+
+// StudyDesign builds the sample design a Dataset declares: its weights (every
+// weight 1 when it has none), strata, PSUs (nested in strata) and finite
+// population correction, with lonely deciding what happens to single-PSU
+// strata. A respondent without a stratum or PSU is an error naming it.
+func StudyDesign(ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
+	spec := DesignSpec{Weights: ds.Weights, FPC: ds.FPC, Lonely: lonely}
+	if ds.Strata != nil {
+		if i := firstMissing(ds.Strata.Codes); i >= 0 {
+			return nil, fmt.Errorf("%w: stratum %q is missing for %s", ErrDesign, ds.Strata.Name, respondent(ds, i))
+		}
+		spec.Strata, spec.StrataNames = ds.Strata.Codes, ds.Strata.Levels
+	}
+	if ds.PSU != nil {
+		if i := firstMissing(ds.PSU.Codes); i >= 0 {
+			return nil, fmt.Errorf("%w: psu %q is missing for %s", ErrDesign, ds.PSU.Name, respondent(ds, i))
+		}
+		spec.PSU = ds.PSU.Codes
+	}
+	return NewDesign(ds.N, spec)
+}
+
+func firstMissing(codes []int32) int {
+	for i, c := range codes {
+		if c < 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// respondent names respondent i (0-based) for messages, with its id when
+// the dataset has one.
+func respondent(ds *survey.Dataset, i int) string {
+	if ds.ID != nil && ds.ID.Codes != nil && ds.ID.Codes[i] >= 0 {
+		return fmt.Sprintf("respondent %d (id %q)", i+1, ds.ID.Levels[ds.ID.Codes[i]])
+	}
+	return fmt.Sprintf("respondent %d", i+1)
+}
+
+// domainVar is a categorical variable whose levels are reported as domains.
+type domainVar struct {
+	name   string // "region" or the segment's codebook name
+	codes  []int32
+	levels []string
+}
+
+// domainRef is one reported domain: the total (v = -1) or level code of
+// domain variable v.
+type domainRef struct {
+	dom  Domain
+	v    int
+	code int32
+}
+
+// study is what every analysis needs: the dataset, its design and the
+// domains to report, in order: the total, then each level of each domain
+// variable.
+type study struct {
+	ds   *survey.Dataset
+	d    *Design
+	opts Options
+	vars []domainVar
+	doms []domainRef
+}
+
+// newStudy builds the design and lists the domains, checking opts.By.
+func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
+	if l := opts.Level; l < 0 || l >= 1 || math.IsNaN(l) {
+		return nil, fmt.Errorf("options: confidence level %v is not between 0 and 1", opts.Level)
+	}
+	d := opts.Design
+	if d == nil {
+		var err error
+		if d, err = StudyDesign(ds, opts.Lonely); err != nil {
+			return nil, err
+		}
+	} else if d.N() != ds.N {
+		panic("analysis: length mismatch")
+	}
+	s := &study{ds: ds, d: d, opts: opts}
+	var all []domainVar
+	if ds.Region != nil {
+		all = append(all, domainVar{name: "region", codes: ds.Region.Codes, levels: ds.Region.Levels})
+	}
+	for _, c := range ds.Segments {
+		all = append(all, domainVar{name: c.Name, codes: c.Codes, levels: c.Levels})
+	}
+	s.vars = all
+	if len(opts.By) > 0 {
+		s.vars = nil
+		for _, name := range opts.By {
+			found := false
+			for _, v := range all {
+				if v.name == name {
+					s.vars = append(s.vars, v)
+					found = true
+					break
+				}
+			}
+			if !found {
+				names := make([]string, len(all))
+				for i, v := range all {
+					names[i] = fmt.Sprintf("%q", v.name)
+				}
+				avail := "the dataset has no region or segments"
+				if len(names) > 0 {
+					avail = "available: " + strings.Join(names, ", ")
+				}
+				return nil, fmt.Errorf("options: unknown domain variable %q in by (%s)", name, avail)
+			}
+		}
+	}
+	s.doms = []domainRef{{v: -1}}
+	for k, v := range s.vars {
+		if len(v.codes) != ds.N {
+			panic("analysis: length mismatch")
+		}
+		for c, l := range v.levels {
+			s.doms = append(s.doms, domainRef{dom: Domain{Var: v.name, Level: l}, v: k, code: int32(c)})
+		}
+	}
+	return s, nil
+}
+
+// member returns the membership of domain k, nil for the total, filling buf
+// (len N) so that loops over domains allocate once.
+func (s *study) member(k int, buf []bool) []bool {
+	r := s.doms[k]
+	if r.v < 0 {
+		return nil
+	}
+	codes := s.vars[r.v].codes
+	for i, c := range codes {
+		buf[i] = c == r.code
+	}
+	return buf
+}
+
+// estimates returns the weighted mean of y (NaN = not in the base) in every
+// domain, in the order of s.doms, reading the data once per domain
+// variable. DF of each is the degf of the whole domain, as
+// svyciprop(..., df = degf(subset(design, domain))).
+func (s *study) estimates(y []float64) []Estimate {
+	level := s.opts.level()
+	out := make([]Estimate, 0, len(s.doms))
+	out = append(out, s.d.Mean(y, nil, level))
+	for _, v := range s.vars {
+		out = append(out, s.d.MeanBy(y, v.codes, len(v.levels), level)...)
+	}
+	return out
+}
+
+// propRows returns one row per domain for the share of y = 1 among
+// respondents with y answered, with the interval of Options.CI.
+func (s *study) propRows(stat string, y []float64) []Row {
+	return s.rows(stat, y, true)
+}
+
+// meanRows returns one row per domain for the mean of y, est ± t(df)·SE.
+func (s *study) meanRows(stat string, y []float64) []Row {
+	return s.rows(stat, y, false)
+}
+
+func (s *study) rows(stat string, y []float64, prop bool) []Row {
+	est := s.estimates(y)
+	rows := make([]Row, len(est))
+	for k, e := range est {
+		if prop {
+			e.CILow, e.CIHigh = PropCI(e, s.opts.CI, s.opts.level())
+		}
+		rows[k] = s.row(stat, s.doms[k].dom, e, prop)
+	}
+	return rows
+}
+
+// row fills a Row with the design effect, effective base and low-base flag.
+func (s *study) row(stat string, dom Domain, e Estimate, prop bool) Row {
+	r := NewRow(stat, dom, e, prop)
+	if !math.IsNaN(e.Deff) {
+		deff, eff := Num(e.Deff), Num(e.EffectiveN())
+		r.Deff, r.EffectiveN = &deff, &eff
+	}
+	r.LowBase = s.lowBase(e.N)
+	return r
+}
+
+func (s *study) lowBase(n int) bool {
+	return n < s.opts.minBase()
+}
+
+// chiSq runs the Rao-Scott test of domain variable v against a 0/1
+// variable y (NaN missing), reporting a failure in Test.Note.
+func (s *study) chiSq(v domainVar, yName string, y []float64) Test {
+	b := make([]int32, len(y))
+	for i, x := range y {
+		switch {
+		case math.IsNaN(x):
+			b[i] = -1
+		case x != 0:
+			b[i] = 1
+		}
+	}
+	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
+	res, err := s.d.ChiSq(v.codes, b, len(v.levels), 2)
+	if err != nil {
+		nan := Num(math.NaN())
+		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan
+		t.Note = err.Error()
+		return t
+	}
+	t.F, t.NDF, t.DDF, t.P = Num(res.F), Num(res.NDF), Num(res.DDF), Num(res.P)
+	return t
+}
+
+// flagOf returns the 0/1 flag of the named construct, or an error naming
+// what the codebook lacks; what is the analysis asking.
+func flagOf(ds *survey.Dataset, name, what string) (*survey.Construct, error) {
+	c := ds.Construct(name)
+	if c == nil {
+		return nil, fmt.Errorf("%s: %w: codebook has no %q construct", what, ErrMissingConstruct, name)
+	}
+	if c.Def.Flag == "" {
+		return nil, fmt.Errorf("%s: construct %q has no flag (add e.g. flag: \">= 4\")", what, name)
+	}
+	return c, nil
+}
+
+// ErrMissingConstruct marks an analysis that needs a construct the codebook
+// does not define.
+var ErrMissingConstruct = errors.New("missing construct")
+
+// where builds a 0/1 vector: f(i) for respondents where ok(i), NaN elsewhere.
+func where(n int, ok func(i int) bool, f func(i int) float64) []float64 {
+	y := make([]float64, n)
+	for i := range y {
+		if ok(i) {
+			y[i] = f(i)
+		} else {
+			y[i] = math.NaN()
+		}
+	}
+	return y
+}
+
+func answered(x ...float64) bool {
+	for _, v := range x {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/reports"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// CrosstabOptions holds the flags of `trustgap crosstab`.
+type CrosstabOptions struct {
+	IO      *IOStreams
+	Study   studyOptions
+	Output  outputOptions
+	Rows    string
+	Cols    string
+	CI      string
+	Level   float64
+	MinBase int
+}
+
+// NewCmdCrosstab builds `trustgap crosstab`.
+func NewCmdCrosstab(s *IOStreams, runF func(*CrosstabOptions) error) *cobra.Command {
+	opts := &CrosstabOptions{IO: s}
+	cmd := &cobra.Command{
+		Use:   "crosstab --rows A --cols B",
+		Short: "Weighted crosstab with column percentages, bases and the Rao-Scott test",
+		Long: `Tabulate A (rows) by B (columns): weighted counts, column percentages with
+intervals, unweighted, weighted and effective bases, and the Rao-Scott
+second-order corrected chi-square test of independence (R's svychisq,
+statistic "F").`,
+		Example: "  trustgap crosstab --data api.csv --psu dnum --weight pw --rows sch.wide --cols stype",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Rows == "" || opts.Cols == "" {
+				return usageErrorf("--rows and --cols are required")
+			}
+			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return crosstabRun(cmd, opts)
+		},
+	}
+	addStudyFlags(cmd, &opts.Study)
+	addOutputFlags(cmd, &opts.Output)
+	cmd.Flags().StringVar(&opts.Rows, "rows", "", "row variable `A`")
+	cmd.Flags().StringVar(&opts.Cols, "cols", "", "column variable `B`")
+	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
+	return cmd
+}
+
+type crosstabJSON struct {
+	Rows  string         `json:"rows"`
+	Cols  string         `json:"cols"`
+	Cells []crossCell    `json:"cells"`
+	Bases []crossBase    `json:"bases"`
+	Test  *analysis.Test `json:"test"`
+}
+
+type crossCell struct {
+	Row         string       `json:"row"`
+	Col         string       `json:"col"`
+	WeightedN   analysis.Num `json:"weighted_count"`
+	ColumnShare analysis.Num `json:"column_share"`
+	SE          analysis.Num `json:"se"`
+	CILow       analysis.Num `json:"ci_low"`
+	CIHigh      analysis.Num `json:"ci_high"`
+}
+
+type crossBase struct {
+	Col        string       `json:"col"`
+	N          int          `json:"n"`
+	WeightedN  analysis.Num `json:"weighted_n"`
+	EffectiveN analysis.Num `json:"effective_n"`
+	LowBase    bool         `json:"low_base,omitempty"`
+}
+
+func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
+	vars := []string{opts.Rows, opts.Cols}
+	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	if err != nil {
+		return err
+	}
+	a, err := st.column(opts.Rows)
+	if err != nil {
+		return err
+	}
+	b, err := st.column(opts.Cols)
+	if err != nil {
+		return err
+	}
+	ct, err := st.Design.Crosstab(a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
+	if err != nil {
+		return fmt.Errorf("crosstab: %w", err)
+	}
+	method, _ := analysis.ParseCIMethod(opts.CI)
+	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols}
+	cols := []reports.Col{reports.TextCol(opts.Rows)}
+	for _, l := range b.Levels {
+		cols = append(cols, reports.PercentCol(l).WithCI())
+	}
+	cols = append(cols, reports.PercentCol("Total").WithCI())
+	pct := reports.NewTable(fmt.Sprintf("%s by %s: column percentages", opts.Rows, opts.Cols), cols...)
+	pct.LowBase = opts.MinBase
+	long := reports.NewTable("crosstab", reports.TextCol("row"), reports.TextCol("col"),
+		reports.DecimalCol("weighted_count", 6), reports.DecimalCol("column_share", 6).WithCI(), reports.DecimalCol("se", 6))
+	for i, al := range a.Levels {
+		cells := []reports.Cell{reports.Str(al)}
+		for j, bl := range b.Levels {
+			e := ct.Pct[i][j]
+			e.CILow, e.CIHigh = analysis.PropCI(e, method, opts.Level)
+			c := reports.NumCI(e.Estimate, e.CILow, e.CIHigh)
+			if ct.Bases[j].N < opts.MinBase {
+				c = c.WithLowBase()
+			}
+			cells = append(cells, c)
+			out.Cells = append(out.Cells, crossCell{Row: al, Col: bl, WeightedN: analysis.Num(ct.Counts[i][j]),
+				ColumnShare: analysis.Num(e.Estimate), SE: analysis.Num(e.SE), CILow: analysis.Num(e.CILow), CIHigh: analysis.Num(e.CIHigh)})
+			long.AddRow(reports.Str(al), reports.Str(bl), reports.Num(ct.Counts[i][j]), reports.NumCI(e.Estimate, e.CILow, e.CIHigh), reports.Num(e.SE))
+		}
+		e := ct.TotalPct[i]
+		e.CILow, e.CIHigh = analysis.PropCI(e, method, opts.Level)
+		cells = append(cells, reports.NumCI(e.Estimate, e.CILow, e.CIHigh))
+		pct.AddRow(cells...)
+	}
+	bases := []reports.Col{reports.TextCol("Base")}
+	for _, l := range b.Levels {
+		bases = append(bases, reports.DecimalCol(l, 1))
+	}
+	bases = append(bases, reports.DecimalCol("Total", 1))
+	bt := reports.NewTable("Bases", bases...)
+	addBase := func(label string, f func(analysis.CrosstabBase) float64) {
+		cells := []reports.Cell{reports.Str(label)}
+		for j := range b.Levels {
+			cells = append(cells, reports.Num(f(ct.Bases[j])))
+		}
+		bt.AddRow(append(cells, reports.Num(f(ct.TotalBase)))...)
+	}
+	addBase("Unweighted", func(b analysis.CrosstabBase) float64 { return float64(b.N) })
+	addBase("Weighted", func(b analysis.CrosstabBase) float64 { return b.WeightedN })
+	addBase("Effective", func(b analysis.CrosstabBase) float64 { return b.EffectiveN })
+	for j, l := range b.Levels {
+		bs := ct.Bases[j]
+		out.Bases = append(out.Bases, crossBase{Col: l, N: bs.N, WeightedN: analysis.Num(bs.WeightedN), EffectiveN: analysis.Num(bs.EffectiveN), LowBase: bs.N < opts.MinBase})
+	}
+	tables := []*reports.Table{pct, bt}
+	if ct.Test != nil {
+		out.Test = &analysis.Test{Name: "rao_scott", Variables: vars, F: analysis.Num(ct.Test.F), NDF: analysis.Num(ct.Test.NDF), DDF: analysis.Num(ct.Test.DDF), P: analysis.Num(ct.Test.P)}
+		tables = append(tables, testsTable([]analysis.Test{*out.Test}))
+	}
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: tables, CSV: long})
+}
+
+// testsTable lists tests of independence for people.
+func testsTable(tests []analysis.Test) *reports.Table {
+	t := reports.NewTable("Rao-Scott tests of independence", reports.TextCol("Variables"),
+		reports.DecimalCol("F", 3), reports.DecimalCol("ndf", 2), reports.DecimalCol("ddf", 2), reports.PValueCol("p"))
+	for _, x := range tests {
+		v := ""
+		for i, s := range x.Variables {
+			if i > 0 {
+				v += " × "
+			}
+			v += s
+		}
+		t.AddRow(reports.Str(v), reports.Num(float64(x.F)), reports.Num(float64(x.NDF)), reports.Num(float64(x.DDF)), reports.Num(float64(x.P)))
+	}
+	return t
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/reports"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// EstimateOptions holds the flags of `trustgap estimate`.
+type EstimateOptions struct {
+	IO     *IOStreams
+	Study  studyOptions
+	Output outputOptions
+	Means  []string
+	Props  []string
+	By     string
+	CI     string
+	Level  float64
+	MinBs  int
+}
+
+// NewCmdEstimate builds `trustgap estimate`.
+func NewCmdEstimate(s *IOStreams, runF func(*EstimateOptions) error) *cobra.Command {
+	opts := &EstimateOptions{IO: s}
+	cmd := &cobra.Command{
+		Use:   "estimate (--mean COL | --prop EXPR)... [--by COL]",
+		Short: "Design-based means and proportions with SEs, intervals and design effects",
+		Long: `Estimate weighted means (--mean COL) and proportions (--prop 'COL OP VALUE',
+OP one of == != >= > <= <) for the whole sample or by the levels of --by,
+with Taylor-linearization standard errors for the declared design, as R's
+svymean/svyciprop/svyby. Design flags override the codebook's design.
+
+Proportion intervals: logit (default, svyciprop method "logit"), beta
+(Korn-Graubard) or wald; mean intervals are estimate ± t(degf)·SE.`,
+		Example: `  trustgap estimate --data apistrat.csv --weight pw --strata stype --fpc fpc --mean api00 --prop 'api00>875'
+  trustgap estimate --data api.csv --psu dnum --weight pw --prop sch.wide==Yes --by stype --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(opts.Means)+len(opts.Props) == 0 {
+				return usageErrorf("give at least one --mean COL or --prop EXPR")
+			}
+			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
+				return err
+			}
+			for _, p := range opts.Props {
+				if _, err := survey.ParseCondition(p); err != nil {
+					return &usageError{fmt.Errorf("--prop: %w", err)}
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return estimateRun(cmd, opts)
+		},
+	}
+	addStudyFlags(cmd, &opts.Study)
+	addOutputFlags(cmd, &opts.Output)
+	cmd.Flags().StringArrayVar(&opts.Means, "mean", nil, "estimate the mean of `COL` (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.Props, "prop", nil, "estimate the proportion where `EXPR` holds, e.g. 'api00>875' (repeatable)")
+	cmd.Flags().StringVar(&opts.By, "by", "", "estimate for each level of `COL` too")
+	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBs)
+	return cmd
+}
+
+// addCIFlags adds --ci, --level and --min-base.
+func addCIFlags(cmd *cobra.Command, ci *string, level *float64, minBase *int) {
+	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions: logit, beta or wald")
+	cmd.Flags().Float64Var(level, "level", 0.95, "confidence level")
+	cmd.Flags().IntVar(minBase, "min-base", 30, "flag estimates whose unweighted base is below `N`")
+	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// validateCommon checks the shared flags.
+func validateCommon(st *studyOptions, out *outputOptions, ci string, level float64) error {
+	if err := st.validate(); err != nil {
+		return err
+	}
+	if err := out.validate(); err != nil {
+		return err
+	}
+	if _, err := analysis.ParseCIMethod(ci); err != nil {
+		return &usageError{err}
+	}
+	if !(level > 0 && level < 1) {
+		return usageErrorf("--level must be between 0 and 1 (e.g. 0.95), got %v", level)
+	}
+	return nil
+}
+
+// estimateJSON is the JSON shape of `estimate`.
+type estimateJSON struct {
+	Estimates []analysis.Row `json:"estimates"`
+	Design    designJSON     `json:"design"`
+}
+
+type designJSON struct {
+	N      int `json:"n"`
+	Strata int `json:"strata"`
+	PSUs   int `json:"psus"`
+	DegF   int `json:"degf"`
+}
+
+func newDesignJSON(d *analysis.Design) designJSON {
+	return designJSON{N: d.N(), Strata: d.NumStrata(), PSUs: d.NumPSU(), DegF: d.DegF(nil)}
+}
+
+func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
+	conds := make([]survey.Condition, len(opts.Props))
+	extra := append([]string(nil), opts.Means...)
+	for i, p := range opts.Props {
+		conds[i], _ = survey.ParseCondition(p)
+		extra = append(extra, conds[i].Column)
+	}
+	lo := survey.LoadOptions{Extra: extra}
+	if opts.By != "" {
+		lo.Extra = append(lo.Extra, opts.By)
+		lo.Categorical = []string{opts.By}
+	}
+	st, err := opts.Study.load(cmd.Context(), opts.IO, lo)
+	if err != nil {
+		return err
+	}
+	method, _ := analysis.ParseCIMethod(opts.CI)
+
+	type domain struct {
+		dom analysis.Domain
+		in  []bool
+	}
+	doms := []domain{{}}
+	if opts.By != "" {
+		col, err := st.column(opts.By)
+		if err != nil {
+			return err
+		}
+		for k, lvl := range col.Levels {
+			in := make([]bool, st.DS.N)
+			for i, c := range col.Codes {
+				in[i] = c == int32(k)
+			}
+			doms = append(doms, domain{analysis.Domain{Var: opts.By, Level: lvl}, in})
+		}
+	}
+	var rows []analysis.Row
+	add := func(variable, statistic string, y []float64, prop bool) {
+		for _, dm := range doms {
+			var e analysis.Estimate
+			if prop {
+				e = st.Design.Prop(y, dm.in, method, opts.Level)
+			} else {
+				e = st.Design.Mean(y, dm.in, opts.Level)
+			}
+			r := analysis.NewRow(statistic, dm.dom, e, prop)
+			r.Variable = variable
+			deff, effn := analysis.Num(e.Deff), analysis.Num(e.EffectiveN())
+			r.Deff, r.EffectiveN = &deff, &effn
+			r.LowBase = e.N < opts.MinBs
+			rows = append(rows, r)
+		}
+	}
+	for _, m := range opts.Means {
+		col, err := st.column(m)
+		if err != nil {
+			return err
+		}
+		if !col.IsNumeric() {
+			return fmt.Errorf("--mean %s: the column holds text (levels such as %q), not numbers; use --prop '%s==LEVEL'", m, col.Levels[0], m)
+		}
+		add(m, "mean", col.Num, false)
+	}
+	for i, c := range conds {
+		col, err := st.column(c.Column)
+		if err != nil {
+			return err
+		}
+		y, err := c.Eval(col)
+		if err != nil {
+			return fmt.Errorf("--prop %s: %w", opts.Props[i], err)
+		}
+		add(c.String(), "proportion", y, true)
+	}
+	res := result{
+		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},
+		Tables: append(rowsTables("Estimates", rows, opts.MinBs), designTable(st.Design)),
+		CSV:    rowsCSV(rows),
+	}
+	return opts.Output.write(opts.IO, st.Inputs, res)
+}
+
+// column finds a loaded column by name.
+func (st *study) column(name string) (*survey.Column, error) {
+	if c, ok := st.DS.Columns[name]; ok {
+		return c, nil
+	}
+	return nil, fmt.Errorf("column %q: not in the data", name)
+}
+
+// designTable summarises the design for people.
+func designTable(d *analysis.Design) *reports.Table {
+	t := reports.NewTable("Design", reports.IntegerCol("Respondents"), reports.IntegerCol("Strata"), reports.IntegerCol("PSUs"), reports.IntegerCol("Degrees of freedom"), reports.PercentCol("Weighting efficiency"))
+	t.AddRow(reports.Num(float64(d.N())), reports.Num(float64(d.NumStrata())), reports.Num(float64(d.NumPSU())), reports.Num(float64(d.DegF(nil))), reports.Num(d.KishEfficiency(nil)))
+	return t
+}

@@ -1,0 +1,104 @@
+// Command trustgap measures the privacy paradox and the trust-versus-comfort
+// effect in consumer surveys, with design-based inference that agrees with
+// R's survey package, and writes reports and Excel decks.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+)
+
+// Exit statuses, decided here and nowhere else.
+const (
+	exitOK       = 0
+	exitData     = 1 // bad input data or codebook
+	exitUsage    = 2 // bad usage: flags, arguments
+	exitInternal = 3 // a bug in trustgap
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, SystemStreams(), os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and maps its outcome to an exit status. A
+// panic is an internal error: reported in one line (the stack only with
+// TRUSTGAP_DEBUG=1), never as a raw trace.
+func run(ctx context.Context, s *IOStreams, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.ErrOut, "trustgap: internal error: %v\nplease report this with the command you ran\n", r)
+			if os.Getenv("TRUSTGAP_DEBUG") == "1" {
+				s.ErrOut.Write(debug.Stack())
+			}
+			code = exitInternal
+		}
+	}()
+	cmd := NewCmdRoot(s)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if isCobraUsageError(err) {
+		err = &usageError{err}
+	}
+	msg := err.Error()
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(s.ErrOut, "trustgap: "+msg)
+	return exitCode(err)
+}
+
+// usageError marks a mistake in how the command was called.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usageErrorf builds a usage error.
+func usageErrorf(format string, a ...any) error {
+	return &usageError{fmt.Errorf(format, a...)}
+}
+
+// internalError marks a failure that is trustgap's fault, not the input's.
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
+// isCobraUsageError recognises the argument errors cobra returns as plain
+// errors (it has no error types for them), so they exit with status 2.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "required flag", "accepts ", "requires at least", "requires at most", "invalid argument", "unknown flag", "unknown shorthand flag", "flag needs an argument"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func exitCode(err error) int {
+	var ue *usageError
+	var ie *internalError
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ie):
+		return exitInternal
+	case errors.Is(err, context.Canceled):
+		return exitData
+	}
+	// Everything else comes from reading or analysing the input.
+	return exitData
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// studyOptions are the flags that say which study to read and how its
+// sample was drawn; every command that reads data shares them.
+type studyOptions struct {
+	Data       []string
+	Codebook   string
+	Sheet      string
+	HeaderRows int
+	Weight     string
+	Strata     string
+	PSU        string
+	FPC        string
+	LonelyPSU  string
+	MaxUnzipMB int64
+}
+
+func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
+	f := cmd.Flags()
+	f.StringArrayVar(&o.Data, "data", nil, "data `FILE` (CSV, TSV or XLSX; - for standard input); repeat to stack files (default: the embedded study)")
+	f.StringVar(&o.Codebook, "codebook", "", "codebook `YAML` (default: the embedded study's when no --data is given)")
+	f.StringVar(&o.Sheet, "sheet", "", "XLSX worksheet `NAME` (default: the first)")
+	f.IntVar(&o.HeaderRows, "header-rows", 0, "header rows: 0 detects (Qualtrics: 3), 2 for SurveyMonkey")
+	f.StringVar(&o.Weight, "weight", "", "weight `COLUMN` (overrides the codebook)")
+	f.StringVar(&o.Strata, "strata", "", "strata `COLUMN` (overrides the codebook)")
+	f.StringVar(&o.PSU, "psu", "", "PSU (cluster) `COLUMN` (overrides the codebook)")
+	f.StringVar(&o.FPC, "fpc", "", "finite population correction `COLUMN`: stratum population size (> 1) or sampling fraction (<= 1)")
+	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove or certainty (as R's survey.lonely.psu)")
+	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
+	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx")
+	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
+	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// validate checks flag values that need no data.
+func (o *studyOptions) validate() error {
+	if _, err := analysis.ParseLonelyPSU(o.LonelyPSU); err != nil {
+		return &usageError{err}
+	}
+	if o.MaxUnzipMB < 0 {
+		return usageErrorf("--max-unzip-mb must be positive, got %d", o.MaxUnzipMB)
+	}
+	stdin := 0
+	for _, d := range o.Data {
+		if d == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return usageErrorf("--data - (standard input) can be given only once")
+	}
+	return nil
+}
+
+// study is a loaded study with its design.
+type study struct {
+	CB     *survey.Codebook
+	DS     *survey.Dataset
+	Design *analysis.Design
+	// Inputs are the files read (data and codebook), for refusing to
+	// overwrite them.
+	Inputs []string
+}
+
+// codebook reads --codebook, or the embedded study's when no data is
+// given, or an empty codebook for data without one.
+func (o *studyOptions) codebook() (*survey.Codebook, error) {
+	switch {
+	case o.Codebook != "":
+		return survey.LoadCodebook(o.Codebook)
+	case len(o.Data) == 0:
+		_, cb := datasets.DefaultStudy()
+		return survey.ParseCodebook(cb, datasets.DefaultCodebookName)
+	default:
+		return &survey.Codebook{}, nil
+	}
+}
+
+// tables opens every data file (or the embedded study).
+func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Codebook) ([]survey.TableReader, error) {
+	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20}
+	if ro.HeaderRows == 0 {
+		ro.HeaderRows = cb.HeaderRows
+	}
+	if len(o.Data) == 0 {
+		responses, _ := datasets.DefaultStudy()
+		t, err := survey.NewCSVReader(responses, datasets.DefaultResponsesName, ro)
+		if err != nil {
+			return nil, &internalError{fmt.Errorf("embedded study: %w", err)}
+		}
+		return []survey.TableReader{t}, nil
+	}
+	var out []survey.TableReader
+	for _, p := range o.Data {
+		t, err := survey.OpenTable(ctx, p, ro)
+		if err != nil {
+			closeAll(out)
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func closeAll(ts []survey.TableReader) {
+	for _, t := range ts {
+		t.Close()
+	}
+}
+
+func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
+	lo.DesignOverride = survey.DesignDef{Weight: o.Weight, Strata: o.Strata, PSU: o.PSU, FPC: o.FPC}
+	return lo
+}
+
+// load reads the study and builds its design.
+func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
+	cb, err := o.codebook()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := o.tables(ctx, s, cb)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAll(ts)
+	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
+	if err != nil {
+		return nil, err
+	}
+	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
+	d, err := analysis.StudyDesign(ds, lonely)
+	if err != nil {
+		return nil, err
+	}
+	st := &study{CB: cb, DS: ds, Design: d}
+	st.Inputs = append(st.Inputs, o.Data...)
+	if o.Codebook != "" {
+		st.Inputs = append(st.Inputs, o.Codebook)
+	}
+	return st, nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/reports"
+)
+
+// rowsTables turns estimates into tables for people: one of shares (shown
+// as percentages) and one of other estimates (means, differences), each
+// with CI in brackets and the unweighted base; rows whose base is below
+// minBase are flagged with "*".
+func rowsTables(title string, rows []analysis.Row, minBase int) []*reports.Table {
+	var props, others []analysis.Row
+	for _, r := range rows {
+		if r.Proportion {
+			props = append(props, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	var out []*reports.Table
+	if len(props) > 0 {
+		out = append(out, estimatesTable(title, props, reports.PercentCol("Estimate").WithCI(), reports.PercentCol("SE"), minBase))
+	}
+	if len(others) > 0 {
+		t := title
+		if len(props) > 0 {
+			t = title + " — means and differences"
+		}
+		out = append(out, estimatesTable(t, others, reports.DecimalCol("Estimate", 3).WithCI(), reports.DecimalCol("SE", 4), minBase))
+	}
+	return out
+}
+
+func estimatesTable(title string, rows []analysis.Row, est, se reports.Col, minBase int) *reports.Table {
+	t := reports.NewTable(title,
+		reports.TextCol("Statistic"), reports.TextCol("Domain"), reports.TextCol("Level"),
+		est, se, reports.IntegerCol("Base (n)"), reports.DecimalCol("Weighted base", 1))
+	t.LowBase = minBase
+	for _, r := range rows {
+		e := reports.NumCI(float64(r.Estimate), float64(r.CILow), float64(r.CIHigh))
+		if r.N < minBase {
+			e = e.WithLowBase()
+		}
+		dom, lvl := "Total", ""
+		if !r.Domain.IsTotal() {
+			dom, lvl = r.Domain.Var, r.Domain.Level
+		}
+		stat := r.Statistic
+		if r.Variable != "" && r.Variable != r.Statistic {
+			stat = r.Variable + " " + r.Statistic
+		}
+		t.AddRow(reports.Str(stat), reports.Str(dom), reports.Str(lvl), e,
+			reports.Num(float64(r.SE)), reports.Num(float64(r.N)), reports.Num(float64(r.WeightedN)))
+	}
+	return t
+}
+
+// rowsCSV is the long machine table of estimates: fractions, full
+// precision, one record per statistic and domain.
+func rowsCSV(rows []analysis.Row) *reports.Table {
+	t := reports.NewTable("estimates",
+		reports.TextCol("statistic"), reports.TextCol("variable"), reports.TextCol("domain"), reports.TextCol("level"),
+		reports.DecimalCol("estimate", 6).WithCI(), reports.DecimalCol("se", 6),
+		reports.IntegerCol("n"), reports.DecimalCol("weighted_n", 3), reports.IntegerCol("df"))
+	for _, r := range rows {
+		t.AddRow(reports.Str(r.Statistic), reports.Str(r.Variable), reports.Str(r.Domain.Var), reports.Str(r.Domain.Level),
+			reports.NumCI(float64(r.Estimate), float64(r.CILow), float64(r.CIHigh)), reports.Num(float64(r.SE)),
+			reports.Num(float64(r.N)), reports.Num(float64(r.WeightedN)), reports.Num(float64(r.DF)))
+	}
+	return t
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// ValidateOptions holds the flags of `trustgap validate`.
+type ValidateOptions struct {
+	IO    *IOStreams
+	Study studyOptions
+}
+
+// errInvalid is returned when validation found problems (exit status 1);
+// the problems themselves are already listed on standard output.
+var errInvalid = errors.New("validate: the study has problems (listed above)")
+
+// NewCmdValidate builds `trustgap validate`.
+func NewCmdValidate(s *IOStreams, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: s}
+	cmd := &cobra.Command{
+		Use:   "validate [--data FILE]... [--codebook C]",
+		Short: "Check a study and list every problem",
+		Long: `Read the codebook and every data file and list every problem, not just the
+first: unknown codebook keys or names, non-numeric or out-of-scale answers,
+text answers absent from values, duplicate ids, negative, non-finite or
+non-numeric weights, items missing for everyone. Columns that look like
+direct identifiers (e-mail addresses, phone numbers, names, free text) are
+warned about without echoing their values. Exit status 0 when clean, 1
+otherwise.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Study.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return validateRun(cmd, opts)
+		},
+	}
+	addStudyFlags(cmd, &opts.Study)
+	return cmd
+}
+
+func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
+	ctx := cmd.Context()
+	out := opts.IO.Out
+	cb, err := opts.Study.codebook()
+	var cbProblems *survey.ProblemsError
+	if err != nil && !errors.As(err, &cbProblems) {
+		return err
+	}
+	if cb == nil {
+		// The codebook could not be read at all: its problems are all
+		// there is to list.
+		for _, p := range cbProblems.Problems {
+			fmt.Fprintln(out, p.String())
+		}
+		return errInvalid
+	}
+	ts, err := opts.Study.tables(ctx, opts.IO, cb)
+	if err != nil {
+		return err
+	}
+	defer closeAll(ts)
+	problems, warnings, err := survey.Validate(ctx, cb, ts, opts.Study.loadOptions(survey.LoadOptions{}))
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "warning: "+w.String())
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, p.String())
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(out, "%d problem(s)\n", len(problems))
+		return errInvalid
+	}
+	fmt.Fprintln(out, "ok: no problems found")
+	return nil
+}

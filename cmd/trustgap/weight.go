@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/reports"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// WeightOptions holds the flags of `trustgap weight`.
+type WeightOptions struct {
+	IO       *IOStreams
+	Study    studyOptions
+	Targets  string
+	Output   string
+	Name     string
+	Tol      float64
+	MaxIter  int
+	TrimLow  float64
+	TrimHigh float64
+}
+
+// NewCmdWeight builds `trustgap weight`.
+func NewCmdWeight(s *IOStreams, runF func(*WeightOptions) error) *cobra.Command {
+	opts := &WeightOptions{IO: s}
+	cmd := &cobra.Command{
+		Use:   "weight --targets T.yaml -o OUT.csv [--name weight_raked]",
+		Short: "Rake weights to population margins (iterative proportional fitting)",
+		Long: `Rake the design weights (or 1) to margin targets by iterative proportional
+fitting, as R's rake(). T.yaml gives shares that sum to 1 per variable:
+
+  margins:
+    region: {North America: 0.3, Europe: 0.3, Asia-Pacific: 0.4}
+    gender: {Female: 0.51, Male: 0.49}
+  total: 10000     # optional; default: the sum of the input weights
+
+OUT.csv is every input column plus the new weight column. Diagnostics
+(iterations, largest margin error, weighting efficiency, min/max weight) go
+to standard error. A run that does not converge within --max-iter says so
+and exits with status 1.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Study.validate(); err != nil {
+				return err
+			}
+			if opts.Targets == "" || opts.Output == "" {
+				return usageErrorf("--targets T.yaml and -o OUT.csv are required")
+			}
+			if opts.Tol <= 0 || opts.MaxIter <= 0 {
+				return usageErrorf("--tol and --max-iter must be positive")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return weightRun(cmd, opts)
+		},
+	}
+	addStudyFlags(cmd, &opts.Study)
+	cmd.Flags().StringVar(&opts.Targets, "targets", "", "margin targets `YAML`")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "output `CSV`")
+	cmd.Flags().StringVar(&opts.Name, "name", "weight_raked", "name of the new weight column")
+	cmd.Flags().Float64Var(&opts.Tol, "tol", 1e-10, "convergence tolerance on the largest relative margin error")
+	cmd.Flags().IntVar(&opts.MaxIter, "max-iter", 100, "maximum iterations")
+	cmd.Flags().Float64Var(&opts.TrimLow, "trim-low", 0, "lower bound on raked weights relative to the mean weight (0: none)")
+	cmd.Flags().Float64Var(&opts.TrimHigh, "trim-high", 0, "upper bound on raked weights relative to the mean weight (0: none)")
+	return cmd
+}
+
+// targetsFile is the YAML of --targets.
+type targetsFile struct {
+	Margins map[string]map[string]float64 `yaml:"margins"`
+	Total   float64                       `yaml:"total"`
+}
+
+func readTargets(path string) (*targetsFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	var t targetsFile
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("targets %s: %w", path, err)
+	}
+	if len(t.Margins) == 0 {
+		return nil, fmt.Errorf("targets %s: no margins (want margins: {COLUMN: {LEVEL: share, ...}})", path)
+	}
+	return &t, nil
+}
+
+func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
+	ctx := cmd.Context()
+	if len(opts.Study.Data) == 0 {
+		return usageErrorf("weight needs --data: it writes the input's rows with the new weight")
+	}
+	for _, d := range opts.Study.Data {
+		if d == "-" {
+			return usageErrorf("weight reads the data twice and cannot read standard input")
+		}
+	}
+	tg, err := readTargets(opts.Targets)
+	if err != nil {
+		return err
+	}
+	vars := make([]string, 0, len(tg.Margins))
+	for v := range tg.Margins {
+		vars = append(vars, v)
+	}
+	slices.Sort(vars)
+	st, err := opts.Study.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	if err != nil {
+		return err
+	}
+	margins := make([]analysis.Margin, 0, len(vars))
+	for _, v := range vars {
+		col, err := st.column(v)
+		if err != nil {
+			return err
+		}
+		m := analysis.Margin{Var: v, Codes: col.Codes, Levels: col.Levels}
+		// Targets in the column's level order; a target level absent
+		// from the data keeps its place so Rake can name it.
+		m.Targets = make([]float64, len(col.Levels))
+		for i := range m.Targets {
+			m.Targets[i] = math.NaN()
+		}
+		for lvl, share := range tg.Margins[v] {
+			k := slices.Index(col.Levels, lvl)
+			if k < 0 {
+				return fmt.Errorf("targets %s: %s level %q does not occur in the data (levels: %q)", opts.Targets, v, lvl, col.Levels)
+			}
+			m.Targets[k] = share
+		}
+		for k, t := range m.Targets {
+			if math.IsNaN(t) {
+				return fmt.Errorf("targets %s: %s level %q occurs in the data but has no target", opts.Targets, v, col.Levels[k])
+			}
+		}
+		margins = append(margins, m)
+	}
+	w := st.Design.Weights()
+	raked, diag, err := analysis.Rake(w, margins, analysis.RakeOptions{
+		Tol: opts.Tol, MaxIter: opts.MaxIter, TrimLow: opts.TrimLow, TrimHigh: opts.TrimHigh, Total: tg.Total,
+	})
+	fmt.Fprintf(opts.IO.ErrOut, "raking: %d iterations, largest margin error %.3g, weighting efficiency %.1f%%, weights %.4g to %.4g\n",
+		diag.Iterations, diag.MaxMarginError, 100*diag.Efficiency, diag.MinWeight, diag.MaxWeight)
+	if err != nil {
+		return fmt.Errorf("weight: %w", err)
+	}
+	if err := reports.CheckNotInput(opts.Output, append(st.Inputs, opts.Targets)); err != nil {
+		return err
+	}
+	return reports.WriteFileAtomic(opts.Output, func(out io.Writer) error {
+		return writeWeighted(ctx, opts, st, raked, out)
+	})
+}
+
+// writeWeighted re-reads the input files and writes every row with the
+// new weight appended, in the order Load read them.
+func writeWeighted(ctx context.Context, opts *WeightOptions, st *study, raked []float64, out io.Writer) error {
+	cw := csv.NewWriter(out)
+	ts, err := opts.Study.tables(ctx, opts.IO, st.CB)
+	if err != nil {
+		return err
+	}
+	defer closeAll(ts)
+	header := append(slices.Clone(ts[0].Header()), opts.Name)
+	for k := range header {
+		header[k] = reports.DefuseCSV(header[k])
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	i := 0
+	rec := make([]string, 0, len(header))
+	for _, t := range ts {
+		if len(t.Header()) != len(ts[0].Header()) {
+			return fmt.Errorf("weight: %s has %d columns, %s has %d; stacked files must share their columns to be written back", t.Name(), len(t.Header()), ts[0].Name(), len(ts[0].Header()))
+		}
+		for {
+			r, _, err := t.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if i >= len(raked) {
+				return fmt.Errorf("weight: %s changed while it was read", t.Name())
+			}
+			rec = rec[:0]
+			for _, c := range r {
+				if _, perr := strconv.ParseFloat(c, 64); perr == nil {
+					rec = append(rec, c)
+				} else {
+					rec = append(rec, reports.DefuseCSV(c))
+				}
+			}
+			rec = append(rec, strconv.FormatFloat(raked[i], 'g', -1, 64))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+			i++
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

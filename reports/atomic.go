@@ -1,0 +1,113 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// WriteFileAtomic creates or replaces the file at path with what write
+// writes, so readers see either the old file or the complete new one. It
+// writes to a temporary file in the same directory (a rename is atomic
+// only within one file system), syncs it, gives it the old file's
+// permissions (0644 for a new file) and renames it over path. If write
+// returns an error or panics, or any step fails, the temporary file is
+// removed and the previous file is left as it was; a panic is re-raised
+// after cleanup.
+//
+// A symbolic link at path is replaced by a regular file rather than
+// followed.
+func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	mode := fs.FileMode(0o644)
+	if fi, statErr := os.Lstat(path); statErr == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// Close may already have happened; its error no longer matters
+		// once the file is being thrown away.
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+	}()
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	done = true
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes the rename durable where the platform allows it; failing
+// to is not an error because the file itself is complete and in place.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// ErrOutputIsInput is wrapped by CheckNotInput's error.
+var ErrOutputIsInput = errors.New("same file as input")
+
+// CheckNotInput returns an error wrapping ErrOutputIsInput when out names
+// the same file as one of inputs: the same cleaned absolute path, or (for
+// files that exist) the same file by os.SameFile, which also catches hard
+// links, symbolic links and case-insensitive file systems. "-" (standard
+// input or output) and empty paths are never compared.
+func CheckNotInput(out string, inputs []string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	outAbs, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("check output %s: %w", out, err)
+	}
+	outInfo, outErr := os.Stat(out)
+	for _, in := range inputs {
+		if in == "" || in == "-" {
+			continue
+		}
+		inAbs, err := filepath.Abs(in)
+		if err != nil {
+			return fmt.Errorf("check output %s: %w", out, err)
+		}
+		if inAbs == outAbs {
+			return fmt.Errorf("check output %s: %w %s", out, ErrOutputIsInput, in)
+		}
+		if outErr != nil {
+			continue
+		}
+		if inInfo, err := os.Stat(in); err == nil && os.SameFile(outInfo, inInfo) {
+			return fmt.Errorf("check output %s: %w %s", out, ErrOutputIsInput, in)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,939 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/png" // registers the decoder DecodeConfig needs for chart sizes
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/rivo/uniseg"
+	"github.com/xuri/excelize/v2"
+)
+
+// Fixed sheet names of the deck.
+const (
+	sheetContents    = "Contents"
+	sheetSummary     = "Summary"
+	sheetCrosstabs   = "Crosstabs"
+	sheetMethodology = "Methodology"
+)
+
+// fixedStamp dates a workbook whose report has no Date, so output depends
+// only on the report. It is the zip format's epoch, which the archive's
+// entries carry too.
+const fixedStamp = "1980-01-01T00:00:00Z"
+
+// Layout constants, in Excel's units: column widths in characters of the
+// default font, row heights in points; a default row is 15 pt = 20 px.
+const (
+	rowPx        = 20
+	chartWidth   = 720
+	chartHeight  = 340
+	imageMaxPx   = 760
+	maxColWidth  = 60.0
+	minNumWidth  = 9.0
+	headerMaxLen = 18 // headers wrap beyond this, so they don't widen columns
+)
+
+// paletteHex colours chart series in the deck and in HTML alike.
+const paletteHex = "1F3A5F 2A9D8F E9A23B D1495B 6C757D 8AB6D6 7B5EA7 3E7C17"
+
+// seriesColor is the colour (RRGGBB) of the i-th series.
+func seriesColor(i int) string {
+	p := strings.Fields(paletteHex)
+	return p[i%len(p)]
+}
+
+// WriteXLSX writes r as an Excel workbook: a Contents sheet linking every
+// sheet, Summary (the findings), one sheet per section, Crosstabs (every
+// banner) and Methodology.
+//
+// Numbers are stored as numbers with number formats (percentages as
+// fractions formatted "0.0%", intervals in their own columns), never as
+// text; low-base cells keep their value and show "*" through the number
+// format; suppressed cells hold "–" and no value. Every label is stored
+// as a string, so text starting with "=" never becomes a formula. Native
+// charts reference the cells of their table and images are placed below
+// the tables. The workbook's properties and zip entries carry fixed
+// timestamps (Report.Date when set), so the same report gives the same
+// bytes.
+func WriteXLSX(w io.Writer, r *Report) error {
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	d := &deck{f: f, r: r, numStyles: map[numKey]int{}, tables: map[*Table]tablePos{}}
+	d.build()
+	if d.err != nil {
+		return fmt.Errorf("write xlsx: %w", d.err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	return nil
+}
+
+// deck holds the state of one workbook being written. Errors are sticky:
+// after the first, every helper does nothing, and WriteXLSX reports it.
+type deck struct {
+	f         *excelize.File
+	r         *Report
+	err       error
+	st        styles
+	numStyles map[numKey]int
+	tables    map[*Table]tablePos
+}
+
+func (d *deck) check(err error) {
+	if d.err == nil && err != nil {
+		d.err = err
+	}
+}
+
+// tablePos records where a table landed, for charts that reference it.
+type tablePos struct {
+	sheet         string
+	header, first int // header row and first data row
+	last          int // last data row
+	valueCol      []int
+}
+
+func (d *deck) build() {
+	d.st = d.newStyles()
+	names := d.sheetPlan()
+	sections := names[2 : 2+len(d.r.Sections)]
+	d.check(d.f.SetSheetName("Sheet1", names[0]))
+	for _, n := range names[1:] {
+		_, err := d.f.NewSheet(n)
+		d.check(err)
+	}
+	d.writeContents(names)
+	d.writeSummary()
+	for i := range d.r.Sections {
+		d.writeSection(sections[i], &d.r.Sections[i])
+	}
+	if d.hasBanners() {
+		d.writeCrosstabs()
+	}
+	d.writeMethodology()
+	d.f.SetActiveSheet(0)
+	stamp := fixedStamp
+	if !d.r.Date.IsZero() {
+		stamp = d.r.Date.UTC().Format(time.RFC3339)
+	}
+	d.check(d.f.SetDocProps(&excelize.DocProperties{
+		Title:          d.r.Title,
+		Subject:        d.r.Subtitle,
+		Creator:        "trustgap",
+		LastModifiedBy: "trustgap",
+		Created:        stamp,
+		Modified:       stamp,
+	}))
+	d.check(d.f.SetAppProps(&excelize.AppProperties{Application: "trustgap"}))
+}
+
+func (d *deck) hasBanners() bool {
+	for _, s := range d.r.Sections {
+		if len(s.Banners) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sheetPlan names every sheet in order: Contents, Summary, the sections,
+// Crosstabs when there are banners, Methodology.
+func (d *deck) sheetPlan() []string {
+	used := map[string]bool{}
+	for _, n := range []string{sheetContents, sheetSummary, sheetCrosstabs, sheetMethodology, "History"} {
+		used[strings.ToLower(n)] = true
+	}
+	names := []string{sheetContents, sheetSummary}
+	for i, s := range d.r.Sections {
+		names = append(names, sheetName(s.Name, i+1, used))
+	}
+	if d.hasBanners() {
+		names = append(names, sheetCrosstabs)
+	}
+	return append(names, sheetMethodology)
+}
+
+// sheetName makes name a valid, unused sheet name: the characters Excel
+// forbids become spaces, leading and trailing apostrophes go, it is cut
+// to 31 UTF-16 units and, if taken (Excel compares case-insensitively),
+// numbered "Name (2)". An empty name becomes "Section n". used is updated.
+func sheetName(name string, n int, used map[string]bool) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) || r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, name)
+	name = strings.Trim(strings.Join(strings.Fields(name), " "), "' ")
+	if name == "" {
+		name = "Section " + strconv.Itoa(n)
+	}
+	base := cutUTF16(name, excelize.MaxSheetNameLength)
+	cand := base
+	for k := 2; used[strings.ToLower(cand)]; k++ {
+		suffix := " (" + strconv.Itoa(k) + ")"
+		cand = cutUTF16(base, excelize.MaxSheetNameLength-len(suffix)) + suffix
+	}
+	used[strings.ToLower(cand)] = true
+	return cand
+}
+
+// cutUTF16 shortens s to at most n UTF-16 code units, Excel's measure,
+// without splitting a character, and drops the apostrophes or spaces the
+// cut may leave at the end.
+func cutUTF16(s string, n int) string {
+	units := 0
+	for i, r := range s {
+		units += len(utf16.Encode([]rune{r}))
+		if units > n {
+			return strings.TrimRight(s[:i], "' ")
+		}
+	}
+	return s
+}
+
+// styles is the workbook's style set, created once.
+type styles struct {
+	title, subtitle, h2, note, link        int
+	header, headerNum, text, textWrap, key int
+	suppressed, mark, legend               int
+	groupHead, bannerLabel, letter         int
+	baseLabel, base, bannerPct, bannerLow  int
+	sig, findingNo                         int
+}
+
+// Colours of the deck.
+const (
+	navy      = "1F3A5F"
+	ink       = "1F2933"
+	grey      = "6B7280"
+	rule      = "D0D7DE"
+	groupFill = "E4EBF2"
+	sigBlue   = "1D4ED8"
+)
+
+func (d *deck) style(s *excelize.Style) int {
+	if d.err != nil {
+		return 0
+	}
+	id, err := d.f.NewStyle(s)
+	d.check(err)
+	return id
+}
+
+func (d *deck) newStyles() styles {
+	under := []excelize.Border{{Type: "bottom", Color: rule, Style: 1}}
+	navyFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{navy}}
+	f := func(size float64, bold, italic bool, color string) *excelize.Font {
+		return &excelize.Font{Size: size, Bold: bold, Italic: italic, Color: color, Family: "Calibri"}
+	}
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	return styles{
+		title:       d.style(&excelize.Style{Font: f(18, true, false, navy)}),
+		subtitle:    d.style(&excelize.Style{Font: f(12, false, false, grey)}),
+		h2:          d.style(&excelize.Style{Font: f(13, true, false, navy)}),
+		note:        d.style(&excelize.Style{Font: f(9, false, true, grey)}),
+		link:        d.style(&excelize.Style{Font: &excelize.Font{Size: 11, Color: "0563C1", Underline: "single", Family: "Calibri"}}),
+		header:      d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1, Vertical: "center", WrapText: true}}),
+		headerNum:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "right", Indent: 1, Vertical: "center", WrapText: true}}),
+		text:        d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}),
+		textWrap:    d.style(&excelize.Style{Font: f(11, false, false, ink), Alignment: top}),
+		key:         d.style(&excelize.Style{Font: f(11, true, false, ink), Alignment: top}),
+		suppressed:  d.style(&excelize.Style{Font: f(11, false, false, grey), Border: under, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}}),
+		mark:        d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
+		legend:      d.style(&excelize.Style{Font: f(9, false, true, grey)}),
+		groupHead:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
+		bannerLabel: d.style(&excelize.Style{Font: f(10, true, false, ink), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
+		letter:      d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center"}, Border: []excelize.Border{{Type: "bottom", Color: navy, Style: 1}, {Type: "left", Color: "FFFFFF", Style: 2}}}),
+		baseLabel:   d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under}),
+		base:        d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, CustomNumFmt: ptr("#,##0")}),
+		bannerPct:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, CustomNumFmt: ptr("0%")}),
+		bannerLow:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, CustomNumFmt: ptr(`0%"*"`)}),
+		sig:         d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
+		findingNo:   d.style(&excelize.Style{Font: f(14, true, false, "2A9D8F"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// numKey identifies a number style; styles are made on first use and
+// reused, in the deterministic order the report is written.
+type numKey struct {
+	kind   Kind
+	digits int
+	star   bool // low base
+	ci     bool // interval bound: muted
+}
+
+func (d *deck) numStyle(k numKey) int {
+	if id, ok := d.numStyles[k]; ok {
+		return id
+	}
+	font := &excelize.Font{Size: 11, Color: ink, Family: "Calibri"}
+	if k.ci {
+		font = &excelize.Font{Size: 9, Color: grey, Family: "Calibri"}
+	}
+	id := d.style(&excelize.Style{
+		Font:         font,
+		Border:       []excelize.Border{{Type: "bottom", Color: rule, Style: 1}},
+		Alignment:    &excelize.Alignment{Horizontal: "right", Vertical: "center"},
+		CustomNumFmt: ptr(numFormat(k.kind, k.digits, k.star)),
+	})
+	d.numStyles[k] = id
+	return id
+}
+
+// numFormat is the Excel number format of a kind; star appends a literal
+// "*" so a low-base cell stays a number yet shows its flag.
+func numFormat(k Kind, digits int, star bool) string {
+	suffix := ""
+	if star {
+		suffix = `"*"`
+	}
+	switch k {
+	case Percent:
+		return "0.0%" + suffix
+	case Decimal:
+		if digits == 0 {
+			return "0" + suffix
+		}
+		return "0." + strings.Repeat("0", digits) + suffix
+	case Integer:
+		return "#,##0" + suffix
+	case PValue:
+		if star {
+			return `[<0.001]"<0.001*";0.000"*"`
+		}
+		return `[<0.001]"<0.001";0.000`
+	}
+	return "General"
+}
+
+// sheet writes one worksheet, remembering what it needs to size columns
+// and wrapped rows at the end.
+type sheet struct {
+	d      *deck
+	name   string
+	widths map[int]float64
+	wraps  []wrapped
+	row    int // next free row
+}
+
+type wrapped struct {
+	row, col, span int
+	text           string
+	size           float64
+}
+
+func (d *deck) sheet(name string) *sheet {
+	if d.err == nil {
+		d.check(d.f.SetSheetView(name, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}))
+		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
+		d.check(d.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}))
+	}
+	return &sheet{d: d, name: name, widths: map[int]float64{}, row: 1}
+}
+
+func cell(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
+
+// str writes text as a string cell (never a formula) and, when fit is
+// set, lets it widen its column.
+func (s *sheet) str(col, row int, text string, style int, fit bool) {
+	if s.d.err != nil {
+		return
+	}
+	c := cell(col, row)
+	s.d.check(s.d.f.SetCellStr(s.name, c, text))
+	s.d.check(s.d.f.SetCellStyle(s.name, c, c, style))
+	if fit {
+		s.fit(col, textWidth(text))
+	}
+}
+
+// num writes x as a number; NaN and infinities leave the cell empty but
+// styled, since Excel has no such numbers.
+func (s *sheet) num(col, row int, x float64, style int, shown string) {
+	if s.d.err != nil {
+		return
+	}
+	c := cell(col, row)
+	if !math.IsNaN(x) && !math.IsInf(x, 0) {
+		s.d.check(s.d.f.SetCellFloat(s.name, c, x, -1, 64))
+	}
+	s.d.check(s.d.f.SetCellStyle(s.name, c, c, style))
+	s.fit(col, textWidth(shown)+1)
+}
+
+func (s *sheet) styleRange(c1, r1, c2, r2, style int) {
+	if s.d.err == nil {
+		s.d.check(s.d.f.SetCellStyle(s.name, cell(c1, r1), cell(c2, r2), style))
+	}
+}
+
+func (s *sheet) fit(col int, w float64) {
+	s.widths[col] = max(s.widths[col], w)
+}
+
+func textWidth(text string) float64 {
+	return float64(uniseg.StringWidth(oneLine(text)))*1.1 + 2
+}
+
+// wrap records a cell of wrapped text in a font of size points spanning
+// span columns, whose row height is set once the column widths are known:
+// files carry row heights, and spreadsheets do not refit rows on opening.
+func (s *sheet) wrap(row, col, span int, text string, size float64) {
+	s.wraps = append(s.wraps, wrapped{row: row, col: col, span: span, text: text, size: size})
+}
+
+// finish sets column widths and the heights of rows holding wrapped text.
+func (s *sheet) finish(fixed map[int]float64) {
+	if s.d.err != nil {
+		return
+	}
+	for col, w := range s.widths {
+		s.widths[col] = min(w, maxColWidth)
+	}
+	for col, w := range fixed {
+		s.widths[col] = w
+	}
+	for col, w := range s.widths {
+		name, _ := excelize.ColumnNumberToName(col)
+		s.d.check(s.d.f.SetColWidth(s.name, name, name, w))
+	}
+	heights := map[int]float64{}
+	for _, wr := range s.wraps {
+		width := 0.0
+		for c := wr.col; c < wr.col+wr.span; c++ {
+			w, ok := s.widths[c]
+			if !ok {
+				w = 9.14 // Excel's default column width
+			}
+			width += w
+		}
+		// Column widths count digits of the 11 pt default font; prose
+		// averages a little narrower, so 0.95 errs towards a spare line
+		// rather than clipped text.
+		perChar := 0.95 * wr.size / 11
+		lines := 0
+		for _, p := range strings.Split(wr.text, "\n") {
+			lines += max(1, int(math.Ceil(float64(uniseg.StringWidth(p))*perChar/max(width-1.5, 1))))
+		}
+		heights[wr.row] = max(heights[wr.row], float64(lines)*(wr.size*1.32)+5)
+	}
+	for row, h := range heights {
+		if h > 20 {
+			s.d.check(s.d.f.SetRowHeight(s.name, row, h))
+		}
+	}
+}
+
+// freeze keeps the first rows and cols in view while scrolling.
+func (s *sheet) freeze(cols, rows int) {
+	if s.d.err != nil {
+		return
+	}
+	pane := "bottomRight"
+	switch {
+	case cols == 0:
+		pane = "bottomLeft"
+	case rows == 0:
+		pane = "topRight"
+	}
+	s.d.check(s.d.f.SetPanes(s.name, &excelize.Panes{
+		Freeze: true, XSplit: cols, YSplit: rows,
+		TopLeftCell: cell(cols+1, rows+1), ActivePane: pane,
+	}))
+}
+
+// titleBlock writes the sheet's title and, if any, a subtitle line.
+func (s *sheet) titleBlock(title, sub string) {
+	s.str(1, 1, title, s.d.st.title, false)
+	s.d.check(s.d.f.SetRowHeight(s.name, 1, 28))
+	s.row = 2
+	if sub != "" {
+		s.str(1, 2, sub, s.d.st.subtitle, false)
+		s.row = 3
+	}
+	s.row++
+}
+
+// quoteSheet is a sheet name as formulas and links reference it.
+func quoteSheet(name string) string {
+	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
+}
+
+func (d *deck) writeContents(names []string) {
+	s := d.sheet(sheetContents)
+	sub := d.r.Subtitle
+	if !d.r.Date.IsZero() {
+		sub = strings.TrimSpace(sub + "  ·  " + d.r.Date.Format(humanDate))
+		sub = strings.TrimPrefix(sub, "·  ")
+	}
+	s.str(1, 1, d.r.Title, d.st.title, false)
+	d.check(d.f.SetRowHeight(s.name, 1, 28))
+	s.str(1, 2, sub, d.st.subtitle, false)
+	s.str(1, 4, "Contents", d.st.header, false)
+	s.str(2, 4, "", d.st.header, false)
+	row := 5
+	for i, n := range names {
+		desc := ""
+		switch {
+		case n == sheetContents:
+			continue
+		case n == sheetSummary:
+			desc = "Key findings"
+		case n == sheetCrosstabs:
+			desc = "Banner tables with significance letters and bases"
+		case n == sheetMethodology:
+			desc = "Sample, weighting, estimation and sources"
+		default:
+			sec := d.r.Sections[i-2]
+			desc = firstSentence(sec.Intro)
+		}
+		s.str(1, row, n, d.st.link, false)
+		if d.err == nil {
+			d.check(d.f.SetCellHyperLink(s.name, cell(1, row), quoteSheet(n)+"!A1", "Location",
+				excelize.HyperlinkOpts{Tooltip: ptr("Go to " + n)}))
+		}
+		s.str(2, row, desc, d.st.textWrap, false)
+		s.wrap(row, 2, 1, desc, 11)
+		row++
+	}
+	s.freeze(0, 4)
+	s.finish(map[int]float64{1: 34, 2: 90})
+}
+
+// firstSentence is the start of an intro, for the contents page.
+func firstSentence(text string) string {
+	ps := paragraphs(text)
+	if len(ps) == 0 {
+		return ""
+	}
+	p := oneLine(ps[0])
+	if i := strings.Index(p, ". "); i > 0 {
+		return p[:i+1]
+	}
+	return p
+}
+
+func (d *deck) writeSummary() {
+	s := d.sheet(sheetSummary)
+	s.titleBlock("Key findings", d.r.Title)
+	for i, f := range d.r.Findings {
+		s.str(1, s.row, strconv.Itoa(i+1), d.st.findingNo, false)
+		s.str(2, s.row, f.Text, d.st.textWrap, false)
+		s.wrap(s.row, 2, 1, f.Text, 11)
+		s.row++
+	}
+	if len(d.r.Findings) == 0 {
+		s.str(1, s.row, "No findings were recorded for this report.", d.st.note, false)
+	}
+	s.freeze(0, 2)
+	s.finish(map[int]float64{1: 5, 2: 110})
+}
+
+func (d *deck) writeSection(name string, sec *Section) {
+	s := d.sheet(name)
+	s.str(1, 1, sec.Name, d.st.title, false)
+	d.check(d.f.SetRowHeight(name, 1, 28))
+	s.row = 2
+	introRows := paragraphs(sec.Intro)
+	span := 8
+	for _, t := range sec.Tables {
+		span = max(span, sheetCols(t))
+	}
+	for _, p := range introRows {
+		s.str(1, s.row, p, d.st.textWrap, false)
+		if d.err == nil {
+			d.check(d.f.MergeCell(name, cell(1, s.row), cell(span, s.row)))
+		}
+		s.wrap(s.row, 1, span, p, 11)
+		s.row++
+	}
+	s.row++
+	var headerRows []int
+	for _, t := range sec.Tables {
+		headerRows = append(headerRows, s.table(t, t.Title))
+	}
+	for _, t := range sec.chartTables() {
+		s.table(t.Table, t.title)
+	}
+	for _, c := range sec.NativeCharts {
+		s.chart(c)
+	}
+	for _, im := range sec.Images {
+		s.image(im)
+	}
+	if len(sec.Banners) > 0 {
+		s.str(1, s.row, "Crosstabs for this section are on the Crosstabs sheet.", d.st.link, false)
+		if d.err == nil {
+			d.check(d.f.SetCellHyperLink(name, cell(1, s.row), quoteSheet(sheetCrosstabs)+"!A1", "Location"))
+		}
+		s.row++
+	}
+	// A single table keeps its header in view; otherwise the title does.
+	if len(headerRows) == 1 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0 {
+		s.freeze(1, headerRows[0])
+	} else {
+		s.freeze(0, 1)
+	}
+	fixed := map[int]float64{}
+	if len(sec.Tables) == 0 && len(sec.chartTables()) == 0 {
+		fixed[1] = 12
+	}
+	s.finish(fixed)
+}
+
+// sheetCols is the number of sheet columns a table takes: each column,
+// two more for an interval, one more for marks.
+func sheetCols(t *Table) int {
+	n := 0
+	for j, c := range t.cols {
+		n++
+		if c.CI {
+			n += 2
+		}
+		if t.colHasMark(j) {
+			n++
+		}
+	}
+	return n
+}
+
+// table writes t at the current row: title, header, rows, footnotes. It
+// returns the header row.
+func (s *sheet) table(t *Table, title string) int {
+	d := s.d
+	if title != "" {
+		s.str(1, s.row, title, d.st.h2, false)
+		s.row++
+	}
+	header := s.row
+	pos := tablePos{sheet: s.name, header: header, first: header + 1, last: header + t.NumRows()}
+	col := 1
+	for j, c := range t.cols {
+		hs := d.st.header
+		if c.numeric() {
+			hs = d.st.headerNum
+		}
+		pos.valueCol = append(pos.valueCol, col)
+		s.str(col, header, c.Name, hs, false)
+		s.headerFit(col, c.Name)
+		s.wrap(header, col, 1, c.Name, 10)
+		col++
+		if c.CI {
+			s.str(col, header, "CI low", d.st.headerNum, true)
+			s.str(col+1, header, "CI high", d.st.headerNum, true)
+			col += 2
+		}
+		if t.colHasMark(j) {
+			s.str(col, header, "", d.st.header, false)
+			col++
+		}
+	}
+	for i := range t.NumRows() {
+		row := header + 1 + i
+		for j, c := range t.cols {
+			x := pos.valueCol[j]
+			v := t.Cell(i, j)
+			switch {
+			case c.Kind == Text:
+				s.str(x, row, v.Text, d.st.text, true)
+				s.wrap(row, x, 1, v.Text, 11)
+			case v.Suppressed:
+				s.str(x, row, suppressedMark, d.st.suppressed, false)
+			default:
+				s.num(x, row, v.Num, d.numStyle(numKey{kind: c.Kind, digits: c.Digits, star: v.LowBase}),
+					parts(c, Cell{Num: v.Num, LowBase: v.LowBase}).join())
+			}
+			next := x + 1
+			if c.CI {
+				ci := d.numStyle(numKey{kind: c.Kind, digits: c.Digits, ci: true})
+				lo, hi := math.NaN(), math.NaN()
+				if v.HasCI && !v.Suppressed {
+					lo, hi = v.Lo, v.Hi
+				}
+				s.num(next, row, lo, ci, formatNum(c.Kind, c.Digits, lo))
+				s.num(next+1, row, hi, ci, formatNum(c.Kind, c.Digits, hi))
+				next += 2
+			}
+			if t.colHasMark(j) {
+				m := v.Mark
+				if v.Suppressed {
+					m = ""
+				}
+				s.str(next, row, m, d.st.mark, true)
+			}
+		}
+	}
+	s.row = header + t.NumRows() + 1
+	for _, n := range t.Footnotes() {
+		s.str(1, s.row, n, d.st.note, false)
+		s.row++
+	}
+	s.row++
+	d.tables[t] = pos
+	return header
+}
+
+// headerFit widens a column for its header up to headerMaxLen characters;
+// longer headers wrap.
+func (s *sheet) headerFit(col int, name string) {
+	w := textWidth(name)
+	limit := float64(headerMaxLen)
+	if col == 1 {
+		limit = 30
+	}
+	s.fit(col, min(w, limit))
+	s.fit(col, minNumWidth)
+}
+
+// pageBreak starts a new printed page at the current row, so a chart or
+// image is never cut in two on paper.
+func (s *sheet) pageBreak() {
+	if s.d.err == nil && s.row > 3 {
+		s.d.check(s.d.f.InsertPageBreak(s.name, cell(1, s.row)))
+	}
+}
+
+// chart adds a native chart referencing its table's cells.
+func (s *sheet) chart(c NativeChart) {
+	d := s.d
+	pos, ok := d.tables[c.Table]
+	if !ok || d.err != nil || c.Table.NumRows() == 0 {
+		return
+	}
+	ref := func(col, r1, r2 int) string {
+		a, _ := excelize.CoordinatesToCellName(col, r1, true)
+		if r1 == r2 {
+			return quoteSheet(pos.sheet) + "!" + a
+		}
+		b, _ := excelize.CoordinatesToCellName(col, r2, true)
+		return quoteSheet(pos.sheet) + "!" + a + ":" + b
+	}
+	ch := &excelize.Chart{
+		Dimension: excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.Title, Font: &excelize.Font{Bold: true, Size: 12, Color: navy}}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		GapWidth:  ptr(uint(60)),
+		Format:    excelize.GraphicOptions{AltText: c.Title},
+	}
+	if len(c.SeriesCols) == 1 {
+		ch.Legend.Position = "none"
+	}
+	switch c.Type {
+	case Column:
+		ch.Type = excelize.Col
+	case Bar:
+		ch.Type = excelize.Bar
+		// Bars list categories bottom-up unless reversed; tables read
+		// top-down.
+		ch.XAxis.ReverseOrder = true
+	case StackedPercent:
+		ch.Type = excelize.BarPercentStacked
+		ch.XAxis.ReverseOrder = true
+		ch.Overlap = ptr(100)
+	}
+	axisFont := excelize.Font{Size: 9, Color: ink}
+	ch.XAxis.Font, ch.YAxis.Font = axisFont, axisFont
+	ch.YAxis.MajorGridLines = true
+	if c.PercentAxis || c.Type == StackedPercent {
+		ch.YAxis.NumFmt = excelize.ChartNumFmt{CustomNumFmt: "0%"}
+	}
+	ch.PlotArea.ShowVal = true
+	if c.Table.cols[c.SeriesCols[0]].Kind == Percent {
+		ch.PlotArea.NumFmt = excelize.ChartNumFmt{CustomNumFmt: "0%"}
+	}
+	// Stacked segments carry their labels inside, in white.
+	label := excelize.ChartDataLabel{Font: excelize.Font{Size: 9, Color: ink}}
+	if c.Type == StackedPercent {
+		label.Font.Color = "FFFFFF"
+	}
+	for i, k := range c.SeriesCols {
+		ch.Series = append(ch.Series, excelize.ChartSeries{
+			Name:       ref(pos.valueCol[k], pos.header, pos.header),
+			Categories: ref(pos.valueCol[c.CategoryCol], pos.first, pos.last),
+			Values:     ref(pos.valueCol[k], pos.first, pos.last),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{seriesColor(i)}},
+			DataLabel:  label,
+		})
+	}
+	s.pageBreak()
+	d.check(d.f.AddChart(s.name, cell(1, s.row), ch))
+	s.row += chartHeight/rowPx + 2
+}
+
+// image places a PNG below what is already on the sheet, scaled to at
+// most imageMaxPx wide, and reserves its rows so nothing overlaps it.
+func (s *sheet) image(im Image) {
+	d := s.d
+	if d.err != nil {
+		return
+	}
+	s.pageBreak()
+	if im.Title != "" {
+		s.str(1, s.row, im.Title, d.st.h2, false)
+		s.row++
+	}
+	if len(im.PNG) == 0 {
+		s.str(1, s.row, "This chart is available in the HTML report.", d.st.note, false)
+		s.row += 2
+		return
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(im.PNG))
+	if err != nil {
+		d.check(fmt.Errorf("image %q: %w", im.Name, err))
+		return
+	}
+	scale := 1.0
+	if cfg.Width > imageMaxPx {
+		scale = float64(imageMaxPx) / float64(cfg.Width)
+	}
+	alt := im.AltText
+	if alt == "" {
+		alt = im.Title
+	}
+	d.check(d.f.AddPictureFromBytes(s.name, cell(1, s.row), &excelize.Picture{
+		Extension: ".png",
+		File:      im.PNG,
+		Format: &excelize.GraphicOptions{
+			AltText: alt, Name: im.Name, ScaleX: scale, ScaleY: scale,
+			LockAspectRatio: true, Positioning: "oneCell",
+		},
+	}))
+	s.row += int(math.Ceil(float64(cfg.Height)*scale/rowPx)) + 2
+}
+
+func (d *deck) writeCrosstabs() {
+	s := d.sheet(sheetCrosstabs)
+	s.titleBlock("Crosstabs", "")
+	var letterRows []int
+	widest := 0
+	for _, sec := range d.r.Sections {
+		for _, b := range sec.Banners {
+			letterRows = append(letterRows, s.banner(b, sec.Name))
+			widest = max(widest, len(b.Columns))
+		}
+	}
+	if len(letterRows) == 1 {
+		s.freeze(1, letterRows[0])
+	} else {
+		s.freeze(1, 1)
+	}
+	fixed := map[int]float64{1: 42}
+	for k := range widest {
+		fixed[2+2*k] = 7
+		fixed[3+2*k] = 5
+	}
+	s.finish(fixed)
+}
+
+// banner writes b: title, group header row, column labels, column
+// letters, bases, then one row per answer with the percentage followed by
+// a narrow cell of significance letters, then footnotes and the legend.
+// It returns the letters row, the last header row.
+func (s *sheet) banner(b *Banner, section string) int {
+	d := s.d
+	title := b.Title
+	if title == "" {
+		title = section
+	}
+	s.str(1, s.row, title, d.st.h2, false)
+	s.row++
+	groupRow, labelRow, letterRow := s.row, s.row+1, s.row+2
+	s.styleRange(1, groupRow, 1, letterRow, d.st.bannerLabel)
+	for _, g := range b.groups() {
+		c1, c2 := 2+2*g.first, 1+2*(g.first+g.n)
+		s.str(c1, groupRow, g.name, d.st.groupHead, false)
+		s.styleRange(c1, groupRow, c2, groupRow, d.st.groupHead)
+		if d.err == nil && c2 > c1 {
+			d.check(d.f.MergeCell(s.name, cell(c1, groupRow), cell(c2, groupRow)))
+		}
+	}
+	for k, c := range b.Columns {
+		c1 := 2 + 2*k
+		s.str(c1, labelRow, c.Label, d.st.bannerLabel, false)
+		s.styleRange(c1, labelRow, c1+1, labelRow, d.st.bannerLabel)
+		s.str(c1, letterRow, c.Letter, d.st.letter, false)
+		s.styleRange(c1, letterRow, c1+1, letterRow, d.st.letter)
+		if d.err == nil {
+			d.check(d.f.MergeCell(s.name, cell(c1, labelRow), cell(c1+1, labelRow)))
+			d.check(d.f.MergeCell(s.name, cell(c1, letterRow), cell(c1+1, letterRow)))
+		}
+		s.wrap(labelRow, c1, 2, c.Label, 10)
+	}
+	s.styleRange(1, letterRow, 1, letterRow, d.st.letter)
+	s.row = letterRow + 1
+	for _, base := range b.bases() {
+		s.str(1, s.row, base.name, d.st.baseLabel, false)
+		for k, v := range base.v {
+			s.num(2+2*k, s.row, v, d.st.base, "")
+			s.str(3+2*k, s.row, "", d.st.baseLabel, false)
+		}
+		s.row++
+	}
+	for _, r := range b.Rows {
+		s.str(1, s.row, r.Label, d.st.text, false)
+		s.wrap(s.row, 1, 1, r.Label, 11)
+		for k, c := range r.Cells {
+			x := 2 + 2*k
+			switch {
+			case c.Suppressed:
+				s.str(x, s.row, suppressedMark, d.st.suppressed, false)
+				s.str(x+1, s.row, "", d.st.sig, false)
+				continue
+			case c.LowBase:
+				s.num(x, s.row, c.Pct, d.st.bannerLow, "")
+			default:
+				s.num(x, s.row, c.Pct, d.st.bannerPct, "")
+			}
+			s.str(x+1, s.row, c.Sig, d.st.sig, false)
+		}
+		s.row++
+	}
+	for _, n := range b.footnotes() {
+		s.str(1, s.row, n, d.st.legend, false)
+		s.row++
+	}
+	s.row += 2
+	return letterRow
+}
+
+func (d *deck) writeMethodology() {
+	s := d.sheet(sheetMethodology)
+	s.titleBlock("Methodology", d.r.Title)
+	for _, kv := range d.r.methodology() {
+		s.str(1, s.row, kv.Key, d.st.key, false)
+		s.str(2, s.row, kv.Value, d.st.textWrap, false)
+		s.wrap(s.row, 2, 1, kv.Value, 11)
+		s.wrap(s.row, 1, 1, kv.Key, 11)
+		s.row++
+	}
+	if len(d.r.Files) > 0 {
+		s.row++
+		s.str(1, s.row, "Sources", d.st.h2, false)
+		s.row++
+		for _, f := range d.r.Files {
+			s.str(1, s.row, f, d.st.textWrap, false)
+			s.d.check(d.f.MergeCell(s.name, cell(1, s.row), cell(2, s.row)))
+			s.row++
+		}
+	}
+	s.freeze(0, 2)
+	s.finish(map[int]float64{1: 28, 2: 100})
+}

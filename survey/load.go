@@ -1,0 +1,598 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// LoadOptions adjusts what Load reads beyond the codebook.
+type LoadOptions struct {
+	// Extra names more columns to load (logical or raw names), e.g. the
+	// estimate command's --mean/--prop/--by columns. A name that is a
+	// construct and not a logical column is skipped: its scores are in
+	// Dataset.Constructs.
+	Extra []string
+	// Categorical names columns to load as categorical even when their
+	// values are numbers.
+	Categorical []string
+	// Optional names columns that may be absent from some files; their
+	// values are missing for those files' respondents.
+	Optional []string
+	// DesignOverride replaces the codebook's design columns where a field
+	// is non-empty (design columns given on the command line).
+	DesignOverride DesignDef
+	// MaxProblems caps the problems a *ProblemsError lists; the rest are
+	// counted. 0 means 50.
+	MaxProblems int
+}
+
+// Load reads the tables in order and stacks their respondents into one
+// Dataset through the codebook. It reads each table to its end but does not
+// close it.
+//
+// Each file resolves every name against its own header: a logical name from
+// the codebook's columns: takes the first of its raw names present in that
+// file; any other name is a raw header. A header matches exactly, else
+// after trimming spaces and ignoring case; two matches are an error. Only
+// the columns the codebook and opts name are kept, typed: region,
+// segments, strata, psu, id and opts.Categorical are categorical; weight
+// and fpc are numeric and every value is checked (finite and > 0); any
+// other column is numeric when all its non-missing values are numbers
+// (with decimal commas in files whose reader reports DecimalComma) and
+// categorical otherwise. Empty cells and the codebook's missing strings
+// (compared after trimming) are missing. Categorical levels are in
+// first-seen order, numeric order when every level is a number, and scale
+// order for a construct's items with values.
+//
+// Dataset.Columns holds item columns as the files give them (typed like any
+// other column); each Construct.Items holds the construct's processed
+// items: an answer is looked up in values (exactly, then trimmed and
+// ignoring case), else read as a number (for score: count, as a yes/no
+// word: 1, TRUE, true, yes, Yes / 0, FALSE, false, no, No), checked against
+// scale, and reverse-coded as min + max - value. A respondent who answered
+// a of the m items has Score NaN when a < min_items (default m), else
+// mean = (sum of answered items)/a, sum = sum of answered items, or
+// count = number of answered items not 0. Flag is 1 where the flag rule
+// holds for Score, 0 where not, NaN where Score is NaN or there is no flag.
+//
+// Load does not stop at the first problem in the data: it reads every file
+// and returns a *ProblemsError listing up to opts.MaxProblems problems,
+// each with file, row, column and value. A codebook with problems (see
+// ParseCodebook) is refused before any data is read. Other errors (a
+// reader failing, ctx cancelled) are returned as they happen.
+func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOptions) (*Dataset, error) {
+	if cb == nil {
+		panic("survey: Load with nil codebook")
+	}
+	limit := opts.MaxProblems
+	if limit <= 0 {
+		limit = 50
+	}
+	if probs := cb.problems(); len(probs) > 0 {
+		return nil, newProblemsError(probs, limit)
+	}
+	l := newLoader(cb, opts, limit, false)
+	if err := l.read(ctx, tables); err != nil {
+		return nil, err
+	}
+	if err := l.problems.err(); err != nil {
+		return nil, err
+	}
+	return l.dataset(), nil
+}
+
+// maxDictNumeric caps the distinct values remembered for a column that has
+// held only numbers so far; past it the column can only be numeric.
+const maxDictNumeric = 1 << 16
+
+// colBuilder accumulates one column while rows stream by.
+type colBuilder struct {
+	name       string
+	raw, label string         // from the first file that has the column
+	cat        bool           // categorical by role
+	strict     string         // "weight" or "fpc": numeric, each value checked
+	item       *constructRule // a construct using the column, to order its levels
+	found      bool           // present in at least one file
+	present    int            // non-missing cells
+
+	idx int // index in the current file's records; -1 when absent
+
+	num     []float64
+	numeric bool // every non-missing value so far is a number
+	codes   []int32
+	dict    map[string]int32
+	levels  []string
+	noDict  bool // dictionary dropped: too many distinct numbers
+
+	// Validate only: where each ID level was first seen.
+	firstSeen []rowRef
+}
+
+type rowRef struct {
+	file string
+	row  int
+}
+
+type itemBuilder struct {
+	col     *colBuilder
+	reverse bool
+	vals    []float64
+}
+
+// problemList collects problems up to a limit and counts the rest.
+type problemList struct {
+	limit int // 0: no limit
+	list  []Problem
+	more  int
+}
+
+func (p *problemList) add(pr Problem) {
+	if p.limit > 0 && len(p.list) >= p.limit {
+		p.more++
+		return
+	}
+	p.list = append(p.list, pr)
+}
+
+// err returns the problems as a *ProblemsError, or nil when there are none.
+func (p *problemList) err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &ProblemsError{Problems: p.list, More: p.more}
+}
+
+func newProblemsError(probs []Problem, limit int) *ProblemsError {
+	if len(probs) > limit {
+		return &ProblemsError{Problems: probs[:limit], More: len(probs) - limit}
+	}
+	return &ProblemsError{Problems: probs}
+}
+
+// loader is the engine shared by Load and Validate (lint mode).
+type loader struct {
+	cb       *Codebook
+	design   DesignDef
+	missing  map[string]bool
+	optional map[string]bool
+	cols     []*colBuilder // in first-use order
+	byName   map[string]*colBuilder
+	rules    []*constructRule // codebook order
+	items    [][]*itemBuilder // per rule
+	problems problemList
+	lint     bool
+	n        int
+	files    []string
+	// rowProblems holds the current row's problems so that an item used by
+	// two constructs is reported once.
+	rowProblems []Problem
+}
+
+func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
+	l := &loader{
+		cb:       cb,
+		design:   cb.Design,
+		missing:  map[string]bool{},
+		optional: map[string]bool{},
+		byName:   map[string]*colBuilder{},
+		problems: problemList{limit: limit},
+		lint:     lint,
+	}
+	o := opts.DesignOverride
+	overrideName(&l.design.ID, o.ID)
+	overrideName(&l.design.Weight, o.Weight)
+	overrideName(&l.design.Strata, o.Strata)
+	overrideName(&l.design.PSU, o.PSU)
+	overrideName(&l.design.FPC, o.FPC)
+	for _, m := range cb.Missing {
+		l.missing[strings.TrimSpace(m)] = true
+	}
+	for _, o := range opts.Optional {
+		l.optional[o] = true
+	}
+	d := l.design
+	l.use(d.ID).cat = true
+	l.use(d.Weight).strict = "weight"
+	l.use(d.Strata).cat = true
+	l.use(d.PSU).cat = true
+	l.use(d.FPC).strict = "fpc"
+	l.use(cb.Region).cat = true
+	for _, s := range cb.Segments {
+		l.use(s).cat = true
+	}
+	for _, name := range cb.constructNames() {
+		def := cb.Constructs[name]
+		rule := newConstructRule(name, def)
+		var items []*itemBuilder
+		for _, it := range def.Items {
+			b := l.use(it)
+			if b == nil {
+				continue
+			}
+			if b.item == nil || (len(b.item.def.Values) == 0 && len(def.Values) > 0) {
+				b.item = rule
+			}
+			items = append(items, &itemBuilder{col: b, reverse: rule.reverse[it]})
+		}
+		l.rules = append(l.rules, rule)
+		l.items = append(l.items, items)
+	}
+	for _, e := range opts.Extra {
+		if _, isConstruct := cb.Constructs[e]; isConstruct {
+			if _, isColumn := cb.Columns[e]; !isColumn {
+				continue
+			}
+		}
+		l.use(e)
+	}
+	for _, c := range opts.Categorical {
+		l.use(c).cat = true
+	}
+	return l
+}
+
+func overrideName(dst *string, src string) {
+	if src != "" {
+		*dst = src
+	}
+}
+
+// use returns the builder of a named column, adding it on first use. An
+// empty name (a role the codebook leaves out) gets a throwaway builder.
+func (l *loader) use(name string) *colBuilder {
+	if strings.TrimSpace(name) == "" {
+		return &colBuilder{idx: -1}
+	}
+	if b, ok := l.byName[name]; ok {
+		return b
+	}
+	b := &colBuilder{name: name, numeric: true, dict: map[string]int32{}}
+	l.byName[name] = b
+	l.cols = append(l.cols, b)
+	return b
+}
+
+func (l *loader) read(ctx context.Context, tables []TableReader) error {
+	if len(tables) == 0 {
+		return errors.New("load: no data files")
+	}
+	for _, t := range tables {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		if err := l.readTable(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) readTable(ctx context.Context, t TableReader) error {
+	file := t.Name()
+	l.files = append(l.files, file)
+	dc := t.DecimalComma()
+	header, labels := t.Header(), t.Labels()
+	for _, b := range l.cols {
+		b.idx = -1
+		idx, err := resolveColumn(header, l.rawNames(b.name))
+		if err != nil {
+			l.problems.add(Problem{File: file, Column: b.name, Msg: err.Error()})
+			continue
+		}
+		if idx < 0 {
+			if !l.optional[b.name] {
+				l.problems.add(Problem{File: file, Column: b.name, Msg: l.notFound(b.name, header)})
+			}
+			continue
+		}
+		b.idx = idx
+		if !b.found {
+			b.found, b.raw = true, header[idx]
+			if idx < len(labels) {
+				b.label = labels[idx]
+			}
+		}
+	}
+	for {
+		rec, row, err := t.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", file, err)
+		}
+		l.n++
+		if l.n&0xFFFF == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
+		}
+		l.rowProblems = l.rowProblems[:0]
+		for _, b := range l.cols {
+			l.addCell(b, rec, file, row, dc)
+		}
+		for ri, rule := range l.rules {
+			for _, it := range l.items[ri] {
+				it.vals = append(it.vals, l.itemCell(rule, it, rec, file, row, dc))
+			}
+		}
+	}
+}
+
+// rawNames lists the header names a logical or raw name may have.
+func (l *loader) rawNames(name string) []string {
+	if raws, ok := l.cb.Columns[name]; ok {
+		return raws
+	}
+	return []string{name}
+}
+
+func (l *loader) notFound(name string, header []string) string {
+	raws, logical := l.cb.Columns[name]
+	var msg string
+	if logical {
+		q := make([]string, len(raws))
+		for i, r := range raws {
+			q[i] = strconv.Quote(shortValue(r))
+		}
+		msg = fmt.Sprintf("no column of the header matches any raw name of %q (%s)", name, strings.Join(q, ", "))
+	} else {
+		msg = fmt.Sprintf("no column %q in the header, and it is not a logical name in columns:", shortValue(name))
+	}
+	if s := nearestHeader(raws, name, header); s != "" && logical {
+		msg += fmt.Sprintf("; the header has a close name, %q", shortValue(s))
+	} else if s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", shortValue(s))
+	}
+	return msg
+}
+
+// nearestHeader returns a header close to one of the names, or "".
+func nearestHeader(raws []string, name string, header []string) string {
+	cands := append([]string{name}, raws...)
+	best, bestD := "", -1
+	for _, c := range cands {
+		c = strings.ToLower(strings.TrimSpace(c))
+		for _, h := range header {
+			d := editDistance(c, strings.ToLower(strings.TrimSpace(h)))
+			// One edit, or one in four for long names: closer than that,
+			// short names all look alike.
+			if d <= max(1, len([]rune(c))/4) && (bestD < 0 || d < bestD) {
+				best, bestD = h, d
+			}
+		}
+	}
+	return best
+}
+
+// resolveColumn finds the first of names in header: an exact match first,
+// then one after trimming spaces and ignoring case. It returns -1 when no
+// name matches and an error when a name matches more than one column.
+func resolveColumn(header []string, names []string) (int, error) {
+	for _, name := range names {
+		if idx, err := matchHeader(header, name, func(h string) bool { return h == name }); idx >= 0 || err != nil {
+			return idx, err
+		}
+		want := strings.TrimSpace(name)
+		if idx, err := matchHeader(header, name, func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), want) }); idx >= 0 || err != nil {
+			return idx, err
+		}
+	}
+	return -1, nil
+}
+
+func matchHeader(header []string, name string, eq func(string) bool) (int, error) {
+	idx := -1
+	var cols []string
+	for i, h := range header {
+		if eq(h) {
+			if idx < 0 {
+				idx = i
+			}
+			cols = append(cols, strconv.Itoa(i+1))
+		}
+	}
+	if len(cols) > 1 {
+		return -1, fmt.Errorf("%q is ambiguous: it matches header columns %s", shortValue(name), strings.Join(cols, ", "))
+	}
+	return idx, nil
+}
+
+func (l *loader) isMissing(trimmed string) bool {
+	return trimmed == "" || l.missing[trimmed]
+}
+
+// addProblem records a row problem unless the same one was already
+// recorded for this row.
+func (l *loader) addProblem(pr Problem) {
+	for _, q := range l.rowProblems {
+		if q == pr {
+			return
+		}
+	}
+	l.rowProblems = append(l.rowProblems, pr)
+	l.problems.add(pr)
+}
+
+func cellAt(rec []string, idx int) string {
+	if idx < 0 || idx >= len(rec) {
+		return ""
+	}
+	return rec[idx]
+}
+
+// addCell appends one respondent's value of b.
+func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc bool) {
+	raw := cellAt(rec, b.idx)
+	t := strings.TrimSpace(raw)
+	if b.idx < 0 || l.isMissing(t) {
+		if b.strict != "" && b.idx >= 0 {
+			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing"})
+		}
+		if b.strict != "" || (b.numeric && !b.cat) {
+			b.num = append(b.num, math.NaN())
+		}
+		if (b.strict == "" || b.cat) && !b.noDict {
+			b.codes = append(b.codes, -1)
+		}
+		return
+	}
+	b.present++
+	if b.strict != "" {
+		x, msg := strictValue(b.strict, raw, t, dc)
+		if msg != "" {
+			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg})
+		}
+		b.num = append(b.num, x)
+		if b.cat {
+			b.codes = append(b.codes, b.code(t))
+		}
+		return
+	}
+	if b.numeric && !b.cat {
+		x, ok := parseDecimal(t, dc)
+		if ok {
+			b.num = append(b.num, x)
+		} else if b.noDict {
+			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw),
+				Msg: fmt.Sprintf("%q is not a number, but more than %d different numbers came before it; load the column as categorical", shortValue(raw), maxDictNumeric)})
+			b.num = append(b.num, math.NaN())
+			return
+		} else {
+			b.numeric, b.num = false, nil
+		}
+	}
+	if b.noDict {
+		return
+	}
+	k := b.code(t)
+	b.codes = append(b.codes, k)
+	if l.lint && b == l.byName[l.design.ID] {
+		for int(k) >= len(b.firstSeen) {
+			b.firstSeen = append(b.firstSeen, rowRef{})
+		}
+		if first := b.firstSeen[k]; first.file != "" {
+			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
+				Msg: fmt.Sprintf("duplicate id %q (first at %s row %d)", shortValue(t), first.file, first.row)})
+		} else {
+			b.firstSeen[k] = rowRef{file, row}
+		}
+	}
+	if b.numeric && !b.cat && len(b.levels) > maxDictNumeric {
+		// Numbers with this many distinct values are a numeric column; stop
+		// remembering them as levels to bound memory.
+		b.noDict, b.dict, b.levels, b.codes = true, nil, nil, nil
+	}
+}
+
+// code returns the dictionary code of a trimmed value, adding it.
+func (b *colBuilder) code(t string) int32 {
+	if k, ok := b.dict[t]; ok {
+		return k
+	}
+	k := int32(len(b.levels))
+	// Clone: t may share memory with the reader's whole record.
+	t = strings.Clone(t)
+	b.dict[t] = k
+	b.levels = append(b.levels, t)
+	return k
+}
+
+// strictValue reads a weight or fpc, which must be a finite number > 0.
+func strictValue(what, raw, t string, dc bool) (float64, string) {
+	x, ok := parseDecimal(t, dc)
+	if !ok {
+		switch strings.TrimLeft(strings.ToLower(t), "+-") {
+		case "nan", "inf", "infinity":
+			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
+		}
+		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw))
+	}
+	switch {
+	case x < 0:
+		return x, fmt.Sprintf("%s %q is negative", what, shortValue(raw))
+	case x == 0:
+		return x, fmt.Sprintf("%s %q is zero", what, shortValue(raw))
+	}
+	return x, ""
+}
+
+// itemCell returns one respondent's processed value of a construct item.
+func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, file string, row int, dc bool) float64 {
+	raw := cellAt(rec, it.col.idx)
+	if it.col.idx < 0 || l.isMissing(strings.TrimSpace(raw)) {
+		return math.NaN()
+	}
+	v, msg := rule.itemValue(raw, dc)
+	if msg != "" {
+		l.addProblem(Problem{File: file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg})
+		return math.NaN()
+	}
+	if it.reverse {
+		v = rule.lo + rule.hi - v
+	}
+	return v
+}
+
+// column finishes a builder into a typed Column.
+func (b *colBuilder) column() *Column {
+	c := &Column{Name: b.name, Raw: b.raw, Label: b.label}
+	if !b.cat && (b.strict != "" || b.numeric) {
+		c.Num = b.num
+		if c.Num == nil {
+			c.Num = []float64{}
+		}
+		return c
+	}
+	c.Codes, c.Levels = b.codes, b.levels
+	if c.Codes == nil {
+		c.Codes = []int32{}
+	}
+	if _, allNum := numericLevels(c.Levels); allNum {
+		sortLevelsNumerically(c)
+	} else if b.item != nil && (len(b.item.def.Values) > 0 || b.item.count) {
+		orderLevelsByValues(c, b.item)
+	}
+	return c
+}
+
+// dataset assembles the Dataset once every file is read.
+func (l *loader) dataset() *Dataset {
+	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}}
+	for _, b := range l.cols {
+		ds.Columns[b.name] = b.column()
+	}
+	d := l.design
+	if d.Weight != "" {
+		ds.Weights = ds.Columns[d.Weight].Num
+	}
+	if d.FPC != "" {
+		ds.FPC = ds.Columns[d.FPC].Num
+	}
+	ds.ID = ds.Columns[d.ID]
+	ds.Strata = ds.Columns[d.Strata]
+	ds.PSU = ds.Columns[d.PSU]
+	ds.Region = ds.Columns[l.cb.Region]
+	for _, s := range l.cb.Segments {
+		ds.Segments = append(ds.Segments, ds.Columns[s])
+	}
+	for ri, rule := range l.rules {
+		c := &Construct{Name: rule.name, Def: rule.def}
+		vals := make([][]float64, len(l.items[ri]))
+		for k, it := range l.items[ri] {
+			vals[k] = it.vals
+			if vals[k] == nil {
+				vals[k] = []float64{}
+			}
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: it.col.label, Num: vals[k]})
+		}
+		c.Score, c.Flag = rule.score(vals, l.n)
+		ds.Constructs = append(ds.Constructs, c)
+	}
+	return ds
+}

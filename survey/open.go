@@ -1,0 +1,245 @@
+package survey
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Default limits for ReadOptions fields left zero.
+const (
+	// DefaultMaxCellBytes caps one cell: 1 MiB, far above any survey answer
+	// but small enough that a corrupt file cannot exhaust memory in a cell.
+	DefaultMaxCellBytes = 1 << 20
+	// DefaultMaxUnzipBytes caps the total uncompressed size of an XLSX
+	// workbook: 512 MiB, room for Excel's maximum of 1,048,576 rows of a
+	// typical survey while refusing zip bombs.
+	DefaultMaxUnzipBytes = 512 << 20
+)
+
+// ReadOptions controls how OpenTable, NewCSVReader and NewXLSXReader read a
+// file. The zero value detects everything and applies the default limits.
+type ReadOptions struct {
+	// Sheet names the XLSX worksheet to read; "" means the first sheet.
+	Sheet string
+	// HeaderRows is the number of header rows. 0 detects: three for a
+	// Qualtrics export (names, question texts, import ids), else one.
+	// 1 forces one; 2 reads SurveyMonkey's two-row header (names, then
+	// answer options); 3 forces the Qualtrics layout.
+	HeaderRows int
+	// Stdin is read when the path given to OpenTable is "-".
+	Stdin io.Reader
+	// Encoding forces the text encoding of CSV input: "utf-8", "utf-16le",
+	// "utf-16be" or "windows-1252" (also "cp1252"; "latin1" and
+	// "iso-8859-1" are read as windows-1252, as browsers do). "" detects.
+	Encoding string
+	// Delimiter forces the CSV field separator; 0 detects among ',', ';',
+	// TAB and '|'.
+	Delimiter rune
+	// MaxCellBytes caps one cell's size in bytes of UTF-8; 0 means
+	// DefaultMaxCellBytes.
+	MaxCellBytes int
+	// MaxUnzipBytes caps the total uncompressed size of an XLSX workbook,
+	// as declared in its zip directory, in bytes; 0 means
+	// DefaultMaxUnzipBytes. The command line sets it with --max-unzip-mb.
+	MaxUnzipBytes int64
+}
+
+// resolve fills in defaults and checks the options.
+func (o ReadOptions) resolve() (ReadOptions, error) {
+	if o.MaxCellBytes < 0 {
+		return o, fmt.Errorf("read options: negative cell size limit %d", o.MaxCellBytes)
+	}
+	if o.MaxUnzipBytes < 0 {
+		return o, fmt.Errorf("read options: negative unzip size limit %d", o.MaxUnzipBytes)
+	}
+	if o.MaxCellBytes == 0 {
+		o.MaxCellBytes = DefaultMaxCellBytes
+	}
+	if o.MaxUnzipBytes == 0 {
+		o.MaxUnzipBytes = DefaultMaxUnzipBytes
+	}
+	if o.HeaderRows < 0 || o.HeaderRows > 3 {
+		return o, fmt.Errorf("read options: %d header rows not supported (want 1, 2 for SurveyMonkey, 3 for Qualtrics, or 0 to detect)", o.HeaderRows)
+	}
+	if d := o.Delimiter; d != 0 && (d == '"' || d == '\r' || d == '\n' || d == utf8.RuneError || !utf8.ValidRune(d)) {
+		return o, fmt.Errorf("read options: %q cannot be a CSV delimiter", d)
+	}
+	if _, _, err := parseEncoding(o.Encoding); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// File signatures used to decide a file's format by content.
+const (
+	zipMagic = "PK\x03\x04"
+	// emptyZipMagic starts a zip with no entries: a workbook it cannot be,
+	// but it is still a zip and should be named as one.
+	emptyZipMagic = "PK\x05\x06"
+	// oleMagic starts legacy .xls workbooks and password-protected .xlsx
+	// files, which Excel wraps in an OLE container.
+	oleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+)
+
+// OpenTable opens a survey export for reading: path "-" reads opts.Stdin.
+// The format is decided by content, not by name: a zip archive is read as
+// an XLSX workbook (NewXLSXReader), anything else as delimited text
+// (NewCSVReader). A name that contradicts the content is an error rather
+// than a guess: a .xlsx file that is not a zip, or a .csv/.tsv/.txt file
+// that is. Legacy .xls and password-protected workbooks are refused with
+// advice to save them as .xlsx or CSV.
+//
+// Cancelling ctx makes later reads from the file fail with ctx's error.
+// The caller closes the returned reader.
+func OpenTable(ctx context.Context, path string, opts ReadOptions) (TableReader, error) {
+	opts, err := opts.resolve()
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if path == "-" {
+		if opts.Stdin == nil {
+			return nil, errors.New("open -: no standard input to read")
+		}
+		return openStream(ctx, ctxReader{ctx, opts.Stdin}, "-", opts, nil)
+	}
+
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, pathError(path, err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("open %s: is a directory, not a CSV or XLSX file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, pathError(path, err)
+	}
+	var t TableReader
+	if info.Mode().IsRegular() {
+		t, err = openFile(ctx, f, info.Size(), path, opts)
+	} else {
+		// Pipes and devices (e.g. the shell's <(...)) cannot be read at
+		// random offsets; treat them like standard input.
+		t, err = openStream(ctx, ctxReader{ctx, f}, path, opts, f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// openFile opens a regular file, which an XLSX reader can read in place.
+func openFile(ctx context.Context, f *os.File, size int64, path string, opts ReadOptions) (TableReader, error) {
+	var magic [len(oleMagic)]byte
+	n, err := f.ReadAt(magic[:], 0)
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if err := checkKind(magic[:n], path); err != nil {
+		return nil, err
+	}
+	if isZip(magic[:n]) {
+		return newXLSXReader(ctx, f, size, path, opts, f)
+	}
+	return newCSVReader(ctxReader{ctx, f}, path, opts, f)
+}
+
+// openStream opens a reader that can only be read forward.
+func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions, closer io.Closer) (TableReader, error) {
+	br := bufio.NewReaderSize(r, sniffBytes)
+	magic, err := br.Peek(len(oleMagic))
+	if err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if err := checkKind(magic, name); err != nil {
+		return nil, err
+	}
+	if !isZip(magic) {
+		return newCSVReader(br, name, opts, closer)
+	}
+	// A zip's directory is at its end, so the workbook must be in memory;
+	// its compressed size cannot usefully exceed the unzip limit.
+	data, err := io.ReadAll(io.LimitReader(br, opts.MaxUnzipBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > opts.MaxUnzipBytes {
+		return nil, fmt.Errorf("read %s: workbook larger than the %s unzip limit (raise it with --max-unzip-mb)", name, formatBytes(opts.MaxUnzipBytes))
+	}
+	if closer != nil {
+		if err := closer.Close(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+	}
+	return newXLSXReader(ctx, bytes.NewReader(data), int64(len(data)), name, opts, nil)
+}
+
+// pathError words a failed stat or open as "open PATH: REASON", keeping
+// the cause (fs.ErrNotExist, fs.ErrPermission) for errors.Is.
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+func isZip(magic []byte) bool {
+	return bytes.HasPrefix(magic, []byte(zipMagic)) || bytes.HasPrefix(magic, []byte(emptyZipMagic))
+}
+
+// checkKind refuses content that its name or nature says cannot be read.
+func checkKind(magic []byte, name string) error {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case bytes.HasPrefix(magic, []byte(oleMagic)):
+		return fmt.Errorf("read %s: a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV", name)
+	case isZip(magic) && (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".tab"):
+		return fmt.Errorf("read %s: a zip archive, not %s text (an Excel workbook? rename it .xlsx)", name, strings.ToUpper(ext[1:]))
+	case !isZip(magic) && (ext == ".xlsx" || ext == ".xlsm"):
+		return fmt.Errorf("read %s: not an XLSX workbook (no zip signature; if it is CSV text, rename it .csv)", name)
+	}
+	return nil
+}
+
+// ctxReader fails reads once ctx is done, so cancelling stops a long read
+// at the next buffer refill without the reader itself polling.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// formatBytes renders a size limit the way a user sets it.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -30,8 +30,8 @@ type CompareResult struct {
 //
 // Estimate and Rest are the weighted means of the statistic in the two
 // groups over respondents who answered; Difference = Estimate − Rest with
-// SE from the joint linearization of both means (Design.DiffMeans: the
-// slope of svyglm(y ~ I(var == level), design)). The t test and interval
+// SE from the joint linearization of both means (Design.DiffMeans' formula,
+// the slope of svyglm(y ~ I(var == level), design)). The t test and interval
 // use the degrees of freedom of the whole design, DF = degf(design), since
 // both groups together span the sample: t = Difference/SE, P two-sided,
 // interval Difference ± t(DF)·SE at Options.Level. Significant is P below
@@ -121,38 +121,23 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	return res, nil
 }
 
-// compareLevels compares each level of v with the other levels.
+// compareLevels compares each level of v with the other levels, reading
+// the data once.
 func (s *study) compareLevels(st compareStat, v domainVar) []Comparison {
-	L := len(v.levels)
-	sw, swy := make([]float64, L), make([]float64, L)
-	n := make([]int, L)
-	for i, c := range v.codes {
-		if c < 0 || math.IsNaN(st.y[i]) {
-			continue
-		}
-		w := s.d.Weights()[i]
-		sw[c] += w
-		swy[c] += w * st.y[i]
-		n[c]++
-	}
-	var swAll, swyAll float64
-	nAll := 0
-	for c := range sw {
-		swAll, swyAll, nAll = swAll+sw[c], swyAll+swy[c], nAll+n[c]
-	}
+	cs := s.sumCells(st.y, len(v.levels), func(i int) int { return int(v.codes[i]) })
 	level := s.opts.level()
 	df := s.d.DegF(nil)
-	in1, in2 := make([]bool, s.d.N()), make([]bool, s.d.N())
-	out := make([]Comparison, 0, L)
+	out := make([]Comparison, 0, len(v.levels))
 	for c := range v.levels {
-		for i, x := range v.codes {
-			in1[i], in2[i] = x == int32(c), x >= 0 && x != int32(c)
-		}
-		e := s.d.DiffMeans(st.y, in1, in2, level)
+		in := func(k int) bool { return k == c }
+		rest := func(k int) bool { return k != c }
+		e := cs.contrast(in, rest, false)
+		w1, wy1, n1 := cs.group(in)
+		w2, wy2, n2 := cs.group(rest)
 		cmp := Comparison{
 			Statistic: st.name, Domain: Domain{Var: v.name, Level: v.levels[c]},
-			Estimate: Num(swy[c] / sw[c]), Rest: Num((swyAll - swy[c]) / (swAll - sw[c])),
-			Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n[c], NRest: nAll - n[c],
+			Estimate: Num(wy1 / w1), Rest: Num(wy2 / w2),
+			Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n1, NRest: n2,
 			T: Num(e.Estimate / e.SE), P: Num(TTestP(e.Estimate, e.SE, df)),
 		}
 		lo, hi := MeanCI(e.Estimate, e.SE, df, level)
@@ -164,7 +149,7 @@ func (s *study) compareLevels(st compareStat, v domainVar) []Comparison {
 				cmp.Direction = "-"
 			}
 		}
-		cmp.LowBase = s.lowBase(n[c])
+		cmp.LowBase = s.lowBase(n1)
 		out = append(out, cmp)
 	}
 	return out

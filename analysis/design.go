@@ -24,6 +24,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // LonelyPSU says what to do with a stratum that has a single PSU, as R's
@@ -474,10 +476,12 @@ func (d *Design) Cov(z [][]float64) [][]float64 {
 
 // CovFromPSUTotals is Cov for influence values already summed by PSU:
 // entry (a, b) is Σ_h scale_h Σ_j (t_a,hj − t̄_a,h)(t_b,hj − t̄_b,h).
+// It forms the scaled deviations as a k × NumPSU matrix and takes its
+// outer product with BLAS (Dsyrk), so many estimators cost one pass.
 func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
-	k := len(t)
+	k, P := len(t), d.NumPSU()
 	for j := range t {
-		if len(t[j]) != d.NumPSU() {
+		if len(t[j]) != P {
 			panic("analysis: length mismatch")
 		}
 	}
@@ -486,41 +490,37 @@ func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
 	for a := range out {
 		out[a] = flat[a*k : (a+1)*k : (a+1)*k]
 	}
-	means := make([]float64, k)
-	dev := make([]float64, k)
-	for h, s := range d.scale {
-		if s == 0 {
-			continue
-		}
-		lo, hi := d.psuStart[h], d.psuStart[h+1]
-		for j := range t {
-			means[j] = 0
+	if k == 0 || P == 0 {
+		return out
+	}
+	dev := mat.NewDense(k, P, nil)
+	raw := dev.RawMatrix()
+	for j, tj := range t {
+		row := raw.Data[j*raw.Stride : j*raw.Stride+P]
+		for h, s := range d.scale {
+			if s == 0 {
+				continue // the row stays 0 there
+			}
+			lo, hi := d.psuStart[h], d.psuStart[h+1]
+			var m float64
 			if d.center[h] {
-				for _, x := range t[j][lo:hi] {
-					means[j] += x
+				for _, x := range tj[lo:hi] {
+					m += x
 				}
-				means[j] /= float64(hi - lo)
+				m /= float64(hi - lo)
 			}
-		}
-		for p := lo; p < hi; p++ {
-			for j := range t {
-				dev[j] = t[j][p] - means[j]
-			}
-			for a := 0; a < k; a++ {
-				if dev[a] == 0 {
-					continue
-				}
-				sa := s * dev[a]
-				row := out[a]
-				for b := a; b < k; b++ {
-					row[b] += sa * dev[b]
-				}
+			rs := math.Sqrt(s)
+			for p := lo; p < hi; p++ {
+				row[p] = rs * (tj[p] - m)
 			}
 		}
 	}
+	var c mat.SymDense
+	c.SymOuterK(1, dev)
 	for a := 0; a < k; a++ {
-		for b := 0; b < a; b++ {
-			out[a][b] = out[b][a]
+		for b := a; b < k; b++ {
+			v := c.At(a, b)
+			out[a][b], out[b][a] = v, v
 		}
 	}
 	return out

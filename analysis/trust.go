@@ -20,12 +20,15 @@ type EffectResult struct {
 }
 
 // OddsRatio is the odds ratio of the outcome for the factor in one domain,
-// from svyglm(outcome ~ factor, subset(design, domain), family =
-// quasibinomial): LogOR is the factor's coefficient, LogORSE its
-// linearization SE, Estimate = exp(LogOR) and the interval
-// exp(LogOR ± t(DF)·LogORSE) with DF the degf of the domain. N counts the
-// respondents in the fit. When the model cannot be fitted (for instance
-// under complete separation) the figures are null and Note says why.
+// svyglm(outcome ~ factor, subset(design, domain), family = quasibinomial):
+// LogOR is the factor's coefficient, LogORSE its linearization SE,
+// Estimate = exp(LogOR) and the interval exp(LogOR ± t(DF)·LogORSE) with
+// DF the degf of the domain. N counts the respondents in the fit. The
+// model being saturated, its fit is closed-form: LogOR = logit(p₁) −
+// logit(p₀) of the two groups' shares, with the sandwich SE from their
+// joint linearization. When it is undefined (a group without respondents,
+// or complete separation: a share of 0 or 1) the figures are null and
+// Note says why.
 type OddsRatio struct {
 	Statistic string `json:"statistic"`
 	Domain    Domain `json:"domain"`
@@ -110,43 +113,80 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	res.Estimates = append(res.Estimates, s.propRows(names.with, among(1))...)
 	res.Estimates = append(res.Estimates, s.propRows(names.without, among(0))...)
 
-	buf := make([]bool, ds.N)
-	in1, in2 := make([]bool, ds.N), make([]bool, ds.N)
-	for k, dr := range s.doms {
-		in := s.member(k, buf)
-		for i := range f {
-			inDom := in == nil || in[i]
-			in1[i] = inDom && f[i] == 1
-			in2[i] = inDom && f[i] == 0
+	// The effect and odds ratio of every domain from one pass per domain
+	// variable: cell 2·level + factor. Each domain's df is its degf, as
+	// the shares' rows carry.
+	with := res.Estimates[:len(s.doms)]
+	factorCell := func(i int) int {
+		switch f[i] {
+		case 0:
+			return 0
+		case 1:
+			return 1
 		}
-		e := s.d.DiffMeans(y, in1, in2, level)
-		// The interval uses the whole domain's degf, like every other
-		// interval here, not DiffMeans' degf of the two groups.
-		e.DF = s.d.DegF(in)
-		e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, e.DF, level)
-		e.Deff = math.NaN()
+		return -1
+	}
+	k := 0
+	add := func(cs *cellSums, c int) {
+		dr := s.doms[k]
+		df := with[k].DF
+		yes := func(x int) bool { return x == 2*c+1 }
+		no := func(x int) bool { return x == 2*c }
+		e := cs.contrast(yes, no, false)
+		e.DF = df
+		e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, df, level)
 		res.Estimates = append(res.Estimates, s.row("effect", dr.dom, e, true))
-		res.OddsRatios = append(res.OddsRatios, s.oddsRatio(y, f, factor, in, dr.dom, level))
+		res.OddsRatios = append(res.OddsRatios, s.oddsRatio(cs, yes, no, dr.dom, df, level))
+		k++
+	}
+	add(s.sumCells(y, 2, factorCell), 0)
+	for _, v := range s.vars {
+		cs := s.sumCells(y, 2*len(v.levels), func(i int) int {
+			if v.codes[i] < 0 {
+				return -1
+			}
+			if fc := factorCell(i); fc >= 0 {
+				return 2*int(v.codes[i]) + fc
+			}
+			return -1
+		})
+		for c := range v.levels {
+			add(cs, c)
+		}
 	}
 	res.Adjusted = adjustedOddsRatio(s, y, f, factor, level)
 	return res, nil
 }
 
-// oddsRatio fits svyglm(y ~ f, quasibinomial) in the domain in.
-func (s *study) oddsRatio(y, f []float64, factor string, in []bool, dom Domain, level float64) OddsRatio {
-	nan := Num(math.NaN())
-	o := OddsRatio{Statistic: "odds_ratio", Domain: dom, Estimate: nan, LogOR: nan, LogORSE: nan, CILow: nan, CIHigh: nan,
-		DF: s.d.DegF(in)}
-	fit, err := s.d.Logistic(y, [][]float64{f}, []string{factor}, in)
-	if err != nil {
-		o.Note = err.Error()
-		return o
+// oddsRatio is the odds ratio of the outcome between the cells of yes and
+// no, with its interval at df degrees of freedom.
+func (s *study) oddsRatio(cs *cellSums, yes, no func(c int) bool, dom Domain, df int, level float64) OddsRatio {
+	e := cs.contrast(yes, no, true)
+	o := OddsRatio{Statistic: "odds_ratio", Domain: dom, N: e.N, DF: df, LowBase: s.lowBase(e.N),
+		LogOR: Num(e.Estimate), LogORSE: Num(e.SE), Estimate: Num(math.Exp(e.Estimate))}
+	lo, hi := MeanCI(e.Estimate, e.SE, df, level)
+	o.CILow, o.CIHigh = Num(math.Exp(lo)), Num(math.Exp(hi))
+	if math.IsNaN(e.Estimate) {
+		o.Note = oddsRatioNote(cs, yes, no)
 	}
-	or, lo, hi := fit.OddsRatio(1, level)
-	o.Estimate, o.LogOR, o.LogORSE, o.CILow, o.CIHigh = Num(or), Num(fit.Coef[1]), Num(fit.SE[1]), Num(lo), Num(hi)
-	o.N, o.DF = fit.N, fit.DF
-	o.LowBase = s.lowBase(fit.N)
 	return o
+}
+
+// oddsRatioNote says why a two-group odds ratio is undefined.
+func oddsRatioNote(cs *cellSums, yes, no func(c int) bool) string {
+	for _, g := range []struct {
+		in   func(c int) bool
+		name string
+	}{{yes, "with"}, {no, "without"}} {
+		w, wy, n := cs.group(g.in)
+		switch {
+		case n == 0:
+			return fmt.Sprintf("odds ratio undefined: no respondent %s the factor answered", g.name)
+		case wy == 0 || wy == w:
+			return fmt.Sprintf("odds ratio undefined: every respondent %s the factor gave the same outcome (complete separation)", g.name)
+		}
+	}
+	return "odds ratio undefined"
 }
 
 // adjustedOddsRatio fits the factor with region and every segment as

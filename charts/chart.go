@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -163,6 +164,18 @@ func (ch *Chart) layout(c draw.Canvas) (chartLayout, error) {
 	return l, nil
 }
 
+// wordsFit reports whether every word of every name fits width.
+func (cs *categories) wordsFit(sty draw.TextStyle, width vg.Length) bool {
+	for _, n := range cs.names {
+		for _, w := range strings.Fields(n) {
+			if sty.Width(w) > width {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // minGap is the smallest distance between two categories, in data units.
 func (cs *categories) minGap() float64 {
 	g := 1.0
@@ -245,8 +258,12 @@ func (ch *Chart) panel(panel draw.Canvas) *plot.Plot {
 		// measure it without them.
 		p.X.Tick.Marker = plot.ConstantTicks(nil)
 		da := p.DataCanvas(panel)
-		unit := (da.Max.X - da.Min.X) / vg.Length(p.X.Max-p.X.Min)
-		p.X.Tick.Marker = ch.xCats.ticks(p.X.Tick.Label, unit*0.94)
+		slot := (da.Max.X - da.Min.X) / vg.Length(p.X.Max-p.X.Min) * 0.94
+		// Set the labels smaller, down to 7pt, rather than break words.
+		for p.X.Tick.Label.Font.Size > 7 && !ch.xCats.wordsFit(p.X.Tick.Label, slot) {
+			p.X.Tick.Label.Font.Size -= 0.5
+		}
+		p.X.Tick.Marker = ch.xCats.ticks(p.X.Tick.Label, slot)
 	}
 	return &p
 }

@@ -105,7 +105,7 @@ const (
 	barFill      = 0.92
 )
 
-// centre returns the x of bar j of a cluster centred at x with n bars.
+// barCentre returns the x of bar j of a cluster centred at x with n bars.
 func barCentre(x float64, j, n int) float64 {
 	step := clusterWidth / float64(n)
 	return x + (float64(j)-float64(n-1)/2)*step
@@ -126,13 +126,15 @@ func (g *groupedBars) Plot(c draw.Canvas, p *plot.Plot) {
 		c.StrokeLine2(lineStyle(rgb(gridColor), 0.8), x, c.Min.Y, x, c.Max.Y)
 	}
 	valSty := textStyle(valueSize, false, rgb(inkColor), draw.XCenter, draw.YBottom)
-	// Value labels are shown only if every one fits over its bar.
+	// Value labels are shown only if every one is narrower than the
+	// distance between bar centres: then it cannot reach a neighbour's
+	// label, error bar or (narrower) bar.
 	labels := true
 	for _, gr := range g.groups {
+		n := len(gr.values)
+		step := trX(clusterWidth/float64(n)) - trX(0)
 		for j := range gr.values {
-			n := len(gr.values)
-			w := trX(barCentre(gr.x, j, n)+barHalfWidth(n)) - trX(barCentre(gr.x, j, n)-barHalfWidth(n))
-			if finite(gr.values[j].Est) && valSty.Width(g.label(gr, j)) > w*1.15 {
+			if finite(gr.values[j].Est) && valSty.Width(g.label(gr, j)) > step {
 				labels = false
 			}
 		}
@@ -196,7 +198,7 @@ func (g *groupedBars) GlyphBoxes(p *plot.Plot) []plot.GlyphBox {
 }
 
 // whiskerV draws a vertical interval at x from y0 to y1 with end caps
-// half as wide as capHalf either side.
+// reaching capHalf either side.
 func whiskerV(c draw.Canvas, sty draw.LineStyle, x, y0, y1, capHalf vg.Length) {
 	c.StrokeLine2(sty, x, y0, x, y1)
 	c.StrokeLine2(sty, x-capHalf, y0, x+capHalf, y0)

@@ -40,7 +40,7 @@ func ExampleSayDoGap() {
 	}
 	// Output:
 	// The say-do gap: privacy concern and protective behaviour by region
-	// 1050×625 px
+	// 1050×637 px
 	// Whiskers show 95% confidence intervals.
 	// * Base below 30 respondents (hollow dots); interpret with caution.
 	// Source: trustgap survey.

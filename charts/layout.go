@@ -75,11 +75,14 @@ func niceUpper(hi float64) float64 {
 	if !finite(hi) || hi <= 0 {
 		return 100
 	}
+	// The epsilon keeps float noise (0.28·100 = 28.000000000000004) from
+	// adding a whole step.
+	const eps = 1e-9
 	v := hi*100 + 2
-	if v <= 50 {
-		return 10 * math.Ceil(v/10)
+	if v <= 50+eps {
+		return 10 * math.Ceil(v/10-eps)
 	}
-	return math.Min(100, 20*math.Ceil(v/20))
+	return math.Min(100, 20*math.Ceil(v/20-eps))
 }
 
 // percentTicks marks a 0–max percentage axis every 10 (up to 50) or 20.

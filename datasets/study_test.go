@@ -225,6 +225,7 @@ func TestDefaultStudyPatterns(t *testing.T) {
 	for _, construct := range []string{"personalization", "accept_noconsent", "sharing"} {
 		f := flagOf(t, ds, construct)
 		z, b := share(w, f, level(t, gen, "Gen Z")), share(w, f, level(t, gen, "Boomers"))
+		t.Logf("share(%s | Gen Z) = %.4f, share(%s | Boomers) = %.4f", construct, z, construct, b)
 		if z <= b+minApart {
 			t.Errorf("share(%s | Gen Z) = %.4f, want above share(%s | Boomers) = %.4f by %.2f", construct, z, construct, b, minApart)
 		}
@@ -232,7 +233,9 @@ func TestDefaultStudyPatterns(t *testing.T) {
 
 	loc := share(w, flagOf(t, ds, "comfort_location"), nil)
 	for _, other := range []string{"comfort_name", "comfort_phone", "comfort_address", "comfort_purchases", "comfort_browsing"} {
-		if s := share(w, flagOf(t, ds, other), nil); s <= loc {
+		s := share(w, flagOf(t, ds, other), nil)
+		t.Logf("share(%s) = %.4f, share(comfort_location) = %.4f", other, s, loc)
+		if s <= loc {
 			t.Errorf("share(%s) = %.4f, want above share(comfort_location) = %.4f", other, s, loc)
 		}
 	}

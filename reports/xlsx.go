@@ -1,12 +1,15 @@
 package reports
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"image"
 	_ "image/png" // registers the decoder DecodeConfig needs for chart sizes
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -74,10 +77,81 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	if d.err != nil {
 		return fmt.Errorf("write xlsx: %w", d.err)
 	}
-	if _, err := f.WriteTo(w); err != nil {
+	var raw bytes.Buffer
+	if err := f.Write(&raw); err != nil {
+		return fmt.Errorf("write xlsx: %w", err)
+	}
+	if err := normalizeZip(w, raw.Bytes()); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
+}
+
+// zipEpoch stamps every zip entry, matching fixedStamp.
+func zipEpoch() time.Time { return time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// normalizeZip copies the workbook b to w so that equal reports give
+// equal bytes: every entry gets the same timestamp, and the content-type
+// list, which excelize fills from a map when a picture is added, is
+// sorted.
+func normalizeZip(w io.Writer, b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(w)
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.Name, err)
+		}
+		if e.Name == "[Content_Types].xml" {
+			if data, err = sortContentTypes(data); err != nil {
+				return fmt.Errorf("%s: %w", e.Name, err)
+			}
+		}
+		hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: zipEpoch()})
+		if err != nil {
+			return err
+		}
+		if _, err := hw.Write(data); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// contentTypes is the package's [Content_Types].xml.
+type contentTypes struct {
+	XMLName  xml.Name `xml:"http://schemas.openxmlformats.org/package/2006/content-types Types"`
+	Defaults []struct {
+		Extension   string `xml:",attr"`
+		ContentType string `xml:",attr"`
+	} `xml:"Default"`
+	Overrides []struct {
+		PartName    string `xml:",attr"`
+		ContentType string `xml:",attr"`
+	} `xml:"Override"`
+}
+
+// sortContentTypes orders the Default entries by extension; Overrides
+// already come in a fixed order.
+func sortContentTypes(data []byte) ([]byte, error) {
+	var ct contentTypes
+	if err := xml.Unmarshal(data, &ct); err != nil {
+		return nil, err
+	}
+	sort.Slice(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	out, err := xml.Marshal(ct)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), out...), nil
 }
 
 // deck holds the state of one workbook being written. Errors are sticky:

@@ -73,7 +73,7 @@ func TestWriteXLSXSheets(t *testing.T) {
 	for i, name := range want[1:] {
 		c := cell(1, 5+i)
 		ok, target, err := f.GetCellHyperLink("Contents", c)
-		if err != nil || !ok || target != "'"+name+"'!A1" {
+		if err != nil || !ok || target != quoteSheet(name)+"!A1" {
 			t.Errorf("GetCellHyperLink(Contents, %s) = %v, %q, %v, want a link to '%s'!A1", c, ok, target, err, name)
 		}
 	}
@@ -316,18 +316,18 @@ func zipEntry(t *testing.T, b []byte, name string) string {
 func TestWriteXLSXChartsAndImages(t *testing.T) {
 	f, b := openDeck(t, sampleReport(t))
 	// The first chart draws trust and comfort from the regional table.
-	chart := zipEntry(t, b, "xl/charts/chart1.xml")
+	chart := strings.ReplaceAll(zipEntry(t, b, "xl/charts/chart1.xml"), "&#39;", "'")
 	for _, want := range []string{
 		"'Regional comparison'!$A$7:$A$12",
 		"'Regional comparison'!$B$7:$B$12",
 		"'Regional comparison'!$E$7:$E$12",
-		"<c:barDir val=\"bar\"",
+		"<barDir val=\"bar\"",
 	} {
 		if !strings.Contains(chart, want) {
 			t.Errorf("chart1.xml lacks %q", want)
 		}
 	}
-	if chart := zipEntry(t, b, "xl/charts/chart2.xml"); !strings.Contains(chart, `<c:grouping val="percentStacked"`) {
+	if chart := zipEntry(t, b, "xl/charts/chart2.xml"); !strings.Contains(chart, `<grouping val="percentStacked"`) {
 		t.Error("chart2.xml is not a percent-stacked chart")
 	}
 	// The picture sits below the segment tables.
@@ -441,7 +441,7 @@ func ExampleWriteXLSX() {
 		return
 	}
 	defer f.Close()
-	v, _ := f.GetCellValue("Regions", "B4")
+	v, _ := f.GetCellValue("Regions", "B5")
 	fmt.Println(f.GetSheetList())
 	fmt.Println(v)
 	// Output:

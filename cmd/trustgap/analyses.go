@@ -130,7 +130,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		tables = append(tables, testsTable(res.Tests))
 	}
 	if c := res.Correlation; c != nil {
-		t := reports.NewTable(fmt.Sprintf("Correlation of %s and %s scores (design-based)", c.X, c.Y),
+		t := reports.NewTable(fmt.Sprintf("Correlation of %s and %s (design-based)", c.X, c.Y),
 			reports.TextCol("Domain"), reports.TextCol("Level"), reports.DecimalCol("r", 3), reports.IntegerCol("Base (n)"))
 		for _, d := range c.Domains {
 			dom, lvl := domainCells(d.Domain)

@@ -83,7 +83,7 @@ func validateCommon(st *studyOptions, out *outputOptions, ci string, level float
 		return err
 	}
 	if _, err := analysis.ParseCIMethod(ci); err != nil {
-		return &usageError{err}
+		return &usageError{fmt.Errorf("--ci: %w", err)}
 	}
 	if !(level > 0 && level < 1) {
 		return usageErrorf("--level must be between 0 and 1 (e.g. 0.95), got %v", level)

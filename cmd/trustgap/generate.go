@@ -48,8 +48,8 @@ streams, so memory does not grow with N.`,
 			return generateRun(cmd, opts)
 		},
 	}
-	cmd.Flags().IntVar(&opts.N, "n", 6000, "number of respondents")
-	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed")
+	cmd.Flags().IntVar(&opts.N, "n", datasets.DefaultN, "number of respondents")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", datasets.DefaultSeed, "random seed")
 	cmd.Flags().StringVar(&opts.Out, "out", "", "output `DIR` (created if needed)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bar")
 	return cmd

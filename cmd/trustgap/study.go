@@ -46,7 +46,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 // validate checks flag values that need no data.
 func (o *studyOptions) validate() error {
 	if _, err := analysis.ParseLonelyPSU(o.LonelyPSU); err != nil {
-		return &usageError{err}
+		return &usageError{fmt.Errorf("--lonely-psu: %w", err)}
 	}
 	if o.MaxUnzipMB < 0 {
 		return usageErrorf("--max-unzip-mb must be positive, got %d", o.MaxUnzipMB)

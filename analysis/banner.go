@@ -1,0 +1,244 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// BannerVariable is one row of a banner: a 0/1 variable (NaN = not
+// answered) whose weighted share is shown in every column.
+type BannerVariable struct {
+	Label string
+	Y     []float64
+}
+
+// BannerColumn is one column of a banner: the total or one level of a
+// domain variable, lettered A, B, C… for significance marks.
+type BannerColumn struct {
+	Letter string
+	Group  string // "Total", "region" or a segment name
+	Domain Domain
+	Base   CrosstabBase // everyone in the column, answered or not
+}
+
+// BannerCell is a column's share with the letters of the columns of the
+// same group it is significantly higher than.
+type BannerCell struct {
+	Estimate
+	Sig string
+}
+
+// BannerRow is one variable across the banner's columns.
+type BannerRow struct {
+	Label string
+	Cells []BannerCell
+}
+
+// BannerResult is a market-research banner table.
+type BannerResult struct {
+	Columns []BannerColumn
+	Rows    []BannerRow
+	Level   float64
+}
+
+// Banner tabulates each variable's weighted share in the total and every
+// domain of Options.By (region and segments by default), as
+// svyciprop(~y, subset(design, domain)) with the interval of Options.CI,
+// and marks significance the way market researchers read it: a cell gets
+// the letter of every other column of the same group (two regions, two
+// generations; never the Total, which overlaps them) whose share it
+// exceeds, by a design-based t test of the difference of the two domain
+// means at 1 − Options.Level (Design.DiffMeans: joint linearization, df =
+// degf of the two domains together). Cells whose column base is below
+// Options.MinBase take part in no test.
+//
+// Each variable is read twice (means, then PSU totals of the influence
+// values of every column at once), so the work grows with respondents ×
+// variables and the memory with PSUs × columns.
+func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerResult, error) {
+	s, err := newStudy(ds, opts)
+	if err != nil {
+		return nil, err
+	}
+	level, minBase := opts.level(), opts.minBase()
+	d := s.d
+	nd := len(s.doms)
+	// offset[v] is the column index of level 0 of domain variable v.
+	offset := make([]int, len(s.vars))
+	k := 1
+	for v := range s.vars {
+		offset[v] = k
+		k += len(s.vars[v].levels)
+	}
+	res := &BannerResult{Level: level, Columns: make([]BannerColumn, nd)}
+	// Column bases and PSU presence (for degf of pairs).
+	present := make([][]bool, nd)
+	var sw, sw2 = make([]float64, nd), make([]float64, nd)
+	for c := range present {
+		present[c] = make([]bool, d.NumPSU())
+	}
+	cols := make([]int, 0, 1+len(s.vars))
+	members := func(i int) []int {
+		cols = append(cols[:0], 0)
+		for v, dv := range s.vars {
+			if c := dv.codes[i]; c >= 0 {
+				cols = append(cols, offset[v]+int(c))
+			}
+		}
+		return cols
+	}
+	for i := 0; i < ds.N; i++ {
+		w := d.w[i]
+		for _, c := range members(i) {
+			res.Columns[c].Base.N++
+			sw[c] += w
+			sw2[c] += w * w
+			present[c][d.psu[i]] = true
+		}
+	}
+	for c, ref := range s.doms {
+		col := &res.Columns[c]
+		col.Letter = columnLetter(c)
+		col.Domain = ref.dom
+		col.Group = "Total"
+		if ref.v >= 0 {
+			col.Group = s.vars[ref.v].name
+		}
+		col.Base.WeightedN = sw[c]
+		col.Base.EffectiveN = sw[c] * sw[c] / sw2[c]
+	}
+	degf := func(a, b int) int {
+		return d.degfSeen(func(p int) bool { return present[a][p] || present[b][p] })
+	}
+	dfCol := make([]int, nd)
+	for c := range dfCol {
+		dfCol[c] = degf(c, c)
+	}
+
+	t := make([][]float64, nd)
+	for c := range t {
+		t[c] = make([]float64, d.NumPSU())
+	}
+	diff := make([]float64, d.NumPSU())
+	for _, bv := range vars {
+		if len(bv.Y) != ds.N {
+			panic("analysis: length mismatch")
+		}
+		sy := make([]float64, nd)
+		sw := make([]float64, nd)
+		n := make([]int, nd)
+		for i, y := range bv.Y {
+			if math.IsNaN(y) {
+				continue
+			}
+			for _, c := range members(i) {
+				sw[c] += d.w[i]
+				sy[c] += d.w[i] * y
+				n[c]++
+			}
+		}
+		mean := make([]float64, nd)
+		for c := range mean {
+			mean[c] = sy[c] / sw[c]
+			clear(t[c])
+		}
+		for i, y := range bv.Y {
+			if math.IsNaN(y) {
+				continue
+			}
+			p := d.psu[i]
+			for _, c := range members(i) {
+				t[c][p] += d.w[i] * (y - mean[c]) / sw[c]
+			}
+		}
+		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
+		for c := range row.Cells {
+			e := Estimate{Estimate: math.NaN(), SE: math.NaN(), Deff: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(),
+				N: n[c], NDomain: res.Columns[c].Base.N, WeightedN: sw[c], DF: dfCol[c]}
+			if n[c] > 0 {
+				e.Estimate = mean[c]
+				e.SE = math.Sqrt(d.VarianceFromPSUTotals(t[c]))
+				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
+			}
+			row.Cells[c].Estimate = e
+		}
+		// Pairwise tests within each group.
+		for v, dv := range s.vars {
+			for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
+				for b := a + 1; b < offset[v]+len(dv.levels); b++ {
+					if n[a] == 0 || n[b] == 0 || res.Columns[a].Base.N < minBase || res.Columns[b].Base.N < minBase {
+						continue
+					}
+					for p := range diff {
+						diff[p] = t[a][p] - t[b][p]
+					}
+					est := mean[a] - mean[b]
+					se := math.Sqrt(d.VarianceFromPSUTotals(diff))
+					if TTestP(est, se, degf(a, b)) >= 1-level {
+						continue
+					}
+					if est > 0 {
+						row.Cells[a].Sig += res.Columns[b].Letter
+					} else {
+						row.Cells[b].Sig += res.Columns[a].Letter
+					}
+				}
+			}
+		}
+		res.Rows = append(res.Rows, row)
+	}
+	return res, nil
+}
+
+// columnLetter names column c: A…Z, then AA, AB, …
+func columnLetter(c int) string {
+	s := ""
+	for c++; c > 0; c = (c - 1) / 26 {
+		s = string(rune('A'+(c-1)%26)) + s
+	}
+	return s
+}
+
+// DefaultBannerVariables lists the rows of the study's standard banner:
+// every construct flag, then every item — 0/1 items (count scores) as the
+// share answering yes, items on a scale as the top-2-box share (the two
+// highest scale points, after reverse coding).
+func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
+	var out []BannerVariable
+	for _, c := range ds.Constructs {
+		if c.Def.Flag != "" {
+			out = append(out, BannerVariable{Label: c.Name + " (" + c.Def.Flag + ")", Y: c.Flag})
+		}
+	}
+	for _, c := range ds.Constructs {
+		for _, it := range c.Items {
+			label := it.Name
+			if it.Label != "" {
+				label = it.Name + ": " + it.Label
+			}
+			switch {
+			case c.Def.Score == "count":
+				out = append(out, BannerVariable{Label: label + " (yes)", Y: it.Num})
+			case len(c.Def.Scale) == 2:
+				hi := c.Def.Scale[1]
+				cut := hi - 1
+				y := make([]float64, len(it.Num))
+				for i, v := range it.Num {
+					switch {
+					case math.IsNaN(v):
+						y[i] = math.NaN()
+					case v >= cut:
+						y[i] = 1
+					}
+				}
+				out = append(out, BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi)), Y: y})
+			}
+		}
+	}
+	return out
+}
+
+func fmtScale(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -25,6 +25,9 @@ type Options struct {
 	MinBase int
 	// Lonely says what to do with single-PSU strata (default fail).
 	Lonely LonelyPSU
+	// Privacy, when non-nil, makes every share and mean a differentially
+	// private release (see Privacy) without SE or interval.
+	Privacy *Privacy
 	// Design is the dataset's design when the caller has built it already
 	// (StudyDesign), so that several analyses of one dataset build it once;
 	// nil builds it with Lonely.
@@ -227,6 +230,9 @@ func (s *study) meanRows(stat string, y []float64) []Row {
 }
 
 func (s *study) rows(stat string, y []float64, prop bool) []Row {
+	if s.opts.Privacy != nil {
+		return s.privateRows(stat, y, prop)
+	}
 	est := s.estimates(y)
 	rows := make([]Row, len(est))
 	for k, e := range est {

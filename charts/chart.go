@@ -67,8 +67,8 @@ func (ch *Chart) Size() (w, h vg.Length) { return ch.Width, ch.Height }
 // chartLayout is where each part of a chart goes on a canvas.
 type chartLayout struct {
 	fig       draw.Canvas // the canvas inside the margins
-	title     string      // wrapped title, drawn from titleTop
-	subtitle  string
+	title     string      // wrapped title, hanging from fig.Max.Y
+	subtitle  string      // wrapped subtitle, hanging from subTop
 	subTop    vg.Length
 	notes     []string    // wrapped notes, drawn upwards from fig.Min.Y
 	panel     draw.Canvas // the plot, axes included
@@ -301,6 +301,10 @@ func layoutLegend(entries []legendEntry, width vg.Length) []legendRow {
 	var rows []legendRow
 	var cur legendRow
 	for _, e := range entries {
+		// A label too long for a line of its own is cut short.
+		if room := width - thumbW - thumbGap; sty.Width(e.label) > room {
+			e.label = truncate(sty, e.label, room)
+		}
 		w := thumbW + thumbGap + sty.Width(e.label)
 		if len(cur.entries) > 0 && cur.width+entryGap+w > width {
 			rows = append(rows, cur)

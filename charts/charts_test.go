@@ -69,7 +69,7 @@ func TestGoldenSVGText(t *testing.T) {
 	if err := Save(ch, &buf, SVG, 0, 0); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{">Россия<", ">Türkiye<", ">São Paulo *<", ">Share of respondents (%)<", ">Total<"} {
+	for _, s := range []string{">Россия<", ">Türkiye<", ">São Paulo *<", ">Share of respondents (%)<", ">Total<", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"} {
 		if !bytes.Contains(buf.Bytes(), []byte(s)) {
 			t.Errorf("SayDoGap SVG contains %q = false, want true", s)
 		}

@@ -16,7 +16,7 @@ import (
 // joined by a bar, each dot with its confidence interval and its value.
 // Low-base rows have hollow dots and a starred label.
 //
-// Rows are drawn in the order given. NaN estimates are skipped; a row
+// Rows are drawn in the order given, totals last. NaN estimates are skipped; a row
 // with neither estimate reads "no data". It returns an error wrapping
 // ErrNoData for no rows, and an error naming the row for values outside
 // [0, 1] or estimates outside their interval.

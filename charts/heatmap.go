@@ -59,7 +59,7 @@ func ParadoxHeatmap(h Heatmap, o Options) (*Chart, error) {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 
-	hp := &heatPlot{h: h, ramp: scale, tag: o.lowBaseTag()}
+	hp := &heatPlot{h: h, ramp: scale}
 	p := newPlot()
 	cols := &categories{}
 	for j, c := range h.Cols {
@@ -150,7 +150,6 @@ func (r *ramp) at(v float64) color.Color {
 type heatPlot struct {
 	h    Heatmap
 	ramp *ramp
-	tag  string
 }
 
 const cellGutter = vg.Length(1.5) // white space between cells

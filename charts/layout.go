@@ -178,18 +178,15 @@ const capHeight = 0.72
 // vcenter returns how far to move the anchor of text drawn with YCenter
 // alignment so that its visible ink (from the cap height of the first
 // line to the baseline of the last) is centred on the anchor. gonum/plot
-// centres the font's full box and steps lines by the type size, which
-// leaves figures sitting visibly low.
+// centres the font's full box, which leaves figures sitting visibly low.
 func vcenter(sty draw.TextStyle, txt string) vg.Length {
-	lines := sty.Handler.Lines(txt)
-	n := vg.Length(len(lines))
-	asc := sty.FontExtents().Ascent
-	ht := sty.Height(txt)
+	n := vg.Length(len(sty.Handler.Lines(txt)))
+	ext := sty.FontExtents()
 	s := sty.Font.Size
 	// Baselines of the first and last line relative to the anchor, as
-	// text.Plain.Draw places them.
-	first := -ht/2 - asc + n*s
-	last := -ht/2 - asc + s
+	// lineText.Draw places them.
+	last := -sty.Height(txt)/2 - ext.Ascent + s
+	first := last + (n-1)*ext.Height
 	mid := (first + vg.Length(capHeight)*s + last) / 2
 	return -mid
 }

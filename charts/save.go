@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -17,7 +18,7 @@ type Format string
 // The formats Save writes.
 const (
 	PNG Format = "png" // raster at PNGDPI
-	SVG Format = "svg" // vector; fonts referenced by name, not embedded
+	SVG Format = "svg" // vector; fonts named (Liberation Sans, then Arial), not embedded
 	PDF Format = "pdf" // vector; fonts embedded as Unicode subsets
 )
 
@@ -94,6 +95,20 @@ func Save(d Drawer, w io.Writer, format Format, width, height vg.Length) error {
 		return fmt.Errorf("charts: save: unknown format %q (want png, svg or pdf)", format)
 	}
 	d.Draw(draw.New(c))
+	if format == SVG {
+		// vgsvg names only Liberation Sans; viewers without it would fall
+		// back to their default, often a serif. Arial and Helvetica have
+		// the same metrics, so the layout survives the substitution.
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return fmt.Errorf("charts: save %s: %w", format, err)
+		}
+		out := bytes.ReplaceAll(buf.Bytes(), []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+		if _, err := w.Write(out); err != nil {
+			return fmt.Errorf("charts: save %s: %w", format, err)
+		}
+		return nil
+	}
 	if _, err := c.WriteTo(w); err != nil {
 		return fmt.Errorf("charts: save %s: %w", format, err)
 	}

@@ -116,7 +116,43 @@ func textStyle(size vg.Length, bold bool, clr color.Color, x text.XAlignment, y 
 		Font:    sans(size, bold),
 		XAlign:  x,
 		YAlign:  y,
-		Handler: plot.DefaultTextHandler,
+		Handler: lineText{Plain: text.Plain{Fonts: plot.DefaultTextHandler.Cache()}},
+	}
+}
+
+// lineText is text.Plain with lines set the font's line height apart.
+// text.Plain measures multi-line text with the line height but draws the
+// lines only one type size apart, so wrapped labels came out cramped and
+// shifted against their single-line neighbours. Single lines are placed
+// exactly as text.Plain places them.
+type lineText struct{ text.Plain }
+
+// Draw implements text.Handler.
+func (h lineText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	lines := h.Lines(txt)
+	if len(lines) <= 1 {
+		h.Plain.Draw(c, txt, sty, pt)
+		return
+	}
+	fnt := h.Fonts.Lookup(sty.Font, sty.Font.Size)
+	ext := fnt.Extents()
+	c.SetColor(sty.Color)
+	if sty.Rotation != 0 {
+		c.Push()
+		c.Rotate(sty.Rotation)
+		s, co := math.Sincos(sty.Rotation)
+		pt.X, pt.Y = pt.Y*vg.Length(s)+pt.X*vg.Length(co), pt.Y*vg.Length(co)-pt.X*vg.Length(s)
+	}
+	// The last line's baseline is where text.Plain puts it; the others
+	// stack above it a line height apart.
+	last := pt.Y + vg.Length(sty.YAlign)*sty.Height(txt) - ext.Ascent + sty.Font.Size
+	for i, line := range lines {
+		x := pt.X + vg.Length(sty.XAlign)*fnt.Width(line)
+		y := last + vg.Length(len(lines)-1-i)*ext.Height
+		c.FillString(fnt, vg.Point{X: x, Y: y}, line)
+	}
+	if sty.Rotation != 0 {
+		c.Pop()
 	}
 }
 
@@ -140,9 +176,7 @@ func newPlot() *plot.Plot {
 // gridLines returns a grid with light lines at the major ticks of the
 // value axis only; vertical is true for lines across a horizontal axis.
 func gridLines(vertical bool) plot.Plotter {
-	sty := draw.LineStyle{Color: rgb(gridColor), Width: vg.Points(0.6)}
-	g := &gridPlotter{style: sty, vertical: vertical}
-	return g
+	return &gridPlotter{style: lineStyle(rgb(gridColor), 0.6), vertical: vertical}
 }
 
 // gridPlotter draws reference lines at the major ticks of one axis.

@@ -38,7 +38,7 @@ constructs:
   protection:
     items: [pr_adblock, pr_vpn, pr_decline_cookies, pr_privacy_settings]
     score: count
-    flag: ">= 1"
+    flag: ">= 2"
     min_items: 3
 
   # tr1 I trust companies to use my personal data responsibly.

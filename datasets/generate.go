@@ -220,9 +220,13 @@ func (g *generator) row(i int) []byte {
 	sh := sum(m.regions[r].shift, m.cohorts[c].shift, m.genders[s].shift)
 	e0, e1, e2 := rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
 	l := &m.chol
-	concern := l[0][0]*e0 + sh.concern + m.psuSD*psuEffect(g.seed, uint64(psu), 0)
+	concern := l[0][0]*e0 + sh.concern + m.psuSD*hashedNormal(g.seed, uint64(psu), keyPSUConcern)
 	trust := l[1][0]*e0 + l[1][1]*e1 + sh.trust
-	appetite := l[2][0]*e0 + l[2][1]*e1 + l[2][2]*e2 + sh.appetite + m.psuSD*psuEffect(g.seed, uint64(psu), 1)
+	appetite := l[2][0]*e0 + l[2][1]*e1 + l[2][2]*e2 + sh.appetite + m.psuSD*hashedNormal(g.seed, uint64(psu), keyPSUAppetite)
+	// Privacy habits: independent of the three attitudes. Hashed from the
+	// respondent number rather than drawn from rng, so adding the trait
+	// left every other answer of a seed's stream unchanged.
+	habit := hashedNormal(g.seed, uint64(i), keyHabit)
 
 	b := g.buf[:0]
 	b = strconv.AppendInt(b, int64(i), 10)
@@ -250,9 +254,15 @@ func (g *generator) row(i int) []byte {
 		z := m.sharingOnAppetite*appetite + m.sharingOnConcern*concern + sh.sharing + m.sharingItems[j] + rng.NormFloat64()
 		b = g.text(b, yesNo(z > 0), missBehaviour, false)
 	}
-	// Protective behaviours: 1/0 answers.
+	// Protective behaviours: 1/0 answers. They follow the respondent's
+	// privacy habits far more than concern, which is the other half of the
+	// paradox; ad blockers and VPNs (the first nTools items) also follow
+	// the group's taste for tools.
 	for j := range m.protectionItems {
-		z := m.protectionOnConcern*concern + sh.protection + m.protection + m.protectionItems[j] + rng.NormFloat64()
+		z := m.protectionOnConcern*concern + m.protectionOnHabit*habit + sh.protection + m.protection + m.protectionItems[j] + rng.NormFloat64()
+		if j < nTools {
+			z += sh.tools
+		}
 		v := 0
 		if z > 0 {
 			v = 1
@@ -354,6 +364,7 @@ func sum(a, b, c shifts) shifts {
 		appetite:    a.appetite + b.appetite + c.appetite,
 		sharing:     a.sharing + b.sharing + c.sharing,
 		protection:  a.protection + b.protection + c.protection,
+		tools:       a.tools + b.tools + c.tools,
 		novelty:     a.novelty + b.novelty + c.novelty,
 		social:      a.social + b.social + c.social,
 		familiarity: a.familiarity + b.familiarity + c.familiarity,
@@ -389,12 +400,24 @@ func cut4(x float64) int {
 	return 4
 }
 
-// psuEffect is a standard-normal-like random effect for a PSU, derived by
-// hashing (seed, psu, k) rather than stored, so memory stays constant at
-// any N. It is the Irwin–Hall sum of four uniforms, rescaled to variance 1;
-// plain arithmetic keeps it identical on every platform.
-func psuEffect(seed, psu, k uint64) float64 {
-	x := seed ^ (psu * 0x9e3779b97f4a7c15) ^ (k << 56)
+// nTools is the number of protectionItems, first in their order, that
+// need a tool (ad blocker, VPN) and so take shifts.tools.
+const nTools = 2
+
+// Keys of hashedNormal: which effect of a unit it draws.
+const (
+	keyPSUConcern  = 0 // PSU random effect on concern
+	keyPSUAppetite = 1 // PSU random effect on appetite
+	keyHabit       = 2 // a respondent's privacy habits
+)
+
+// hashedNormal is a standard-normal-like random effect k of a unit (a PSU
+// or a respondent), derived by hashing (seed, unit, k) rather than stored
+// or drawn from the row stream, so memory stays constant at any N. It is
+// the Irwin–Hall sum of four uniforms, rescaled to variance 1; plain
+// arithmetic keeps it identical on every platform.
+func hashedNormal(seed, unit, k uint64) float64 {
+	x := seed ^ (unit * 0x9e3779b97f4a7c15) ^ (k << 56)
 	s := 0.0
 	for range 4 {
 		x = splitmix64(x)

@@ -281,21 +281,31 @@ func TestGenerateWriteError(t *testing.T) {
 	}
 }
 
-func TestPSUEffect(t *testing.T) {
-	// The hashed PSU effects must behave like standard normals.
+func TestHashedNormal(t *testing.T) {
+	// The hashed effects must behave like standard normals, and the
+	// effects of one unit must be uncorrelated.
 	const m = 100000
-	var sum, sum2 float64
-	for psu := uint64(1); psu <= m; psu++ {
-		x := psuEffect(DefaultSeed, psu, 0)
-		sum += x
-		sum2 += x * x
+	for _, k := range []uint64{keyPSUConcern, keyPSUAppetite, keyHabit} {
+		var sum, sum2 float64
+		for unit := uint64(1); unit <= m; unit++ {
+			x := hashedNormal(DefaultSeed, unit, k)
+			sum += x
+			sum2 += x * x
+		}
+		mean, sd := sum/m, math.Sqrt(sum2/m-(sum/m)*(sum/m))
+		if math.Abs(mean) > 0.02 || math.Abs(sd-1) > 0.02 {
+			t.Errorf("hashedNormal(k=%d) over %d units: mean %.4f, sd %.4f, want 0 and 1", k, m, mean, sd)
+		}
 	}
-	mean, sd := sum/m, math.Sqrt(sum2/m-(sum/m)*(sum/m))
-	if math.Abs(mean) > 0.02 || math.Abs(sd-1) > 0.02 {
-		t.Errorf("psuEffect over %d PSUs: mean %.4f, sd %.4f, want 0 and 1", m, mean, sd)
+	var cross float64
+	for unit := uint64(1); unit <= m; unit++ {
+		cross += hashedNormal(DefaultSeed, unit, keyPSUConcern) * hashedNormal(DefaultSeed, unit, keyHabit)
 	}
-	if psuEffect(1, 5, 0) == psuEffect(1, 5, 1) || psuEffect(1, 5, 0) == psuEffect(2, 5, 0) {
-		t.Errorf("psuEffect ignores its key: want different values for different (seed, psu, k)")
+	if r := cross / m; math.Abs(r) > 0.02 {
+		t.Errorf("correlation of hashedNormal keys %d and %d over %d units = %.4f, want about 0", keyPSUConcern, keyHabit, m, r)
+	}
+	if hashedNormal(1, 5, 0) == hashedNormal(1, 5, 1) || hashedNormal(1, 5, 0) == hashedNormal(2, 5, 0) {
+		t.Errorf("hashedNormal ignores its key: want different values for different (seed, unit, k)")
 	}
 }
 

@@ -31,8 +31,10 @@ type model struct {
 	// personalization; with the trust–appetite correlation it sets the
 	// trusting minus non-trusting comfort gap.
 	trustOnComfort float64
-	// Levels of the items without a published target, picked to look
-	// plausible: about 72% protect, 30% feel familiar with data practices.
+	// Levels of the items without a published target: about 30% feel
+	// familiar with data practices, and protection is set so that about
+	// 37% take two or more protective steps, fewer than are concerned (an
+	// illustrative design target; see the package documentation).
 	familiarity, protection float64
 
 	// Weights: post-stratification factor times (1 + weightNoise·N(0,1)),
@@ -52,9 +54,12 @@ type model struct {
 	familiarityItems [2]float64
 
 	// Behaviour loadings: sharing rises with appetite and barely falls
-	// with concern; protection rises with concern.
-	sharingOnAppetite, sharingOnConcern float64
-	protectionOnConcern                 float64
+	// with concern; protection barely rises with concern (the privacy
+	// paradox: concern hardly turns into action) and mostly follows a
+	// respondent's privacy habits, a trait of its own shared by the four
+	// protective behaviours so that they go together.
+	sharingOnAppetite, sharingOnConcern    float64
+	protectionOnConcern, protectionOnHabit float64
 }
 
 // stratum is a region: its share of the sample and of the population, and
@@ -73,9 +78,13 @@ type segment struct {
 }
 
 // shifts move the latent traits and behaviour propensities of a group.
+// protection moves all four protective behaviours; tools moves only the
+// ones that need a tool installed (ad blocker, VPN), which the young take
+// to more readily.
 type shifts struct {
 	concern, trust, appetite float64
 	sharing, protection      float64
+	tools                    float64
 	novelty, social          float64
 	familiarity              float64
 }
@@ -93,18 +102,18 @@ func defaultModel() *model {
 	m := &model{
 		regions: []stratum{
 			{"North America", 0.22, 0.15, shifts{}},
-			{"Europe", 0.24, 0.20, shifts{concern: 0.40, trust: -0.30, appetite: -0.35, sharing: -0.20, protection: 0.25}},
-			{"Asia-Pacific", 0.22, 0.35, shifts{concern: -0.30, trust: 0.30, appetite: 0.25, sharing: 0.20, protection: -0.10}},
-			{"Latin America", 0.16, 0.15, shifts{concern: 0.30, trust: -0.15, appetite: 0.35, sharing: 0.15, protection: 0.05}},
-			{"Middle East & Africa", 0.16, 0.15, shifts{concern: -0.10, trust: -0.10, appetite: -0.30, sharing: -0.10, protection: -0.10}},
+			{"Europe", 0.24, 0.20, shifts{concern: 0.40, trust: -0.30, appetite: -0.35, sharing: -0.20, protection: 0.45}},
+			{"Asia-Pacific", 0.22, 0.35, shifts{concern: -0.30, trust: 0.30, appetite: 0.25, sharing: 0.20, protection: -0.20}},
+			{"Latin America", 0.16, 0.15, shifts{concern: 0.30, trust: -0.15, appetite: 0.35, sharing: 0.15, protection: -0.25}},
+			{"Middle East & Africa", 0.16, 0.15, shifts{concern: -0.10, trust: -0.10, appetite: -0.30, sharing: -0.10, protection: 0.00}},
 		},
 		// Young cohorts are over-sampled (online panels skew young), so
 		// their weights are below 1 and Boomers' above.
 		cohorts: []segment{
-			{"Gen Z", 0.26, 0.18, shifts{concern: -0.15, trust: 0.10, appetite: 0.45, sharing: 0.30, protection: 0.20, novelty: 0.40, social: 0.40, familiarity: 0.15}},
-			{"Millennials", 0.36, 0.28, shifts{concern: -0.05, trust: 0.05, appetite: 0.20, sharing: 0.15, protection: 0.15, novelty: 0.15, social: 0.15, familiarity: 0.10}},
-			{"Gen X", 0.22, 0.26, shifts{concern: 0.05, trust: -0.05, appetite: -0.15, sharing: -0.10, protection: -0.05, novelty: -0.15, social: -0.15}},
-			{"Boomers", 0.16, 0.28, shifts{concern: 0.20, trust: -0.10, appetite: -0.45, sharing: -0.35, protection: -0.25, novelty: -0.40, social: -0.35, familiarity: -0.20}},
+			{"Gen Z", 0.26, 0.18, shifts{concern: -0.15, trust: 0.10, appetite: 0.45, sharing: 0.30, tools: 0.45, novelty: 0.40, social: 0.40, familiarity: 0.15}},
+			{"Millennials", 0.36, 0.28, shifts{concern: -0.05, trust: 0.05, appetite: 0.20, sharing: 0.15, protection: 0.05, tools: 0.25, novelty: 0.15, social: 0.15, familiarity: 0.10}},
+			{"Gen X", 0.22, 0.26, shifts{concern: 0.05, trust: -0.05, appetite: -0.15, sharing: -0.10, tools: -0.10, novelty: -0.15, social: -0.15}},
+			{"Boomers", 0.16, 0.28, shifts{concern: 0.20, trust: -0.10, appetite: -0.45, sharing: -0.35, protection: -0.05, tools: -0.45, novelty: -0.40, social: -0.35, familiarity: -0.20}},
 		},
 		genders: []segment{
 			{"Female", 0.50, 0.50, shifts{concern: 0.08, sharing: -0.05}},
@@ -124,7 +133,7 @@ func defaultModel() *model {
 		control:         0.88,
 		consent:         0.70,
 		familiarity:     0.19,
-		protection:      -0.34,
+		protection:      -0.40,
 
 		weightNoise: 0.15,
 		minW:        0.3,
@@ -136,7 +145,7 @@ func defaultModel() *model {
 		// the least comfortable use, names the most.
 		comfortTypes: [6]float64{0.55, -0.30, -0.45, 0.30, -0.10, -0.80},
 		// location, cookies, email for a discount, social login, purchase history.
-		sharingItems: [5]float64{-0.55, 0.45, 0.10, -0.15, -0.35},
+		sharingItems: [5]float64{0.63, 0.45, 0.10, -0.15, -0.35},
 		// ad blocker, VPN, declined cookies, changed privacy settings.
 		protectionItems: [4]float64{-0.25, -0.85, 0.15, 0.00},
 		// money, time, novelty, social.
@@ -149,7 +158,8 @@ func defaultModel() *model {
 
 		sharingOnAppetite:   0.55,
 		sharingOnConcern:    -0.15,
-		protectionOnConcern: 0.45,
+		protectionOnConcern: 0.12,
+		protectionOnHabit:   0.80,
 	}
 	// Concern–trust, concern–appetite, trust–appetite.
 	m.chol = cholesky3(-0.35, -0.20, 0.15)

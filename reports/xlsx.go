@@ -93,37 +93,55 @@ func zipEpoch() time.Time { return time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) }
 // normalizeZip copies the workbook b to w so that equal reports give
 // equal bytes: every entry gets the same timestamp, and the content-type
 // list, which excelize fills from a map when a picture is added, is
-// sorted.
+// sorted. The content-type list goes first, where file-type sniffers
+// look for it; the other entries keep excelize's (sorted) order.
 func normalizeZip(w io.Writer, b []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
-		return err
+		return fmt.Errorf("repack workbook: %w", err)
+	}
+	const types = "[Content_Types].xml"
+	files := make([]*zip.File, 0, len(zr.File))
+	for _, e := range zr.File {
+		if e.Name == types {
+			files = append([]*zip.File{e}, files...)
+		} else {
+			files = append(files, e)
+		}
 	}
 	zw := zip.NewWriter(w)
-	for _, e := range zr.File {
-		rc, err := e.Open()
-		if err != nil {
-			return err
+	for _, e := range files {
+		if err := repackEntry(zw, e); err != nil {
+			return fmt.Errorf("repack workbook: %s: %w", e.Name, err)
 		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", e.Name, err)
-		}
-		if e.Name == "[Content_Types].xml" {
-			if data, err = sortContentTypes(data); err != nil {
-				return fmt.Errorf("%s: %w", e.Name, err)
-			}
-		}
-		hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: zipEpoch()})
-		if err != nil {
-			return err
-		}
-		if _, err := hw.Write(data); err != nil {
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("repack workbook: %w", err)
+	}
+	return nil
+}
+
+func repackEntry(zw *zip.Writer, e *zip.File) error {
+	rc, err := e.Open()
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	if e.Name == "[Content_Types].xml" {
+		if data, err = sortContentTypes(data); err != nil {
 			return err
 		}
 	}
-	return zw.Close()
+	hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: zipEpoch()})
+	if err != nil {
+		return err
+	}
+	_, err = hw.Write(data)
+	return err
 }
 
 // contentTypes is the package's [Content_Types].xml.
@@ -181,20 +199,21 @@ type tablePos struct {
 
 func (d *deck) build() {
 	d.st = d.newStyles()
-	names := d.sheetPlan()
-	sections := names[2 : 2+len(d.r.Sections)]
-	d.check(d.f.SetSheetName("Sheet1", names[0]))
-	for _, n := range names[1:] {
-		_, err := d.f.NewSheet(n)
+	p := d.sheetPlan()
+	d.check(d.f.SetSheetName("Sheet1", p.sheets[0].name))
+	for _, e := range p.sheets[1:] {
+		_, err := d.f.NewSheet(e.name)
 		d.check(err)
 	}
-	d.writeContents(names)
+	d.writeContents(p.sheets)
 	d.writeSummary()
-	for i := range d.r.Sections {
-		d.writeSection(sections[i], &d.r.Sections[i])
+	for i, name := range p.sections {
+		if name != "" {
+			d.writeSection(name, &d.r.Sections[i])
+		}
 	}
 	if d.hasBanners() {
-		d.writeCrosstabs()
+		d.writeCrosstabs(p.sections)
 	}
 	d.writeMethodology()
 	d.f.SetActiveSheet(0)
@@ -222,21 +241,41 @@ func (d *deck) hasBanners() bool {
 	return false
 }
 
-// sheetPlan names every sheet in order: Contents, Summary, the sections,
-// Crosstabs when there are banners, Methodology.
-func (d *deck) sheetPlan() []string {
+// sheetPlan is the deck's sheets in order, with what Contents says of
+// each, and the sheet of every section ("" for a section of banners only,
+// which lives on Crosstabs).
+type sheetPlan struct {
+	sheets   []contentsEntry
+	sections []string
+}
+
+type contentsEntry struct {
+	name, desc string
+}
+
+// sheetPlan names every sheet: Contents, Summary, one per section with
+// tables, charts or images, Crosstabs when there are banners, and
+// Methodology.
+func (d *deck) sheetPlan() sheetPlan {
 	used := map[string]bool{}
 	for _, n := range []string{sheetContents, sheetSummary, sheetCrosstabs, sheetMethodology, "History"} {
 		used[strings.ToLower(n)] = true
 	}
-	names := []string{sheetContents, sheetSummary}
+	p := sheetPlan{sheets: []contentsEntry{{sheetContents, ""}, {sheetSummary, "Key findings"}}}
 	for i, s := range d.r.Sections {
-		names = append(names, sheetName(s.Name, i+1, used))
+		if len(s.Tables) == 0 && len(s.NativeCharts) == 0 && len(s.Images) == 0 && len(s.Banners) > 0 {
+			p.sections = append(p.sections, "")
+			continue
+		}
+		name := sheetName(s.Name, i+1, used)
+		p.sections = append(p.sections, name)
+		p.sheets = append(p.sheets, contentsEntry{name, firstSentence(s.Intro)})
 	}
 	if d.hasBanners() {
-		names = append(names, sheetCrosstabs)
+		p.sheets = append(p.sheets, contentsEntry{sheetCrosstabs, "Banner tables with significance letters and bases"})
 	}
-	return append(names, sheetMethodology)
+	p.sheets = append(p.sheets, contentsEntry{sheetMethodology, "Sample, weighting, estimation and sources"})
+	return p
 }
 
 // sheetName makes name a valid, unused sheet name: the characters Excel
@@ -280,7 +319,7 @@ func cutUTF16(s string, n int) string {
 
 // styles is the workbook's style set, created once.
 type styles struct {
-	title, subtitle, h2, note, link        int
+	title, subtitle, h1, h2, note, link    int
 	header, headerNum, text, textWrap, key int
 	suppressed, mark, legend               int
 	groupHead, bannerLabel, letter         int
@@ -314,12 +353,14 @@ func (d *deck) newStyles() styles {
 		return &excelize.Font{Size: size, Bold: bold, Italic: italic, Color: color, Family: "Calibri"}
 	}
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	mid := &excelize.Alignment{Vertical: "center"}
 	return styles{
 		title:       d.style(&excelize.Style{Font: f(18, true, false, navy)}),
 		subtitle:    d.style(&excelize.Style{Font: f(12, false, false, grey)}),
+		h1:          d.style(&excelize.Style{Font: f(15, true, false, navy)}),
 		h2:          d.style(&excelize.Style{Font: f(13, true, false, navy)}),
 		note:        d.style(&excelize.Style{Font: f(9, false, true, grey)}),
-		link:        d.style(&excelize.Style{Font: &excelize.Font{Size: 11, Color: "0563C1", Underline: "single", Family: "Calibri"}}),
+		link:        d.style(&excelize.Style{Font: &excelize.Font{Size: 11, Color: "0563C1", Underline: "single", Family: "Calibri"}, Alignment: &excelize.Alignment{Vertical: "top"}}),
 		header:      d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1, Vertical: "center", WrapText: true}}),
 		headerNum:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "right", Indent: 1, Vertical: "center", WrapText: true}}),
 		text:        d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}),
@@ -331,10 +372,10 @@ func (d *deck) newStyles() styles {
 		groupHead:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
 		bannerLabel: d.style(&excelize.Style{Font: f(10, true, false, ink), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
 		letter:      d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center"}, Border: []excelize.Border{{Type: "bottom", Color: navy, Style: 1}, {Type: "left", Color: "FFFFFF", Style: 2}}}),
-		baseLabel:   d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under}),
-		base:        d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, CustomNumFmt: ptr("#,##0")}),
-		bannerPct:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, CustomNumFmt: ptr("0%")}),
-		bannerLow:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, CustomNumFmt: ptr(`0%"*"`)}),
+		baseLabel:   d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid}),
+		base:        d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid, CustomNumFmt: ptr("#,##0")}),
+		bannerPct:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr("0%")}),
+		bannerLow:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr(`0%"*"`)}),
 		sig:         d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
 		findingNo:   d.style(&excelize.Style{Font: f(14, true, false, "2A9D8F"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
 	}
@@ -500,9 +541,9 @@ func (s *sheet) finish(fixed map[int]float64) {
 			width += w
 		}
 		// Column widths count digits of the 11 pt default font; prose
-		// averages a little narrower, so 0.95 errs towards a spare line
-		// rather than clipped text.
-		perChar := 0.95 * wr.size / 11
+		// averages about 0.88 of a digit, so 0.9 errs towards a spare
+		// line rather than clipped text.
+		perChar := 0.9 * wr.size / 11
 		lines := 0
 		for _, p := range strings.Split(wr.text, "\n") {
 			lines += max(1, int(math.Ceil(float64(uniseg.StringWidth(p))*perChar/max(width-1.5, 1))))
@@ -510,9 +551,7 @@ func (s *sheet) finish(fixed map[int]float64) {
 		heights[wr.row] = max(heights[wr.row], float64(lines)*(wr.size*1.32)+5)
 	}
 	for row, h := range heights {
-		if h > 20 {
-			s.d.check(s.d.f.SetRowHeight(s.name, row, h))
-		}
+		s.d.check(s.d.f.SetRowHeight(s.name, row, h))
 	}
 }
 
@@ -551,7 +590,7 @@ func quoteSheet(name string) string {
 	return "'" + strings.ReplaceAll(name, "'", "''") + "'"
 }
 
-func (d *deck) writeContents(names []string) {
+func (d *deck) writeContents(sheets []contentsEntry) {
 	s := d.sheet(sheetContents)
 	sub := d.r.Subtitle
 	if !d.r.Date.IsZero() {
@@ -564,21 +603,8 @@ func (d *deck) writeContents(names []string) {
 	s.str(1, 4, "Contents", d.st.header, false)
 	s.str(2, 4, "", d.st.header, false)
 	row := 5
-	for i, n := range names {
-		desc := ""
-		switch {
-		case n == sheetContents:
-			continue
-		case n == sheetSummary:
-			desc = "Key findings"
-		case n == sheetCrosstabs:
-			desc = "Banner tables with significance letters and bases"
-		case n == sheetMethodology:
-			desc = "Sample, weighting, estimation and sources"
-		default:
-			sec := d.r.Sections[i-2]
-			desc = firstSentence(sec.Intro)
-		}
+	for _, e := range sheets[1:] {
+		n, desc := e.name, e.desc
 		s.str(1, row, n, d.st.link, false)
 		if d.err == nil {
 			d.check(d.f.SetCellHyperLink(s.name, cell(1, row), quoteSheet(n)+"!A1", "Location",
@@ -893,15 +919,40 @@ func (s *sheet) image(im Image) {
 	s.row += int(math.Ceil(float64(cfg.Height)*scale/rowPx)) + 2
 }
 
-func (d *deck) writeCrosstabs() {
+// writeCrosstabs gathers every banner; a section without a sheet of its
+// own gets its heading and intro here.
+func (d *deck) writeCrosstabs(sectionSheets []string) {
 	s := d.sheet(sheetCrosstabs)
 	s.titleBlock("Crosstabs", "")
 	var letterRows []int
 	widest := 0
 	for _, sec := range d.r.Sections {
 		for _, b := range sec.Banners {
-			letterRows = append(letterRows, s.banner(b, sec.Name))
 			widest = max(widest, len(b.Columns))
+		}
+	}
+	for i, sec := range d.r.Sections {
+		if len(sec.Banners) == 0 {
+			continue
+		}
+		if sectionSheets[i] == "" {
+			if sec.Name != "" {
+				s.str(1, s.row, sec.Name, d.st.h1, false)
+				d.check(d.f.SetRowHeight(s.name, s.row, 22))
+				s.row++
+			}
+			for _, p := range paragraphs(sec.Intro) {
+				s.str(1, s.row, p, d.st.textWrap, false)
+				if d.err == nil {
+					d.check(d.f.MergeCell(s.name, cell(1, s.row), cell(1+2*widest, s.row)))
+				}
+				s.wrap(s.row, 1, 1+2*widest, p, 11)
+				s.row++
+			}
+			s.row++
+		}
+		for _, b := range sec.Banners {
+			letterRows = append(letterRows, s.banner(b, sec.Name))
 		}
 	}
 	if len(letterRows) == 1 {

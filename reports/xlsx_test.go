@@ -3,6 +3,7 @@ package reports
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -64,7 +65,8 @@ func numFmtOf(t *testing.T, f *excelize.File, sheet, cell string) string {
 
 func TestWriteXLSXSheets(t *testing.T) {
 	f, _ := openDeck(t, sampleReport(t))
-	want := []string{"Contents", "Summary", "Regional comparison", "Westin segments who's who", "Crosstab trust", "Crosstabs", "Methodology"}
+	// The banner-only section has no sheet: its banner is on Crosstabs.
+	want := []string{"Contents", "Summary", "Regional comparison", "Westin segments who's who", "Crosstabs", "Methodology"}
 	got := f.GetSheetList()
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetSheetList() = %q, want %q", got, want)
@@ -151,6 +153,10 @@ func TestWriteXLSXNumbers(t *testing.T) {
 func TestWriteXLSXBanner(t *testing.T) {
 	f, _ := openDeck(t, sampleReport(t))
 	const sheet = "Crosstabs"
+	// The section without a sheet of its own is introduced here.
+	if heading, intro := rowOf(t, f, sheet, "Crosstab: trust"), rowOf(t, f, sheet, sampleReport(t).Sections[2].Intro); intro != heading+1 {
+		t.Errorf("section heading at row %d and intro at row %d, want the intro right below", heading, intro)
+	}
 	row := rowOf(t, f, sheet, "Trust completely")
 	base := rowOf(t, f, sheet, "Unweighted base")
 	dist := rowOf(t, f, sheet, "Distrust completely")
@@ -447,4 +453,45 @@ func ExampleWriteXLSX() {
 	// Output:
 	// [Contents Summary Regions Methodology]
 	// 36.4%
+}
+
+func TestWriteMinimalReports(t *testing.T) {
+	empty := NewTable("Empty", TextCol("Label"), PercentCol("Share").WithCI())
+	tests := []struct {
+		name string
+		r    *Report
+	}{
+		{"nothing", &Report{}},
+		{"title only", &Report{Title: "T"}},
+		{"empty table and chart", &Report{Sections: []Section{{
+			Name: "S", Tables: []*Table{empty},
+			NativeCharts: []NativeChart{{Title: "C", Table: empty, SeriesCols: []int{1}}},
+		}}}},
+		{"banner without bases", &Report{Sections: []Section{{Banners: []*Banner{{
+			Columns: []BannerColumn{{Letter: "A", Group: "Total", Label: "Total"}},
+			Rows:    []BannerRow{{Label: "Yes", Cells: []BannerCell{{Pct: 0.5}}}},
+		}}}}}},
+	}
+	for _, tc := range tests {
+		var x, h, m bytes.Buffer
+		if err := WriteXLSX(&x, tc.r); err != nil {
+			t.Errorf("%s: WriteXLSX() = %v", tc.name, err)
+		}
+		if err := WriteHTML(&h, tc.r); err != nil {
+			t.Errorf("%s: WriteHTML() = %v", tc.name, err)
+		}
+		if err := WriteReportMarkdown(&m, tc.r); err != nil {
+			t.Errorf("%s: WriteReportMarkdown() = %v", tc.name, err)
+		}
+		if _, err := excelize.OpenReader(&x); err != nil {
+			t.Errorf("%s: reading the workbook back: %v", tc.name, err)
+		}
+	}
+	for name, write := range map[string]func(io.Writer, *Report) error{
+		"xlsx": WriteXLSX, "html": WriteHTML, "markdown": WriteReportMarkdown,
+	} {
+		if err := write(io.Discard, nil); !errors.Is(err, ErrInvalidReport) {
+			t.Errorf("%s of a nil report = %v, want ErrInvalidReport", name, err)
+		}
+	}
 }

@@ -140,6 +140,16 @@ func TestParseCodebookProblems(t *testing.T) {
 codebook.yaml: line 2: construct "c": items: lists no items`},
 		{"empty raw list", "columns:\n  country: []\n",
 			`codebook.yaml: line 2: columns: "country" lists no raw column names`},
+		{"columns not a mapping", "columns: [a, b]\n",
+			`codebook.yaml: line 1: columns must be a mapping of logical name to raw column names`},
+		{"constructs not a mapping", "constructs: [a]\n",
+			`codebook.yaml: line 1: constructs must be a mapping of construct name to its definition`},
+		{"values not a mapping", "constructs:\n  c: {items: [a], values: [1, 2]}\n",
+			`codebook.yaml: line 2: construct "c": values must be a mapping of answer text to number`},
+		{"nested list", "segments: [[a], b]\n",
+			`codebook.yaml: line 1: segments: each entry must be a name or text`},
+		{"construct key not a name", "constructs:\n  c: {items: [a], [x]: 1}\n",
+			`codebook.yaml: line 2: construct "c": keys must be names, not lists or mappings`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,6 +190,15 @@ func TestLoadCodebookMissingFile(t *testing.T) {
 	_, err := LoadCodebook(filepath.Join("testdata", "codebook", "no-such.yaml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("LoadCodebook(no-such.yaml) error = %v, want one wrapping os.ErrNotExist", err)
+	}
+}
+
+// Sections left empty are absent, not errors.
+func TestParseCodebookEmptySections(t *testing.T) {
+	cb := mustCodebook(t, "title:\nmissing:\ncolumns:\ndesign:\nregion:\nsegments:\nconstructs:\n  c: {items: [a], scale: , values: , min_items: }\n")
+	want := ConstructDef{Items: []string{"a"}}
+	if got := cb.Constructs["c"]; !reflect.DeepEqual(got, want) {
+		t.Errorf(`Constructs["c"] = %+v, want %+v`, got, want)
 	}
 }
 

@@ -171,6 +171,8 @@ type loader struct {
 	// rowProblems holds the current row's problems so that an item used by
 	// two constructs is reported once.
 	rowProblems []Problem
+	// idCol is the design's id column, checked for duplicates when linting.
+	idCol *colBuilder
 }
 
 func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
@@ -196,7 +198,8 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 		l.optional[o] = true
 	}
 	d := l.design
-	l.use(d.ID).cat = true
+	l.idCol = l.use(d.ID)
+	l.idCol.cat = true
 	l.use(d.Weight).strict = "weight"
 	l.use(d.Strata).cat = true
 	l.use(d.PSU).cat = true
@@ -472,7 +475,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	}
 	k := b.code(t)
 	b.codes = append(b.codes, k)
-	if l.lint && b == l.byName[l.design.ID] {
+	if l.lint && b == l.idCol {
 		for int(k) >= len(b.firstSeen) {
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}

@@ -1,0 +1,62 @@
+package analysis
+
+import (
+	"fmt"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// GridResult is a statistic in every cell of a two-way split of the sample
+// (e.g. region × generation): Cells[i][j] is the estimate among
+// respondents with RowVar = RowLevels[i] and ColVar = ColLevels[j].
+type GridResult struct {
+	Statistic            string
+	RowVar, ColVar       string
+	RowLevels, ColLevels []string
+	Cells                [][]Estimate
+}
+
+// ParadoxRateGrid estimates the paradox rate (the share not acting
+// protectively among concerned respondents, see Paradox) in every cell of
+// rowVar × colVar, each a domain of the whole design: svyciprop(~I(1 −
+// protects), subset(design, concerned == 1 & row & col), df = degf of the
+// cell's domain), with the interval of Options.CI. rowVar and colVar are
+// "region" or segment names as written in the codebook.
+func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*GridResult, error) {
+	if rowVar == colVar {
+		return nil, fmt.Errorf("paradox grid: rows and columns must be two different variables, got %q twice", rowVar)
+	}
+	p, err := newParadoxData(ds, "paradox grid")
+	if err != nil {
+		return nil, err
+	}
+	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design})
+	if err != nil {
+		return nil, fmt.Errorf("paradox grid: %w", err)
+	}
+	rv, cv := s.vars[0], s.vars[1]
+	nc := len(cv.levels)
+	// One domain per cell, coded row·nc + col, so MeanBy reads the data once.
+	cells := make([]int32, ds.N)
+	for i := range cells {
+		r, c := rv.codes[i], cv.codes[i]
+		if r < 0 || c < 0 {
+			cells[i] = -1
+			continue
+		}
+		cells[i] = r*int32(nc) + c
+	}
+	level := opts.level()
+	est := s.d.MeanBy(p.rate, cells, len(rv.levels)*nc, level)
+	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
+	g.Cells = make([][]Estimate, len(rv.levels))
+	for r := range g.Cells {
+		g.Cells[r] = make([]Estimate, nc)
+		for c := range g.Cells[r] {
+			e := est[r*nc+c]
+			e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
+			g.Cells[r][c] = e
+		}
+	}
+	return g, nil
+}

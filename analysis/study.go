@@ -129,6 +129,7 @@ type study struct {
 	opts Options
 	vars []domainVar
 	doms []domainRef
+	df   []int // degf of each domain, once domainDF has computed it
 }
 
 // newStudy builds the design and lists the domains, checking opts.By.
@@ -202,6 +203,18 @@ func (s *study) member(k int, buf []bool) []bool {
 		buf[i] = c == r.code
 	}
 	return buf
+}
+
+// domainDF returns the degf of every domain, in the order of s.doms.
+func (s *study) domainDF() []int {
+	if s.df == nil {
+		s.df = make([]int, len(s.doms))
+		buf := make([]bool, s.d.N())
+		for k := range s.doms {
+			s.df[k] = s.d.DegF(s.member(k, buf))
+		}
+	}
+	return s.df
 }
 
 // estimates returns the weighted mean of y (NaN = not in the base) in every

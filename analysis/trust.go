@@ -114,9 +114,8 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	res.Estimates = append(res.Estimates, s.propRows(names.without, among(0))...)
 
 	// The effect and odds ratio of every domain from one pass per domain
-	// variable: cell 2·level + factor. Each domain's df is its degf, as
-	// the shares' rows carry.
-	with := res.Estimates[:len(s.doms)]
+	// variable: cell 2·level + factor. Each domain's df is its degf.
+	dfs := s.domainDF()
 	factorCell := func(i int) int {
 		switch f[i] {
 		case 0:
@@ -129,7 +128,7 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	k := 0
 	add := func(cs *cellSums, c int) {
 		dr := s.doms[k]
-		df := with[k].DF
+		df := dfs[k]
 		yes := func(x int) bool { return x == 2*c+1 }
 		no := func(x int) bool { return x == 2*c }
 		e := cs.contrast(yes, no, false)

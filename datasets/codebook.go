@@ -35,6 +35,8 @@ constructs:
   # In the last month, have you … (1 = yes, 0 = no)
   # used an ad blocker; used a VPN; declined cookies on a website; changed
   # the privacy settings of an app or account?
+  # Flag: protects, taking at least two of these steps (one alone, such as
+  # declining a cookie banner, is too easy to count as protecting).
   protection:
     items: [pr_adblock, pr_vpn, pr_decline_cookies, pr_privacy_settings]
     score: count

@@ -353,8 +353,8 @@ func ExampleGenerate() {
 	}
 	// Output:
 	// rid,region,psu,weight,generation,gender,pc1,pc2,pc3,pc4,sh_location,sh_cookies,sh_email_discount,sh_social_login,sh_purchase_history,pr_adblock,pr_vpn,pr_decline_cookies,pr_privacy_settings,tr1,tr2,cf_overall,cf_name,cf_phone,cf_address,cf_purchases,cf_browsing,cf_location,pref_personalized,accept_noconsent,w1,w2,w3,benefit_money,benefit_time,benefit_novelty,benefit_social,fam_collect,fam_use,du_concern,ctl,consent_req
-	// 1,Europe,3,1.7766,Boomers,Female,5,4,4,2,No,No,No,No,No,0,1,1,0,,Disagree,2,3,,2,3,2,2,4,2,2,4,4,3,2,3,2,3,3,4,4,4
-	// 2,North America,1,0.5144,Millennials,Male,5,5,5,1,Yes,No,Yes,Yes,Yes,1,0,1,1,Neither agree nor disagree,Disagree,4,5,4,4,4,4,4,4,4,2,3,4,5,4,2,3,,4,4,4,4
+	// 1,Europe,3,1.7766,Boomers,Female,5,4,4,2,Yes,No,No,No,No,0,1,1,1,,Disagree,2,3,,2,3,2,2,4,2,2,4,4,3,2,3,2,3,3,4,4,4
+	// 2,North America,1,0.5144,Millennials,Male,5,5,5,1,Yes,No,Yes,Yes,Yes,1,0,1,0,Neither agree nor disagree,Disagree,4,5,4,4,4,4,4,4,4,2,3,4,5,4,2,3,,4,4,4,4
 	// 3,Asia-Pacific,5,1.7324,Gen X,Male,4,4,3,1,Yes,Yes,Yes,Yes,No,1,0,0,0,Neither agree nor disagree,Agree,3,5,3,3,4,1,3,,3,Don't know,3,3,,5,3,3,4,3,3,3,3
 }
 

@@ -133,7 +133,7 @@ func defaultModel() *model {
 		control:         0.88,
 		consent:         0.70,
 		familiarity:     0.19,
-		protection:      -0.40,
+		protection:      -0.37,
 
 		weightNoise: 0.15,
 		minW:        0.3,
@@ -145,7 +145,7 @@ func defaultModel() *model {
 		// the least comfortable use, names the most.
 		comfortTypes: [6]float64{0.55, -0.30, -0.45, 0.30, -0.10, -0.80},
 		// location, cookies, email for a discount, social login, purchase history.
-		sharingItems: [5]float64{0.63, 0.45, 0.10, -0.15, -0.35},
+		sharingItems: [5]float64{0.57, 0.45, 0.10, -0.15, -0.35},
 		// ad blocker, VPN, declined cookies, changed privacy settings.
 		protectionItems: [4]float64{-0.25, -0.85, 0.15, 0.00},
 		// money, time, novelty, social.

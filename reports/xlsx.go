@@ -548,7 +548,7 @@ func (s *sheet) finish(fixed map[int]float64) {
 		for _, p := range strings.Split(wr.text, "\n") {
 			lines += max(1, int(math.Ceil(float64(uniseg.StringWidth(p))*perChar/max(width-1.5, 1))))
 		}
-		heights[wr.row] = max(heights[wr.row], float64(lines)*(wr.size*1.32)+5)
+		heights[wr.row] = max(heights[wr.row], float64(lines)*(wr.size*1.32)+3)
 	}
 	for row, h := range heights {
 		s.d.check(s.d.f.SetRowHeight(s.name, row, h))

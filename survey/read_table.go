@@ -30,7 +30,8 @@ type rowSource interface {
 type table struct {
 	name   string
 	src    rowSource
-	xlsx   bool // cells are named like C5; short rows are padded
+	xlsx   bool   // cells are named like C5; short rows are padded
+	sheet  string // the worksheet read, for messages
 	header []string
 	labels []string
 	width  int
@@ -48,23 +49,21 @@ type pendingRow struct {
 	row int
 }
 
-// newTable reads the header rows from src. On error it does not close src.
-func newTable(name string, src rowSource, opts ReadOptions, xlsx bool) (*table, error) {
-	t := &table{name: name, src: src, xlsx: xlsx, maxCell: opts.MaxCellBytes}
-	return t, t.readHeader(opts.HeaderRows)
-}
-
 func (t *table) Name() string       { return t.name }
 func (t *table) Header() []string   { return t.header }
 func (t *table) Labels() []string   { return t.labels }
 func (t *table) DecimalComma() bool { return t.decimalComma }
 func (t *table) Close() error       { return t.src.close() }
 
+// readHeader reads the header rows: one, or as many as headerRows says,
+// or (headerRows 0) three when row 3 holds Qualtrics' import ids. Rows
+// read ahead that turn out to be data are kept for Next. On error it does
+// not close the source.
 func (t *table) readHeader(headerRows int) error {
 	rec, row, err := t.nextFilled()
 	if err == io.EOF {
-		if t.xlsx {
-			return fmt.Errorf("read %s: empty sheet", t.name)
+		if t.sheet != "" {
+			return fmt.Errorf("read %s: sheet %q is empty", t.name, t.sheet)
 		}
 		return fmt.Errorf("read %s: empty file", t.name)
 	}

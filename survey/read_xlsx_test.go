@@ -254,7 +254,7 @@ func TestNewXLSXReaderErrors(t *testing.T) {
 			[]string{"read t.xlsx: workbook part xl/workbook.xml is damaged"},
 		},
 		{"missing sheet", workbook, ReadOptions{Sheet: "Data"}, []string{`read t.xlsx: no sheet "Data"; the workbook has "Notes", "Responses"`}},
-		{"empty sheet", makeWorkbook(t, sheetSpec{name: "S"}), ReadOptions{}, []string{"read t.xlsx: empty sheet"}},
+		{"empty sheet", makeWorkbook(t, sheetSpec{name: "S"}), ReadOptions{}, []string{`read t.xlsx: sheet "S" is empty`}},
 		{
 			"value beyond the header",
 			makeWorkbook(t, sheetSpec{name: "S", rows: [][]any{{"a", "b"}, {1, 2}, {3, 4, "stray"}}}),

@@ -43,6 +43,7 @@ Without --data, commands run on the embedded default study.`,
 		NewCmdCrosstab(s, nil),
 		NewCmdWeight(s, nil),
 		NewCmdGenerate(s, nil),
+		NewCmdReport(s, nil),
 	)
 	addAnalysisCommands(root, s)
 	return root

@@ -33,7 +33,13 @@ func Describe(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
 		if c.Def.Flag == "" {
 			continue
 		}
-		for _, rows := range [][]Row{s.propRows(c.Name, c.Flag), s.meanRows(c.Name+"_score", c.Score)} {
+		tables := [][]Row{s.propRows(c.Name, c.Flag)}
+		if opts.Privacy == nil {
+			// Scores are not on a bounded 0–1 scale: a private release
+			// publishes the flags only.
+			tables = append(tables, s.meanRows(c.Name+"_score", c.Score))
+		}
+		for _, rows := range tables {
 			for i := range rows {
 				rows[i].Variable = c.Name
 			}

@@ -143,6 +143,11 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	res.Estimates = append(res.Estimates, s.propRows("paradox_rate", p.rate)...)
 	res.Estimates = append(res.Estimates, s.propRows("paradox_share", p.share)...)
 	res.Tests = []Test{}
+	if opts.Privacy != nil {
+		// A private release publishes the five shares only: tests,
+		// correlations and item shares would be exact figures.
+		return res, nil
+	}
 	for _, v := range s.vars {
 		res.Tests = append(res.Tests, s.chiSq(v, "concerned", p.concerned))
 	}
@@ -176,7 +181,7 @@ func (s *study) correlation(xName string, x []float64, yName string, y []float64
 // itemShares lists every 0/1 behaviour item's share among concerned and
 // unconcerned respondents, per domain.
 func (s *study) itemShares(concerned []float64) []ItemShares {
-	var out []ItemShares
+	out := []ItemShares{}
 	for _, name := range []string{"protection", "sharing"} {
 		c := s.ds.Construct(name)
 		if c == nil || c.Def.Score != "count" {

@@ -33,8 +33,7 @@ func TestReliability(t *testing.T) {
 		t.Fatalf("Reliability gave %d constructs, want 3 (single-item constructs have no alpha)", len(res.Constructs))
 	}
 	scale := res.Constructs[0]
-	// The first four respondents, by hand: item variances 5/3, 5/3 +
-	// 1/4·... — compare with CronbachAlpha on the complete cases instead.
+	// Respondent 5 skipped x1: alpha is over the first four only.
 	want, n, err := CronbachAlpha([][]float64{{1, 2, 3, 4}, {2, 2, 4, 5}, {1, 3, 3, 5}})
 	if err != nil {
 		t.Fatal(err)

@@ -29,10 +29,13 @@ func ComfortByDataType(rows []BarRow, o Options) (*Chart, error) {
 		if err := checkInterval(r.Value); err != nil {
 			return nil, fmt.Errorf("%s: row %d (%s): %w", what, i+1, r.Label, err)
 		}
-		hi = maxFinite(hi, r.Value.Est, r.Value.Hi)
+		hi = maxFinite(hi, r.Value.Est, r.Value.clip().Hi)
 		low = low || r.LowBase
 	}
 	sorted := slices.Clone(rows)
+	for i := range sorted {
+		sorted[i].Value = sorted[i].Value.clip()
+	}
 	slices.SortStableFunc(sorted, func(a, b BarRow) int {
 		fa, fb := finite(a.Value.Est), finite(b.Value.Est)
 		if fa != fb {

@@ -36,7 +36,7 @@ func TrustEffect(rows []EffectRow, o Options) (*Chart, error) {
 			if err := checkInterval(v); err != nil {
 				return nil, fmt.Errorf("%s: row %d (%s): %s: %w", what, i+1, r.Region, series[j], err)
 			}
-			hi = maxFinite(hi, v.Est, v.Hi)
+			hi = maxFinite(hi, v.Est, v.clip().Hi)
 		}
 		total[i] = r.Total
 		low = low || r.LowBase
@@ -45,7 +45,7 @@ func TrustEffect(rows []EffectRow, o Options) (*Chart, error) {
 	cats := &categories{}
 	for k, i := range sl.order {
 		r := rows[i]
-		g.groups = append(g.groups, barGroup{x: sl.pos[k], values: []Interval{r.Trusting, r.NonTrusting}, lowBase: r.LowBase})
+		g.groups = append(g.groups, barGroup{x: sl.pos[k], values: []Interval{r.Trusting.clip(), r.NonTrusting.clip()}, lowBase: r.LowBase})
 		cats.pos = append(cats.pos, sl.pos[k])
 		cats.names = append(cats.names, starred(r.Region, r.LowBase))
 	}

@@ -169,3 +169,31 @@ func TestBarCentre(t *testing.T) {
 		}
 	}
 }
+
+// TestIntervalsClippedToScale checks that an interval reaching past 0%
+// (a Wald interval near zero) is accepted and its whisker stops at the
+// zero line rather than running into the axis labels.
+func TestIntervalsClippedToScale(t *testing.T) {
+	ch, err := ComfortByDataType([]BarRow{
+		{Label: "Contacts", Value: iv(0.02, -0.01, 0.05)},
+		{Label: "Age", Value: iv(0.6, 0.55, 0.65)},
+	}, Options{})
+	if err != nil {
+		t.Fatalf("ComfortByDataType with a Wald interval below 0 = %v, want nil", err)
+	}
+	_, strokes, l, err := recordMarks(ch, ch.Width, ch.Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trX, _ := l.plot.Transforms(&l.data)
+	var left vg.Length = vg.Length(math.Inf(1))
+	for _, s := range strokes {
+		r := bounds(s.path)
+		if sameColor(s.clr, rgb(inkColor)) && len(s.path) == 2 && r.Min.Y == r.Max.Y && inside(r, l.data) {
+			left = min(left, r.Min.X) // horizontal whisker lines
+		}
+	}
+	if d := math.Abs(float64(left - trX(0))); d > 1e-9 {
+		t.Errorf("leftmost whisker starts %g pt from the zero line, want 0", d)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -31,13 +32,15 @@ func SayDoGap(rows []GapRow, o Options) (*Chart, error) {
 	}
 	hi, low := 0.0, false
 	total := make([]bool, len(rows))
+	rows = slices.Clone(rows)
 	for i, r := range rows {
 		for j, v := range []Interval{r.Concern, r.Protects} {
 			if err := checkInterval(v); err != nil {
 				return nil, fmt.Errorf("%s: row %d (%s): %s: %w", what, i+1, r.Region, series[j], err)
 			}
-			hi = maxFinite(hi, v.Est, v.Hi)
+			hi = maxFinite(hi, v.Est, v.clip().Hi)
 		}
+		rows[i].Concern, rows[i].Protects = r.Concern.clip(), r.Protects.clip()
 		total[i] = r.Total
 		low = low || r.LowBase
 	}

@@ -159,9 +159,12 @@ func TestCheckInterval(t *testing.T) {
 		{iv(nan(), 0.4, 0.6), ""},
 		{nanIv(), ""},
 		{iv(1+1e-12, 1, 1+1e-12), ""}, // rounding noise
+		{iv(0.02, -0.01, 0.05), ""},   // a Wald interval may cross 0
+		{iv(0.99, 0.97, 1.01), ""},
 		{iv(1.01, 1, 1.02), "outside [0, 1]"},
 		{iv(-0.1, nan(), nan()), "outside [0, 1]"},
 		{iv(math.Inf(1), nan(), nan()), "outside [0, 1]"},
+		{iv(0.5, math.Inf(-1), 0.6), "infinite"},
 		{iv(0.5, 0.6, 0.4), "reversed"},
 		{iv(0.7, 0.4, 0.6), "outside its interval"},
 		{iv(0.3, 0.4, nan()), "outside its interval"},
@@ -218,5 +221,21 @@ func TestMissingGlyphs(t *testing.T) {
 		if got := fmt.Sprintf("%c", MissingGlyphs(tt.s)); got != tt.want {
 			t.Errorf("MissingGlyphs(%q) = %s, want %s", tt.s, got, tt.want)
 		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	tests := []struct{ in, want Interval }{
+		{iv(0.02, -0.01, 0.05), iv(0.02, 0, 0.05)},
+		{iv(0.99, 0.97, 1.01), iv(0.99, 0.97, 1)},
+		{iv(0.5, 0.4, 0.6), iv(0.5, 0.4, 0.6)},
+	}
+	for _, tt := range tests {
+		if got := tt.in.clip(); got != tt.want {
+			t.Errorf("%+v.clip() = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+	if got := nanIv().clip(); !math.IsNaN(got.Lo) || !math.IsNaN(got.Hi) {
+		t.Errorf("NaN interval .clip() = %+v, want NaN bounds", got)
 	}
 }

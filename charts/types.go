@@ -10,9 +10,11 @@ import (
 // to draw: no rows, or no columns.
 var ErrNoData = errors.New("no data")
 
-// Interval is a proportion and its confidence interval, all fractions in
-// [0, 1]; charts show them as percentages. Est NaN means no estimate;
-// Lo or Hi NaN means the estimate has no interval (no whisker is drawn).
+// Interval is a proportion and its confidence interval as fractions;
+// charts show them as percentages. Est must lie in [0, 1]; bounds past
+// it (a Wald interval near 0% or 100%) are drawn clipped to the scale.
+// Est NaN means no estimate; Lo or Hi NaN means the estimate has no
+// interval (no whisker is drawn).
 type Interval struct{ Est, Lo, Hi float64 }
 
 // GapRow is one row of the say-do gap chart: the share concerned about
@@ -139,14 +141,17 @@ func (o Options) lowBaseTag() string {
 	return "low base"
 }
 
-// checkInterval reports a data problem with v: values outside [0, 1],
-// or an estimate outside its own interval. NaN parts are allowed.
+// checkInterval reports a data problem with v: an estimate outside
+// [0, 1], an infinite bound, a reversed interval, or an estimate outside
+// its own interval. NaN parts are allowed, and so are bounds past [0, 1]
+// (a Wald interval near 0% or 100%), which clip draws to the scale.
 func checkInterval(v Interval) error {
 	const tol = 1e-9 // rounding in upstream arithmetic
-	for _, x := range []float64{v.Est, v.Lo, v.Hi} {
-		if math.IsInf(x, 0) || x < -tol || x > 1+tol {
-			return fmt.Errorf("value %v outside [0, 1]", x)
-		}
+	if math.IsInf(v.Est, 0) || v.Est < -tol || v.Est > 1+tol {
+		return fmt.Errorf("estimate %v outside [0, 1]", v.Est)
+	}
+	if math.IsInf(v.Lo, 0) || math.IsInf(v.Hi, 0) {
+		return fmt.Errorf("interval [%v, %v] is infinite", v.Lo, v.Hi)
 	}
 	if !math.IsNaN(v.Lo) && !math.IsNaN(v.Hi) && v.Lo > v.Hi+tol {
 		return fmt.Errorf("interval [%v, %v] is reversed", v.Lo, v.Hi)
@@ -157,6 +162,18 @@ func checkInterval(v Interval) error {
 		}
 	}
 	return nil
+}
+
+// clip limits v's bounds to [0, 1], the extent of a percentage scale.
+// NaN bounds stay NaN.
+func (v Interval) clip() Interval {
+	if v.Lo < 0 {
+		v.Lo = 0
+	}
+	if v.Hi > 1 {
+		v.Hi = 1
+	}
+	return v
 }
 
 // finite reports whether x is a usable number.

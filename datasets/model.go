@@ -133,7 +133,7 @@ func defaultModel() *model {
 		control:         0.88,
 		consent:         0.70,
 		familiarity:     0.19,
-		protection:      -0.37,
+		protection:      -0.38,
 
 		weightNoise: 0.15,
 		minW:        0.3,

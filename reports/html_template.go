@@ -41,9 +41,10 @@ thead th{background:var(--navy);color:#fff;font-weight:600;text-align:left;paddi
 th,td{padding:7px 10px;border-bottom:1px solid var(--rule);vertical-align:top}
 tbody th{text-align:left;font-weight:500}
 tbody tr:nth-child(even){background:var(--zebra)}
-.num{text-align:right;white-space:nowrap}
+.num{text-align:right}
+.v,.ci{white-space:nowrap;display:inline-block}
 thead th.num{text-align:right}
-.ci{color:var(--muted);font-size:.84em;margin-left:.35em}
+.ci{color:var(--muted);font-size:.84em}
 .star{color:#b45309;font-weight:700}
 .dash{color:var(--muted)}
 .mark,.sig{color:var(--sig);font-weight:700;font-size:.8em;margin-left:.3em}
@@ -156,9 +157,9 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 <tr>
 {{- range .}}
 {{- if .Header}}<th scope="row">{{.Value}}{{if .Mark}}<span class="mark">{{.Mark}}</span>{{end}}</th>
-{{- else}}<td{{if .Num}} class="num"{{end}}>{{if .Dash}}<span class="dash" title="Not shown: base too small">{{.Value}}</span>{{else}}{{.Value}}{{end}}
-{{- if .Star}}<span class="star" title="Low base">*</span>{{end}}
-{{- if .CI}}<span class="ci">{{.CI}}</span>{{end}}
+{{- else}}<td{{if .Num}} class="num"{{end}}>{{if .Dash}}<span class="dash" title="Not shown: base too small">{{.Value}}</span>{{else}}<span class="v">{{.Value}}
+{{- if .Star}}<span class="star" title="Low base">*</span>{{end}}</span>{{end}}
+{{- if .CI}} <span class="ci">{{.CI}}</span>{{end}}
 {{- if .Mark}}<span class="mark">{{.Mark}}</span>{{end}}</td>
 {{- end}}
 {{- end}}

@@ -184,5 +184,5 @@ func ExampleWriteHTML() {
 	}
 	// Output:
 	// <title>Privacy tracker</title>
-	// <tr><th scope="row">Europe</th><td class="num">36.4%<span class="ci">[34.5–38.4]</span></td>
+	// <tr><th scope="row">Europe</th><td class="num"><span class="v">36.4%</span> <span class="ci">[34.5–38.4]</span></td>
 }

@@ -507,20 +507,52 @@ func (b *builder) regions() error {
 	return nil
 }
 
-// comfort charts comfort by data type from the constructs named
-// comfort_<type>.
-func (b *builder) comfort() error {
+// comfortConstructs names the constructs comfort_<data type> with a flag.
+func comfortConstructs(ds *survey.Dataset) []string {
 	var names []string
-	for _, c := range b.ds.Constructs {
+	for _, c := range ds.Constructs {
 		if strings.HasPrefix(c.Name, "comfort_") && c.Def.Flag != "" {
 			names = append(names, c.Name)
 		}
 	}
+	return names
+}
+
+// PrivateTables is the number of tables a differentially private report
+// of ds releases, to plan its budget: the five paradox shares, the three
+// Westin segments and the comfort-by-data-type shares, each once for the
+// total and once per domain variable (region and every segment).
+func PrivateTables(ds *survey.Dataset) int {
+	stats := 0
+	if ds.Construct("concern") != nil {
+		stats += 5
+	}
+	if ds.Construct("westin") != nil {
+		stats += 3
+	}
+	stats += len(comfortConstructs(ds))
+	vars := 1 + len(ds.Segments)
+	if ds.Region != nil {
+		vars++
+	}
+	return max(stats, 1) * vars
+}
+
+// comfort charts comfort by data type from the constructs named
+// comfort_<type>.
+func (b *builder) comfort() error {
+	names := comfortConstructs(b.ds)
 	if len(names) == 0 {
 		return nil
 	}
-	opts := b.aopts
-	desc, err := analysis.Describe(b.ds, opts)
+	// Describe only the comfort constructs: a private release then spends
+	// budget on them alone (see PrivateTables).
+	sub := *b.ds
+	sub.Constructs = nil
+	for _, n := range names {
+		sub.Constructs = append(sub.Constructs, b.ds.Construct(n))
+	}
+	desc, err := analysis.Describe(&sub, b.aopts)
 	if err != nil {
 		return b.skip("comfort by data type", err)
 	}
@@ -688,15 +720,24 @@ func (b *builder) methodology() {
 // pct formats a share for a sentence: "53.1%".
 func pct(x analysis.Num) string { return fmt.Sprintf("%.1f%%", 100*float64(x)) }
 
-// ci formats an interval for a sentence: "[51.8–54.4]".
+// ci formats an interval for a sentence: "[51.8–54.4]", or nothing when
+// no interval was released (differentially private reports).
 func ci(lo, hi analysis.Num) string {
+	if math.IsNaN(float64(lo)) || math.IsNaN(float64(hi)) {
+		return ""
+	}
 	return fmt.Sprintf("[%.1f–%.1f]", 100*float64(lo), 100*float64(hi))
 }
 
 // findings writes the headline sentences from the results.
 func (b *builder) findings() {
 	var f []Finding
-	add := func(format string, a ...any) { f = append(f, Finding{Text: fmt.Sprintf(format, a...)}) }
+	// Intervals are absent from private releases: tidy the space they
+	// leave before punctuation.
+	tidy := strings.NewReplacer(" ,", ",", " .", ".", " ;", ";", " )", ")", "  ", " ")
+	add := func(format string, a ...any) {
+		f = append(f, Finding{Text: tidy.Replace(fmt.Sprintf(format, a...))})
+	}
 	if p := b.paradoxRes; p != nil {
 		tot := analysis.Domain{}
 		con, _ := find(p.Estimates, "concerned", tot)

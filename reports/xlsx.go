@@ -936,7 +936,7 @@ func (d *deck) writeCrosstabs(sectionSheets []string) {
 			continue
 		}
 		if sectionSheets[i] == "" {
-			if sec.Name != "" {
+			if sec.Name != "" && !strings.EqualFold(sec.Name, sheetCrosstabs) {
 				s.str(1, s.row, sec.Name, d.st.h1, false)
 				d.check(d.f.SetRowHeight(s.name, s.row, 22))
 				s.row++
@@ -963,7 +963,7 @@ func (d *deck) writeCrosstabs(sectionSheets []string) {
 	fixed := map[int]float64{1: 42}
 	for k := range widest {
 		fixed[2+2*k] = 7
-		fixed[3+2*k] = 5
+		s.fit(3+2*k, 3.5)
 	}
 	s.finish(fixed)
 }
@@ -1028,6 +1028,7 @@ func (s *sheet) banner(b *Banner, section string) int {
 				s.num(x, s.row, c.Pct, d.st.bannerPct, "")
 			}
 			s.str(x+1, s.row, c.Sig, d.st.sig, false)
+			s.fit(x+1, float64(len(c.Sig))*1.1+1.5)
 		}
 		s.row++
 	}

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -79,7 +80,8 @@ const binarySniffBytes = 1024
 // A UTF-16 BOM means UTF-16 (what Excel writes as "Unicode text"); else a
 // NUL byte in the first KB means a binary file, refused; else valid UTF-8
 // means UTF-8 and anything else Windows-1252, the encoding Excel on
-// Windows uses for "CSV" in western locales.
+// Windows uses for "CSV" in western locales, unless it also holds UTF-8
+// characters: mixed text is refused rather than garbled.
 func detectEncoding(prefix []byte, complete bool) (enc textEncoding, bomLen int, err error) {
 	switch {
 	case bytes.HasPrefix(prefix, []byte{0xEF, 0xBB, 0xBF}):
@@ -95,7 +97,30 @@ func detectEncoding(prefix []byte, complete bool) (enc textEncoding, bomLen int,
 	if validUTF8Prefix(prefix, complete) {
 		return encUTF8, 0, nil
 	}
+	if hasUTF8Multibyte(prefix) {
+		// Windows-1252 text almost never forms valid UTF-8 sequences, so
+		// this is UTF-8 with stray bytes; decoding it as Windows-1252
+		// would garble every accented letter without a word.
+		return encUTF8, 0, errors.New("text mixes UTF-8 characters with bytes that are not UTF-8: set the encoding (utf-8 to find the bad row, or windows-1252)")
+	}
 	return encWindows1252, 0, nil
+}
+
+// hasUTF8Multibyte reports whether b holds a valid UTF-8 character of
+// more than one byte.
+func hasUTF8Multibyte(b []byte) bool {
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if r != utf8.RuneError || size > 1 {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }
 
 // validUTF8Prefix reports whether b is valid UTF-8, ignoring a character

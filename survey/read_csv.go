@@ -63,10 +63,7 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 	if !ok || raw.Size() < sniffBytes {
 		raw = bufio.NewReaderSize(r, sniffBytes)
 	}
-	prefix, complete, err := peekPrefix(raw)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
+	prefix, complete := peekPrefix(raw)
 	enc, auto, err := parseEncoding(opts.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -96,17 +93,14 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 		decoded = crToLF{decoded}
 	}
 	// The guard sits on the decoded text, so its limit is in the same
-	// bytes as the cell limit.
+	// bytes as the cell limit. Until the header's width is known it lets
+	// a record be as long as 64 cells of the maximum size.
 	guard := &recordGuard{r: decoded, limit: 64 * (int64(opts.MaxCellBytes) + 3), maxCell: opts.MaxCellBytes}
 	text := bufio.NewReaderSize(guard, sniffBytes)
 
 	delim := opts.Delimiter
 	if delim == 0 {
-		p, complete, err := peekPrefix(text)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-		delim = sniffDelimiter(p, complete)
+		delim = sniffDelimiter(peekPrefix(text))
 	}
 
 	cr := csv.NewReader(text)
@@ -127,16 +121,12 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 }
 
 // peekPrefix returns the first bytes buffered in br without consuming
-// them; complete reports that they are the whole stream.
-func peekPrefix(br *bufio.Reader) (prefix []byte, complete bool, err error) {
+// them; complete reports that they are the whole stream. A read error is
+// left for the reads that follow, which report it with its row: every
+// reader below br fails again when read again.
+func peekPrefix(br *bufio.Reader) (prefix []byte, complete bool) {
 	b, err := br.Peek(br.Size())
-	switch {
-	case err == nil, errors.Is(err, bufio.ErrBufferFull):
-		return b, false, nil
-	case err == io.EOF:
-		return b, true, nil
-	}
-	return nil, false, err
+	return b, err == io.EOF
 }
 
 // sniffDelimiter chooses the delimiter of delimited text from its first

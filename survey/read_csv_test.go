@@ -276,6 +276,8 @@ func TestNewCSVReaderErrors(t *testing.T) {
 		{"unterminated quote", []byte("a,b\n1,2\n3,\"four\n5,6\n"), ReadOptions{}, []string{"read t.csv row 3", "quoted cell is not closed"}},
 		{"bare quote", []byte("a,b\n1,2 \"inch\"\n"), ReadOptions{}, []string{"read t.csv row 2", "must be quoted"}},
 		{"NUL bytes", []byte("a,b\n1,\x00\x00\x002\n"), ReadOptions{}, []string{"read t.csv: binary data (NUL bytes)"}},
+		{"UTF-8 with a stray byte", []byte("name\nMüller\nM\xFCller\n"), ReadOptions{}, []string{"read t.csv: text mixes UTF-8 characters with bytes that are not UTF-8"}},
+		{"UTF-8 with a stray byte, encoding set", []byte("name\nMüller\nM\xFCller\n"), ReadOptions{Encoding: "utf-8"}, []string{"read t.csv row 3: invalid UTF-8"}},
 		{"UTF-16 without BOM", utf16Text("a,b\n1,2\n", binary.LittleEndian)[2:], ReadOptions{}, []string{"binary data", "byte order mark"}},
 		{
 			"10 MB cell",
@@ -402,6 +404,8 @@ func TestDetectEncoding(t *testing.T) {
 		{"Mü"[:2], false, encUTF8, 0, false}, // ü cut in half by the prefix
 		{"Mü"[:2], true, encWindows1252, 0, false},
 		{"a\x00b", true, encUTF8, 0, true},
+		{"Müller, M\xFCller", true, encUTF8, 0, true}, // UTF-8 with a stray byte
+		{"\xC3", true, encWindows1252, 0, false},      // Ã alone: not UTF-8
 	}
 	for _, tt := range tests {
 		enc, bom, err := detectEncoding([]byte(tt.data), tt.complete)
@@ -496,6 +500,29 @@ func TestRecordGuard(t *testing.T) {
 				t.Errorf("read %q with limit %d: error %v, want failure %v", tt.chunks, tt.limit, err, tt.fail)
 			}
 		})
+	}
+}
+
+// TestUTF8Checker checks that characters cut by read boundaries pass and
+// that invalid bytes fail after the valid text before them.
+func TestUTF8Checker(t *testing.T) {
+	tests := []struct {
+		chunks []string
+		want   string
+		fail   bool
+	}{
+		{[]string{"M\xC3", "\xBCller"}, "Müller", false},
+		{[]string{"\xF0", "\x9F\x98", "\x80!"}, "😀!", false},
+		{[]string{"ab\xFFcd"}, "ab", true},
+		{[]string{"ab", "c\xFC", "d"}, "abc", true},
+		{[]string{"a\xC3"}, "a", true}, // cut off by the end of the text
+		{[]string{""}, "", false},
+	}
+	for _, tt := range tests {
+		got, err := io.ReadAll(&utf8Checker{r: &chunkReader{chunks: slices.Clone(tt.chunks)}})
+		if string(got) != tt.want || (err != nil) != tt.fail {
+			t.Errorf("read %q through utf8Checker = %q, %v; want %q, failure %v", tt.chunks, got, err, tt.want, tt.fail)
+		}
 	}
 }
 

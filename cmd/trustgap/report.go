@@ -95,26 +95,6 @@ left out.`,
 	return cmd
 }
 
-// dpTables is the number of tables a private report releases: the paradox
-// statistics, the three Westin segments and the comfort-by-data-type
-// shares, each once for the total and once per domain variable.
-func dpTables(ds *survey.Dataset) int {
-	stats := 5 // concerned, protects, gap, paradox_rate, paradox_share
-	if ds.Construct("westin") != nil {
-		stats += 3
-	}
-	for _, c := range ds.Constructs {
-		if c.Def.Flag != "" {
-			stats++ // describe releases every flag; the report shows comfort_*
-		}
-	}
-	vars := 1 + len(ds.Segments)
-	if ds.Region != nil {
-		vars++
-	}
-	return stats * vars
-}
-
 func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	ctx := cmd.Context()
 	st, err := opts.Study.load(ctx, opts.IO, survey.LoadOptions{})
@@ -134,7 +114,7 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 		so.Files = append(so.Files, opts.Study.Codebook)
 	}
 	if cmd.Flags().Changed("dp-epsilon") {
-		p, err := analysis.NewPrivacy(opts.DPEpsilon, opts.DPWeightBound, dpTables(st.DS), opts.DPSeed)
+		p, err := analysis.NewPrivacy(opts.DPEpsilon, opts.DPWeightBound, reports.PrivateTables(st.DS), opts.DPSeed)
 		if err != nil {
 			return &usageError{err}
 		}

@@ -1,0 +1,99 @@
+package analysis
+
+import (
+	"math"
+	"testing"
+)
+
+// TestParadoxItems checks which behaviour items Paradox compares: those of
+// constructs scored as counts (0/1 items), each between concerned and
+// unconcerned respondents in every domain.
+func TestParadoxItems(t *testing.T) {
+	ds := tinyStudy()
+	res, err := Paradox(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 5 { // pr_adblock in the total, 2 regions, 2 ages
+		t.Fatalf("Paradox(tiny) gave %d item rows, want 5", len(res.Items))
+	}
+	it := res.Items[0]
+	if it.Construct != "protection" || it.Item != "pr_adblock" || !it.Domain.IsTotal() {
+		t.Errorf("Paradox(tiny).Items[0] = %s %s %s, want protection pr_adblock Total", it.Construct, it.Item, it.Domain)
+	}
+	// By hand: concerned respondents (concern score >= 4) and their
+	// weighted share using an ad blocker.
+	concern := ds.Construct("concern").Flag
+	prot := ds.Construct("protection").Items[0].Num
+	for _, g := range []struct {
+		flag float64
+		row  Row
+	}{{1, it.Concerned}, {0, it.Unconcerned}} {
+		var sw, swy float64
+		n := 0
+		for i, c := range concern {
+			if c == g.flag {
+				sw += ds.Weights[i]
+				swy += ds.Weights[i] * prot[i]
+				n++
+			}
+		}
+		if !near(float64(g.row.Estimate), swy/sw) || g.row.N != n || g.row.Statistic != "item:pr_adblock" {
+			t.Errorf("Paradox(tiny) item share (concerned = %v) = %v over %d (%s), want %v over %d", g.flag, g.row.Estimate, g.row.N, g.row.Statistic, swy/sw, n)
+		}
+	}
+
+	// Protection scored as a mean: its items are not 0/1 behaviours.
+	mod := *ds
+	mod.Constructs = nil
+	for _, c := range ds.Constructs {
+		if c.Name == "protection" {
+			cc := *c
+			cc.Def.Score = "mean"
+			c = &cc
+		}
+		mod.Constructs = append(mod.Constructs, c)
+	}
+	res, err = Paradox(&mod, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 0 {
+		t.Errorf("Paradox(tiny, protection scored as mean) gave %d item rows, want none", len(res.Items))
+	}
+}
+
+// TestParadoxIdentities checks relations between the paradox statistics
+// that hold in every domain whatever the data: paradox_share = concerned ×
+// paradox_rate over respondents with both answered, and gap = concerned −
+// protects over the same respondents.
+func TestParadoxIdentities(t *testing.T) {
+	ds := loadStudy(t)
+	p, err := newParadoxData(ds, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Paradox(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shares of concerned over respondents with both flags answered.
+	both := where(ds.N, func(i int) bool { return answered(p.concerned[i], p.protects[i]) }, func(i int) float64 { return p.concerned[i] })
+	s, err := newStudy(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conc := s.estimates(both)
+	prot := s.estimates(where(ds.N, func(i int) bool { return answered(p.concerned[i], p.protects[i]) }, func(i int) float64 { return p.protects[i] }))
+	for k, d := range s.doms {
+		gap, _ := findRow(res.Estimates, "gap", d.dom)
+		if want := conc[k].Estimate - prot[k].Estimate; math.Abs(float64(gap.Estimate)-want) > 1e-12 {
+			t.Errorf("Paradox(study) gap in %s = %v, want concerned − protects = %v", d.dom, gap.Estimate, want)
+		}
+		rate, _ := findRow(res.Estimates, "paradox_rate", d.dom)
+		share, _ := findRow(res.Estimates, "paradox_share", d.dom)
+		if want := conc[k].Estimate * float64(rate.Estimate); math.Abs(float64(share.Estimate)-want) > 1e-12 {
+			t.Errorf("Paradox(study) paradox_share in %s = %v, want concerned × paradox_rate = %v", d.dom, share.Estimate, want)
+		}
+	}
+}

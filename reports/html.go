@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // WriteHTML writes r as one self-contained HTML file: inline CSS, charts
@@ -102,6 +103,7 @@ type (
 	}
 	htmlBanner struct {
 		Caption string
+		Style   template.CSS // sizes columns to the widest letters
 		Groups  []htmlGroup
 		Cols    []BannerColumn
 		Bases   []htmlBase
@@ -261,6 +263,18 @@ func newHTMLImage(im Image) htmlImage {
 
 func newHTMLBanner(b *Banner) htmlBanner {
 	hb := htmlBanner{Caption: b.Title, Cols: b.Columns, Notes: b.footnotes()}
+	letters := 2
+	for _, r := range b.Rows {
+		for _, c := range r.Cells {
+			letters = max(letters, utf8.RuneCountInString(c.Sig))
+		}
+	}
+	// Equal columns wide enough for "100%*" and the longest letters; a
+	// wide banner scrolls rather than letters running into the next
+	// column. Letters are set at 0.8em, about 0.6em each.
+	sig := 0.5 + 0.6*float64(letters)
+	hb.Style = template.CSS(fmt.Sprintf("--sigw:%.2fem;min-width:calc(10rem + %d * (3.4em + %.2fem))",
+		sig, len(b.Columns), sig*0.8))
 	for _, g := range b.groups() {
 		hb.Groups = append(hb.Groups, htmlGroup{Name: g.name, Span: g.n})
 	}

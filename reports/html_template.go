@@ -14,7 +14,7 @@ const htmlTemplate = `<!DOCTYPE html>
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:#eef1f5;color:var(--ink);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
-.page{max-width:1080px;margin:0 auto;padding:0 24px 64px}
+.page{max-width:1200px;margin:0 auto;padding:0 24px 64px}
 header.cover{background:var(--navy);color:#fff;padding:56px 0 40px;margin-bottom:32px}
 header.cover .page{padding-bottom:0}
 .kicker{margin:0 0 8px;text-transform:uppercase;letter-spacing:.12em;font-size:.78rem;opacity:.75}
@@ -66,14 +66,14 @@ figure.image figcaption{margin:10px 0 0;text-align:center}
 table.banner{font-size:.82rem;table-layout:fixed}
 table.banner col.label{width:10rem}
 table.banner th,table.banner td{padding-left:4px;padding-right:4px}
-table.banner .sig{display:inline-block;min-width:2.2em;text-align:left}
+table.banner .sig{display:inline-block;min-width:var(--sigw,2.2em);text-align:left}
 table.banner thead th{text-align:center;vertical-align:middle;border-left:2px solid #fff}
 table.banner thead tr.labels th{background:#e4ebf2;color:var(--ink)}
 table.banner thead th.corner{background:#fff;border:0}
 table.banner .letter{display:block;color:var(--sig);font-weight:700;font-size:.92em}
 table.banner tbody.bases th,table.banner tbody.bases td{color:var(--muted);font-style:italic;font-size:.92em;background:#fafbfc}
 table.banner td{text-align:right;white-space:nowrap}
-table.banner tbody.bases td{padding-right:calc(2.2em + 4px)}
+table.banner tbody.bases td{padding-right:calc(.8 * var(--sigw,2.2em) + 4px)}
 table.banner tbody tr:nth-child(even){background:var(--zebra)}
 dl.method{display:grid;grid-template-columns:minmax(140px,220px) 1fr;gap:10px 24px;margin:0}
 dl.method dt{font-weight:650}
@@ -90,7 +90,8 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
   section.chapter,#methodology{break-before:page}
   .table-wrap{overflow:visible}
   table{font-size:8.5pt;width:auto;max-width:100%}
-  table.banner{font-size:7.5pt}
+  table.banner{font-size:7pt;min-width:0!important}
+  table.banner col.label{width:7rem}
   th,td{padding:3px 5px}
   thead{display:table-header-group}
   tr,figure,.bars{break-inside:avoid}
@@ -215,7 +216,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 {{- end}}
 {{- range .Banners}}
 <div class="table-wrap">
-<table class="banner" aria-describedby="notation">
+<table class="banner" style="{{.Style}}" aria-describedby="notation">
 {{- if .Caption}}
 <caption>{{.Caption}}</caption>
 {{- end}}

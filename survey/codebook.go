@@ -15,6 +15,13 @@ type Codebook struct {
 	Region     string                  `yaml:"region"`
 	Segments   []string                `yaml:"segments"`
 	Constructs map[string]ConstructDef `yaml:"constructs"`
+	// Levels orders the levels of categorical columns (region, segments):
+	// listed levels first, in the given order, then any others as first
+	// seen. Tables and charts follow it.
+	Levels map[string][]string `yaml:"levels"`
+	// Labels gives columns (items) the question text shown in reports,
+	// overriding any label the file carries.
+	Labels map[string]string `yaml:"labels"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

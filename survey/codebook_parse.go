@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "columns", "design", "region", "segments", "constructs"}
+	return []string{"title", "missing", "header_rows", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -175,6 +175,10 @@ func (p *cbParser) top(root *yaml.Node) {
 			cb.Segments = p.strList(v, "segments")
 		case "constructs":
 			p.constructs(v)
+		case "levels":
+			p.levels(v)
+		case "labels":
+			p.labels(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}

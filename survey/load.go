@@ -570,6 +570,7 @@ func (l *loader) dataset() *Dataset {
 	for _, b := range l.cols {
 		ds.Columns[b.name] = b.column()
 	}
+	l.cb.applyLevelsAndLabels(ds.Columns)
 	d := l.design
 	if d.Weight != "" {
 		ds.Weights = ds.Columns[d.Weight].Num
@@ -592,7 +593,7 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: it.col.label, Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), Num: vals[k]})
 		}
 		c.Score, c.Flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)

@@ -14,15 +14,14 @@
 // concern–trust, −0.20 concern–appetite, 0.15 trust–appetite) shifted by region,
 // generation, gender and PSU, plus privacy habits, a fourth trait
 // independent of the others that drives the protective behaviours; every
-// answer is a noisy cut of them. The
-// questionnaire covers concern (pc1–pc4, pc4 reverse-worded), sharing and
-// protective behaviours in the last month, trust (text answers), comfort
-// with personalization overall and by data type, preference for
-// personalized offers, acceptance of personalization from data collected
-// without consent, Westin's three privacy-index items, benefits that would
-// motivate sharing, familiarity with data practices, concern about
-// companies' data use, perceived control and support for explicit consent.
-// The codebook quotes each question.
+// answer is a noisy cut of them. The questionnaire covers concern (pc1–pc4,
+// pc4 reverse-worded), sharing and protective behaviours in the last month,
+// trust (text answers), comfort with personalization overall and by data
+// type, preference for personalized offers, acceptance of personalization
+// from data collected without consent, Westin's three privacy-index items,
+// benefits that would motivate sharing, familiarity with data practices,
+// concern about companies' data use, perceived control and support for
+// explicit consent. The codebook quotes each question.
 //
 // # Calibration
 //

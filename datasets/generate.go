@@ -39,7 +39,8 @@ const pcgStream = 0x7472757374676170 // "trustgap"
 // unique across regions), and the weights are post-stratification-like:
 // population share over sample share for region, generation and gender,
 // times noise, clipped to [0.3, 3]. Answers follow a latent-trait model
-// calibrated to published figures (see the package documentation). About
+// calibrated to published figures, its behaviours to the privacy paradox's
+// design targets (see the package documentation). About
 // 2–5% of each item is blank and a few items carry "Don't know".
 //
 // Memory use does not grow with N. The context is checked before the

@@ -54,8 +54,9 @@ func seriesColor(i int) string {
 }
 
 // WriteXLSX writes r as an Excel workbook: a Contents sheet linking every
-// sheet, Summary (the findings), one sheet per section, Crosstabs (every
-// banner) and Methodology.
+// sheet, Summary (the findings), one sheet per section with tables, charts
+// or images, Crosstabs (every banner, with the heading and intro of
+// sections that hold only banners) and Methodology.
 //
 // Numbers are stored as numbers with number formats (percentages as
 // fractions formatted "0.0%", intervals in their own columns), never as
@@ -335,6 +336,7 @@ const (
 	rule      = "D0D7DE"
 	groupFill = "E4EBF2"
 	sigBlue   = "1D4ED8"
+	accent    = "2A9D8F"
 )
 
 func (d *deck) style(s *excelize.Style) int {
@@ -377,7 +379,7 @@ func (d *deck) newStyles() styles {
 		bannerPct:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr("0%")}),
 		bannerLow:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr(`0%"*"`)}),
 		sig:         d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
-		findingNo:   d.style(&excelize.Style{Font: f(14, true, false, "2A9D8F"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
+		findingNo:   d.style(&excelize.Style{Font: f(14, true, false, accent), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
 	}
 }
 

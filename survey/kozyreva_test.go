@@ -66,8 +66,8 @@ func TestKozyreva(t *testing.T) {
 	if ds.N != 3216 {
 		t.Errorf("N = %d, want 3216", ds.N)
 	}
-	// First-seen order: the GB/US file starts with a US respondent.
-	if want := []string{"DE", "US", "GB"}; !reflect.DeepEqual(ds.Region.Levels, want) {
+	// The codebook's levels: order (first-seen would be DE, US, GB).
+	if want := []string{"DE", "GB", "US"}; !reflect.DeepEqual(ds.Region.Levels, want) {
 		t.Errorf("Region.Levels = %v, want %v", ds.Region.Levels, want)
 	}
 	if want := []string{"concern", "protection", "adjusted", "comfort", "accept_info", "accept_data", "left_right"}; !reflect.DeepEqual(cb.ConstructOrder, want) {

@@ -62,7 +62,9 @@ type LoadOptions struct {
 //
 // Load does not stop at the first problem in the data: it reads every file
 // and returns a *ProblemsError listing up to opts.MaxProblems problems,
-// each with file, row, column and value. A codebook with problems (see
+// each with file, row, column and value (a value that looks like an e-mail
+// address or a phone number is not repeated). A file with a header but no
+// data rows is a problem too. A codebook with problems (see
 // ParseCodebook) is refused before any data is read. Other errors (a
 // reader failing, ctx cancelled) are returned as they happen.
 func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOptions) (*Dataset, error) {
@@ -301,14 +303,25 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			}
 		}
 	}
+	rows := 0
 	for {
 		rec, row, err := t.Next()
 		if err == io.EOF {
+			if rows == 0 {
+				// A header alone is a truncated or wrong file (a template,
+				// an export of the wrong sheet), not a survey with no one in it.
+				l.problems.add(Problem{File: file, Msg: "no data rows: the file has a header but no respondents"})
+			}
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("read %s: %w", file, err)
+			// The readers' errors name the file already.
+			if !strings.Contains(err.Error(), file) {
+				err = fmt.Errorf("read %s: %w", file, err)
+			}
+			return err
 		}
+		rows++
 		l.n++
 		if l.n&0xFFFF == 0 {
 			if err := ctx.Err(); err != nil {
@@ -411,8 +424,11 @@ func (l *loader) isMissing(trimmed string) bool {
 }
 
 // addProblem records a row problem unless the same one was already
-// recorded for this row.
+// recorded for this row. A value that looks like an e-mail address or a
+// phone number is not repeated: problem lists are pasted into tickets and
+// e-mails, and the row and column say where to look.
 func (l *loader) addProblem(pr Problem) {
+	pr = redactProblem(pr)
 	for _, q := range l.rowProblems {
 		if q == pr {
 			return
@@ -512,6 +528,10 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":
+			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
+		}
+		if _, err := strconv.ParseFloat(t, 64); errors.Is(err, strconv.ErrRange) {
+			// Digits, but too large for a number (1e999).
 			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
 		}
 		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw))

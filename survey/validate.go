@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -171,6 +172,36 @@ func identifierLike(col *Column) string {
 		return fmt.Sprintf("looks like free text (%d of %d values)", n, total)
 	}
 	return ""
+}
+
+// redactProblem hides a problem's value when it looks like an e-mail
+// address or a phone number, in Value and wherever Msg quotes it.
+func redactProblem(pr Problem) Problem {
+	v := strings.TrimSpace(pr.Value)
+	var kind string
+	switch {
+	case v == "":
+		return pr
+	case looksLikeEmail(strings.TrimSuffix(v, "…")) || strings.HasSuffix(v, "…") && looksLikeEmailStart(v):
+		kind = "an e-mail address"
+	case looksLikePhone(v):
+		kind = "a phone number"
+	default:
+		return pr
+	}
+	hidden := "[" + kind + ", not shown]"
+	pr.Msg = strings.ReplaceAll(pr.Msg, strconv.Quote(pr.Value), hidden)
+	pr.Msg = strings.ReplaceAll(pr.Msg, strconv.Quote(v), hidden)
+	pr.Msg = strings.ReplaceAll(pr.Msg, v, hidden)
+	pr.Value = ""
+	return pr
+}
+
+// looksLikeEmailStart reports whether a value cut short (by shortValue)
+// starts like an e-mail address: a local part, @, and a domain so far.
+func looksLikeEmailStart(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && strings.Count(s, "@") == 1 && !strings.ContainsAny(s, " \t,;<>")
 }
 
 func looksLikeEmail(s string) bool {

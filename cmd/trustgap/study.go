@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -47,6 +49,9 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 func (o *studyOptions) validate() error {
 	if _, err := analysis.ParseLonelyPSU(o.LonelyPSU); err != nil {
 		return &usageError{fmt.Errorf("--lonely-psu: %w", err)}
+	}
+	if o.HeaderRows < 0 || o.HeaderRows > 3 {
+		return usageErrorf("--header-rows must be 0 (detect), 1, 2 (SurveyMonkey) or 3 (Qualtrics), got %d", o.HeaderRows)
 	}
 	if o.MaxUnzipMB < 0 {
 		return usageErrorf("--max-unzip-mb must be positive, got %d", o.MaxUnzipMB)
@@ -119,8 +124,16 @@ func closeAll(ts []survey.TableReader) {
 	}
 }
 
+// maxProblems is how many data problems an analysis command lists before
+// "... and N more": enough to see the pattern, short enough to read.
+// `trustgap validate` lists every one.
+const maxProblems = 10
+
 func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
 	lo.DesignOverride = survey.DesignDef{Weight: o.Weight, Strata: o.Strata, PSU: o.PSU, FPC: o.FPC}
+	if lo.MaxProblems == 0 {
+		lo.MaxProblems = maxProblems
+	}
 	return lo
 }
 
@@ -137,12 +150,17 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	defer closeAll(ts)
 	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
 	if err != nil {
+		var pe *survey.ProblemsError
+		if errors.As(err, &pe) && pe.More > 0 {
+			return nil, fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
+		}
 		return nil, err
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
 	d, err := analysis.StudyDesign(ds, lonely)
 	if err != nil {
-		return nil, err
+		// The design's messages name respondents and strata, not files.
+		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
 	}
 	st := &study{CB: cb, DS: ds, Design: d}
 	st.Inputs = append(st.Inputs, o.Data...)

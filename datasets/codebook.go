@@ -14,6 +14,38 @@ missing: ["", "Don't know"]
 design: {id: rid, weight: weight, strata: region, psu: psu}
 region: region
 segments: [generation, gender]
+levels:
+  region: [North America, Europe, Asia-Pacific, Latin America, Middle East & Africa]
+  generation: [Gen Z, Millennials, Gen X, Boomers]
+  gender: [Female, Male, Non-binary / other]
+labels:
+  pc1: I am concerned about the privacy of my personal information online
+  pc2: I worry that companies collect too much personal information about me
+  pc3: It bothers me when companies ask me for personal information
+  pc4: I am comfortable with how much companies know about me (reversed)
+  sh_location: Shared their location with an app or website in the last month
+  sh_cookies: Accepted all cookies on a website in the last month
+  sh_email_discount: Gave their e-mail address for a discount in the last month
+  sh_social_login: Signed in with a social media account in the last month
+  sh_purchase_history: Let a shop keep their purchase history in the last month
+  pr_adblock: Used an ad blocker in the last month
+  pr_vpn: Used a VPN in the last month
+  pr_decline_cookies: Declined cookies on a website in the last month
+  pr_privacy_settings: Changed the privacy settings of an app or account in the last month
+  tr1: I trust companies to use my personal data responsibly
+  tr2: Companies are open and honest about how they use my data
+  cf_overall: Comfortable with companies using my data to personalize offers
+  cf_name: Comfortable with personalization using my name
+  cf_phone: Comfortable with personalization using my phone number
+  cf_address: Comfortable with personalization using my home address
+  cf_purchases: Comfortable with personalization using my purchase history
+  cf_browsing: Comfortable with personalization using my browsing history
+  cf_location: Comfortable with personalization using my location
+  pref_personalized: I prefer brands that personalize my experience
+  accept_noconsent: Comfortable with personalization from data collected without my consent
+  w1: Consumers have lost all control over how personal information is collected and used by companies
+  w2: Most businesses handle the personal information they collect in a proper and confidential way
+  w3: Existing laws and practices provide a reasonable level of protection for consumer privacy today
 constructs:
   # 1 = strongly disagree … 5 = strongly agree.
   # pc1 I am concerned about the privacy of my personal information online.

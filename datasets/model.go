@@ -33,7 +33,7 @@ type model struct {
 	trustOnComfort float64
 	// Levels of the items without a published target: about 30% feel
 	// familiar with data practices, and protection is set so that about
-	// 37% take two or more protective steps, fewer than are concerned (an
+	// 38% take two or more protective steps, fewer than are concerned (an
 	// illustrative design target; see the package documentation).
 	familiarity, protection float64
 

@@ -204,3 +204,14 @@ func ExampleWriteFileAtomic() {
 	// region,trust
 	// Europe,0.364
 }
+
+func ExampleCheckNotInput() {
+	err := CheckNotInput("data/./wave3.csv", []string{"data/wave3.csv", "codebook.yaml"})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, ErrOutputIsInput))
+	fmt.Println(CheckNotInput("-", []string{"-"}))
+	// Output:
+	// check output data/./wave3.csv: same file as input data/wave3.csv
+	// true
+	// <nil>
+}

@@ -106,14 +106,17 @@ func mdNotes(w *bufio.Writer, notes []string) {
 func mdEscape(s string) string {
 	s = oneLine(s)
 	var b strings.Builder
-	for i, r := range s {
-		rest := s[i+utf8.RuneLen(r):]
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		first := i == 0
+		char, rest := s[i:i+size], s[i+size:]
+		i += size
 		esc := false
 		switch r {
 		case '\\', '`', '*', '_', '~', '|':
 			esc = true
 		case '[':
-			esc = i == 0 || strings.HasPrefix(rest, "^")
+			esc = first || strings.HasPrefix(rest, "^")
 		case ']':
 			esc = strings.HasPrefix(rest, "(") || strings.HasPrefix(rest, "[") || strings.HasPrefix(rest, ":")
 		case '<':
@@ -124,7 +127,8 @@ func mdEscape(s string) string {
 		if esc {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		// The original bytes, so invalid UTF-8 passes through unchanged.
+		b.WriteString(char)
 	}
 	return b.String()
 }

@@ -186,3 +186,42 @@ func ExampleWriteMarkdown() {
 	// | Europe \| EU | 36.4% [34.5–38.4] |
 	// | Asia-Pacific | 55.1% [52.7–57.5] ▲ |
 }
+
+func ExampleWriteReportMarkdown() {
+	t := NewTable("Trust by region", TextCol("Region"), PercentCol("Trust").WithCI())
+	t.AddRow(Str("Europe"), NumCI(0.364, 0.345, 0.384))
+	r := &Report{
+		Title:     "Privacy tracker",
+		ConfLevel: 0.95,
+		Findings:  []Finding{{"Trust is lowest in Europe: 36.4% [34.5–38.4]."}},
+		Sections: []Section{{
+			Name:   "Regions",
+			Tables: []*Table{t},
+			Images: []Image{{Name: "trust-by-region", Title: "Trust by region", AltText: "Bar chart of trust by region", PNG: []byte("…")}},
+		}},
+	}
+	_ = WriteReportMarkdown(os.Stdout, r)
+	// Output:
+	// # Privacy tracker
+	//
+	// ## Key findings
+	//
+	// - Trust is lowest in Europe: 36.4% [34.5–38.4].
+	//
+	// ## Regions
+	//
+	// **Trust by region**
+	//
+	// | Region | Trust |
+	// | :-- | --: |
+	// | Europe | 36.4% [34.5–38.4] |
+	//
+	// ![Bar chart of trust by region](charts/trust-by-region.png)
+	//
+	// *Trust by region*
+	//
+	// ## Methodology
+	//
+	// - **Confidence intervals:** Figures in brackets are 95% confidence intervals: 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%.
+	// - **Symbols:** \* low base: interpret with caution. – not shown: base too small to report.
+}

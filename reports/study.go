@@ -569,7 +569,7 @@ func (b *builder) comfort() error {
 		if !ok {
 			continue
 		}
-		items = append(items, item{strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " "), r})
+		items = append(items, item{titleCase(strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " ")), r})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
 	for _, it := range items {
@@ -752,11 +752,16 @@ func (b *builder) findings() {
 			}
 		}
 		if best != nil {
-			what := best.Item
-			if best.Label != "" {
-				what = strings.ToLower(best.Label[:1]) + best.Label[1:]
+			// A label written as a behaviour ("Shared their location…")
+			// completes the sentence; a question is quoted.
+			what := fmt.Sprintf("answered yes to %q", best.Item)
+			switch l := best.Label; {
+			case strings.HasSuffix(l, "?"):
+				what = fmt.Sprintf("answered yes to “%s”", l)
+			case l != "":
+				what = strings.ToLower(l[:1]) + l[1:]
 			}
-			add("%s say they are concerned about their privacy %s, yet %s of them report %s %s.",
+			add("%s say they are concerned about their privacy %s, yet %s of them %s %s.",
 				pct(con.Estimate), ci(con.CILow, con.CIHigh), pct(best.Concerned.Estimate), what, ci(best.Concerned.CILow, best.Concerned.CIHigh))
 		} else {
 			add("%s say they are concerned about their privacy %s.", pct(con.Estimate), ci(con.CILow, con.CIHigh))

@@ -457,6 +457,8 @@ func ExampleWriteXLSX() {
 
 func TestWriteMinimalReports(t *testing.T) {
 	empty := NewTable("Empty", TextCol("Label"), PercentCol("Share").WithCI())
+	odd := NewTable("bad\x00bytes\xff", TextCol("a\x01b"), IntegerCol("n"))
+	odd.AddRow(Str("\x7f\x1b[31m\xfe"), Num(1))
 	tests := []struct {
 		name string
 		r    *Report
@@ -467,6 +469,7 @@ func TestWriteMinimalReports(t *testing.T) {
 			Name: "S", Tables: []*Table{empty},
 			NativeCharts: []NativeChart{{Title: "C", Table: empty, SeriesCols: []int{1}}},
 		}}}},
+		{"control characters and invalid UTF-8", &Report{Title: "\x00", Sections: []Section{{Name: "\x02\xff", Tables: []*Table{odd}}}}},
 		{"banner without bases", &Report{Sections: []Section{{Banners: []*Banner{{
 			Columns: []BannerColumn{{Letter: "A", Group: "Total", Label: "Total"}},
 			Rows:    []BannerRow{{Label: "Yes", Cells: []BannerCell{{Pct: 0.5}}}},

@@ -41,7 +41,8 @@ type LoadOptions struct {
 // after trimming spaces and ignoring case; two matches are an error. Only
 // the columns the codebook and opts name are kept, typed: region,
 // segments, strata, psu, id and opts.Categorical are categorical; weight
-// and fpc are numeric and every value is checked (finite and > 0); any
+// and fpc are numeric and every value is checked (finite and > 0), and
+// strata and psu must be given for every respondent; any
 // other column is numeric when all its non-missing values are numbers
 // (with decimal commas in files whose reader reports DecimalComma) and
 // categorical otherwise. Empty cells and the codebook's missing strings
@@ -98,6 +99,7 @@ type colBuilder struct {
 	raw, label string         // from the first file that has the column
 	cat        bool           // categorical by role
 	strict     string         // "weight" or "fpc": numeric, each value checked
+	required   string         // "stratum" or "psu": categorical, never missing
 	item       *constructRule // a construct using the column, to order its levels
 	found      bool           // present in at least one file
 	present    int            // non-missing cells
@@ -203,8 +205,12 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	l.idCol = l.use(d.ID)
 	l.idCol.cat = true
 	l.use(d.Weight).strict = "weight"
-	l.use(d.Strata).cat = true
-	l.use(d.PSU).cat = true
+	// The design needs every respondent's stratum and PSU; a missing one
+	// is reported here with its file and row.
+	st := l.use(d.Strata)
+	st.cat, st.required = true, "stratum"
+	psu := l.use(d.PSU)
+	psu.cat, psu.required = true, "psu"
 	l.use(d.FPC).strict = "fpc"
 	l.use(cb.Region).cat = true
 	for _, s := range cb.Segments {
@@ -424,11 +430,9 @@ func (l *loader) isMissing(trimmed string) bool {
 }
 
 // addProblem records a row problem unless the same one was already
-// recorded for this row. A value that looks like an e-mail address or a
-// phone number is not repeated: problem lists are pasted into tickets and
-// e-mails, and the row and column say where to look.
+// recorded for this row. Problems that quote a cell pass through
+// redactProblem first.
 func (l *loader) addProblem(pr Problem) {
-	pr = redactProblem(pr)
 	for _, q := range l.rowProblems {
 		if q == pr {
 			return
@@ -452,6 +456,8 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	if b.idx < 0 || l.isMissing(t) {
 		if b.strict != "" && b.idx >= 0 {
 			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing"})
+		} else if b.required != "" && b.idx >= 0 {
+			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.required + " is missing; the design needs one for every respondent"})
 		}
 		if b.strict != "" || (b.numeric && !b.cat) {
 			b.num = append(b.num, math.NaN())
@@ -465,7 +471,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	if b.strict != "" {
 		x, msg := strictValue(b.strict, raw, t, dc)
 		if msg != "" {
-			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg})
+			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg}, raw))
 		}
 		b.num = append(b.num, x)
 		if b.cat {
@@ -478,8 +484,8 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 		if ok {
 			b.num = append(b.num, x)
 		} else if b.noDict {
-			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw),
-				Msg: fmt.Sprintf("%q is not a number, but more than %d different numbers came before it; load the column as categorical", shortValue(raw), maxDictNumeric)})
+			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw),
+				Msg: fmt.Sprintf("%q is not a number, but more than %d different numbers came before it; load the column as categorical", shortValue(raw), maxDictNumeric)}, raw))
 			b.num = append(b.num, math.NaN())
 			return
 		} else {
@@ -496,8 +502,8 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}
 		if first := b.firstSeen[k]; first.file != "" {
-			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
-				Msg: fmt.Sprintf("duplicate id %q (first at %s row %d)", shortValue(t), first.file, first.row)})
+			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
+				Msg: fmt.Sprintf("duplicate id %q (first at %s row %d)", shortValue(t), first.file, first.row)}, t))
 		} else {
 			b.firstSeen[k] = rowRef{file, row}
 		}
@@ -553,7 +559,7 @@ func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, fi
 	}
 	v, msg := rule.itemValue(raw, dc)
 	if msg != "" {
-		l.addProblem(Problem{File: file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg})
+		l.addProblem(redactProblem(Problem{File: file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg}, raw))
 		return math.NaN()
 	}
 	if it.reverse {

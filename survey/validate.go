@@ -174,15 +174,17 @@ func identifierLike(col *Column) string {
 	return ""
 }
 
-// redactProblem hides a problem's value when it looks like an e-mail
-// address or a phone number, in Value and wherever Msg quotes it.
-func redactProblem(pr Problem) Problem {
-	v := strings.TrimSpace(pr.Value)
+// redactProblem hides a problem's value when the cell it comes from,
+// full, looks like an e-mail address or a phone number: in Value and
+// wherever Msg quotes it. Problem lists are pasted into tickets and
+// e-mails; the row and column say where to look.
+func redactProblem(pr Problem, full string) Problem {
+	v := strings.TrimSpace(full)
 	var kind string
 	switch {
-	case v == "":
+	case v == "" || pr.Value == "":
 		return pr
-	case looksLikeEmail(strings.TrimSuffix(v, "…")) || strings.HasSuffix(v, "…") && looksLikeEmailStart(v):
+	case looksLikeEmail(v):
 		kind = "an e-mail address"
 	case looksLikePhone(v):
 		kind = "a phone number"
@@ -190,18 +192,12 @@ func redactProblem(pr Problem) Problem {
 		return pr
 	}
 	hidden := "[" + kind + ", not shown]"
-	pr.Msg = strings.ReplaceAll(pr.Msg, strconv.Quote(pr.Value), hidden)
-	pr.Msg = strings.ReplaceAll(pr.Msg, strconv.Quote(v), hidden)
-	pr.Msg = strings.ReplaceAll(pr.Msg, v, hidden)
+	for _, q := range []string{pr.Value, shortValue(v)} {
+		pr.Msg = strings.ReplaceAll(pr.Msg, strconv.Quote(q), hidden)
+		pr.Msg = strings.ReplaceAll(pr.Msg, q, hidden)
+	}
 	pr.Value = ""
 	return pr
-}
-
-// looksLikeEmailStart reports whether a value cut short (by shortValue)
-// starts like an e-mail address: a local part, @, and a domain so far.
-func looksLikeEmailStart(s string) bool {
-	at := strings.IndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && strings.Count(s, "@") == 1 && !strings.ContainsAny(s, " \t,;<>")
 }
 
 func looksLikeEmail(s string) bool {

@@ -8,8 +8,9 @@
 // intervals in brackets ("53.1% [51.8–54.4]"), "*" for a low base and "–"
 // for a suppressed cell. The deliverables are built from Report, a neutral
 // model holding only aggregates (tables, banner crosstabs, findings and
-// chart images); callers fill it from analysis results and chart bytes, so
-// this package depends on neither and never sees respondent-level data.
+// chart images). The writers know nothing of how the numbers were computed
+// or the charts drawn: the model is filled from analysis results and chart
+// bytes (see BuildStudyReport), and no respondent-level data reaches it.
 //
 // Writers take an io.Writer and return errors; WriteFileAtomic puts their
 // output on disk without ever leaving a half-written file behind.

@@ -243,7 +243,8 @@ func (b *builder) addChart(sec *Section, name, alt string, c *charts.Chart) erro
 	if err := charts.Save(c, &svg, charts.SVG, 0, 0); err != nil {
 		return fmt.Errorf("report: chart %s: %w", name, err)
 	}
-	sec.Images = append(sec.Images, Image{Name: name, Title: c.Title, AltText: alt, PNG: png.Bytes(), SVG: svg.Bytes()})
+	// No Title: the chart draws its own, and a caption would repeat it.
+	sec.Images = append(sec.Images, Image{Name: name, AltText: alt, PNG: png.Bytes(), SVG: svg.Bytes()})
 	b.charts = append(b.charts, NamedChart{Name: name, Chart: c})
 	return nil
 }

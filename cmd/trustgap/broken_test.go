@@ -125,6 +125,12 @@ func TestBrokenInputs(t *testing.T) {
 		manyWeights += fmt.Sprintf("A,s1,p%d,n/a,2,3\n", i%2)
 	}
 	write("manyweights.csv", []byte(manyWeights))
+	// German Excel's "Unicode text": tab-separated UTF-16 with decimal commas,
+	// which only ;-separated files are read with.
+	var de16 []byte
+	for _, r := range strings.SplitAfter("region\tst\tpsu\tw\tq1\tq2\r\nA\ts1\tp1\t1,25\t2\t3\r\nB\ts2\tp3\t1\t2\t3\r\n", "") {
+		de16 = utf16.AppendRune(de16, []rune(r)[0])
+	}
 	write("scale.csv", []byte(bkHeader+"A,s1,p1,1,7,3\nA,s1,p2,1,2,0\nB,s2,p3,1,2,3\nB,s2,p4,1,2.5,3\n"))
 	write("nostratum.csv", []byte(bkHeader+"A,s1,p1,1,2,3\nA,,p2,1,2,3\nB,s2,p3,1,2,3\nB,s2,p4,1,2,3\n"))
 	write("lonely.csv", []byte(bkHeader+"A,s1,p1,1,2,3\nA,s1,p2,1,4,5\nB,s2,p3,1,2,3\nB,s2,p3,2,5,4\n"))

@@ -284,34 +284,52 @@ func ftVariants(t *testing.T, dir string, rows [][]any) (plain ftVariant, others
 	// Excel "Unicode text": UTF-16 LE with BOM, tab-separated, CRLF.
 	utf16 := ftText(t, ftHeader, nil, text, '\t', true)
 
-	// Two country files with their own headers, column order and labels.
-	var fr, de [][]string
+	// Two country files with their own headers, column order and labels;
+	// the German one also as German Excel writes it.
+	var fr, de, deExcel [][]string
 	for _, r := range rows {
 		if ftFrench[r[1].(string)] {
 			fr = append(fr, ftTextRowsOne(r, nil))
 			continue
 		}
-		byName := map[string]string{}
-		for j, v := range r {
-			byName[ftGermanHeader[ftHeader[j]]] = ftCell(v, false, ftGerman)
+		for _, dc := range []bool{false, true} {
+			byName := map[string]string{}
+			for j, v := range r {
+				byName[ftGermanHeader[ftHeader[j]]] = ftCell(v, dc, ftGerman)
+			}
+			out := make([]string, len(ftGermanOrder))
+			for k, h := range ftGermanOrder {
+				out[k] = byName[h]
+			}
+			if dc {
+				deExcel = append(deExcel, out)
+			} else {
+				de = append(de, out)
+			}
 		}
-		out := make([]string, len(ftGermanOrder))
-		for k, h := range ftGermanOrder {
-			out[k] = byName[h]
-		}
-		de = append(de, out)
+	}
+	franceCSV := ftWrite(t, filepath.Join(dir, "france.csv"), ftText(t, ftHeader, nil, fr, ',', false))
+	unicodeText := ftEncode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), utf16)
+	xlsx := ftXLSX(t, filepath.Join(dir, "study.xlsx"), rows)
+	xlsxBytes, err := os.ReadFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	others = []ftVariant{
 		{name: "Qualtrics export", data: []string{ftWrite(t, filepath.Join(dir, "qualtrics.csv"), qualtrics)}},
 		{name: "semicolon decimal-comma windows-1252", data: []string{ftWrite(t, filepath.Join(dir, "excel-nl.csv"), ftEncode(t, charmap.Windows1252, semi))}},
-		{name: "UTF-16 LE tab-separated with BOM", data: []string{ftWrite(t, filepath.Join(dir, "unicode.txt"), ftEncode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), utf16))}},
-		{name: "XLSX second sheet", data: []string{ftXLSX(t, filepath.Join(dir, "study.xlsx"), rows)}, flags: []string{"--sheet", "Responses"}},
-		{name: "two country files stacked", data: []string{
-			ftWrite(t, filepath.Join(dir, "france.csv"), ftText(t, ftHeader, nil, fr, ',', false)),
+		{name: "UTF-16 LE tab-separated with BOM", data: []string{ftWrite(t, filepath.Join(dir, "unicode.txt"), unicodeText)}},
+		{name: "XLSX second sheet", data: []string{xlsx}, flags: []string{"--sheet", "Responses"}},
+		{name: "two country files stacked", data: []string{franceCSV,
 			ftWrite(t, filepath.Join(dir, "deutschland.csv"), ftText(t, ftGermanOrder, nil, de, ',', false)),
 		}},
+		{name: "two country files in two formats stacked", data: []string{franceCSV,
+			ftWrite(t, filepath.Join(dir, "deutschland-excel.csv"), ftEncode(t, charmap.Windows1252, ftText(t, ftGermanOrder, nil, deExcel, ';', true))),
+		}},
 		{name: "standard input", data: []string{"-"}, stdin: plainCSV},
+		{name: "UTF-16 on standard input", data: []string{"-"}, stdin: unicodeText},
+		{name: "XLSX on standard input", data: []string{"-"}, stdin: xlsxBytes, flags: []string{"--sheet", "responses"}},
 	}
 	return plain, others
 }

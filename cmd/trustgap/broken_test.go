@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/trustgap/trustgap/datasets"
 )
@@ -127,10 +128,11 @@ func TestBrokenInputs(t *testing.T) {
 	write("manyweights.csv", []byte(manyWeights))
 	// German Excel's "Unicode text": tab-separated UTF-16 with decimal commas,
 	// which only ;-separated files are read with.
-	var de16 []byte
-	for _, r := range strings.SplitAfter("region\tst\tpsu\tw\tq1\tq2\r\nA\ts1\tp1\t1,25\t2\t3\r\nB\ts2\tp3\t1\t2\t3\r\n", "") {
-		de16 = utf16.AppendRune(de16, []rune(r)[0])
+	de16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("region\tst\tpsu\tw\tq1\tq2\r\nA\ts1\tp1\t1,25\t2\t3\r\nB\ts2\tp3\t1\t2\t3\r\n"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	write("unicode-de.txt", de16)
 	write("scale.csv", []byte(bkHeader+"A,s1,p1,1,7,3\nA,s1,p2,1,2,0\nB,s2,p3,1,2,3\nB,s2,p4,1,2.5,3\n"))
 	write("nostratum.csv", []byte(bkHeader+"A,s1,p1,1,2,3\nA,,p2,1,2,3\nB,s2,p3,1,2,3\nB,s2,p4,1,2,3\n"))
 	write("lonely.csv", []byte(bkHeader+"A,s1,p1,1,2,3\nA,s1,p2,1,4,5\nB,s2,p3,1,2,3\nB,s2,p3,2,5,4\n"))
@@ -184,6 +186,7 @@ func TestBrokenInputs(t *testing.T) {
 		{"many bad weights", []string{"--data", p("manyweights.csv"), "--codebook", cb}, "", 1, []string{"manyweights.csv: row 2, column \"w\"", "and 190 more", "trustgap validate"}},
 		{"out-of-scale answers", []string{"--data", p("scale.csv"), "--codebook", cb}, "", 1, []string{"scale.csv: row 2, column \"q1\": \"7\" is outside the scale [1, 5]",
 			"row 3, column \"q2\": \"0\" is outside the scale"}},
+		{"decimal comma in tab-separated text", []string{"--data", p("unicode-de.txt"), "--codebook", cb}, "", 1, []string{"unicode-de.txt: row 2, column \"w\": weight \"1,25\" is not a number (a decimal comma?"}},
 		{"missing stratum", []string{"--data", p("nostratum.csv"), "--codebook", cb}, "", 1, []string{"nostratum.csv: row 3, column \"st\": stratum is missing"}},
 		{"stratum with one PSU", []string{"--data", p("lonely.csv"), "--codebook", cb}, "", 1, []string{"lonely.csv", "stratum \"s2\" has only one PSU", "lonely-psu"}},
 		{"unknown values label", []string{"--data", p("values.csv"), "--codebook", p("values.yaml")}, "", 1, []string{"values.csv: row 3, column \"q1\": \"Tres d accord\" is not a number and not in values"}},

@@ -1,0 +1,181 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// defaultStudy loads the embedded study through the real pipeline.
+func defaultStudy(t testing.TB) *survey.Dataset {
+	t.Helper()
+	responses, cbr := datasets.DefaultStudy()
+	cb, err := survey.ParseCodebook(cbr, datasets.DefaultCodebookName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := survey.NewCSVReader(responses, datasets.DefaultResponsesName, survey.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, survey.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func TestBuildStudyReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every chart")
+	}
+	ds := defaultStudy(t)
+	sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Files: []string{datasets.DefaultResponsesName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sr.Report
+	var names []string
+	for _, s := range r.Sections {
+		names = append(names, s.Name)
+	}
+	if got, want := strings.Join(names, ","), "Paradox,Trust & comfort,Segments,Regions,Comfort by data type,Crosstabs,Reliability"; got != want {
+		t.Errorf("sections = %s, want %s", got, want)
+	}
+	if len(sr.Charts) != 5 {
+		t.Errorf("%d charts, want 5 (gap, heat map, trust effect, westin, comfort)", len(sr.Charts))
+	}
+	// The first finding quotes the paradox analysis' own figures.
+	p, err := analysis.Paradox(ds, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	con := p.Estimates[0]
+	if con.Statistic != "concerned" || !con.Domain.IsTotal() {
+		t.Fatalf("first paradox row = %s %v, want the total's concerned", con.Statistic, con.Domain)
+	}
+	want := fmt.Sprintf("%.1f%% say they are concerned about their privacy [%.1f–%.1f]", 100*float64(con.Estimate), 100*float64(con.CILow), 100*float64(con.CIHigh))
+	if len(r.Findings) == 0 || !strings.HasPrefix(r.Findings[0].Text, want) {
+		t.Errorf("first finding = %q, want it to start %q", r.Findings[0].Text, want)
+	}
+	// The say-do gap table's total row holds the same estimate as a number.
+	gap := r.Sections[0].Tables[0]
+	if c := gap.Cell(0, 2); math.Abs(c.Num-float64(con.Estimate)) > 1e-12 || math.Abs(c.Lo-float64(con.CILow)) > 1e-12 {
+		t.Errorf("say-do gap table total concerned = %v [%v], want %v [%v]", c.Num, c.Lo, con.Estimate, con.CILow)
+	}
+	// Methodology names the design and the suppression rule.
+	var meth strings.Builder
+	for _, kv := range r.Methodology {
+		meth.WriteString(kv.Key + ": " + kv.Value + "\n")
+	}
+	for _, s := range []string{"5 strata (region)", "PSUs (psu)", "fewer than 30 respondents", "logit", datasets.DefaultResponsesName} {
+		if !strings.Contains(meth.String(), s) {
+			t.Errorf("methodology lacks %q:\n%s", s, meth.String())
+		}
+	}
+	var md bytes.Buffer
+	if err := WriteReportMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "study_report.md", md.Bytes())
+}
+
+// TestBuildStudyReportSuppresses checks that estimates on bases below
+// MinBase are suppressed in every table and banner of the report.
+func TestBuildStudyReportSuppresses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every chart")
+	}
+	ds := defaultStudy(t)
+	const minBase = 1000 // larger than the smallest regions and segments
+	sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{MinBase: minBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gap := sr.Report.Sections[0].Tables[0]
+	suppressed := 0
+	for i := 0; i < gap.NumRows(); i++ {
+		base := gap.Cell(i, len(gap.Cols())-1).Num
+		for j := 2; j < len(gap.Cols())-1; j++ {
+			c := gap.Cell(i, j)
+			if c.Suppressed {
+				suppressed++
+			}
+			if base < minBase/2 && !c.Suppressed {
+				t.Errorf("say-do gap row %d (base %v) column %d shown, want suppressed below %d", i, base, j, minBase)
+			}
+		}
+	}
+	if suppressed == 0 {
+		t.Error("no cell suppressed with a minimum base of 1000")
+	}
+	for _, s := range sr.Report.Sections {
+		for _, b := range s.Banners {
+			for j, n := range b.UnweightedBase {
+				if n >= minBase {
+					continue
+				}
+				for _, row := range b.Rows {
+					if c := row.Cells[j]; !c.Suppressed {
+						t.Errorf("banner column %s (base %v) row %q shown, want suppressed", b.Columns[j].Letter, n, row.Label)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestBuildPrivateReport checks a differentially private report: only the
+// released sections, no intervals, the budget stated and not exceeded.
+func TestBuildPrivateReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every chart")
+	}
+	ds := defaultStudy(t)
+	p, err := analysis.NewPrivacy(2, 5, PrivateTables(ds), 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Err() != nil {
+		t.Fatalf("private report: %v", p.Err())
+	}
+	if p.Spent() > p.Epsilon+1e-12 || math.Abs(p.Spent()-p.Epsilon) > 1e-9 {
+		t.Errorf("private report spent ε = %v, want exactly the planned %v", p.Spent(), p.Epsilon)
+	}
+	var names []string
+	for _, s := range sr.Report.Sections {
+		names = append(names, s.Name)
+		for _, tb := range s.Tables {
+			for i := 0; i < tb.NumRows(); i++ {
+				for j, col := range tb.Cols() {
+					if c := tb.Cell(i, j); col.CI && c.HasCI && !math.IsNaN(c.Lo) {
+						t.Errorf("private report %s: table %q row %d has an interval", s.Name, tb.Title, i)
+					}
+				}
+			}
+		}
+	}
+	if got := strings.Join(names, ","); got != "Paradox,Segments,Comfort by data type" {
+		t.Errorf("private report sections = %s, want Paradox,Segments,Comfort by data type", got)
+	}
+	found := false
+	for _, kv := range sr.Report.Methodology {
+		if kv.Key == "Differential privacy" && strings.Contains(kv.Value, "ε = 2") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("private report methodology does not state the budget ε = 2")
+	}
+}

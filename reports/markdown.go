@@ -156,12 +156,13 @@ func mdBlock(s string) string {
 	case '#', '+', '-', '=', '>', '~':
 		return `\` + s
 	}
-	// "1. text" and "1) text" start ordered lists.
+	// "1. text" and "1) text" start ordered lists; "53.6%" does not (the
+	// marker must be followed by a space or end the line).
 	i := 0
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
-	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
 		return s[:i] + `\` + s[i:]
 	}
 	return s

@@ -186,7 +186,7 @@ func redactProblem(pr Problem, full string) Problem {
 		return pr
 	case looksLikeEmail(v):
 		kind = "an e-mail address"
-	case looksLikePhone(v):
+	case looksLikePhone(v) && !looksLikeGroupedNumber(v):
 		kind = "a phone number"
 	default:
 		return pr
@@ -198,6 +198,30 @@ func redactProblem(pr Problem, full string) Problem {
 	}
 	pr.Value = ""
 	return pr
+}
+
+// looksLikeGroupedNumber matches a number written with thousands
+// separators, such as "1 234 567" or "1.234.567" (a population count in an
+// fpc column), which the phone rule would otherwise take for a number to
+// hide.
+func looksLikeGroupedNumber(s string) bool {
+	for _, sep := range []string{" ", ".", ","} {
+		groups := strings.Split(s, sep)
+		if len(groups) < 2 {
+			continue
+		}
+		ok := true
+		for i, g := range groups {
+			if g == "" || strings.Trim(g, "0123456789") != "" || (i == 0 && len(g) > 3) || (i > 0 && len(g) != 3) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 func looksLikeEmail(s string) bool {

@@ -421,7 +421,8 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 	dup := clean + "B,anna.schmidt@example.org,anna.schmidt@example.org,3\n" +
 		"B," + long + ",x,9\n" +
 		"A," + long + ",y,2\n" +
-		"A,fritz@example.org,z,fritz@example.org\n"
+		"A,fritz@example.org,z,fritz@example.org\n" +
+		"A,gina@example.org,v,+49 30 1234567\n"
 	for _, tc := range []struct {
 		name, data string
 		code       int
@@ -430,7 +431,8 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 		{"clean", clean, 0, []string{"ok: no problems found"}},
 		{"duplicate address", dup, 1, []string{"row 6, column \"email\": duplicate id [an e-mail address, not shown] (first at", "row 2)",
 			"row 7, column \"q1\": \"9\" is outside the scale", "row 8, column \"email\": duplicate id [an e-mail address, not shown] (first at",
-			"row 9, column \"q1\": [an e-mail address, not shown] is not a number"}},
+			"row 9, column \"q1\": [an e-mail address, not shown] is not a number",
+			"row 10, column \"q1\": [a phone number, not shown] is not a number"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := filepath.Join(dir, tc.name+".csv")
@@ -452,7 +454,7 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 					t.Errorf("trustgap %q: stdout does not contain %q:\n%s", args, w, out)
 				}
 			}
-			for _, leak := range []string{"@", "anna", "schmidt", "7946", "ernst", "fritz"} {
+			for _, leak := range []string{"@", "anna", "schmidt", "7946", "ernst", "fritz", "1234567"} {
 				if strings.Contains(out, leak) || strings.Contains(errOut, leak) {
 					t.Errorf("trustgap %q: output echoes %q\nstdout: %s\nstderr: %s", args, leak, out, errOut)
 				}

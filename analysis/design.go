@@ -173,7 +173,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 		} else {
 			switch d.lonely {
 			case LonelyFail:
-				return nil, fmt.Errorf("%w: stratum %s has only one PSU (choose lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))
+				return nil, fmt.Errorf("%w: stratum %s has only one PSU (use --lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))
 			case LonelyAdjust:
 				// onestrat leaves a lonely PSU's total uncentred under
 				// "adjust" and scales it by f alone.

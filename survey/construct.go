@@ -93,7 +93,7 @@ func (r *constructRule) itemValue(raw string, decimalComma bool) (v float64, msg
 		} else {
 			v, ok = parseDecimal(t, decimalComma)
 			if !ok {
-				return math.NaN(), fmt.Sprintf("%q is not a number%s%s", shortValue(raw), notIn, decimalCommaHint(t, decimalComma))
+				return math.NaN(), fmt.Sprintf("%q is not a number%s", shortValue(raw), notIn)
 			}
 		}
 	}

@@ -540,7 +540,7 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 			// Digits, but too large for a number (1e999).
 			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
 		}
-		return math.NaN(), fmt.Sprintf("%s %q is not a number%s", what, shortValue(raw), decimalCommaHint(t, dc))
+		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw))
 	}
 	switch {
 	case x < 0:
@@ -549,20 +549,6 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 		return x, fmt.Sprintf("%s %q is zero", what, shortValue(raw))
 	}
 	return x, ""
-}
-
-// decimalCommaHint explains a number written with a decimal comma in a
-// file not read with decimal commas (only ;-separated files are, see
-// TableReader.DecimalComma), such as a German Excel's tab-separated
-// "Unicode text" export.
-func decimalCommaHint(t string, dc bool) string {
-	if dc || !strings.Contains(t, ",") {
-		return ""
-	}
-	if _, ok := parseDecimal(t, true); !ok {
-		return ""
-	}
-	return " (a decimal comma? only ;-separated files are read with decimal commas: save the file as CSV with ; or use decimal points)"
 }
 
 // itemCell returns one respondent's processed value of a construct item.

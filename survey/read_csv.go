@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/transform"
 )
 
@@ -87,7 +88,10 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 	} else {
 		// Decoders always yield UTF-8; undecoded text may still turn out
 		// not to be UTF-8 after the prefix the guess was based on.
-		decoded = &utf8Checker{r: raw}
+		// A detected (not forced) UTF-8 file without BOM whose text was
+		// plain ASCII up to the first invalid byte is a Windows-1252 file
+		// whose first accented letter came after the sniffed prefix.
+		decoded = &utf8Checker{r: raw, fallback: auto && bom == 0, ascii: true}
 	}
 	if crOnly(prefix, enc) {
 		decoded = crToLF{decoded}
@@ -316,9 +320,17 @@ type utf8Checker struct {
 	carry [utf8.UTFMax]byte // a character cut off by the last read
 	nc    int
 	err   error // failure to return once the valid bytes are passed on
+
+	// fallback allows switching to Windows-1252 at the first invalid byte
+	// while everything before it was ASCII (so identical in both
+	// encodings); ascii tracks that, and switched says it happened.
+	fallback, ascii, switched bool
 }
 
 func (u *utf8Checker) Read(p []byte) (int, error) {
+	if u.switched {
+		return u.r.Read(p)
+	}
 	if u.err != nil {
 		return 0, u.err
 	}
@@ -332,12 +344,18 @@ func (u *utf8Checker) Read(p []byte) (int, error) {
 	n += m
 	b := p[:n]
 	if utf8.Valid(b) {
+		if u.ascii && !isASCII(b) {
+			u.ascii = false
+		}
 		return n, err
 	}
 	// A character cut off at the end of the buffer is held back for the
 	// next read, unless the stream ends there.
 	if start := lastRuneStart(b); err == nil && !utf8.FullRune(b[start:]) && utf8.Valid(b[:start]) {
 		u.nc = copy(u.carry[:], b[start:])
+		if u.ascii && !isASCII(b[:start]) {
+			u.ascii = false
+		}
 		return start, nil
 	}
 	i := 0
@@ -348,8 +366,25 @@ func (u *utf8Checker) Read(p []byte) (int, error) {
 		}
 		i += size
 	}
-	u.err = errors.New("invalid UTF-8 text: set the file's encoding (windows-1252?) if it is not UTF-8")
+	if u.fallback && u.ascii && isASCII(b[:i]) {
+		// Decode the rest, from the invalid byte on, as Windows-1252.
+		rest := append([]byte(nil), b[i:]...)
+		u.r = transform.NewReader(io.MultiReader(bytes.NewReader(rest), u.r), charmap.Windows1252.NewDecoder())
+		u.switched = true
+		return i, nil
+	}
+	u.err = errors.New("invalid UTF-8 text: set the file's encoding with --encoding (windows-1252, utf-16le, utf-16be) if it is not UTF-8")
 	return i, nil
+}
+
+// isASCII reports whether b holds 7-bit bytes only.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // lastRuneStart returns the index of the start of the last character in

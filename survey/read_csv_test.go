@@ -298,10 +298,11 @@ func TestNewCSVReaderErrors(t *testing.T) {
 			[]string{"read t.csv row 1 column 1: cell of 2000 bytes exceeds"},
 		},
 		{
+			// After UTF-8 text (not just ASCII: see TestLateWindows1252).
 			"invalid UTF-8 after the sniffed prefix",
-			[]byte("x,y\n" + asciiPrefix + "M\xFCller,1\n"),
+			[]byte("x,y\nZ\xC3\xBCrich,0\n" + asciiPrefix + "M\xFCller,1\n"),
 			ReadOptions{},
-			[]string{fmt.Sprintf("read t.csv row %d: invalid UTF-8", sniffBytes/4+12), "windows-1252"},
+			[]string{fmt.Sprintf("read t.csv row %d: invalid UTF-8", sniffBytes/4+13), "--encoding"},
 		},
 		{"two header rows wanted", []byte("a,b\n"), ReadOptions{HeaderRows: 2}, []string{"read t.csv: file ends within its 2 header rows (after row 1)"}},
 		{"header rows option", []byte("a\n1\n"), ReadOptions{HeaderRows: 4}, []string{"read t.csv: read options: 4 header rows not supported"}},
@@ -581,5 +582,48 @@ func BenchmarkCSVReader(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// TestLateWindows1252 reads a Windows-1252 file whose first accented
+// letter comes after the sniffed prefix: the text before it is ASCII, so
+// the reader switches to Windows-1252 there instead of failing.
+func TestLateWindows1252(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("region;w\r\n")
+	for b.Len() < 2*sniffBytes {
+		b.WriteString("Nord;1\r\n")
+	}
+	b.WriteString("S\xfcd;2\r\n") // "Süd" in Windows-1252
+	tr, err := NewCSVReader(strings.NewReader(b.String()), "late.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last []string
+	for {
+		rec, _, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		last = append(last[:0], rec...)
+	}
+	if len(last) != 2 || last[0] != "Süd" || last[1] != "2" {
+		t.Errorf("last record = %q, want [Süd 2]", last)
+	}
+	// After UTF-8 text, an invalid byte is still an error.
+	bad := "region;w\r\nZürich;1\r\n" + strings.Repeat("Nord;1\r\n", 2*sniffBytes/8) + "S\xfcd;2\r\n"
+	tr, err = NewCSVReader(strings.NewReader(bad), "bad.csv", ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rerr error
+	for rerr == nil {
+		_, _, rerr = tr.Next()
+	}
+	if rerr == io.EOF || !strings.Contains(rerr.Error(), "--encoding") {
+		t.Errorf("mixed UTF-8 and Windows-1252: error %v, want one suggesting --encoding", rerr)
 	}
 }

@@ -156,3 +156,27 @@ func TestReportWritesEveryFile(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodingAndDelimiterFlags forces what detection would guess wrong: a
+// pipe-free file whose separator is "|" and whose text is Windows-1252.
+func TestEncodingAndDelimiterFlags(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.txt")
+	// "Zürich" in Windows-1252; one column only, so no separator to detect.
+	if err := os.WriteFile(data, []byte("city|x\nZ\xfcrich|1\nBern|3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "estimate", "--data", data, "--encoding", "windows-1252", "--delimiter", "|", "--mean", "x", "--by", "city", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("estimate --encoding --delimiter: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Zürich") {
+		t.Errorf("estimate output = %q, want the level Zürich decoded", out)
+	}
+	for _, args := range [][]string{{"--encoding", "ebcdic"}, {"--delimiter", "::"}} {
+		code, _, errOut := runCLI(t, append([]string{"estimate", "--data", data, "--mean", "x"}, args...)...)
+		if code != 2 || !strings.Contains(errOut, args[0]) {
+			t.Errorf("estimate %v: exit %d, stderr %q; want 2 naming the flag", args, code, errOut)
+		}
+	}
+}

@@ -26,6 +26,8 @@ type studyOptions struct {
 	FPC        string
 	LonelyPSU  string
 	MaxUnzipMB int64
+	Encoding   string
+	Delimiter  string
 }
 
 func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
@@ -40,6 +42,8 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.StringVar(&o.FPC, "fpc", "", "finite population correction `COLUMN`: stratum population size (> 1) or sampling fraction (<= 1)")
 	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove or certainty (as R's survey.lonely.psu)")
 	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
+	f.StringVar(&o.Encoding, "encoding", "", "text encoding of CSV input: utf-8, utf-16le, utf-16be or windows-1252 (default: detected)")
+	f.StringVar(&o.Delimiter, "delimiter", "", "CSV field separator: , ; tab or | (default: detected)")
 	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx")
 	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
@@ -52,6 +56,14 @@ func (o *studyOptions) validate() error {
 	}
 	if o.HeaderRows < 0 || o.HeaderRows > 3 {
 		return usageErrorf("--header-rows must be 0 (detect), 1, 2 (SurveyMonkey) or 3 (Qualtrics), got %d", o.HeaderRows)
+	}
+	if _, err := o.delimiter(); err != nil {
+		return err
+	}
+	switch strings.ToLower(o.Encoding) {
+	case "", "utf-8", "utf8", "utf-16le", "utf-16be", "windows-1252", "cp1252", "latin1", "iso-8859-1":
+	default:
+		return usageErrorf("--encoding: unknown encoding %q (want utf-8, utf-16le, utf-16be or windows-1252)", o.Encoding)
 	}
 	if o.MaxUnzipMB < 0 {
 		return usageErrorf("--max-unzip-mb must be positive, got %d", o.MaxUnzipMB)
@@ -66,6 +78,19 @@ func (o *studyOptions) validate() error {
 		return usageErrorf("--data - (standard input) can be given only once")
 	}
 	return nil
+}
+
+// delimiter reads --delimiter; 0 means detect.
+func (o *studyOptions) delimiter() (rune, error) {
+	switch o.Delimiter {
+	case "":
+		return 0, nil
+	case ",", ";", "|":
+		return rune(o.Delimiter[0]), nil
+	case "tab", "TAB", "\\t", "\t":
+		return '\t', nil
+	}
+	return 0, usageErrorf("--delimiter: %q is not one of , ; tab |", o.Delimiter)
 }
 
 // study is a loaded study with its design.
@@ -94,7 +119,8 @@ func (o *studyOptions) codebook() (*survey.Codebook, error) {
 
 // tables opens every data file (or the embedded study).
 func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Codebook) ([]survey.TableReader, error) {
-	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20}
+	delim, _ := o.delimiter()
+	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20, Encoding: strings.ToLower(o.Encoding), Delimiter: delim}
 	if ro.HeaderRows == 0 {
 		ro.HeaderRows = cb.HeaderRows
 	}

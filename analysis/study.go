@@ -96,13 +96,10 @@ func firstMissing(codes []int32) int {
 	return -1
 }
 
-// respondent names respondent i (0-based) for messages, with its id when
-// the dataset has one.
+// respondent names respondent i (0-based) for messages. It never quotes the respondent's id: ids can be direct identifiers
+// (e-mail addresses), and no message may echo them.
 func respondent(ds *survey.Dataset, i int) string {
-	if ds.ID != nil && ds.ID.Codes != nil && ds.ID.Codes[i] >= 0 {
-		return fmt.Sprintf("respondent %d (id %q)", i+1, ds.ID.Levels[ds.ID.Codes[i]])
-	}
-	return fmt.Sprintf("respondent %d", i+1)
+	return fmt.Sprintf("respondent %d (in file order)", i+1)
 }
 
 // domainVar is a categorical variable whose levels are reported as domains.

@@ -522,7 +522,7 @@ func TestStudyDesignErrors(t *testing.T) {
 		err  string
 	}{
 		{"missing stratum", &survey.Dataset{N: 3, Strata: col("st", 0, -1, 1), ID: &survey.Column{Name: "id", Codes: []int32{0, 1, 2}, Levels: []string{"x", "y", "z"}}},
-			`design: stratum "st" is missing for respondent 2 (id "y")`},
+			`design: stratum "st" is missing for respondent 2 (in file order)`},
 		{"missing psu", &survey.Dataset{N: 3, PSU: col("cl", 0, 1, -1)}, `design: psu "cl" is missing for respondent 3`},
 		{"lonely psu", &survey.Dataset{N: 3, Strata: col("st", 0, 0, 1)}, `stratum "b" has only one PSU`},
 		{"bad weight", &survey.Dataset{N: 2, Weights: []float64{1, math.NaN()}}, "weight of respondent 2"},

@@ -172,7 +172,7 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 				if len(names) > 0 {
 					avail = "available: " + strings.Join(names, ", ")
 				}
-				return nil, fmt.Errorf("options: unknown domain variable %q in by (%s)", name, avail)
+				return nil, fmt.Errorf("options: %w %q in by (%s)", ErrUnknownDomain, name, avail)
 			}
 		}
 	}
@@ -309,6 +309,10 @@ func flagOf(ds *survey.Dataset, name, what string) (*survey.Construct, error) {
 // ErrMissingConstruct marks an analysis that needs a construct the codebook
 // does not define.
 var ErrMissingConstruct = errors.New("missing construct")
+
+// ErrUnknownDomain is wrapped by the error for an Options.By name that is
+// neither "region" nor a segment: a mistake in the request, not the data.
+var ErrUnknownDomain = errors.New("unknown domain variable")
 
 // where builds a 0/1 vector: f(i) for respondents where ok(i), NaN elsewhere.
 func where(n int, ok func(i int) bool, f func(i int) float64) []float64 {

@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/trustgap/trustgap/analysis"
 )
 
 // Exit statuses, decided here and nowhere else.
@@ -92,7 +94,7 @@ func exitCode(err error) int {
 	var ue *usageError
 	var ie *internalError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain):
 		return exitUsage
 	case errors.As(err, &ie):
 		return exitInternal

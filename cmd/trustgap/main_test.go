@@ -37,6 +37,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad level", []string{"describe", "--level", "95"}, 2, "--level", ""},
 		{"bad ci", []string{"describe", "--ci", "exact"}, 2, "ci", ""},
 		{"bad lonely", []string{"describe", "--lonely-psu", "drop"}, 2, "lonely-psu", ""},
+		{"unknown --by", []string{"paradox", "--by", "cohort"}, 2, "cohort", ""},
 		{"positional arg", []string{"describe", "data.csv"}, 2, "takes no arguments", ""},
 		{"estimate without stats", []string{"estimate"}, 2, "--mean", ""},
 		{"effect without factor", []string{"effect", "--outcome", "comfort"}, 2, "factor", ""},

@@ -3,7 +3,10 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/trustgap/trustgap/survey"
 )
@@ -12,7 +15,11 @@ import (
 // answered) whose weighted share is shown in every column.
 type BannerVariable struct {
 	Label string
-	Y     []float64
+	// Y is the variable. DefaultBannerVariables leaves it nil for the
+	// construct values of a dataset loaded Compact, which Banner then
+	// reads block by block instead.
+	Y   []float64
+	src vec
 }
 
 // BannerColumn is one column of a banner: the total or one level of a
@@ -55,9 +62,10 @@ type BannerResult struct {
 // degf of the two domains together). Cells whose column base is below
 // Options.MinBase take part in no test.
 //
-// Each variable is read twice (means, then PSU totals of the influence
-// values of every column at once), so the work grows with respondents ×
-// variables and the memory with PSUs × columns.
+// Each variable is read once (the weighted sums of every column by PSU,
+// from which come the means and the PSU totals of their influence
+// values), so the work grows with respondents × variables and the memory
+// with PSUs × columns.
 func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerResult, error) {
 	s, err := newStudy(ds, opts)
 	if err != nil {
@@ -118,49 +126,42 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		dfCol[c] = degf(c, c)
 	}
 
-	t := make([][]float64, nd)
-	for c := range t {
-		t[c] = make([]float64, d.NumPSU())
+	codes := make([][]int32, len(s.vars))
+	nLevels := make([]int, len(s.vars))
+	// Column c is level colLevel[c] of grouping colGroup[c] of sumAll
+	// (grouping 0 is the total).
+	colGroup, colLevel := make([]int, nd), make([]int, nd)
+	for v, dv := range s.vars {
+		codes[v], nLevels[v] = dv.codes, len(dv.levels)
+		for l := range dv.levels {
+			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
+		}
 	}
-	diff := make([]float64, d.NumPSU())
-	for _, bv := range vars {
-		if len(bv.Y) != ds.N {
-			panic("analysis: length mismatch")
-		}
-		sy := make([]float64, nd)
-		sw := make([]float64, nd)
-		n := make([]int, nd)
-		for i, y := range bv.Y {
-			if math.IsNaN(y) {
-				continue
+	// One row per variable, in parallel when the sample is large: each
+	// worker has its own PSU totals t and scratch diff.
+	bannerRow := func(bv BannerVariable, t [][]float64, diff []float64) BannerRow {
+		y := bv.src
+		if bv.Y != nil || y.fill == nil {
+			if len(bv.Y) != ds.N {
+				panic("analysis: length mismatch")
 			}
-			for _, c := range members(i) {
-				sw[c] += d.w[i]
-				sy[c] += d.w[i] * y
-				n[c]++
-			}
+			y = floats(bv.Y)
 		}
+		// One pass: every column's Σw and Σw·(y − shift) by PSU.
+		sums := d.sumAll(y, codes, nLevels)
 		mean := make([]float64, nd)
-		for c := range mean {
-			mean[c] = sy[c] / sw[c]
-			clear(t[c])
-		}
-		for i, y := range bv.Y {
-			if math.IsNaN(y) {
-				continue
-			}
-			p := d.psu[i]
-			for _, c := range members(i) {
-				t[c][p] += d.w[i] * (y - mean[c]) / sw[c]
-			}
-		}
+		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
 		for c := range row.Cells {
+			g := &sums.groupings[colGroup[c]]
+			st := &g.gs[colLevel[c]]
+			n[c] = st.n
 			e := Estimate{Estimate: math.NaN(), SE: math.NaN(), Deff: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(),
-				N: n[c], NDomain: res.Columns[c].Base.N, WeightedN: sw[c], DF: dfCol[c]}
+				N: n[c], NDomain: res.Columns[c].Base.N, WeightedN: st.sw, DF: dfCol[c]}
 			if n[c] > 0 {
+				mean[c] = st.shift + st.swd/st.sw
 				e.Estimate = mean[c]
-				e.SE = math.Sqrt(d.VarianceFromPSUTotals(t[c]))
+				e.SE = math.Sqrt(d.VarianceFromPSUTotals(g.influence(colLevel[c], t[c])))
 				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
 			}
 			row.Cells[c].Estimate = e
@@ -188,8 +189,34 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				}
 			}
 		}
-		res.Rows = append(res.Rows, row)
+		return row
 	}
+	res.Rows = make([]BannerRow, len(vars))
+	workers := 1
+	if ds.N >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), len(vars))
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < max(workers, 1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := make([][]float64, nd)
+			for c := range t {
+				t[c] = make([]float64, d.NumPSU())
+			}
+			diff := make([]float64, d.NumPSU())
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(vars) {
+					return
+				}
+				res.Rows[k] = bannerRow(vars[k], t, diff)
+			}
+		}()
+	}
+	wg.Wait()
 	return res, nil
 }
 
@@ -210,7 +237,11 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 	var out []BannerVariable
 	for _, c := range ds.Constructs {
 		if c.Def.Flag != "" {
-			out = append(out, BannerVariable{Label: c.Name + " (" + c.Def.Flag + ")", Y: c.Flag})
+			bv := BannerVariable{Label: c.Name + " (" + c.Def.Flag + ")", Y: c.Flag}
+			if c.Flag == nil {
+				bv.src = flagVec(c)
+			}
+			out = append(out, bv)
 		}
 	}
 	for _, c := range ds.Constructs {
@@ -221,20 +252,35 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			}
 			switch {
 			case c.Def.Score == "count":
-				out = append(out, BannerVariable{Label: label + " (yes)", Y: it.Num})
+				bv := BannerVariable{Label: label + " (yes)", Y: it.Num}
+				if it.Num == nil {
+					bv.src = numVec(it)
+				}
+				out = append(out, bv)
 			case len(c.Def.Scale) == 2:
 				hi := c.Def.Scale[1]
 				cut := hi - 1
-				y := make([]float64, len(it.Num))
-				for i, v := range it.Num {
-					switch {
-					case math.IsNaN(v):
-						y[i] = math.NaN()
-					case v >= cut:
-						y[i] = 1
+				top2 := func(x, dst []float64) {
+					for i, v := range x {
+						switch {
+						case math.IsNaN(v):
+							dst[i] = math.NaN()
+						case v >= cut:
+							dst[i] = 1
+						default:
+							dst[i] = 0
+						}
 					}
 				}
-				out = append(out, BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi)), Y: y})
+				bv := BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi))}
+				if it.Num != nil {
+					bv.Y = make([]float64, len(it.Num))
+					top2(it.Num, bv.Y)
+				} else {
+					x := numVec(it)
+					bv.src = vec{fill: func(dst []float64, from int) { top2(x.block(from, len(dst), dst), dst) }}
+				}
+				out = append(out, bv)
 			}
 		}
 	}

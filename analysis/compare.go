@@ -58,10 +58,12 @@ type Comparison struct {
 }
 
 // compareStat is one statistic compared across domains: y per respondent
-// (NaN outside its base) and whether it is 0/1 (then tested with Rao-Scott).
+// (NaN outside its base), or nil for the flag of construct flagOf, read
+// when its turn comes; and whether it is 0/1 (then tested with Rao-Scott).
 type compareStat struct {
 	name   string
 	y      []float64
+	flagOf *survey.Construct
 	binary bool
 }
 
@@ -85,23 +87,30 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	var stats []compareStat
 	for _, c := range ds.Constructs {
 		if c.Def.Flag != "" {
-			stats = append(stats, compareStat{c.Name, c.Flag, true})
+			stats = append(stats, compareStat{name: c.Name, flagOf: c, binary: true})
 		}
 	}
 	// The paradox statistics come along when the codebook allows them;
 	// their absence is no reason to refuse the other comparisons.
 	if p, err := newParadoxData(ds, "compare"); err == nil {
 		if p.behaviour.Name != "protection" {
-			stats = append(stats, compareStat{"protects", p.protects, true})
+			stats = append(stats, compareStat{name: "protects", y: p.protects, binary: true})
 		}
-		stats = append(stats, compareStat{"paradox_rate", p.rate, true},
-			compareStat{"paradox_share", p.share, true}, compareStat{"gap", p.gap, false})
+		stats = append(stats, compareStat{name: "paradox_rate", y: p.rate, binary: true},
+			compareStat{name: "paradox_share", y: p.share, binary: true}, compareStat{name: "gap", y: p.gap})
 	}
 	if len(stats) == 0 {
 		return nil, fmt.Errorf("compare: %w: codebook defines no construct with a flag", ErrMissingConstruct)
 	}
 	res := &CompareResult{Comparisons: []Comparison{}, Tests: []Test{}}
+	var buf []float64 // for the flags of a Compact load, one at a time
 	for _, st := range stats {
+		if st.y == nil {
+			if buf == nil {
+				buf = make([]float64, ds.N)
+			}
+			st.y = st.flagOf.FlagValues(buf)
+		}
 		for _, v := range s.vars {
 			res.Comparisons = append(res.Comparisons, s.compareLevels(st, v)...)
 			if st.binary {

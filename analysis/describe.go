@@ -29,22 +29,26 @@ func Describe(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
 		return nil, fmt.Errorf("describe: %w", err)
 	}
 	res := &DescribeResult{}
+	var specs []rowSpec
+	var names []string
 	for _, c := range ds.Constructs {
 		if c.Def.Flag == "" {
 			continue
 		}
-		tables := [][]Row{s.propRows(c.Name, c.Flag)}
+		specs = append(specs, rowSpec{c.Name, flagVec(c), true})
+		names = append(names, c.Name)
 		if opts.Privacy == nil {
 			// Scores are not on a bounded 0–1 scale: a private release
 			// publishes the flags only.
-			tables = append(tables, s.meanRows(c.Name+"_score", c.Score))
+			specs = append(specs, rowSpec{c.Name + "_score", scoreVec(c), false})
+			names = append(names, c.Name)
 		}
-		for _, rows := range tables {
-			for i := range rows {
-				rows[i].Variable = c.Name
-			}
-			res.Estimates = append(res.Estimates, rows...)
+	}
+	for k, rows := range s.rowsOf(specs) {
+		for i := range rows {
+			rows[i].Variable = names[k]
 		}
+		res.Estimates = append(res.Estimates, rows...)
 	}
 	if len(res.Estimates) == 0 {
 		return nil, fmt.Errorf("describe: %w: codebook defines no construct with a flag", ErrMissingConstruct)

@@ -101,7 +101,7 @@ type Design struct {
 	n       int
 	w       []float64
 	psu     []int32 // dense PSU index per respondent, 0..nPSU-1, grouped by stratum
-	stratum []int32 // dense stratum index per respondent
+	stratum []int32 // dense stratum index per respondent, while NewDesign builds the design
 	// per PSU
 	psuStratum []int32
 	// per stratum h: its PSUs are psuStart[h] .. psuStart[h+1]-1
@@ -189,6 +189,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			d.scale[h] = 0
 		}
 	}
+	d.stratum = nil // only building the design needs it: free a slice of N
 	return d, nil
 }
 

@@ -174,19 +174,37 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 		st.swd2 += w * dv * dv
 		st.n++
 	}
-	out := make([]Estimate, G)
-	t := make([]float64, P)
+	return d.finishBy(cells, gs, level, nil)
+}
+
+// finishBy turns MeanBy's sums into its estimates; t is scratch of
+// NumPSU values, allocated when nil.
+func (d *Design) finishBy(cells []byCell, gs []domainGroup, level float64, t []float64) []Estimate {
+	G := len(gs)
+	return d.finishGroups(gs, level, t,
+		func(g int) int { return d.degfSeen(func(p int) bool { return cells[p*G+g].nd > 0 }) },
+		func(p, g int) (float64, float64) { c := &cells[p*G+g]; return c.sw, c.swd })
+}
+
+// finishGroups turns each group's sums into its estimate: df(g) is the
+// group's degrees of freedom and cell(p, g) its Σw and Σw·(y − shift) in
+// PSU p; t is scratch of NumPSU values, allocated when nil.
+func (d *Design) finishGroups(gs []domainGroup, level float64, t []float64, df func(g int) int, cell func(p, g int) (sw, swd float64)) []Estimate {
+	out := make([]Estimate, len(gs))
+	if t == nil {
+		t = make([]float64, d.NumPSU())
+	}
 	for g := range gs {
 		st := &gs[g]
-		df := d.degfSeen(func(p int) bool { return cells[p*G+g].nd > 0 })
+		df := df(g)
 		if st.n == 0 {
 			out[g] = undefined(0, st.nd, 0, df)
 			continue
 		}
 		delta := st.swd / st.sw
 		for p := range t {
-			c := &cells[p*G+g]
-			t[p] = c.swd - delta*c.sw
+			sw, swd := cell(p, g)
+			t[p] = swd - delta*sw
 		}
 		v := d.VarianceFromPSUTotals(t) / (st.sw * st.sw)
 		mean := st.shift + delta

@@ -161,10 +161,17 @@ func (d *Design) logistic(y []float64, X [][]float64, names []string, in []bool,
 	}
 	var u *logitUnits
 	if bits != nil {
-		u = d.collapseUnits(y, X, use, bits)
+		u = d.collapseUnits(y, len(X), func(i int) (uint64, bool) { return bits[i], use[i] })
 	} else {
 		u = d.rowUnits(y, X, use)
 	}
+	return d.fitUnits(u, fitNames, in)
+}
+
+// fitUnits fits the model to its units; fitNames names the coefficients
+// and in is the domain, for the degrees of freedom.
+func (d *Design) fitUnits(u *logitUnits, fitNames []string, in []bool) (*LogisticFit, error) {
+	p := u.p
 	if u.n <= p {
 		return nil, fmt.Errorf("logistic: %d respondents with every variable answered for %d coefficients", u.n, p)
 	}
@@ -256,46 +263,44 @@ func (d *Design) rowUnits(y []float64, X [][]float64, use []bool) *logitUnits {
 	return u
 }
 
-// collapseUnits sums respondents with the same 0/1 predictor pattern
-// (bits, see logisticRows) in the same PSU into one unit.
-func (d *Design) collapseUnits(y []float64, X [][]float64, use []bool, bits []uint64) *logitUnits {
-	p := len(X) + 1
-	// Number the patterns that occur: through a table when 2^(p−1) is small,
+// collapseUnits sums respondents with the same 0/1 pattern of the nX
+// predictors in the same PSU into one unit: pattern(i) returns respondent
+// i's predictors as bits (bit j set when predictor j is 1) and whether i
+// enters the fit. Units come in order of first appearance.
+func (d *Design) collapseUnits(y []float64, nX int, pattern func(i int) (uint64, bool)) *logitUnits {
+	p := nX + 1
+	// Number the patterns that occur: through a table when 2^nX is small,
 	// else a map.
-	pid := make([]int32, d.n) // pattern id per respondent, -1 unused
 	var pats []uint64
-	if len(X) <= 16 {
-		table := make([]int32, 1<<uint(len(X)))
+	var table []int32
+	var tmap map[uint64]int32
+	if nX <= 16 {
+		table = make([]int32, 1<<uint(nX))
 		for k := range table {
 			table[k] = -1
 		}
-		for i, ok := range use {
-			if !ok {
-				pid[i] = -1
-				continue
-			}
-			b := bits[i]
+	} else {
+		tmap = map[uint64]int32{}
+	}
+	id := func(b uint64) int32 {
+		if table != nil {
 			if table[b] < 0 {
 				table[b] = int32(len(pats))
 				pats = append(pats, b)
 			}
-			pid[i] = table[b]
+			return table[b]
 		}
-	} else {
-		table := map[uint64]int32{}
-		for i, ok := range use {
-			if !ok {
-				pid[i] = -1
-				continue
-			}
-			b := bits[i]
-			id, seen := table[b]
-			if !seen {
-				id = int32(len(pats))
-				table[b] = id
-				pats = append(pats, b)
-			}
-			pid[i] = id
+		k, seen := tmap[b]
+		if !seen {
+			k = int32(len(pats))
+			tmap[b] = k
+			pats = append(pats, b)
+		}
+		return k
+	}
+	for i := 0; i < d.n; i++ {
+		if b, ok := pattern(i); ok {
+			id(b)
 		}
 	}
 
@@ -304,7 +309,7 @@ func (d *Design) collapseUnits(y []float64, X [][]float64, use []bool, bits []ui
 	newCell := func(pat int32, psu int32) int32 {
 		c := int32(len(u.sw))
 		u.x = append(u.x, 1)
-		for j := range X {
+		for j := 0; j < nX; j++ {
 			u.x = append(u.x, float64(pats[pat]>>uint(j)&1))
 		}
 		u.sw = append(u.sw, 0)
@@ -324,23 +329,26 @@ func (d *Design) collapseUnits(y []float64, X [][]float64, use []bool, bits []ui
 		for k := range idx {
 			idx[k] = -1
 		}
-		for i, pt := range pid {
-			if pt < 0 {
+		for i := 0; i < d.n; i++ {
+			b, ok := pattern(i)
+			if !ok {
 				continue
 			}
-			k := int(pt)*nPSU + int(d.psu[i])
+			k := int(id(b))*nPSU + int(d.psu[i])
 			if idx[k] < 0 {
-				idx[k] = newCell(pt, d.psu[i])
+				idx[k] = newCell(int32(k/nPSU), d.psu[i])
 			}
 			add(idx[k], i)
 		}
 		return u
 	}
 	idx := map[int64]int32{}
-	for i, pt := range pid {
-		if pt < 0 {
+	for i := 0; i < d.n; i++ {
+		b, ok := pattern(i)
+		if !ok {
 			continue
 		}
+		pt := id(b)
 		k := int64(pt)*int64(nPSU) + int64(d.psu[i])
 		c, ok := idx[k]
 		if !ok {

@@ -71,32 +71,77 @@ func newParadoxData(ds *survey.Dataset, what string) (*paradoxData, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &paradoxData{concern: concern, concerned: concern.Flag}
-	if c := ds.Construct("protection"); c != nil {
-		if p.behaviour, err = flagOf(ds, "protection", what); err != nil {
-			return nil, err
-		}
-		p.protects = c.Flag
-	} else {
-		sharing := ds.Construct("sharing")
-		if sharing == nil {
-			return nil, fmt.Errorf("%s: %w: codebook has neither a \"protection\" nor a \"sharing\" construct", what, ErrMissingConstruct)
-		}
-		if p.behaviour, err = flagOf(ds, "sharing", what); err != nil {
-			return nil, err
-		}
-		p.protects = make([]float64, ds.N)
-		for i, f := range sharing.Flag {
-			p.protects[i] = 1 - f // NaN stays NaN
-		}
+	p := &paradoxData{concern: concern, concerned: concern.FlagValues(nil)}
+	if p.behaviour, err = behaviourOf(ds, what); err != nil {
+		return nil, err
 	}
+	p.protects = protectsValues(p.behaviour, nil)
 	n := ds.N
-	c, pr := p.concerned, p.protects
-	both := func(i int) bool { return answered(c[i], pr[i]) }
-	p.gap = where(n, both, func(i int) float64 { return c[i] - pr[i] })
-	p.rate = where(n, func(i int) bool { return both(i) && c[i] == 1 }, func(i int) float64 { return 1 - pr[i] })
-	p.share = where(n, both, func(i int) float64 { return c[i] * (1 - pr[i]) })
+	p.gap = paradoxStat(statGap, p.concerned, p.protects, make([]float64, n))
+	p.rate = paradoxStat(statRate, p.concerned, p.protects, make([]float64, n))
+	p.share = paradoxStat(statShare, p.concerned, p.protects, make([]float64, n))
 	return p, nil
+}
+
+// behaviourOf returns the flagged construct protective behaviour comes
+// from: protection, else sharing.
+func behaviourOf(ds *survey.Dataset, what string) (*survey.Construct, error) {
+	if ds.Construct("protection") != nil {
+		return flagOf(ds, "protection", what)
+	}
+	if ds.Construct("sharing") == nil {
+		return nil, fmt.Errorf("%s: %w: codebook has neither a \"protection\" nor a \"sharing\" construct", what, ErrMissingConstruct)
+	}
+	return flagOf(ds, "sharing", what)
+}
+
+// protectsValues returns each respondent's protects: the protection flag,
+// or 1 − the sharing flag (NaN stays NaN). buf (len N, or nil) may be used
+// for the values.
+func protectsValues(behaviour *survey.Construct, buf []float64) []float64 {
+	f := behaviour.FlagValues(buf)
+	if behaviour.Name == "protection" {
+		return f
+	}
+	out := buf
+	if out == nil {
+		out = make([]float64, len(f))
+	}
+	out = out[:len(f)]
+	for i, v := range f { // f may be out itself
+		out[i] = 1 - v
+	}
+	return out
+}
+
+// The derived paradox statistics.
+const (
+	statGap   = iota // concerned − protects, both answered
+	statRate         // 1 − protects among the concerned, both answered
+	statShare        // concerned · (1 − protects), both answered
+)
+
+// paradoxStat fills dst (len N) with one derived statistic per respondent,
+// NaN outside its base, and returns it.
+func paradoxStat(stat int, c, pr, dst []float64) []float64 {
+	for i := range dst {
+		ci, pi := c[i], pr[i]
+		v := math.NaN()
+		if answered(ci, pi) {
+			switch stat {
+			case statGap:
+				v = ci - pi
+			case statRate:
+				if ci == 1 {
+					v = 1 - pi
+				}
+			case statShare:
+				v = ci * (1 - pi)
+			}
+		}
+		dst[i] = v
+	}
+	return dst
 }
 
 // Paradox measures the privacy paradox: concerned respondents who do not
@@ -123,8 +168,15 @@ func newParadoxData(ds *survey.Dataset, what string) (*paradoxData, error) {
 //
 // It is an error for the codebook to lack a flagged concern construct, or
 // both a flagged protection and a flagged sharing construct.
+//
+// It reads the flags, scores and items block by block (see vec), so that
+// it needs little memory per respondent besides the dataset's own.
 func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
-	p, err := newParadoxData(ds, "paradox")
+	concern, err := flagOf(ds, "concern", "paradox")
+	if err != nil {
+		return nil, err
+	}
+	behaviour, err := behaviourOf(ds, "paradox")
 	if err != nil {
 		return nil, err
 	}
@@ -132,56 +184,142 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("paradox: %w", err)
 	}
-	res := &ParadoxResult{Behaviour: p.behaviour.Name}
-	res.Estimates = append(res.Estimates, s.propRows("concerned", p.concerned)...)
-	res.Estimates = append(res.Estimates, s.propRows("protects", p.protects)...)
-	gap := s.meanRows("gap", p.gap)
-	for i := range gap {
-		gap[i].Proportion = true // a difference of shares, shown in points
+	// Each statistic reads vecs of its own, so that they can run in
+	// parallel.
+	derived := func(stat int) vec { return paradoxVec(stat, flagVec(concern), protectsVec(behaviour)) }
+	rows := s.rowsOf([]rowSpec{
+		{"concerned", flagVec(concern), true},
+		{"protects", protectsVec(behaviour), true},
+		{"gap", derived(statGap), false},
+		{"paradox_rate", derived(statRate), true},
+		{"paradox_share", derived(statShare), true},
+	})
+	for i := range rows[2] {
+		rows[2][i].Proportion = true // the gap: a difference of shares, shown in points
 	}
-	res.Estimates = append(res.Estimates, gap...)
-	res.Estimates = append(res.Estimates, s.propRows("paradox_rate", p.rate)...)
-	res.Estimates = append(res.Estimates, s.propRows("paradox_share", p.share)...)
+	res := &ParadoxResult{Behaviour: behaviour.Name}
+	for _, r := range rows {
+		res.Estimates = append(res.Estimates, r...)
+	}
 	res.Tests = []Test{}
 	if opts.Privacy != nil {
 		// A private release publishes the five shares only: tests,
 		// correlations and item shares would be exact figures.
 		return res, nil
 	}
+	cc := binaryCodesVec(flagVec(concern), ds.N)
 	for _, v := range s.vars {
-		res.Tests = append(res.Tests, s.chiSq(v, "concerned", p.concerned))
+		res.Tests = append(res.Tests, s.chiSqCodes(v, "concerned", cc))
 	}
-	res.Correlation = s.correlation(p.concern.Name+"_score", p.concern.Score, p.behaviour.Name+"_score", p.behaviour.Score)
-	res.Items = s.itemShares(p.concerned)
+	res.Correlation = s.correlation(concern.Name+"_score", scoreVec(concern), behaviour.Name+"_score", scoreVec(behaviour))
+	res.Items = s.itemShares(func() vec { return flagVec(concern) })
 	return res, nil
 }
 
-// correlation computes a Correlation in every domain.
-func (s *study) correlation(xName string, x []float64, yName string, y []float64) *Correlation {
+// protectsVec is protectsValues as a vec.
+func protectsVec(behaviour *survey.Construct) vec {
+	f := flagVec(behaviour)
+	if behaviour.Name == "protection" {
+		return f
+	}
+	return vec{fill: func(dst []float64, from int) {
+		b := f.block(from, len(dst), dst)
+		for i, v := range b { // b may be dst itself
+			dst[i] = 1 - v
+		}
+	}}
+}
+
+// paradoxVec derives a paradox statistic from concerned and protects.
+func paradoxVec(stat int, c, pr vec) vec {
+	return zip(c, pr, func(cb, pb, dst []float64) { paradoxStat(stat, cb, pb, dst) })
+}
+
+// correlation computes a Correlation in every domain, from one pass over
+// the data: per domain, weighted sums of the complete cases' deviations
+// from the domain's first complete case (for accuracy), which give
+// Design.Correlation's S_xy/√(S_xx·S_yy) up to rounding.
+func (s *study) correlation(xName string, xv vec, yName string, yv vec) *Correlation {
 	c := &Correlation{X: xName, Y: yName}
-	buf := make([]bool, s.d.N())
-	for k := range s.doms {
-		in := s.member(k, buf)
-		n := 0
-		for i := range x {
-			if (in == nil || in[i]) && answered(x[i], y[i]) {
-				n++
+	type moments struct {
+		n                         int
+		inf, started              bool
+		cx, cy                    float64 // shift
+		sw, sx, sy, sxx, syy, sxy float64 // Σw, Σw·dx, …
+	}
+	m := make([]moments, len(s.doms))
+	offset := make([]int, len(s.vars)) // index in m of level 0 of each var
+	k := 1
+	for v := range s.vars {
+		offset[v] = k
+		k += len(s.vars[v].levels)
+	}
+	w := s.d.Weights()
+	add := func(d *moments, xi, yi, wi float64, inf bool) {
+		d.n++
+		if inf {
+			d.inf = true
+			return
+		}
+		if !d.started {
+			d.cx, d.cy, d.started = xi, yi, true
+		}
+		dx, dy := xi-d.cx, yi-d.cy
+		d.sw += wi
+		d.sx += wi * dx
+		d.sy += wi * dy
+		d.sxx += wi * dx * dx
+		d.syy += wi * dy * dy
+		d.sxy += wi * dx * dy
+	}
+	var ybuf []float64
+	if yv.full == nil {
+		ybuf = make([]float64, blockRows)
+	}
+	xv.blocks(s.ds.N, func(from int, x []float64) {
+		y := yv.block(from, len(x), ybuf)
+		for j, xi := range x {
+			yi := y[j]
+			if math.IsNaN(xi) || math.IsNaN(yi) {
+				continue
+			}
+			i := from + j
+			inf := math.IsInf(xi, 0) || math.IsInf(yi, 0)
+			add(&m[0], xi, yi, w[i], inf)
+			for v, dv := range s.vars {
+				if code := dv.codes[i]; code >= 0 {
+					add(&m[offset[v]+int(code)], xi, yi, w[i], inf)
+				}
 			}
 		}
-		r, err := s.d.Correlation(x, y, in)
-		if err != nil {
-			r = math.NaN() // undefined here; other domains still count
+	})
+	for k := range s.doms {
+		d := &m[k]
+		r := math.NaN() // undefined here; other domains still count
+		if d.n >= 2 && !d.inf {
+			sxx := d.sxx - d.sx*d.sx/d.sw
+			syy := d.syy - d.sy*d.sy/d.sw
+			sxy := d.sxy - d.sx*d.sy/d.sw
+			if sxx > 0 && syy > 0 {
+				r = max(-1, min(1, sxy/math.Sqrt(sxx*syy))) // rounding must not leave [−1, 1]
+			}
 		}
-		c.Domains = append(c.Domains, DomainCorrelation{Domain: s.doms[k].dom, Estimate: Num(r), N: n})
+		c.Domains = append(c.Domains, DomainCorrelation{Domain: s.doms[k].dom, Estimate: Num(r), N: d.n})
 	}
 	c.Estimate, c.N = c.Domains[0].Estimate, c.Domains[0].N
 	return c
 }
 
 // itemShares lists every 0/1 behaviour item's share among concerned and
-// unconcerned respondents, per domain.
-func (s *study) itemShares(concerned []float64) []ItemShares {
-	out := []ItemShares{}
+// unconcerned respondents, per domain; concerned makes a fresh vec of the
+// concern flags.
+func (s *study) itemShares(concerned func() vec) []ItemShares {
+	type item struct {
+		construct string
+		col       *survey.Column
+	}
+	var items []item
+	var specs []rowSpec
 	for _, name := range []string{"protection", "sharing"} {
 		c := s.ds.Construct(name)
 		if c == nil || c.Def.Score != "count" {
@@ -189,17 +327,28 @@ func (s *study) itemShares(concerned []float64) []ItemShares {
 		}
 		for _, it := range c.Items {
 			stat := "item:" + it.Name
-			x := it.Num
-			among := func(group float64) []float64 {
-				return where(len(x), func(i int) bool { return concerned[i] == group && !math.IsNaN(x[i]) },
-					func(i int) float64 { return x[i] })
+			among := func(group float64) vec {
+				return zip(numVec(it), concerned(), func(xb, cb, dst []float64) {
+					for i, v := range xb {
+						if cb[i] == group {
+							dst[i] = v // NaN stays NaN
+						} else {
+							dst[i] = math.NaN()
+						}
+					}
+				})
 			}
-			con := s.propRows(stat, among(1))
-			unc := s.propRows(stat, among(0))
-			for k := range s.doms {
-				out = append(out, ItemShares{Construct: name, Item: it.Name, Label: it.Label, Domain: s.doms[k].dom,
-					Concerned: con[k], Unconcerned: unc[k]})
-			}
+			items = append(items, item{name, it})
+			specs = append(specs, rowSpec{stat, among(1), true}, rowSpec{stat, among(0), true})
+		}
+	}
+	rows := s.rowsOf(specs)
+	out := []ItemShares{}
+	for j, it := range items {
+		con, unc := rows[2*j], rows[2*j+1]
+		for k := range s.doms {
+			out = append(out, ItemShares{Construct: it.construct, Item: it.col.Name, Label: it.col.Label, Domain: s.doms[k].dom,
+				Concerned: con[k], Unconcerned: unc[k]})
 		}
 	}
 	return out

@@ -83,8 +83,8 @@ func TestParadoxIdentities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conc := s.estimates(both)
-	prot := s.estimates(where(ds.N, func(i int) bool { return answered(p.concerned[i], p.protects[i]) }, func(i int) float64 { return p.protects[i] }))
+	conc := s.estimates(floats(both))
+	prot := s.estimates(floats(where(ds.N, func(i int) bool { return answered(p.concerned[i], p.protects[i]) }, func(i int) float64 { return p.protects[i] })))
 	for k, d := range s.doms {
 		gap, _ := findRow(res.Estimates, "gap", d.dom)
 		if want := conc[k].Estimate - prot[k].Estimate; math.Abs(float64(gap.Estimate)-want) > 1e-12 {

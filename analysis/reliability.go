@@ -49,7 +49,7 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 		}
 		items := make([][]float64, len(c.Items))
 		for j, it := range c.Items {
-			items[j] = it.Num
+			items[j] = it.NumValues(nil)
 		}
 		r := ConstructReliability{Construct: c.Name, Items: len(c.Items), Alpha: Num(math.NaN()), AlphaIfDeleted: []ItemAlpha{}}
 		alpha, n, err := CronbachAlpha(items)

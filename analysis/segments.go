@@ -42,14 +42,18 @@ func WestinSegment(c *survey.Construct) (*survey.Column, error) {
 	if len(c.Items) != 3 {
 		return nil, fmt.Errorf("westin: construct %q has %d items, want 3 (lost control, businesses proper, laws adequate)", c.Name, len(c.Items))
 	}
-	n := len(c.Items[0].Num)
+	vals := make([][]float64, len(c.Items))
+	for k, it := range c.Items {
+		vals[k] = it.NumValues(nil)
+	}
+	n := len(vals[0])
 	codes := make([]int32, n)
 	var agree [3]bool
 	for i := 0; i < n; i++ {
 		codes[i] = -1
 		complete := true
 		for k, it := range c.Items {
-			v := it.Num[i]
+			v := vals[k][i]
 			if math.IsNaN(v) {
 				complete = false
 				continue

@@ -205,43 +205,53 @@ func (s *study) member(k int, buf []bool) []bool {
 // domainDF returns the degf of every domain, in the order of s.doms.
 func (s *study) domainDF() []int {
 	if s.df == nil {
-		s.df = make([]int, len(s.doms))
-		buf := make([]bool, s.d.N())
-		for k := range s.doms {
-			s.df[k] = s.d.DegF(s.member(k, buf))
+		s.df = make([]int, 0, len(s.doms))
+		s.df = append(s.df, s.d.DegF(nil))
+		psu, P := s.d.PSUIndex(), s.d.NumPSU()
+		for _, v := range s.vars {
+			// One pass per variable: which PSUs each level has.
+			G := len(v.levels)
+			seen := make([]bool, P*G)
+			for i, c := range v.codes {
+				if c >= 0 {
+					seen[int(psu[i])*G+int(c)] = true
+				}
+			}
+			for g := 0; g < G; g++ {
+				s.df = append(s.df, s.d.degfSeen(func(p int) bool { return seen[p*G+g] }))
+			}
 		}
 	}
 	return s.df
 }
 
 // estimates returns the weighted mean of y (NaN = not in the base) in every
-// domain, in the order of s.doms, reading the data once per domain
-// variable. DF of each is the degf of the whole domain, as
-// svyciprop(..., df = degf(subset(design, domain))).
-func (s *study) estimates(y []float64) []Estimate {
-	level := s.opts.level()
-	out := make([]Estimate, 0, len(s.doms))
-	out = append(out, s.d.Mean(y, nil, level))
-	for _, v := range s.vars {
-		out = append(out, s.d.MeanBy(y, v.codes, len(v.levels), level)...)
+// domain, in the order of s.doms, reading the data once. DF of each is
+// the degf of the whole domain, as svyciprop(..., df =
+// degf(subset(design, domain))).
+func (s *study) estimates(y vec) []Estimate {
+	codes := make([][]int32, len(s.vars))
+	nLevels := make([]int, len(s.vars))
+	for k, v := range s.vars {
+		codes[k], nLevels[k] = v.codes, len(v.levels)
 	}
-	return out
+	return s.d.meanAll(y, codes, nLevels, s.domainDF(), s.opts.level())
 }
 
 // propRows returns one row per domain for the share of y = 1 among
 // respondents with y answered, with the interval of Options.CI.
 func (s *study) propRows(stat string, y []float64) []Row {
-	return s.rows(stat, y, true)
+	return s.rows(stat, floats(y), true)
 }
 
 // meanRows returns one row per domain for the mean of y, est ± t(df)·SE.
 func (s *study) meanRows(stat string, y []float64) []Row {
-	return s.rows(stat, y, false)
+	return s.rows(stat, floats(y), false)
 }
 
-func (s *study) rows(stat string, y []float64, prop bool) []Row {
+func (s *study) rows(stat string, y vec, prop bool) []Row {
 	if s.opts.Privacy != nil {
-		return s.privateRows(stat, y, prop)
+		return s.privateRows(stat, y.materialize(s.ds.N), prop)
 	}
 	est := s.estimates(y)
 	rows := make([]Row, len(est))
@@ -272,25 +282,7 @@ func (s *study) lowBase(n int) bool {
 // chiSq runs the Rao-Scott test of domain variable v against a 0/1
 // variable y (NaN missing), reporting a failure in Test.Note.
 func (s *study) chiSq(v domainVar, yName string, y []float64) Test {
-	b := make([]int32, len(y))
-	for i, x := range y {
-		switch {
-		case math.IsNaN(x):
-			b[i] = -1
-		case x != 0:
-			b[i] = 1
-		}
-	}
-	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
-	res, err := s.d.ChiSq(v.codes, b, len(v.levels), 2)
-	if err != nil {
-		nan := Num(math.NaN())
-		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan
-		t.Note = err.Error()
-		return t
-	}
-	t.F, t.NDF, t.DDF, t.P = Num(res.F), Num(res.NDF), Num(res.DDF), Num(res.P)
-	return t
+	return s.chiSqCodes(v, yName, binaryCodes(y, nil))
 }
 
 // flagOf returns the 0/1 flag of the named construct, or an error naming

@@ -104,14 +104,23 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	f, y := fc.Flag, oc.Flag
+	f, y := fc.FlagValues(nil), oc.FlagValues(nil)
 	level := opts.level()
-	among := func(g float64) []float64 {
-		return where(ds.N, func(i int) bool { return f[i] == g && !math.IsNaN(y[i]) }, func(i int) float64 { return y[i] })
+	among := func(g float64) vec {
+		return vec{fill: func(dst []float64, from int) {
+			for j := range dst {
+				if f[from+j] == g {
+					dst[j] = y[from+j] // NaN stays NaN
+				} else {
+					dst[j] = math.NaN()
+				}
+			}
+		}}
 	}
 	res := &EffectResult{Factor: factor, Outcome: outcome}
-	res.Estimates = append(res.Estimates, s.propRows(names.with, among(1))...)
-	res.Estimates = append(res.Estimates, s.propRows(names.without, among(0))...)
+	for _, r := range s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}}) {
+		res.Estimates = append(res.Estimates, r...)
+	}
 
 	// The effect and odds ratio of every domain from one pass per domain
 	// variable: cell 2·level + factor. Each domain's df is its degf.
@@ -202,33 +211,40 @@ func adjustedOddsRatio(s *study, y, f []float64, factor string, level float64) *
 	for _, c := range s.ds.Segments {
 		cats, catNames = append(cats, c), append(catNames, c.Name)
 	}
+	a.Covariates = append(a.Covariates, catNames...)
 	// Respondents the model uses (na.omit): R drops the dummies of levels
 	// none of them has, so do the same to keep X of full rank.
-	complete := make([]bool, len(y))
-	for i := range complete {
-		complete[i] = answered(y[i], f[i])
-		for _, c := range cats {
-			complete[i] = complete[i] && c.Codes[i] >= 0
-		}
-	}
-	X, names := [][]float64{f}, []string{factor}
+	used := make([][]bool, len(cats))
 	for k, c := range cats {
-		cols, cn := Dummies(c.Codes, len(c.Levels), c.Levels, catNames[k])
-		for j, col := range cols {
-			used := false
-			for i, ok := range complete {
-				if ok && col[i] == 1 {
-					used = true
-					break
-				}
-			}
-			if used {
-				X, names = append(X, col), append(names, cn[j])
+		used[k] = make([]bool, len(c.Levels))
+	}
+rows:
+	for i := range y {
+		if !answered(y[i], f[i]) {
+			continue
+		}
+		for _, c := range cats {
+			if c.Codes[i] < 0 {
+				continue rows
 			}
 		}
-		a.Covariates = append(a.Covariates, catNames[k])
+		for k, c := range cats {
+			used[k][c.Codes[i]] = true
+		}
 	}
-	fit, err := s.d.Logistic(y, X, names, nil)
+	// The predictors: the factor, then each covariate's dummies (level
+	// codes, the first level the reference) of the levels used.
+	names := []string{factor}
+	dummies := make([][]int32, len(cats))
+	for k, c := range cats {
+		for j := 1; j < len(c.Levels); j++ {
+			if used[k][j] {
+				dummies[k] = append(dummies[k], int32(j))
+				names = append(names, catNames[k]+c.Levels[j])
+			}
+		}
+	}
+	fit, err := s.d.logisticDummies(y, f, cats, dummies, names)
 	if err != nil {
 		a.Note = err.Error()
 		return a
@@ -237,4 +253,182 @@ func adjustedOddsRatio(s *study, y, f []float64, factor string, level float64) *
 	a.LogOR, a.LogORSE, a.OddsRatio, a.CILow, a.CIHigh = Num(fit.Coef[1]), Num(fit.SE[1]), Num(or), Num(lo), Num(hi)
 	a.N, a.DF = fit.N, fit.DF
 	return a
+}
+
+// logisticDummies is Logistic(y, X, names, nil) for X = the 0/1 factor f
+// followed by, for each categorical covariate k, the indicator columns of
+// its levels dummies[k] (Dummies, keeping those columns only), without
+// building X: respondents are collapsed into cells of equal pattern and
+// PSU from the codes directly. A covariate with no column does not drop
+// the respondents who lack it, as in Logistic.
+func (d *Design) logisticDummies(y, f []float64, cats []*survey.Column, dummies [][]int32, names []string) (*LogisticFit, error) {
+	nX := 1
+	for _, dm := range dummies {
+		nX += len(dm)
+	}
+	if len(names) != nX {
+		panic("analysis: length mismatch")
+	}
+	binary := true
+	for _, v := range f {
+		if !math.IsNaN(v) && v != 0 && v != 1 {
+			binary = false
+			break
+		}
+	}
+	if nX >= 64 || !binary {
+		// Too many predictors for a bit pattern: build X.
+		X := [][]float64{f}
+		for k, c := range cats {
+			if len(dummies[k]) == 0 {
+				continue
+			}
+			cols, _ := Dummies(c.Codes, len(c.Levels), nil, "")
+			for _, j := range dummies[k] {
+				X = append(X, cols[j-1])
+			}
+		}
+		return d.Logistic(y, X, names, nil)
+	}
+	fitNames := append([]string{"(Intercept)"}, names...)
+	for i, v := range y {
+		if !math.IsNaN(v) && v != 0 && v != 1 {
+			return nil, fmt.Errorf("logistic: outcome of respondent %d is %v; want 0 or 1", i+1, v)
+		}
+	}
+	// bit[k][level] is the bit of covariate k's level (0: no column).
+	bit := make([][]uint64, len(cats))
+	next := uint(1)
+	for k, c := range cats {
+		bit[k] = make([]uint64, len(c.Levels))
+		for _, j := range dummies[k] {
+			bit[k][j] = 1 << next
+			next++
+		}
+	}
+	pattern := func(i int) (uint64, bool) {
+		fi := f[i]
+		if math.IsNaN(y[i]) || math.IsNaN(fi) {
+			return 0, false
+		}
+		var b uint64
+		if fi == 1 {
+			b = 1
+		}
+		for k, c := range cats {
+			if len(dummies[k]) == 0 {
+				continue
+			}
+			code := c.Codes[i]
+			if code < 0 {
+				return 0, false
+			}
+			b |= bit[k][code]
+		}
+		return b, true
+	}
+	return d.fitPatterns(y, nX, pattern, fitNames)
+}
+
+// fitPatterns fits the logistic model of y on nX 0/1 predictors given as
+// bit patterns (see collapseUnits) over the whole sample. The likelihood
+// and A depend on the respondents only through Σw and Σwy per pattern,
+// so Newton's method runs over the patterns that occur; the PSU totals of
+// the scores u_i = w_i (y_i − μ_i) x_i for the sandwich come from one
+// more pass over the respondents. Memory grows with the patterns and the
+// PSUs, not with the respondents.
+func (d *Design) fitPatterns(y []float64, nX int, pattern func(i int) (uint64, bool), fitNames []string) (*LogisticFit, error) {
+	p := nX + 1
+	u := &logitUnits{p: p}
+	// Pattern ids: through a table when 2^nX is small, else a map.
+	var table []int32
+	var idMap map[uint64]int32
+	if nX <= 16 {
+		table = make([]int32, 1<<uint(nX))
+		for k := range table {
+			table[k] = -1
+		}
+	} else {
+		idMap = map[uint64]int32{}
+	}
+	id := func(b uint64) int32 {
+		if table != nil {
+			return table[b]
+		}
+		if k, ok := idMap[b]; ok {
+			return k
+		}
+		return -1
+	}
+	var pats []uint64
+	for i := 0; i < d.n; i++ {
+		b, ok := pattern(i)
+		if !ok {
+			continue
+		}
+		k := id(b)
+		if k < 0 {
+			k = int32(len(pats))
+			if table != nil {
+				table[b] = k
+			} else {
+				idMap[b] = k
+			}
+			pats = append(pats, b)
+			u.x = append(u.x, 1)
+			for j := 0; j < nX; j++ {
+				u.x = append(u.x, float64(b>>uint(j)&1))
+			}
+			u.sw = append(u.sw, 0)
+			u.swy = append(u.swy, 0)
+		}
+		u.sw[k] += d.w[i]
+		u.swy[k] += d.w[i] * y[i]
+		u.n++
+	}
+	if u.n <= p {
+		return nil, fmt.Errorf("logistic: %d respondents with every variable answered for %d coefficients", u.n, p)
+	}
+	beta, iter, err := u.fit(fitNames)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := u.information(beta)
+	ainv, bad := invertSPD(a)
+	if bad >= 0 {
+		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, fitNames[bad], u.n)
+	}
+	mu := make([]float64, len(pats))
+	for k := range pats {
+		var eta float64
+		for j, b := range beta {
+			eta += u.x[k*p+j] * b
+		}
+		mu[k] = expit(eta)
+	}
+	t := make([][]float64, p)
+	for j := range t {
+		t[j] = make([]float64, d.NumPSU())
+	}
+	for i := 0; i < d.n; i++ {
+		b, ok := pattern(i)
+		if !ok {
+			continue
+		}
+		r := d.w[i] * (y[i] - mu[id(b)])
+		q := d.psu[i]
+		t[0][q] += r
+		for j := 0; b != 0; j++ {
+			if b&1 != 0 {
+				t[j+1][q] += r
+			}
+			b >>= 1
+		}
+	}
+	cov := mulMM(mulMM(ainv, d.CovFromPSUTotals(t)), ainv)
+	se := make([]float64, p)
+	for j := range se {
+		se[j] = math.Sqrt(cov[j][j])
+	}
+	return &LogisticFit{Coef: beta, SE: se, Cov: cov, DF: d.DegF(nil), N: u.n, Iter: iter, Names: fitNames}, nil
 }

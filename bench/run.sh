@@ -13,6 +13,9 @@
 #   OUT        work directory (default bench/out; studies are reused if present)
 #   REGEN=1    regenerate studies even if present
 #   SKIP_BUILD=1  use the binaries already in OUT
+#   MEM_CAP_MB stop a measured command (kill by its pid) once its resident
+#              set passes this many MB, so that a run too big for a shared
+#              machine is reported instead of exhausting it (default: no cap)
 #
 # For every N it generates `trustgap generate --n N --seed 1 --out OUT/studyN`
 # and times, with /usr/bin/time -v, the csvread baseline (encoding/csv, one
@@ -69,6 +72,31 @@ elapsed_s() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "NA"; exit } if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# run_capped TIMEFILE CMD...: /usr/bin/time -v CMD; with MEM_CAP_MB, polls
+# the command's VmRSS twice a second and kills it (by pid) past the cap,
+# setting CAPPED.
+run_capped() {
+	local tf=$1; shift
+	/usr/bin/time -v -o "$tf" "$@" &
+	local tpid=$! cpid kb
+	if [[ -n ${MEM_CAP_MB:-} ]]; then
+		while kill -0 "$tpid" 2>/dev/null; do
+			cpid=$(awk '{ print $1 }' "/proc/$tpid/task/$tpid/children" 2>/dev/null)
+			if [[ -n $cpid ]]; then
+				kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$cpid/status" 2>/dev/null)
+				if [[ -n $kb ]] && ((kb > MEM_CAP_MB * 1024)); then
+					echo "run.sh: stopped: RSS ${kb} kB passed MEM_CAP_MB=$MEM_CAP_MB" >&2
+					kill "$cpid" 2>/dev/null
+					CAPPED=1
+					break
+				fi
+			fi
+			sleep 0.5
+		done
+	fi
+	wait "$tpid"
+}
+
 # measure NAME CMD...: runs CMD RUNS times under /usr/bin/time -v and sets
 # M_WALL (median wall s), M_CPU (median user+sys s), M_RSS (max peak RSS MB)
 # and M_STATUS ("ok" or "failed (exit N)").
@@ -79,10 +107,14 @@ measure() {
 	for ((r = 1; r <= RUNS; r++)); do
 		tf=$OUT/time.$name.$r.txt
 		out=$OUT/stdout.$name.$r
-		/usr/bin/time -v -o "$tf" "$@" >"$out" 2>"$OUT/stderr.$name.$r"
+		CAPPED=
+		run_capped "$tf" "$@" >"$out" 2>"$OUT/stderr.$name.$r"
 		st=$?
 		if [[ $st -ne 0 ]]; then
 			M_STATUS="failed (exit $st)"
+			if [[ -n $CAPPED ]]; then
+				M_STATUS="stopped: RSS passed MEM_CAP_MB=$MEM_CAP_MB after $(elapsed_s "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tf")") s"
+			fi
 			log "  $name run $r failed (exit $st): $(tail -3 "$OUT/stderr.$name.$r" | tr '\n' ' ')"
 			break
 		fi
@@ -127,6 +159,16 @@ generate() {
 	log "  generated in $((SECONDS - t0)) s, $(du -h "$dir/responses.csv" | cut -f1)"
 }
 
+# describe N: rows, columns, strata, PSUs and size of OUT/studyN (the
+# generated file has no quoted commas, so awk -F, suffices).
+describe() {
+	local f=$OUT/study$1/responses.csv
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "region") r = i; if ($i == "psu") p = i } cols = NF; next }
+		{ rows++; s[$r] = 1; u[$r SUBSEP $p] = 1 }
+		END { ns = 0; for (k in s) ns++; np = 0; for (k in u) np++; printf "%d rows, %d columns, %d strata, %d PSUs", rows, cols, ns, np }' "$f"
+	echo ", $(du -h "$f" | cut -f1)"
+}
+
 has_report() { "$TG" report --help >/dev/null 2>&1; }
 
 # ---- machine -----------------------------------------------------------------
@@ -139,6 +181,7 @@ has_report() { "$TG" report --help >/dev/null 2>&1; }
 	echo "nproc:     $(nproc)"
 	echo "cpu:       $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 	echo "go:        $(go version)"
+	echo "trustgap:  $TG built $(date -u -r "$TG" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$TG" | cut -c1-16)"
 	if command -v Rscript >/dev/null; then
 		echo "R:         $(Rscript -e 'cat(R.version.string); if (requireNamespace("survey", quietly = TRUE)) cat(", survey", as.character(packageVersion("survey")))' 2>/dev/null)"
 	else
@@ -153,6 +196,7 @@ has_report() { "$TG" report --help >/dev/null 2>&1; }
 
 # ---- scale -------------------------------------------------------------------
 if [[ -n $SIZES ]]; then
+	: >"$OUT/studies.txt"
 	{
 		echo "## Scale (median of $RUNS runs; peak RSS is the largest of the runs)"
 		echo
@@ -162,6 +206,7 @@ if [[ -n $SIZES ]]; then
 	for n in $SIZES; do
 		generate "$n" || { echo "| $n | (not generated: see run.log) | | | | | | |" >>"$RESULTS"; continue; }
 		dir=$OUT/study$n
+		echo "$n: $(describe "$n")" >>"$OUT/studies.txt"
 		data=(--data "$dir/responses.csv" --codebook "$dir/codebook.yaml")
 		log "N=$n csvread"
 		measure "csvread.$n" "$CSVREAD" -col weight "$dir/responses.csv"
@@ -192,6 +237,12 @@ if [[ -n $SIZES ]]; then
 			echo "| $n | $label | $M_WALL | $M_CPU | $M_RSS | $(ratio "$M_WALL" "$base_wall") | $(ratio "$M_CPU" "$base_cpu") | $(loadavg) |" >>"$RESULTS"
 		done
 	done
+	echo >>"$RESULTS"
+	echo "Studies (\`trustgap generate --n N --seed 1\`):" >>"$RESULTS"
+	echo >>"$RESULTS"
+	echo '```' >>"$RESULTS"
+	for n in $SIZES; do grep "^$n: " "$OUT/studies.txt" | tail -1; done >>"$RESULTS"
+	echo '```' >>"$RESULTS"
 	echo >>"$RESULTS"
 fi
 

@@ -128,40 +128,14 @@ func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // The flag is 1 where the flag rule holds for the score, 0 where it does
 // not, NaN where the score is NaN or the construct has no flag.
 func (r *constructRule) score(items [][]float64, n int) (score, flag []float64) {
-	need := r.minItems
-	if need == 0 {
-		need = len(items)
-	}
 	score = make([]float64, n)
 	flag = make([]float64, n)
+	x := make([]float64, len(items))
 	for i := 0; i < n; i++ {
-		answered, total, trues := 0, 0.0, 0
-		for _, it := range items {
-			x := it[i]
-			if math.IsNaN(x) {
-				continue
-			}
-			answered++
-			total += x
-			if x != 0 {
-				trues++
-			}
+		for k, it := range items {
+			x[k] = it[i]
 		}
-		switch {
-		case answered < need || answered == 0:
-			score[i] = math.NaN()
-		case r.count:
-			score[i] = float64(trues)
-		case r.sum:
-			score[i] = total
-		default:
-			score[i] = total / float64(answered)
-		}
-		if r.flag == nil {
-			flag[i] = math.NaN()
-		} else {
-			flag[i] = compareOp(r.flag.Op, score[i], r.flag.Num)
-		}
+		score[i], flag[i] = r.scoreOne(x)
 	}
 	return score, flag
 }

@@ -114,7 +114,7 @@ constructs:
   trust: {items: [t1, t2], scale: [1, 5]}
   distrust: {items: [t1], scale: [1, 5], reverse: [t1]}
 `)
-	ds, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", "t1,t2\n1,2\n5,4\n")), LoadOptions{})
+	ds, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", "t1,t2\n1,2\n5,4\n")), LoadOptions{KeepRawItems: true})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -141,7 +141,7 @@ constructs:
   concern: {items: [q], values: {"Not at all": 1, "Somewhat": 2, "Very": 3}}
   tools: {items: [u], score: count}
 `)
-	ds, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", "q,u\nVery,TRUE\nSomewhat,FALSE\nNot at all,TRUE\n")), LoadOptions{})
+	ds, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", "q,u\nVery,TRUE\nSomewhat,FALSE\nNot at all,TRUE\n")), LoadOptions{KeepRawItems: true})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}

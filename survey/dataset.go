@@ -18,8 +18,9 @@ type Dataset struct {
 	Region   *Column   // categorical; nil when the codebook names no region
 	Segments []*Column // categorical, in codebook order; Column.Name is the name as written in the codebook
 
-	// Columns holds every loaded column by logical name (constructs' items,
-	// design, region, segments, extras).
+	// Columns holds every loaded column by logical name (design, region,
+	// segments, extras, and constructs' items as given with
+	// LoadOptions.KeepRawItems).
 	Columns map[string]*Column
 	// Constructs holds the scored constructs in codebook order.
 	Constructs []*Construct
@@ -45,10 +46,13 @@ type Column struct {
 	Num    []float64
 	Codes  []int32
 	Levels []string
+
+	small *smallVec // a construct item's values after a Compact load (see NumValues)
 }
 
-// IsNumeric reports whether the column holds numbers.
-func (c *Column) IsNumeric() bool { return c.Num != nil }
+// IsNumeric reports whether the column holds numbers (Num, or compact
+// values read with NumValues).
+func (c *Column) IsNumeric() bool { return c.Num != nil || c.small != nil }
 
 // Construct is a scored multi-item scale.
 type Construct struct {
@@ -57,4 +61,8 @@ type Construct struct {
 	Score []float64 // per respondent; NaN when fewer than min_items answered
 	Flag  []float64 // 1, 0, or NaN where Score is NaN
 	Def   ConstructDef
+
+	// score and flag hold Score and Flag after a Compact load, which
+	// leaves those nil (see ScoreValues and FlagValues).
+	score, flag *smallVec
 }

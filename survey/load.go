@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -29,6 +30,36 @@ type LoadOptions struct {
 	// MaxProblems caps the problems a *ProblemsError lists; the rest are
 	// counted. 0 means 50.
 	MaxProblems int
+
+	// Constructs names the constructs to load, nil meaning all of them;
+	// names the codebook does not define are ignored, so an analysis can
+	// ask for every construct it may use. The items of constructs left
+	// out are not read, which saves time and memory on large studies.
+	Constructs []string
+	// KeepRawItems keeps every construct item as the files give it in
+	// Dataset.Columns. Without it an item column is only read into its
+	// constructs' processed Items, unless it has another role (region,
+	// segment, design) or Extra or Categorical names it.
+	KeepRawItems bool
+	// SkipID leaves the design's id column out of the Dataset (ID is nil):
+	// the analyses do not use it, and a column of distinct strings is
+	// the costliest to hold. The column must still be present.
+	SkipID bool
+	// Compact stores the constructs' items, scores and flags in about a
+	// byte per respondent and value instead of a float64: Construct.Score,
+	// Construct.Flag and the items' Num are nil, and ScoreValues,
+	// FlagValues and NumValues decode them.
+	Compact bool
+	// SizeHint, when positive, is the expected number of respondents:
+	// the columns are allocated for that many at once.
+	SizeHint int
+	// GroupByPSU stores the respondents PSU by PSU (PSUs in the order of
+	// their levels, respondents in file order within a PSU) instead of in
+	// file order, when the design has PSUs. Estimates are the same up to
+	// rounding, but the design-based analyses of a large study, which
+	// visit PSU totals, run several times faster. Positions in the
+	// Dataset are then no longer positions in the files.
+	GroupByPSU bool
 }
 
 // Load reads the tables in order and stacks their respondents into one
@@ -51,7 +82,8 @@ type LoadOptions struct {
 // order for a construct's items with values.
 //
 // Dataset.Columns holds item columns as the files give them (typed like any
-// other column); each Construct.Items holds the construct's processed
+// other column) only with opts.KeepRawItems, or when they have another
+// role or opts names them; each Construct.Items holds the construct's processed
 // items: an answer is looked up in values (exactly, then trimmed and
 // ignoring case), else read as a number (for score: count, as a yes/no
 // word: 1, TRUE, true, yes, Yes / 0, FALSE, false, no, No), checked against
@@ -80,13 +112,18 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 		return nil, newProblemsError(probs, limit)
 	}
 	l := newLoader(cb, opts, limit, false)
+	l.reserve(sizeHint(opts.SizeHint, tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
 	if err := l.problems.err(); err != nil {
 		return nil, err
 	}
-	return l.dataset(), nil
+	ds := l.dataset()
+	if opts.GroupByPSU {
+		groupByPSU(ds)
+	}
+	return ds, nil
 }
 
 // maxDictNumeric caps the distinct values remembered for a column that has
@@ -112,9 +149,17 @@ type colBuilder struct {
 	dict    map[string]int32
 	levels  []string
 	noDict  bool // dictionary dropped: too many distinct numbers
+	// byNumber[n] is the code of level n written as a plain number, -1
+	// if none (see known).
+	byNumber []int32
 
 	// Validate only: where each ID level was first seen.
 	firstSeen []rowRef
+
+	// rawItem: the column is only a construct item; skip: its values are
+	// not kept (a raw item without KeepRawItems, the id with SkipID), so
+	// addCell never sees it, but the column must still be in the files.
+	rawItem, skip bool
 }
 
 type rowRef struct {
@@ -126,6 +171,8 @@ type itemBuilder struct {
 	col     *colBuilder
 	reverse bool
 	vals    []float64
+	small   *smallVec // instead of vals in a Compact load
+	cache   itemCache
 }
 
 // problemList collects problems up to a limit and counts the rest.
@@ -177,6 +224,12 @@ type loader struct {
 	rowProblems []Problem
 	// idCol is the design's id column, checked for duplicates when linting.
 	idCol *colBuilder
+
+	compact bool
+	// scores and flags per rule in a Compact load; cur holds the current
+	// respondent's item values while scoring.
+	scores, flags []*smallVec
+	cur           []float64
 }
 
 func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
@@ -216,14 +269,22 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	for _, s := range cb.Segments {
 		l.use(s).cat = true
 	}
+	l.compact = opts.Compact && !lint
 	for _, name := range cb.constructNames() {
+		if opts.Constructs != nil && !slices.Contains(opts.Constructs, name) {
+			continue
+		}
 		def := cb.Constructs[name]
 		rule := newConstructRule(name, def)
 		var items []*itemBuilder
 		for _, it := range def.Items {
+			_, existed := l.byName[it]
 			b := l.use(it)
 			if b == nil {
 				continue
+			}
+			if !existed {
+				b.rawItem = true
 			}
 			if b.item == nil || (len(b.item.def.Values) == 0 && len(def.Values) > 0) {
 				b.item = rule
@@ -239,10 +300,29 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 				continue
 			}
 		}
-		l.use(e)
+		l.use(e).rawItem = false
 	}
 	for _, c := range opts.Categorical {
-		l.use(c).cat = true
+		b := l.use(c)
+		b.cat, b.rawItem = true, false
+	}
+	for _, b := range l.cols {
+		b.skip = b.rawItem && !opts.KeepRawItems && !lint
+	}
+	if opts.SkipID && !lint && l.idCol.name != "" && !l.idCol.rawItem {
+		// Unless another role (a segment, an Extra) shares the column.
+		shared := l.idCol.name == l.design.Strata || l.idCol.name == l.design.PSU || l.idCol.name == cb.Region ||
+			slices.Contains(cb.Segments, l.idCol.name) || slices.Contains(opts.Extra, l.idCol.name) || slices.Contains(opts.Categorical, l.idCol.name)
+		l.idCol.skip = !shared
+	}
+	if l.compact {
+		for ri := range l.rules {
+			l.scores = append(l.scores, newSmallVec(0))
+			l.flags = append(l.flags, newSmallVec(0))
+			for _, it := range l.items[ri] {
+				it.small = newSmallVec(0)
+			}
+		}
 	}
 	return l
 }
@@ -288,6 +368,11 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 	l.files = append(l.files, file)
 	dc := t.DecimalComma()
 	header, labels := t.Header(), t.Labels()
+	for _, items := range l.items {
+		for _, it := range items {
+			it.cache.reset() // answers read differently with decimal commas
+		}
+	}
 	for _, b := range l.cols {
 		b.idx = -1
 		idx, err := resolveColumn(header, l.rawNames(b.name))
@@ -310,8 +395,10 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		}
 	}
 	rows := 0
+	next, stop := readAhead(t)
+	defer stop()
 	for {
-		rec, row, err := t.Next()
+		rec, row, err := next()
 		if err == io.EOF {
 			if rows == 0 {
 				// A header alone is a truncated or wrong file (a template,
@@ -336,12 +423,27 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		}
 		l.rowProblems = l.rowProblems[:0]
 		for _, b := range l.cols {
-			l.addCell(b, rec, file, row, dc)
+			if !b.skip {
+				l.addCell(b, rec, file, row, dc)
+			}
 		}
 		for ri, rule := range l.rules {
-			for _, it := range l.items[ri] {
-				it.vals = append(it.vals, l.itemCell(rule, it, rec, file, row, dc))
+			if !l.compact {
+				for _, it := range l.items[ri] {
+					it.vals = append(it.vals, l.itemCell(rule, it, rec, file, row, dc))
+				}
+				continue
 			}
+			cur := l.cur[:0]
+			for _, it := range l.items[ri] {
+				v := l.itemCell(rule, it, rec, file, row, dc)
+				it.small.add(v)
+				cur = append(cur, v)
+			}
+			l.cur = cur
+			score, flag := rule.scoreOne(cur)
+			l.scores[ri].add(score)
+			l.flags[ri].add(flag)
 		}
 	}
 }
@@ -452,6 +554,15 @@ func cellAt(rec []string, idx int) string {
 // addCell appends one respondent's value of b.
 func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc bool) {
 	raw := cellAt(rec, b.idx)
+	if b.cat && b.strict == "" && !b.noDict && !(l.lint && b == l.idCol) {
+		// A level seen before, as written: the dictionary's keys are
+		// trimmed and never missing, so this is what the code below finds.
+		if k, ok := b.known(raw); ok && b.idx >= 0 {
+			b.present++
+			b.codes = append(b.codes, k)
+			return
+		}
+	}
 	t := strings.TrimSpace(raw)
 	if b.idx < 0 || l.isMissing(t) {
 		if b.strict != "" && b.idx >= 0 {
@@ -511,7 +622,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	if b.numeric && !b.cat && len(b.levels) > maxDictNumeric {
 		// Numbers with this many distinct values are a numeric column; stop
 		// remembering them as levels to bound memory.
-		b.noDict, b.dict, b.levels, b.codes = true, nil, nil, nil
+		b.noDict, b.dict, b.levels, b.codes, b.byNumber = true, nil, nil, nil, nil
 	}
 }
 
@@ -522,9 +633,7 @@ func (b *colBuilder) code(t string) int32 {
 	}
 	k := int32(len(b.levels))
 	// Clone: t may share memory with the reader's whole record.
-	t = strings.Clone(t)
-	b.dict[t] = k
-	b.levels = append(b.levels, t)
+	b.addLevel(strings.Clone(t), k)
 	return k
 }
 
@@ -554,7 +663,11 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 // itemCell returns one respondent's processed value of a construct item.
 func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, file string, row int, dc bool) float64 {
 	raw := cellAt(rec, it.col.idx)
+	if v, ok := it.cache.get(raw); ok {
+		return v
+	}
 	if it.col.idx < 0 || l.isMissing(strings.TrimSpace(raw)) {
+		it.cache.put(raw, math.NaN())
 		return math.NaN()
 	}
 	v, msg := rule.itemValue(raw, dc)
@@ -565,6 +678,7 @@ func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, fi
 	if it.reverse {
 		v = rule.lo + rule.hi - v
 	}
+	it.cache.put(raw, v)
 	return v
 }
 
@@ -594,7 +708,9 @@ func (b *colBuilder) column() *Column {
 func (l *loader) dataset() *Dataset {
 	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}}
 	for _, b := range l.cols {
-		ds.Columns[b.name] = b.column()
+		if !b.skip {
+			ds.Columns[b.name] = b.column()
+		}
 	}
 	l.cb.applyLevelsAndLabels(ds.Columns)
 	d := l.design
@@ -613,6 +729,14 @@ func (l *loader) dataset() *Dataset {
 	}
 	for ri, rule := range l.rules {
 		c := &Construct{Name: rule.name, Def: rule.def}
+		if l.compact {
+			for _, it := range l.items[ri] {
+				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), small: it.small})
+			}
+			c.score, c.flag = l.scores[ri], l.flags[ri]
+			ds.Constructs = append(ds.Constructs, c)
+			continue
+		}
 		vals := make([][]float64, len(l.items[ri]))
 		for k, it := range l.items[ri] {
 			vals[k] = it.vals

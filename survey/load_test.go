@@ -266,7 +266,7 @@ DE,0.9,Not at all
 GB,1,somewhat
 US,2,VERY
 `)
-	ds, err := Load(context.Background(), cb, tables(ger, gbus), LoadOptions{})
+	ds, err := Load(context.Background(), cb, tables(ger, gbus), LoadOptions{KeepRawItems: true})
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -544,7 +544,8 @@ func TestLoadGolden(t *testing.T) {
 			if cb == nil {
 				t.Fatalf("LoadCodebook: %v", err)
 			}
-			var opts LoadOptions
+			// The goldens show the raw item columns too.
+			opts := LoadOptions{KeepRawItems: true}
 			if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
 				if err := json.Unmarshal(b, &opts); err != nil {
 					t.Fatalf("options.json: %v", err)

@@ -47,6 +47,12 @@ type ReadOptions struct {
 	// MaxCellBytes caps one cell's size in bytes of UTF-8; 0 means
 	// DefaultMaxCellBytes.
 	MaxCellBytes int
+	// Progress, when not nil, is called with the number of bytes of each
+	// read from a CSV file or standard input (an XLSX workbook is read at
+	// random places): a progress bar for large files can add them up
+	// against the file's size. It may be called from another goroutine
+	// than the one reading records.
+	Progress func(n int64)
 	// MaxUnzipBytes caps the total uncompressed size of an XLSX workbook,
 	// as declared in its zip directory, in bytes; 0 means
 	// DefaultMaxUnzipBytes. The command line sets it with --max-unzip-mb.
@@ -112,7 +118,7 @@ func OpenTable(ctx context.Context, path string, opts ReadOptions) (TableReader,
 		if opts.Stdin == nil {
 			return nil, errors.New("open -: no standard input to read")
 		}
-		return openStream(ctx, ctxReader{ctx, opts.Stdin}, "-", opts, nil)
+		return openStream(ctx, ctxReader{ctx: ctx, r: opts.Stdin, progress: opts.Progress}, "-", opts, nil)
 	}
 
 	info, err := os.Stat(path)
@@ -132,7 +138,7 @@ func OpenTable(ctx context.Context, path string, opts ReadOptions) (TableReader,
 	} else {
 		// Pipes and devices (e.g. the shell's <(...)) cannot be read at
 		// random offsets; treat them like standard input.
-		t, err = openStream(ctx, ctxReader{ctx, f}, path, opts, f)
+		t, err = openStream(ctx, ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
 	}
 	if err != nil {
 		f.Close()
@@ -154,7 +160,11 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 	if isZip(magic[:n]) {
 		return newXLSXReader(ctx, f, size, path, opts, f)
 	}
-	return newCSVReader(ctxReader{ctx, f}, path, opts, f)
+	t, err := newCSVReader(ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
+	if tb, ok := t.(*table); ok && tb.bytesPerRow > 0 {
+		tb.rowsHint = int(float64(size)/tb.bytesPerRow) + 1
+	}
+	return t, err
 }
 
 // openStream opens a reader that can only be read forward.
@@ -218,15 +228,20 @@ func checkKind(magic []byte, name string) error {
 // ctxReader fails reads once ctx is done, so cancelling stops a long read
 // at the next buffer refill without the reader itself polling.
 type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+	ctx      context.Context
+	r        io.Reader
+	progress func(n int64) // ReadOptions.Progress
 }
 
 func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	n, err := c.r.Read(p)
+	if c.progress != nil && n > 0 {
+		c.progress(int64(n))
+	}
+	return n, err
 }
 
 // formatBytes renders a size limit the way a user sets it.

@@ -65,6 +65,12 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 		raw = bufio.NewReaderSize(r, sniffBytes)
 	}
 	prefix, complete := peekPrefix(raw)
+	bytesPerRow := 0.0
+	if lines := bytes.Count(prefix, []byte{'\n'}); lines > 1 {
+		// Rows are about as long as the lines of the prefix: how many a
+		// file of known size holds (a hint for allocating columns).
+		bytesPerRow = float64(len(prefix)) / float64(lines)
+	}
 	enc, auto, err := parseEncoding(opts.Encoding)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -107,16 +113,23 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 		delim = sniffDelimiter(peekPrefix(text))
 	}
 
-	cr := csv.NewReader(text)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1 // checked by table, with a better message
-	cr.ReuseRecord = true
+	var cr recordReader
+	if delim < utf8.RuneSelf {
+		cr = newFastCSV(text, byte(delim))
+	} else {
+		c := csv.NewReader(text)
+		c.Comma = delim
+		c.FieldsPerRecord = -1 // checked by table, with a better message
+		c.ReuseRecord = true
+		cr = c
+	}
 	src := &csvSource{cr: cr, guard: guard, closer: closer}
 	t := &table{
 		name:         name,
 		src:          src,
 		maxCell:      opts.MaxCellBytes,
 		decimalComma: delim == ';',
+		bytesPerRow:  bytesPerRow,
 	}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
 		return nil, err
@@ -193,10 +206,10 @@ scan:
 	return best
 }
 
-// csvSource yields the records of a csv.Reader with spreadsheet row
-// numbers.
+// csvSource yields the records of a csv.Reader (or fastCSV) with
+// spreadsheet row numbers.
 type csvSource struct {
-	cr      *csv.Reader
+	cr      recordReader
 	guard   *recordGuard
 	closer  io.Closer
 	row     int // spreadsheet row of the last record

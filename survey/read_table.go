@@ -42,6 +42,12 @@ type table struct {
 	pending []pendingRow // rows read while detecting the header
 	buf     []string     // reused to pad short XLSX rows
 	err     error        // sticky: once reading failed it keeps failing
+
+	// bytesPerRow estimates a CSV row's length from the start of the
+	// text; rowsHint, when positive, estimates the rows of a file of known
+	// size (see sizeHint).
+	bytesPerRow float64
+	rowsHint    int
 }
 
 type pendingRow struct {

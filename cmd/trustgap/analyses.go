@@ -10,7 +10,6 @@ import (
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
 	"github.com/trustgap/trustgap/reports"
-	"github.com/trustgap/trustgap/survey"
 )
 
 // AnalysisOptions holds the flags shared by describe, paradox, trust,
@@ -68,6 +67,7 @@ func newAnalysisCmd(s *IOStreams, use, short, long string, runF func(*AnalysisOp
 	addOutputFlags(cmd, &opts.Output)
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
 	cmd.Flags().StringSliceVar(&opts.By, "by", nil, "report these domain variables only: region and/or segment names (default: all)")
+	cmd.Flags().BoolVarP(&opts.Study.Quiet, "quiet", "q", false, "no progress bar while reading large files")
 	return cmd, opts
 }
 
@@ -87,11 +87,11 @@ flag is 1 (statistic = the construct's name) and the weighted mean score
 }
 
 func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Describe(st.DS, opts.analysisOptions())
+	res, err := analysis.Describe(st.DS, st.options(opts.analysisOptions()))
 	if err != nil {
 		return err
 	}
@@ -117,11 +117,11 @@ unconcerned respondents.`+domainsHelp, runF, paradoxRun)
 }
 
 func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"concern", "protection", "sharing"}))
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Paradox(st.DS, opts.analysisOptions())
+	res, err := analysis.Paradox(st.DS, st.options(opts.analysisOptions()))
 	if err != nil {
 		return err
 	}
@@ -187,15 +187,15 @@ personalization preference on comfort.`+domainsHelp, runF,
 }
 
 func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{factor, outcome}))
 	if err != nil {
 		return err
 	}
 	var res *analysis.EffectResult
 	if factor == "trust" && outcome == "comfort" && cmd.Name() == "trust" {
-		res, err = analysis.Trust(st.DS, opts.analysisOptions())
+		res, err = analysis.Trust(st.DS, st.options(opts.analysisOptions()))
 	} else {
-		res, err = analysis.Effect(st.DS, factor, outcome, opts.analysisOptions())
+		res, err = analysis.Effect(st.DS, factor, outcome, st.options(opts.analysisOptions()))
 	}
 	if err != nil {
 		return err
@@ -234,11 +234,11 @@ all three is a pragmatist.`+domainsHelp, runF, segmentsRun)
 }
 
 func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"westin"}))
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Segments(st.DS, opts.analysisOptions())
+	res, err := analysis.Segments(st.DS, st.options(opts.analysisOptions()))
 	if err != nil {
 		return err
 	}
@@ -282,11 +282,11 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 			return &internalError{fmt.Errorf("shipped benchmarks: %w", err)}
 		}
 	}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Compare(st.DS, opts.analysisOptions(), toplines)
+	res, err := analysis.Compare(st.DS, st.options(opts.analysisOptions()), toplines)
 	if err != nil {
 		return err
 	}
@@ -351,7 +351,7 @@ item is deleted.`, runF, reliabilityRun)
 }
 
 func reliabilityRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
 	if err != nil {
 		return err
 	}

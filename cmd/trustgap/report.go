@@ -11,7 +11,6 @@ import (
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
 	"github.com/trustgap/trustgap/reports"
-	"github.com/trustgap/trustgap/survey"
 )
 
 // ReportOptions holds the flags of `trustgap report`.
@@ -97,7 +96,8 @@ left out.`,
 
 func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	ctx := cmd.Context()
-	st, err := opts.Study.load(ctx, opts.IO, survey.LoadOptions{})
+	opts.Study.Quiet = opts.Quiet
+	st, err := opts.Study.load(ctx, opts.IO, leanLoad(nil))
 	if err != nil {
 		return err
 	}

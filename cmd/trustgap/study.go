@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/trustgap/trustgap/analysis"
@@ -28,6 +31,12 @@ type studyOptions struct {
 	MaxUnzipMB int64
 	Encoding   string
 	Delimiter  string
+
+	// Quiet turns off the progress bar that reading large files shows
+	// on a terminal (set by the commands' --quiet).
+	Quiet bool
+	// progress is the bar while tables' files are read, else nil.
+	progress *progressbar.ProgressBar
 }
 
 func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
@@ -124,6 +133,18 @@ func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Code
 	if ro.HeaderRows == 0 {
 		ro.HeaderRows = cb.HeaderRows
 	}
+	if bar := o.newProgress(s); bar != nil {
+		o.progress = bar
+		// The bar counts MiB; reads come from one goroutine at a time.
+		var bytes int64
+		ro.Progress = func(n int64) {
+			bytes += n
+			if bytes >= 1<<20 {
+				_ = bar.Add64(bytes >> 20)
+				bytes &= 1<<20 - 1
+			}
+		}
+	}
 	if len(o.Data) == 0 {
 		responses, _ := datasets.DefaultStudy()
 		t, err := survey.NewCSVReader(responses, datasets.DefaultResponsesName, ro)
@@ -155,6 +176,21 @@ func closeAll(ts []survey.TableReader) {
 // `trustgap validate` lists every one.
 const maxProblems = 10
 
+// leanLoad is how the analysis commands load: only the constructs they use
+// (nil: all), without the id column, values stored compactly and
+// respondents grouped by PSU, so that millions of respondents fit in
+// memory and the design-based estimates visit each PSU's totals in turn.
+func leanLoad(constructs []string) survey.LoadOptions {
+	return survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true}
+}
+
+// options passes the study's design to an analysis, so that it is not
+// built twice.
+func (st *study) options(o analysis.Options) analysis.Options {
+	o.Design = st.Design
+	return o
+}
+
 func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
 	lo.DesignOverride = survey.DesignDef{Weight: o.Weight, Strata: o.Strata, PSU: o.PSU, FPC: o.FPC}
 	if lo.MaxProblems == 0 {
@@ -165,6 +201,7 @@ func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
 
 // load reads the study and builds its design.
 func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
+	gcForLargeData(o.Data)
 	cb, err := o.codebook()
 	if err != nil {
 		return nil, err
@@ -175,6 +212,10 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	}
 	defer closeAll(ts)
 	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
+	if o.progress != nil {
+		_ = o.progress.Finish() // clears the bar
+		o.progress = nil
+	}
 	if err != nil {
 		var pe *survey.ProblemsError
 		if errors.As(err, &pe) && pe.More > 0 {
@@ -194,4 +235,48 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		st.Inputs = append(st.Inputs, o.Codebook)
 	}
 	return st, nil
+}
+
+// gcForLargeData makes the garbage collector run more often when the data
+// files are large. By default the heap may grow to twice the live data
+// before a collection, and parsing millions of rows leaves that much
+// garbage; collecting is cheap here, as the columns hold no pointers.
+// GOGC in the environment wins.
+func gcForLargeData(paths []string) {
+	if os.Getenv("GOGC") != "" {
+		return
+	}
+	var size int64
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			size += fi.Size()
+		}
+	}
+	if size >= 64<<20 {
+		debug.SetGCPercent(25)
+	}
+}
+
+// progressMinBytes is the size of data from which reading shows progress.
+const progressMinBytes = 32 << 20
+
+// newProgress returns a progress bar for reading the data files when
+// standard error is a terminal, --quiet is off and the files (regular
+// files, not standard input) are large enough to take a while; else nil.
+func (o *studyOptions) newProgress(s *IOStreams) *progressbar.ProgressBar {
+	if o.Quiet || !s.IsStderrTTY() {
+		return nil
+	}
+	var size int64
+	for _, p := range o.Data {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil
+		}
+		size += fi.Size()
+	}
+	if size < progressMinBytes {
+		return nil
+	}
+	return newProgress(s, o.Quiet, (size+1<<20-1)>>20, "reading MiB")
 }

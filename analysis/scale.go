@@ -1,0 +1,331 @@
+package analysis
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/trustgap/trustgap/survey"
+)
+
+// Helpers that let the analyses run on large datasets (see
+// survey.LoadOptions.Compact): they work on codes and reused buffers
+// rather than a new vector per statistic.
+
+// binaryCodes codes a 0/1 variable y for ChiSq into dst (allocated when
+// nil): -1 where y is NaN, 1 where it is not 0, else 0.
+func binaryCodes(y []float64, dst []int32) []int32 {
+	if dst == nil {
+		dst = make([]int32, len(y))
+	}
+	for i, x := range y {
+		switch {
+		case math.IsNaN(x):
+			dst[i] = -1
+		case x != 0:
+			dst[i] = 1
+		default:
+			dst[i] = 0
+		}
+	}
+	return dst
+}
+
+// chiSqCodes runs the Rao-Scott test of domain variable v against a 0/1
+// variable coded by binaryCodes, reporting a failure in Test.Note.
+func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
+	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
+	res, err := s.d.ChiSq(v.codes, b, len(v.levels), 2)
+	if err != nil {
+		nan := Num(math.NaN())
+		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan
+		t.Note = err.Error()
+		return t
+	}
+	t.F, t.NDF, t.DDF, t.P = Num(res.F), Num(res.NDF), Num(res.DDF), Num(res.P)
+	return t
+}
+
+// blockRows is how many respondents a vec yields at a time.
+const blockRows = 4096
+
+// vec is a per-respondent vector that the one-pass estimators read block
+// by block, so that values stored compactly (survey.LoadOptions.Compact)
+// or derived from others need no float64 per respondent: full holds the
+// values, or fill writes those of respondents from..from+len(dst)−1 to
+// dst.
+type vec struct {
+	full []float64
+	fill func(dst []float64, from int)
+}
+
+func floats(y []float64) vec { return vec{full: y} }
+
+// block returns the values of respondents from..from+n−1, in full or in
+// buf (whose capacity is at least n unless full is set).
+func (v vec) block(from, n int, buf []float64) []float64 {
+	if v.full != nil {
+		return v.full[from : from+n]
+	}
+	buf = buf[:n]
+	v.fill(buf, from)
+	return buf
+}
+
+// materialize returns the n values of v as a slice: full itself, or new.
+func (v vec) materialize(n int) []float64 {
+	if v.full != nil {
+		return v.full
+	}
+	out := make([]float64, n)
+	for lo := 0; lo < n; lo += blockRows {
+		v.fill(out[lo:min(lo+blockRows, n)], lo)
+	}
+	return out
+}
+
+// blocks calls f with every block of v's n values and the index of its
+// first respondent.
+func (v vec) blocks(n int, f func(from int, y []float64)) {
+	var buf []float64
+	if v.full == nil {
+		buf = make([]float64, blockRows)
+	}
+	for lo := 0; lo < n; lo += blockRows {
+		hi := min(lo+blockRows, n)
+		if v.full != nil {
+			f(lo, v.full[lo:hi])
+			continue
+		}
+		b := buf[:hi-lo]
+		v.fill(b, lo)
+		f(lo, b)
+	}
+}
+
+// flagVec, scoreVec and numVec read a construct's flags or scores or an
+// item's values without decoding them all at once.
+func flagVec(c *survey.Construct) vec {
+	if c.Flag != nil {
+		return floats(c.Flag)
+	}
+	return vec{fill: c.ReadFlags}
+}
+
+func scoreVec(c *survey.Construct) vec {
+	if c.Score != nil {
+		return floats(c.Score)
+	}
+	return vec{fill: c.ReadScores}
+}
+
+func numVec(col *survey.Column) vec {
+	if col.Num != nil {
+		return floats(col.Num)
+	}
+	return vec{fill: col.ReadNum}
+}
+
+// zip derives a vec from two: op(a, b, dst) writes the derived values of
+// a block to dst (a and b are the blocks of a and b).
+func zip(a, b vec, op func(a, b, dst []float64)) vec {
+	var ba, bb []float64
+	return vec{fill: func(dst []float64, from int) {
+		if len(ba) < len(dst) {
+			ba, bb = make([]float64, len(dst)), make([]float64, len(dst))
+		}
+		op(a.block(from, len(dst), ba), b.block(from, len(dst), bb), dst)
+	}}
+}
+
+// binaryCodesVec is binaryCodes of a vec.
+func binaryCodesVec(y vec, n int) []int32 {
+	out := make([]int32, n)
+	y.blocks(n, func(from int, b []float64) { binaryCodes(b, out[from:from+len(b)]) })
+	return out
+}
+
+// meanAll is MeanBy for the total (everyone one group) and each grouping
+// in codes (codes[v][i] in 0..nLevels[v]−1, or −1), from one pass over the
+// data: element 0 of the result is the total, then each grouping's levels
+// in order; df gives each one's degrees of freedom in the same order (see
+// study.domainDF). The total equals Mean(y, nil, level) up to rounding (it
+// shifts by the first answer, as MeanBy does, instead of passing twice).
+func (d *Design) meanAll(y vec, codes [][]int32, nLevels []int, df []int, level float64) []Estimate {
+	return d.sumAll(y, codes, nLevels).estimates(d, df, level)
+}
+
+// allSums are MeanBy's sums for the total (groupings[0], one group) and
+// each grouping of meanAll.
+type allSums struct {
+	groupings []groupSums
+}
+
+type groupSums struct {
+	codes []int32 // nil for the total
+	cells []sumCell
+	gs    []domainGroup
+}
+
+// sumCell is one (PSU, group) pair's Σw and Σw·(y − shift): 16 bytes, so
+// that millions of respondents in hundreds of thousands of PSUs keep the
+// cells of a statistic small.
+type sumCell struct {
+	sw, swd float64
+}
+
+// estimates finishes the sums into meanAll's estimates, df as meanAll's.
+func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
+	t := make([]float64, d.NumPSU())
+	var out []Estimate
+	k := 0
+	for _, g := range a.groupings {
+		G, first := len(g.gs), k
+		out = append(out, d.finishGroups(g.gs, level, t, func(l int) int { return df[first+l] },
+			func(p, l int) (float64, float64) { c := &g.cells[p*G+l]; return c.sw, c.swd })...)
+		k += G
+	}
+	return out
+}
+
+// sumAll passes over y once, adding each respondent to the total and to
+// its level of each grouping. Each group's deviations are taken from its
+// first answer, as in MeanBy.
+func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
+	if y.full != nil && len(y.full) != d.n {
+		panic("analysis: length mismatch")
+	}
+	P := d.NumPSU()
+	gr := make([]groupSums, 1+len(codes))
+	gr[0] = groupSums{cells: make([]sumCell, P), gs: make([]domainGroup, 1)}
+	for v, c := range codes {
+		if len(c) != d.n {
+			panic("analysis: length mismatch")
+		}
+		gr[v+1] = groupSums{codes: c, cells: make([]sumCell, P*nLevels[v]), gs: make([]domainGroup, nLevels[v])}
+	}
+	w, psu := d.w, d.psu
+	tot, ts := gr[0].cells, &gr[0].gs[0]
+	vars := gr[1:]
+	y.blocks(d.n, func(from int, yb []float64) {
+		for j, v := range yb {
+			i := from + j
+			p := int(psu[i])
+			nan := v != v
+			wi := w[i]
+			// The total.
+			ts.nd++
+			if !nan {
+				if !ts.started {
+					ts.shift, ts.started = v, true
+				}
+				dv := v - ts.shift
+				wd := wi * dv
+				c := &tot[p]
+				c.sw += wi
+				c.swd += wd
+				ts.swd2 += wd * dv
+				ts.n++
+			}
+			for k := range vars {
+				g := &vars[k]
+				code := g.codes[i]
+				if code < 0 {
+					if code != -1 {
+						panic("analysis: group code out of range")
+					}
+					continue
+				}
+				G := len(g.gs)
+				if int(code) >= G {
+					panic("analysis: group code out of range")
+				}
+				st := &g.gs[code]
+				st.nd++
+				if nan {
+					continue
+				}
+				if !st.started {
+					st.shift, st.started = v, true
+				}
+				dv := v - st.shift
+				wd := wi * dv
+				c := &g.cells[p*G+int(code)]
+				c.sw += wi
+				c.swd += wd
+				st.swd2 += wd * dv
+				st.n++
+			}
+		}
+	})
+	// Each group's Σw and Σw·(y − shift): its cells added up.
+	for _, g := range gr {
+		G := len(g.gs)
+		for p := 0; p < P; p++ {
+			for l := 0; l < G; l++ {
+				c := &g.cells[p*G+l]
+				g.gs[l].sw += c.sw
+				g.gs[l].swd += c.swd
+			}
+		}
+	}
+	return &allSums{groupings: gr}
+}
+
+// influence writes to t (len NumPSU) the PSU totals of the influence
+// values of group k's mean, w(y − ŷ)/Σw, and returns them.
+func (g *groupSums) influence(k int, t []float64) []float64 {
+	G := len(g.gs)
+	st := &g.gs[k]
+	delta := st.swd / st.sw
+	for p := range t {
+		c := &g.cells[p*G+k]
+		t[p] = (c.swd - delta*c.sw) / st.sw
+	}
+	return t
+}
+
+// rowSpec asks for the rows of one statistic (see study.rows).
+type rowSpec struct {
+	stat string
+	y    vec
+	prop bool
+}
+
+// rowsOf returns the rows of each statistic, running them on the
+// available cores. The vecs must not share buffers. A private release
+// runs in order: its noise is drawn from one stream.
+func (s *study) rowsOf(specs []rowSpec) [][]Row {
+	out := make([][]Row, len(specs))
+	workers := min(runtime.GOMAXPROCS(0), len(specs))
+	if s.opts.Privacy != nil || workers < 2 || s.ds.N < parallelRows {
+		for k, sp := range specs {
+			out[k] = s.rows(sp.stat, sp.y, sp.prop)
+		}
+		return out
+	}
+	s.domainDF() // computed once, before the workers read it
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(specs) {
+					return
+				}
+				sp := specs[k]
+				out[k] = s.rows(sp.stat, sp.y, sp.prop)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// parallelRows is the number of respondents from which rowsOf runs
+// statistics in parallel (a variable for the tests).
+var parallelRows = 50_000

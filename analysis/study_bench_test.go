@@ -1,0 +1,142 @@
+package analysis_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/survey"
+)
+
+// The study benchmarks run the analyses on the synthetic study of
+// datasets.Generate (seed 1) at 100,000 and 1,000,000 respondents, loaded
+// as the command line loads it: only the constructs used, stored compactly.
+
+var benchSizes = []int{100_000, 1_000_000}
+
+// studyFiles caches the generated files (one per size) for the test binary.
+var studyFiles struct {
+	sync.Mutex
+	dir   string
+	paths map[int]string
+}
+
+func benchStudyFile(b *testing.B, n int) string {
+	b.Helper()
+	studyFiles.Lock()
+	defer studyFiles.Unlock()
+	if p, ok := studyFiles.paths[n]; ok {
+		return p
+	}
+	if studyFiles.dir == "" {
+		dir, err := os.MkdirTemp("", "trustgap-analysis-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		studyFiles.dir, studyFiles.paths = dir, map[int]string{}
+	}
+	p := filepath.Join(studyFiles.dir, fmt.Sprintf("responses%d.csv", n))
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := datasets.Generate(context.Background(), datasets.GenerateOptions{N: n, Seed: 1}, f); err != nil {
+		f.Close()
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	studyFiles.paths[n] = p
+	return p
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if studyFiles.dir != "" {
+		os.RemoveAll(studyFiles.dir)
+	}
+	os.Exit(code)
+}
+
+// loadBenchStudy loads the study of n respondents with the constructs
+// named (nil: all), Compact, and builds its design.
+func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, analysis.Options) {
+	b.Helper()
+	path := benchStudyFile(b, n)
+	cb, err := survey.ParseCodebook(bytes.NewReader(datasets.Codebook()), "codebook.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	t, err := survey.OpenTable(ctx, path, survey.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer t.Close()
+	ds, err := survey.Load(ctx, cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := analysis.StudyDesign(ds, analysis.LonelyFail)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ds, analysis.Options{Design: d}
+}
+
+func benchStudy(b *testing.B, constructs []string, run func(ds *survey.Dataset, opts analysis.Options) error) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			ds, opts := loadBenchStudy(b, n, constructs)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := run(ds, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkStudyParadox(b *testing.B) {
+	benchStudy(b, []string{"concern", "protection", "sharing"}, func(ds *survey.Dataset, opts analysis.Options) error {
+		_, err := analysis.Paradox(ds, opts)
+		return err
+	})
+}
+
+func BenchmarkStudyTrust(b *testing.B) {
+	benchStudy(b, []string{"trust", "comfort"}, func(ds *survey.Dataset, opts analysis.Options) error {
+		_, err := analysis.Trust(ds, opts)
+		return err
+	})
+}
+
+func BenchmarkStudyDescribe(b *testing.B) {
+	benchStudy(b, nil, func(ds *survey.Dataset, opts analysis.Options) error {
+		_, err := analysis.Describe(ds, opts)
+		return err
+	})
+}
+
+func BenchmarkStudyCompare(b *testing.B) {
+	benchStudy(b, nil, func(ds *survey.Dataset, opts analysis.Options) error {
+		_, err := analysis.Compare(ds, opts, nil)
+		return err
+	})
+}
+
+func BenchmarkStudyBanner(b *testing.B) {
+	benchStudy(b, nil, func(ds *survey.Dataset, opts analysis.Options) error {
+		_, err := analysis.Banner(ds, analysis.DefaultBannerVariables(ds), opts)
+		return err
+	})
+}

@@ -1,0 +1,102 @@
+package survey
+
+// groupByPSU reorders the respondents of ds so that each PSU's are
+// contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
+// file order within a PSU, respondents without a PSU last. Every
+// per-respondent slice is permuted in place, so the slices that share
+// memory (Weights and its column) stay shared.
+func groupByPSU(ds *Dataset) {
+	if ds.PSU == nil || ds.N < 2 {
+		return
+	}
+	codes := ds.PSU.Codes
+	if len(codes) != ds.N {
+		return
+	}
+	// Counting sort: start[c] is the first new position of PSU code c;
+	// code -1 goes last.
+	nLevels := len(ds.PSU.Levels)
+	start := make([]int, nLevels+2)
+	sorted := true
+	for i, c := range codes {
+		start[c+2]++ // c = -1 counted at index 1, moved to the end below
+		if i > 0 && c < codes[i-1] {
+			sorted = false
+		}
+	}
+	if sorted && (codes[0] >= 0 || codes[ds.N-1] < 0) {
+		return // already grouped
+	}
+	missing := start[1]
+	start[1] = 0
+	for c := 1; c < len(start); c++ {
+		start[c] += start[c-1]
+	}
+	// order[k] is the file position of the respondent at new position k.
+	order := make([]int32, ds.N)
+	next := start[1 : nLevels+1]
+	last := ds.N - missing
+	for i, c := range codes {
+		if c < 0 {
+			order[last] = int32(i)
+			last++
+			continue
+		}
+		order[next[c]] = int32(i)
+		next[c]++
+	}
+	p := &permuter{order: order}
+	for _, col := range ds.Columns {
+		permute(p, col.Num, &p.f64)
+		permute(p, col.Codes, &p.i32)
+		col.small.permute(p)
+	}
+	for _, c := range ds.Constructs {
+		permute(p, c.Score, &p.f64)
+		permute(p, c.Flag, &p.f64)
+		c.score.permute(p)
+		c.flag.permute(p)
+		for _, it := range c.Items {
+			permute(p, it.Num, &p.f64)
+			permute(p, it.Codes, &p.i32)
+			it.small.permute(p)
+		}
+	}
+}
+
+// permuter applies one permutation to many slices, with a scratch slice
+// per element type.
+type permuter struct {
+	order []int32 // new x[k] = old x[order[k]]
+	f64   []float64
+	i32   []int32
+	u8    []uint8
+}
+
+// permute applies p to x in place through the scratch slice *tmp (made
+// on first use); x of another length (nil, or a column left empty) is
+// left alone. Gathering into scratch and copying back is several times
+// faster than following the permutation's cycles in place, whose every
+// step waits for the memory read before it.
+func permute[T any](p *permuter, x []T, tmp *[]T) {
+	n := len(p.order)
+	if len(x) != n {
+		return
+	}
+	if len(*tmp) != n {
+		*tmp = make([]T, n)
+	}
+	t := *tmp
+	for k, src := range p.order {
+		t[k] = x[src]
+	}
+	copy(x, t)
+}
+
+func (v *smallVec) permute(p *permuter) {
+	if v == nil {
+		return
+	}
+	permute(p, v.codes, &p.u8)
+	permute(p, v.num, &p.f64)
+}

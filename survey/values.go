@@ -1,0 +1,366 @@
+package survey
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// Compact storage of construct values (LoadOptions.Compact).
+//
+// A construct's items, score and flag take few distinct values (answers on
+// a short scale, yes/no, a mean of a few such answers), so a Compact load
+// keeps one byte per respondent and value, an index into a table of the
+// distinct values, instead of a float64. A vector that turns out to hold
+// more than maxSmallValues distinct values falls back to float64s.
+
+// maxSmallValues is the number of distinct non-missing values a compact
+// vector holds before it falls back to float64s; code 0 is NaN.
+const maxSmallValues = 255
+
+// smallVec is a float64 vector stored as byte codes into a table of its
+// distinct values (code 0 is NaN), or as float64s once it has more than
+// maxSmallValues distinct values.
+type smallVec struct {
+	codes []uint8
+	table []float64        // table[0] is NaN
+	index map[uint64]uint8 // value bits -> code, once the table is long
+	num   []float64        // the values, after the fall-back
+	slots [16]codeSlot     // recent values' codes, by slotOf their bits
+}
+
+func newSmallVec(capacity int) *smallVec {
+	return &smallVec{codes: make([]uint8, 0, capacity), table: []float64{math.NaN()}}
+}
+
+// codeSlot remembers the code of a value's bits.
+type codeSlot struct {
+	bits uint64
+	code uint8
+	ok   bool
+}
+
+// linearCodes is the table length up to which code looks values up by
+// scanning the table rather than through index.
+const linearCodes = 16
+
+// add appends x.
+func (v *smallVec) add(x float64) {
+	b := math.Float64bits(x)
+	if s := &v.slots[slotOf(b)]; s.bits == b && s.ok && v.num == nil {
+		v.codes = append(v.codes, s.code)
+		return
+	}
+	v.addNew(x)
+}
+
+// slotOf picks the slot of a value's bits in smallVec.slots.
+func slotOf(b uint64) uint64 { return (b * 0x9E3779B97F4A7C15) >> (64 - 4) }
+
+// addNew appends x when its slot does not know it.
+func (v *smallVec) addNew(x float64) {
+	if v.num != nil {
+		v.num = append(v.num, x)
+		return
+	}
+	b := math.Float64bits(x)
+	if x != x { // NaN
+		v.slots[slotOf(b)] = codeSlot{bits: b, code: 0, ok: true}
+		v.codes = append(v.codes, 0)
+		return
+	}
+	c, ok := v.lookup(b)
+	if !ok {
+		if len(v.table) > maxSmallValues {
+			v.fallBack()
+			v.num = append(v.num, x)
+			return
+		}
+		c = uint8(len(v.table))
+		v.table = append(v.table, x)
+		if v.index != nil {
+			v.index[b] = c
+		} else if len(v.table) > linearCodes {
+			v.index = make(map[uint64]uint8, 2*len(v.table))
+			for k, t := range v.table[1:] {
+				v.index[math.Float64bits(t)] = uint8(k + 1)
+			}
+		}
+	}
+	v.slots[slotOf(b)] = codeSlot{bits: b, code: c, ok: true}
+	v.codes = append(v.codes, c)
+}
+
+func (v *smallVec) lookup(b uint64) (uint8, bool) {
+	if v.index != nil {
+		c, ok := v.index[b]
+		return c, ok
+	}
+	for k := 1; k < len(v.table); k++ {
+		if math.Float64bits(v.table[k]) == b {
+			return uint8(k), true
+		}
+	}
+	return 0, false
+}
+
+// fallBack turns the codes into float64s.
+func (v *smallVec) fallBack() {
+	v.num = v.decode(make([]float64, 0, max(cap(v.codes), 2*len(v.codes))))
+	v.codes, v.table, v.index = nil, nil, nil
+}
+
+// len returns the number of values.
+func (v *smallVec) len() int {
+	if v.num != nil {
+		return len(v.num)
+	}
+	return len(v.codes)
+}
+
+// decode writes the values to dst, reusing its memory when it is long
+// enough, and returns it.
+func (v *smallVec) decode(dst []float64) []float64 {
+	n := v.len()
+	if cap(dst) < n {
+		dst = make([]float64, n)
+	}
+	dst = dst[:n]
+	if v.num != nil {
+		copy(dst, v.num)
+		return dst
+	}
+	t := v.table
+	for i, c := range v.codes {
+		dst[i] = t[c]
+	}
+	return dst
+}
+
+// NumValues returns the column's numbers: Num when the column holds them,
+// else, for a construct item of a Compact load, the values decoded into
+// dst (reused when long enough, allocated otherwise). It returns nil for a
+// categorical column.
+func (c *Column) NumValues(dst []float64) []float64 {
+	if c.Num != nil || c.small == nil {
+		return c.Num
+	}
+	return c.small.decode(dst)
+}
+
+// ScoreValues returns the construct's scores: Score when the construct
+// holds them, else, after a Compact load, the scores decoded into dst
+// (reused when long enough, allocated otherwise).
+func (c *Construct) ScoreValues(dst []float64) []float64 {
+	if c.Score != nil || c.score == nil {
+		return c.Score
+	}
+	return c.score.decode(dst)
+}
+
+// FlagValues returns the construct's flags: Flag when the construct holds
+// them, else, after a Compact load, the flags decoded into dst (reused
+// when long enough, allocated otherwise).
+func (c *Construct) FlagValues(dst []float64) []float64 {
+	if c.Flag != nil || c.flag == nil {
+		return c.Flag
+	}
+	return c.flag.decode(dst)
+}
+
+// scoreOne scores one respondent from the processed item values x (NaN
+// when unanswered); see score.
+func (r *constructRule) scoreOne(x []float64) (score, flag float64) {
+	need := r.minItems
+	if need == 0 {
+		need = len(x)
+	}
+	answered, total, trues := 0, 0.0, 0
+	for _, v := range x {
+		if math.IsNaN(v) {
+			continue
+		}
+		answered++
+		total += v
+		if v != 0 {
+			trues++
+		}
+	}
+	switch {
+	case answered < need || answered == 0:
+		score = math.NaN()
+	case r.count:
+		score = float64(trues)
+	case r.sum:
+		score = total
+	default:
+		score = total / float64(answered)
+	}
+	if r.flag == nil {
+		return score, math.NaN()
+	}
+	return score, compareOp(r.flag.Op, score, r.flag.Num)
+}
+
+// itemCache remembers the processed value of the answers an item has had
+// (NaN for a missing answer), so that the common answers of a large file
+// are looked up once per file, not once per cell. Answers with a problem
+// are not remembered: each occurrence is reported.
+type itemCache struct {
+	one   [256]float64 // one-byte answers, when known
+	known [256]bool
+	empty float64
+	hasE  bool
+	few   []cachedAnswer     // the first longer answers, searched in turn
+	m     map[string]float64 // more longer answers
+}
+
+type cachedAnswer struct {
+	s string
+	v float64
+}
+
+// maxCachedAnswers bounds the longer answers an item remembers, of which
+// the first fewAnswers are searched one by one.
+const (
+	maxCachedAnswers = 256
+	fewAnswers       = 16
+)
+
+func (c *itemCache) reset() { *c = itemCache{} }
+
+func (c *itemCache) get(raw string) (float64, bool) {
+	switch len(raw) {
+	case 0:
+		return c.empty, c.hasE
+	case 1:
+		return c.one[raw[0]], c.known[raw[0]]
+	}
+	for i := range c.few {
+		if c.few[i].s == raw {
+			return c.few[i].v, true
+		}
+	}
+	if c.m == nil {
+		return 0, false
+	}
+	v, ok := c.m[raw]
+	return v, ok
+}
+
+func (c *itemCache) put(raw string, v float64) {
+	switch len(raw) {
+	case 0:
+		c.empty, c.hasE = v, true
+	case 1:
+		c.one[raw[0]], c.known[raw[0]] = v, true
+	default:
+		// Clone: raw may share memory with the reader's whole record.
+		switch {
+		case len(c.few) < fewAnswers:
+			c.few = append(c.few, cachedAnswer{strings.Clone(raw), v})
+		case c.m == nil:
+			c.m = map[string]float64{strings.Clone(raw): v}
+		case len(c.m) < maxCachedAnswers:
+			c.m[strings.Clone(raw)] = v
+		}
+	}
+}
+
+// sizeHint is the number of respondents to allocate columns for: hint when
+// positive, else the tables' own estimates (CSV files of known size).
+func sizeHint(hint int, tables []TableReader) int {
+	if hint > 0 {
+		return hint
+	}
+	n := 0
+	for _, t := range tables {
+		if tb, ok := t.(*table); ok && tb.rowsHint > 0 {
+			n += tb.rowsHint
+		}
+	}
+	// A little over the estimate rather than a column's worth of copying
+	// when it falls short.
+	return n + n/32
+}
+
+// reserve allocates the columns the loader fills for n respondents:
+// design, region and segment columns, construct items and scores. Columns
+// whose type is decided by their values grow as they fill.
+func (l *loader) reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	for _, b := range l.cols {
+		switch {
+		case b.skip:
+		case b.strict != "":
+			b.num = slices.Grow(b.num, n)
+			if b.cat {
+				b.codes = slices.Grow(b.codes, n)
+			}
+		case b.cat:
+			b.codes = slices.Grow(b.codes, n)
+		}
+	}
+	for ri := range l.rules {
+		for _, it := range l.items[ri] {
+			if it.small != nil {
+				it.small.codes = slices.Grow(it.small.codes, n)
+			} else {
+				it.vals = slices.Grow(it.vals, n)
+			}
+		}
+		if l.compact {
+			l.scores[ri].codes = slices.Grow(l.scores[ri].codes, n)
+			l.flags[ri].codes = slices.Grow(l.flags[ri].codes, n)
+		}
+	}
+}
+
+// decodeRange writes values from..from+len(dst)-1 to dst.
+func (v *smallVec) decodeRange(dst []float64, from int) {
+	if v.num != nil {
+		copy(dst, v.num[from:from+len(dst)])
+		return
+	}
+	t := v.table
+	for i, c := range v.codes[from : from+len(dst)] {
+		dst[i] = t[c]
+	}
+}
+
+// ReadNum writes the column's numbers of respondents from..from+len(dst)−1
+// to dst, from Num or from the compact values of a Compact load, so that
+// large studies can be read in blocks without a float64 per respondent.
+// It panics for a categorical column or a range outside the respondents.
+func (c *Column) ReadNum(dst []float64, from int) {
+	if c.Num == nil && c.small != nil {
+		c.small.decodeRange(dst, from)
+		return
+	}
+	if c.Num == nil {
+		panic("survey: ReadNum of a categorical column")
+	}
+	copy(dst, c.Num[from:from+len(dst)])
+}
+
+// ReadScores writes the scores of respondents from..from+len(dst)−1 to
+// dst (see ReadNum).
+func (c *Construct) ReadScores(dst []float64, from int) {
+	if c.Score == nil && c.score != nil {
+		c.score.decodeRange(dst, from)
+		return
+	}
+	copy(dst, c.Score[from:from+len(dst)])
+}
+
+// ReadFlags writes the flags of respondents from..from+len(dst)−1 to dst
+// (see ReadNum).
+func (c *Construct) ReadFlags(dst []float64, from int) {
+	if c.Flag == nil && c.flag != nil {
+		c.flag.decodeRange(dst, from)
+		return
+	}
+	copy(dst, c.Flag[from:from+len(dst)])
+}

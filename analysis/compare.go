@@ -103,20 +103,32 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		return nil, fmt.Errorf("compare: %w: codebook defines no construct with a flag", ErrMissingConstruct)
 	}
 	res := &CompareResult{Comparisons: []Comparison{}, Tests: []Test{}}
-	var buf []float64 // for the flags of a Compact load, one at a time
-	for _, st := range stats {
+	// The statistics are independent: on the available cores, each worker
+	// with its buffers for a Compact load's flags and for the test codes.
+	type statResult struct {
+		cmp   []Comparison
+		tests []Test
+	}
+	out := make([]statResult, len(stats))
+	forEach(len(stats), ds.N, func(k int, buf *workerBuf) {
+		st := stats[k]
 		if st.y == nil {
-			if buf == nil {
-				buf = make([]float64, ds.N)
-			}
-			st.y = st.flagOf.FlagValues(buf)
+			st.y = st.flagOf.FlagValues(buf.floats(ds.N))
+		}
+		var codes []int32
+		if st.binary {
+			codes = binaryCodes(st.y, buf.int32s(ds.N))
 		}
 		for _, v := range s.vars {
-			res.Comparisons = append(res.Comparisons, s.compareLevels(st, v)...)
+			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v)...)
 			if st.binary {
-				res.Tests = append(res.Tests, s.chiSq(v, st.name, st.y))
+				out[k].tests = append(out[k].tests, s.chiSqCodes(v, st.name, codes))
 			}
 		}
+	})
+	for _, r := range out {
+		res.Comparisons = append(res.Comparisons, r.cmp...)
+		res.Tests = append(res.Tests, r.tests...)
 	}
 	if len(toplines) > 0 {
 		full := opts

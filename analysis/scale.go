@@ -329,3 +329,54 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 // parallelRows is the number of respondents from which rowsOf runs
 // statistics in parallel (a variable for the tests).
 var parallelRows = 50_000
+
+// workerBuf holds a worker's scratch slices of N values, made on first use.
+type workerBuf struct {
+	f []float64
+	i []int32
+}
+
+func (b *workerBuf) floats(n int) []float64 {
+	if len(b.f) != n {
+		b.f = make([]float64, n)
+	}
+	return b.f
+}
+
+func (b *workerBuf) int32s(n int) []int32 {
+	if len(b.i) != n {
+		b.i = make([]int32, n)
+	}
+	return b.i
+}
+
+// forEach calls f(k, buf) for k in 0..n−1 on the available cores when the
+// sample has at least parallelRows respondents, else in order; each worker
+// passes its own buf.
+func forEach(n, respondents int, f func(k int, buf *workerBuf)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers < 2 || respondents < parallelRows {
+		var buf workerBuf
+		for k := 0; k < n; k++ {
+			f(k, &buf)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf workerBuf
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= n {
+					return
+				}
+				f(k, &buf)
+			}
+		}()
+	}
+	wg.Wait()
+}

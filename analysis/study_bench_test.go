@@ -16,7 +16,8 @@ import (
 
 // The study benchmarks run the analyses on the synthetic study of
 // datasets.Generate (seed 1) at 100,000 and 1,000,000 respondents, loaded
-// as the command line loads it: only the constructs used, stored compactly.
+// as the command line loads it: only the constructs used, stored compactly,
+// grouped by PSU.
 
 var benchSizes = []int{100_000, 1_000_000}
 
@@ -80,7 +81,7 @@ func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, 
 		b.Fatal(err)
 	}
 	defer t.Close()
-	ds, err := survey.Load(ctx, cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true})
+	ds, err := survey.Load(ctx, cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -251,18 +251,26 @@ func (p *cbParser) integer(n *yaml.Node, what string) int {
 }
 
 func (p *cbParser) columns(n *yaml.Node) {
+	p.cb.Columns = p.listMap(n, "columns", "columns must be a mapping of logical name to raw column names")
+}
+
+// listMap reads a mapping of names to lists of strings (columns:,
+// levels:), recording each key's line; shape is the message for a value
+// that is not a mapping.
+func (p *cbParser) listMap(n *yaml.Node, key, shape string) map[string][]string {
 	if isNull(n) {
-		return
+		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		p.problem(n.Line, "columns must be a mapping of logical name to raw column names")
-		return
+		p.problem(n.Line, "%s", shape)
+		return nil
 	}
-	p.cb.Columns = map[string][]string{}
-	p.pairs(n, "columns", func(name string, k, v *yaml.Node) {
-		p.cb.lines["columns."+name] = k.Line
-		p.cb.Columns[name] = p.strList(v, fmt.Sprintf("columns: %q", name))
+	m := map[string][]string{}
+	p.pairs(n, key, func(name string, k, v *yaml.Node) {
+		p.cb.lines[key+"."+name] = k.Line
+		m[name] = p.strList(v, fmt.Sprintf("%s: %q", key, name))
 	})
+	return m
 }
 
 func (p *cbParser) design(n *yaml.Node) {

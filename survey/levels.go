@@ -8,18 +8,7 @@ import (
 
 // levels reads `levels: {COLUMN: [LEVEL, ...]}`.
 func (p *cbParser) levels(n *yaml.Node) {
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.problem(n.Line, "levels must be a mapping of column name to its levels in order, such as {generation: [Gen Z, Millennials]}")
-		return
-	}
-	p.cb.Levels = map[string][]string{}
-	p.pairs(n, "levels", func(name string, k, v *yaml.Node) {
-		p.cb.lines["levels."+name] = k.Line
-		p.cb.Levels[name] = p.strList(v, fmt.Sprintf("levels: %q", name))
-	})
+	p.cb.Levels = p.listMap(n, "levels", "levels must be a mapping of column name to its levels in order, such as {generation: [Gen Z, Millennials]}")
 }
 
 // labels reads `labels: {COLUMN: "question text"}`.

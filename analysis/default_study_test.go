@@ -14,16 +14,7 @@ import (
 // its published toplines, the inputs the CLI uses when given none: they
 // must fit together (construct names, domains, topline format).
 func TestDefaultStudy(t *testing.T) {
-	responses, codebook := datasets.DefaultStudy()
-	cb, err := survey.ParseCodebook(codebook, datasets.DefaultCodebookName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := survey.NewCSVReader(responses, datasets.DefaultResponsesName, survey.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, survey.LoadOptions{})
+	ds, err := datasets.LoadDefault(context.Background(), survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

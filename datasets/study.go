@@ -1,9 +1,12 @@
 package datasets
 
 import (
+	"context"
 	_ "embed"
 	"io"
 	"strings"
+
+	"github.com/trustgap/trustgap/survey"
 )
 
 // The embedded default study: DefaultN respondents written by Generate
@@ -36,4 +39,20 @@ var (
 // responses CSV and its codebook YAML. Each call returns fresh readers.
 func DefaultStudy() (responses, codebook io.Reader) {
 	return strings.NewReader(studyResponses), strings.NewReader(studyCodebook)
+}
+
+// LoadDefault reads the embedded default study through the same pipeline
+// as a user's files (codebook parser, CSV reader, survey.Load), with opts.
+func LoadDefault(ctx context.Context, opts survey.LoadOptions) (*survey.Dataset, error) {
+	responses, codebook := DefaultStudy()
+	cb, err := survey.ParseCodebook(codebook, DefaultCodebookName)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := survey.NewCSVReader(responses, DefaultResponsesName, survey.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer tr.Close()
+	return survey.Load(ctx, cb, []survey.TableReader{tr}, opts)
 }

@@ -49,8 +49,11 @@ func TestEmbedded(t *testing.T) {
 // commands do.
 func loadDefault(t *testing.T) *survey.Dataset {
 	t.Helper()
-	responses, codebook := DefaultStudy()
-	return load(t, responses, codebook)
+	ds, err := LoadDefault(context.Background(), survey.LoadOptions{})
+	if err != nil {
+		t.Fatalf("LoadDefault = %v", err)
+	}
+	return ds
 }
 
 func load(t *testing.T, responses, codebook io.Reader) *survey.Dataset {

@@ -16,16 +16,7 @@ import (
 // defaultStudy loads the embedded study through the real pipeline.
 func defaultStudy(t testing.TB) *survey.Dataset {
 	t.Helper()
-	responses, cbr := datasets.DefaultStudy()
-	cb, err := survey.ParseCodebook(cbr, datasets.DefaultCodebookName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := survey.NewCSVReader(responses, datasets.DefaultResponsesName, survey.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, survey.LoadOptions{})
+	ds, err := datasets.LoadDefault(context.Background(), survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -462,10 +462,6 @@ func (b *builder) regions() error {
 	}
 	sec.Tables = append(sec.Tables, t)
 	// A compact table of the headline flags by region feeds the native chart.
-	desc, err := analysis.Describe(b.ds, opts)
-	if err != nil {
-		return b.skip("regions", err)
-	}
 	var flags []string
 	for _, name := range []string{"concern", "trust", "comfort", "personalization", "sharing", "protection"} {
 		if c := b.ds.Construct(name); c != nil && c.Def.Flag != "" {
@@ -473,6 +469,10 @@ func (b *builder) regions() error {
 		}
 	}
 	if len(flags) > 0 {
+		desc, err := b.describe(flags, opts)
+		if err != nil {
+			return b.skip("regions", err)
+		}
 		cols := []Col{TextCol("Region")}
 		for _, f := range flags {
 			cols = append(cols, PercentCol(titleCase(f)))
@@ -506,6 +506,18 @@ func (b *builder) regions() error {
 	}
 	b.rep.Sections = append(b.rep.Sections, sec)
 	return nil
+}
+
+// describe runs analysis.Describe on the named constructs only, so the
+// report does not estimate (or, privately, release) constructs it does
+// not show.
+func (b *builder) describe(names []string, opts analysis.Options) (*analysis.DescribeResult, error) {
+	sub := *b.ds
+	sub.Constructs = nil
+	for _, n := range names {
+		sub.Constructs = append(sub.Constructs, b.ds.Construct(n))
+	}
+	return analysis.Describe(&sub, opts)
 }
 
 // comfortConstructs names the constructs comfort_<data type> with a flag.
@@ -546,14 +558,9 @@ func (b *builder) comfort() error {
 	if len(names) == 0 {
 		return nil
 	}
-	// Describe only the comfort constructs: a private release then spends
-	// budget on them alone (see PrivateTables).
-	sub := *b.ds
-	sub.Constructs = nil
-	for _, n := range names {
-		sub.Constructs = append(sub.Constructs, b.ds.Construct(n))
-	}
-	desc, err := analysis.Describe(&sub, b.aopts)
+	// Only the comfort constructs: a private release then spends budget on
+	// them alone (see PrivateTables).
+	desc, err := b.describe(names, b.aopts)
 	if err != nil {
 		return b.skip("comfort by data type", err)
 	}

@@ -149,6 +149,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		}
 		// One pass: every column's Σw and Σw·(y − shift) by PSU.
 		sums := d.sumAll(y, codes, nLevels)
+		defer sums.release(d)
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}

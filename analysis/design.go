@@ -24,6 +24,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -111,6 +112,8 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
+	cross    crossCache // see sumAll
+	cellPool sync.Pool  // *[]sumCell, see sumAll
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

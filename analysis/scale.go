@@ -153,13 +153,25 @@ func binaryCodesVec(y vec, n int) []int32 {
 // study.domainDF). The total equals Mean(y, nil, level) up to rounding (it
 // shifts by the first answer, as MeanBy does, instead of passing twice).
 func (d *Design) meanAll(y vec, codes [][]int32, nLevels []int, df []int, level float64) []Estimate {
-	return d.sumAll(y, codes, nLevels).estimates(d, df, level)
+	sums := d.sumAll(y, codes, nLevels)
+	defer sums.release(d)
+	return sums.estimates(d, df, level)
 }
 
 // allSums are MeanBy's sums for the total (groupings[0], one group) and
 // each grouping of meanAll.
 type allSums struct {
 	groupings []groupSums
+	cells     *[]sumCell // every grouping's cells, from d.cellPool
+}
+
+// release returns the sums' cells to the design's pool; a is not used
+// after.
+func (a *allSums) release(d *Design) {
+	if a.cells != nil {
+		d.cellPool.Put(a.cells)
+		a.cells, a.groupings = nil, nil
+	}
 }
 
 type groupSums struct {
@@ -197,14 +209,55 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 		panic("analysis: length mismatch")
 	}
 	P := d.NumPSU()
+	// The cells are P × (1 + Σ levels): tens of megabytes for a large
+	// study, so they are reused across statistics rather than left to the
+	// garbage collector.
+	size := 1
+	for _, l := range nLevels {
+		size += l
+	}
+	buf, _ := d.cellPool.Get().(*[]sumCell)
+	if buf == nil || cap(*buf) < P*size {
+		buf = new([]sumCell)
+		*buf = make([]sumCell, P*size)
+	} else {
+		*buf = (*buf)[:P*size]
+		clear(*buf)
+	}
+	cells := *buf
 	gr := make([]groupSums, 1+len(codes))
-	gr[0] = groupSums{cells: make([]sumCell, P), gs: make([]domainGroup, 1)}
+	gr[0] = groupSums{cells: cells[:P:P], gs: make([]domainGroup, 1)}
+	cells = cells[P:]
 	for v, c := range codes {
 		if len(c) != d.n {
 			panic("analysis: length mismatch")
 		}
-		gr[v+1] = groupSums{codes: c, cells: make([]sumCell, P*nLevels[v]), gs: make([]domainGroup, nLevels[v])}
+		k := P * nLevels[v]
+		gr[v+1] = groupSums{codes: c, cells: cells[:k:k], gs: make([]domainGroup, nLevels[v])}
+		cells = cells[k:]
 	}
+	if cc := d.useCross(codes, nLevels); cc != nil {
+		d.sumCross(y, cc, gr)
+	} else {
+		d.sumEach(y, gr)
+	}
+	// Each group's Σw and Σw·(y − shift): its cells added up.
+	for _, g := range gr {
+		G := len(g.gs)
+		for p := 0; p < P; p++ {
+			for l := 0; l < G; l++ {
+				c := &g.cells[p*G+l]
+				g.gs[l].sw += c.sw
+				g.gs[l].swd += c.swd
+			}
+		}
+	}
+	return &allSums{groupings: gr, cells: buf}
+}
+
+// sumEach is sumAll's pass adding each respondent to the total and to its
+// level of each grouping in turn.
+func (d *Design) sumEach(y vec, gr []groupSums) {
 	w, psu := d.w, d.psu
 	tot, ts := gr[0].cells, &gr[0].gs[0]
 	vars := gr[1:]
@@ -259,18 +312,6 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 			}
 		}
 	})
-	// Each group's Σw and Σw·(y − shift): its cells added up.
-	for _, g := range gr {
-		G := len(g.gs)
-		for p := 0; p < P; p++ {
-			for l := 0; l < G; l++ {
-				c := &g.cells[p*G+l]
-				g.gs[l].sw += c.sw
-				g.gs[l].swd += c.swd
-			}
-		}
-	}
-	return &allSums{groupings: gr}
 }
 
 // influence writes to t (len NumPSU) the PSU totals of the influence

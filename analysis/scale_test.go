@@ -55,6 +55,10 @@ func TestMeanAll(t *testing.T) {
 			blocky := vec{fill: func(dst []float64, from int) { copy(dst, y[from:]) }}
 			for _, v := range []vec{floats(y), blocky} {
 				got := s.d.meanAll(v, codes, nLevels, s.domainDF(), 0.9)
+				saved := fusedMinRun
+				fusedMinRun = 0 // through cross cells, one flush per PSU run
+				fused := s.d.meanAll(v, codes, nLevels, s.domainDF(), 0.9)
+				fusedMinRun = saved
 				want := []Estimate{s.d.Mean(y, nil, 0.9)}
 				for k := range codes {
 					want = append(want, s.d.MeanBy(y, codes[k], nLevels[k], 0.9)...)
@@ -64,6 +68,7 @@ func TestMeanAll(t *testing.T) {
 				}
 				for k := range got {
 					sameEstimate(t, fmt.Sprintf("%s domain %d", c.Name, k), got[k], want[k])
+					sameEstimate(t, fmt.Sprintf("%s domain %d (cross cells)", c.Name, k), fused[k], want[k])
 				}
 			}
 		}
@@ -260,9 +265,9 @@ func loadStudyWith(t *testing.T, opts survey.LoadOptions) *survey.Dataset {
 // The analyses give the same results on a dataset loaded Compact and
 // grouped by PSU as on a plain one, also when they run in parallel.
 func TestAnalysesOnLeanLoad(t *testing.T) {
-	saved := parallelRows
+	saved, savedRun := parallelRows, fusedMinRun
 	parallelRows = 0 // run the parallel paths on the small study
-	defer func() { parallelRows = saved }()
+	defer func() { parallelRows, fusedMinRun = saved, savedRun }()
 	plain := loadStudyWith(t, survey.LoadOptions{})
 	lean := loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true, SkipID: true})
 	for _, ds := range []*survey.Dataset{plain, lean} {
@@ -307,11 +312,16 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 			return out, nil
 		}},
 	} {
+		// The plain load sums grouping by grouping, the lean one through
+		// cross cells.
+		fusedMinRun = math.MaxInt32
 		want, err := r.f(plain)
 		if err != nil {
 			t.Fatalf("%s (plain): %v", r.name, err)
 		}
+		fusedMinRun = 0
 		got, err := r.f(lean)
+		fusedMinRun = savedRun
 		if err != nil {
 			t.Fatalf("%s (lean): %v", r.name, err)
 		}

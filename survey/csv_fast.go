@@ -29,9 +29,13 @@ type fastCSV struct {
 	rawBuffer    []byte
 	recordBuffer []byte
 	fieldIndexes []int
-	fieldLines   []int // line on which each field starts
+	fieldLines   []int // line on which each field starts (quoted records)
 	fieldCols    []int // and its column
 	record       []string
+	// plain is set when the last record came from a line without quotes:
+	// its fields all start on line numLine, at columns FieldPos works out
+	// from the fields' lengths, which saves keeping two positions per cell.
+	plain bool
 }
 
 func newFastCSV(r *bufio.Reader, comma byte) *fastCSV {
@@ -41,6 +45,16 @@ func newFastCSV(r *bufio.Reader, comma byte) *fastCSV {
 // FieldPos returns the line and column at which field starts in the record
 // Read returned last, as csv.Reader.FieldPos does.
 func (r *fastCSV) FieldPos(field int) (line, column int) {
+	if r.plain {
+		if field < 0 || field >= len(r.record) {
+			panic("out of range index passed to FieldPos")
+		}
+		column = 1
+		for _, f := range r.record[:field] {
+			column += len(f) + 1
+		}
+		return r.numLine, column
+	}
 	if field < 0 || field >= len(r.fieldLines) {
 		panic("out of range index passed to FieldPos")
 	}
@@ -99,7 +113,8 @@ func (r *fastCSV) Read() ([]string, error) {
 	}
 	r.fieldLines, r.fieldCols = r.fieldLines[:0], r.fieldCols[:0]
 	body := line[:len(line)-lengthNL(line)]
-	if bytes.IndexByte(body, '"') < 0 {
+	r.plain = bytes.IndexByte(body, '"') < 0
+	if r.plain {
 		return r.splitPlain(body, errRead)
 	}
 	return r.readQuoted(line, errRead)
@@ -114,14 +129,10 @@ func (r *fastCSV) splitPlain(body []byte, errRead error) ([]string, error) {
 	for i := 0; i < len(str); i++ {
 		if str[i] == r.comma {
 			rec = append(rec, str[start:i])
-			r.fieldLines = append(r.fieldLines, r.numLine)
-			r.fieldCols = append(r.fieldCols, start+1)
 			start = i + 1
 		}
 	}
 	rec = append(rec, str[start:])
-	r.fieldLines = append(r.fieldLines, r.numLine)
-	r.fieldCols = append(r.fieldCols, start+1)
 	r.record = rec
 	return rec, errRead
 }

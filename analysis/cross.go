@@ -1,0 +1,258 @@
+package analysis
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Cross cells: a faster sumAll for data stored PSU by PSU.
+//
+// sumAll adds every respondent to the total and to its level of each
+// grouping (region, generation, gender…): 1 + K cell updates per
+// respondent. When the respondents of a PSU are stored together
+// (survey.LoadOptions.GroupByPSU), the same sums come from one update per
+// respondent: each respondent belongs to one cross cell (its combination of
+// levels), a PSU's respondents are summed by cross cell, and at the end of
+// the PSU each touched cross cell is added to the total and to its level of
+// each grouping. The per-respondent work no longer grows with the number of
+// groupings.
+
+// crossCells codes each respondent by its combination of levels of a set
+// of groupings.
+type crossCells struct {
+	cell   []uint16 // respondent → cross cell
+	levels []int32  // levels[c*K+k]: level of grouping k in cross cell c, or -1
+	n      int      // number of cross cells
+}
+
+// maxCrossKeys bounds the product of the groupings' level counts (plus one
+// each, for "not in any level") for which cross cells are built; beyond it
+// sumAll adds respondents grouping by grouping.
+const maxCrossKeys = 1 << 16
+
+// fusedMinRun is the mean number of respondents per run of one PSU from
+// which sumAll uses cross cells: below it, adding each PSU run's cross
+// cells to the groupings would cost more than it saves (a variable for the
+// tests).
+var fusedMinRun = 16
+
+// crossCache holds a Design's cross cells by set of groupings and the
+// number of runs of one PSU in its respondent order.
+type crossCache struct {
+	mu    sync.Mutex
+	cells map[string]*crossCells
+	runs  int // 0 until counted
+}
+
+// psuRuns returns the number of maximal runs of consecutive respondents
+// in the same PSU.
+func (d *Design) psuRuns() int {
+	d.cross.mu.Lock()
+	defer d.cross.mu.Unlock()
+	if d.cross.runs == 0 {
+		runs := 0
+		prev := int32(-1)
+		for _, p := range d.psu {
+			if p != prev {
+				runs++
+				prev = p
+			}
+		}
+		d.cross.runs = runs
+	}
+	return d.cross.runs
+}
+
+// useCross reports whether sumAll should use cross cells for these
+// groupings, and returns them.
+func (d *Design) useCross(codes [][]int32, nLevels []int) *crossCells {
+	if len(codes) == 0 || d.n == 0 || d.n < fusedMinRun*d.psuRuns() {
+		return nil
+	}
+	return d.crossCellsOf(codes, nLevels)
+}
+
+// crossCellsOf returns the cross cells of the groupings, building them on
+// first use; nil when they would have too many keys.
+func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
+	keys := 1
+	for _, g := range nLevels {
+		keys *= g + 1
+		if keys > maxCrossKeys {
+			return nil
+		}
+	}
+	// The groupings are the dataset's columns, shared by every analysis
+	// of a study: their identity is their first element's address.
+	id := ""
+	for k, c := range codes {
+		if len(c) != d.n {
+			panic("analysis: length mismatch")
+		}
+		id += fmt.Sprintf("%p:%d;", &c[0], nLevels[k])
+	}
+	d.cross.mu.Lock()
+	defer d.cross.mu.Unlock()
+	if cc, ok := d.cross.cells[id]; ok {
+		return cc
+	}
+	dense := make([]int32, keys)
+	for i := range dense {
+		dense[i] = -1
+	}
+	cc := &crossCells{cell: make([]uint16, d.n)}
+	for i := range cc.cell {
+		key, mult := 0, 1
+		for k, c := range codes {
+			code := c[i]
+			if code < -1 || int(code) >= nLevels[k] {
+				panic("analysis: group code out of range")
+			}
+			key += int(code+1) * mult
+			mult *= nLevels[k] + 1
+		}
+		c := dense[key]
+		if c < 0 {
+			c = int32(cc.n)
+			dense[key] = c
+			cc.n++
+			for _, codes := range codes {
+				cc.levels = append(cc.levels, codes[i])
+			}
+		}
+		cc.cell[i] = uint16(c)
+	}
+	if d.cross.cells == nil {
+		d.cross.cells = map[string]*crossCells{}
+	}
+	d.cross.cells[id] = cc
+	return cc
+}
+
+// crossAcc is one cross cell's sums: Σw, Σw·(y − s0) with s0 the pass's
+// first answer, Σw·(y − shift)² with shift the cell's first answer, and
+// the counts of answered and all respondents.
+type crossAcc struct {
+	sw, swd, swd2 float64
+	n, nd         int
+}
+
+func (a *crossAcc) add(b *crossAcc) {
+	a.sw += b.sw
+	a.swd += b.swd
+	a.swd2 += b.swd2
+	a.n += b.n
+	a.nd += b.nd
+}
+
+// sumCross is sumAll's pass through cross cells; gr is laid out as in
+// sumAll (gr[0] the total) with empty sums. The PSU cells' linear sums
+// take their deviations from one shift s0, so that a PSU run adds two
+// numbers per grouping; each group's sum of squares, where a shift far
+// from the group's mean would lose precision, is kept by cross cell about
+// the cell's own first answer and moved to the group's shift once, at the
+// end.
+func (d *Design) sumCross(y vec, cc *crossCells, gr []groupSums) {
+	K := len(gr) - 1
+	run := make([]crossAcc, cc.n)  // the current PSU run
+	all := make([]crossAcc, cc.n)  // every run
+	shift := make([]float64, cc.n) // each cell's first answer
+	started := make([]bool, cc.n)
+	touched := make([]int32, 0, cc.n)
+	w, psu, cell := d.w, d.psu, cc.cell
+	s0, haveS0 := 0.0, false
+	flush := func(p int) {
+		for _, c := range touched {
+			a := &run[c]
+			all[c].add(a)
+			t := &gr[0].cells[p]
+			t.sw += a.sw
+			t.swd += a.swd
+			for k, l := range cc.levels[int(c)*K : int(c)*K+K] {
+				if l >= 0 {
+					g := &gr[k+1]
+					x := &g.cells[p*len(g.gs)+int(l)]
+					x.sw += a.sw
+					x.swd += a.swd
+				}
+			}
+			*a = crossAcc{}
+		}
+		touched = touched[:0]
+	}
+	cur := -1
+	y.blocks(d.n, func(from int, yb []float64) {
+		for j, v := range yb {
+			i := from + j
+			if p := int(psu[i]); p != cur {
+				if cur >= 0 {
+					flush(cur)
+				}
+				cur = p
+			}
+			c := cell[i]
+			a := &run[c]
+			if a.nd == 0 {
+				touched = append(touched, int32(c))
+			}
+			a.nd++
+			if v != v {
+				continue
+			}
+			if !started[c] {
+				shift[c], started[c] = v, true
+				if !haveS0 {
+					s0, haveS0 = v, true
+				}
+			}
+			wi := w[i]
+			dc := v - shift[c]
+			a.sw += wi
+			a.swd += wi * (v - s0)
+			a.swd2 += wi * dc * dc
+			a.n++
+		}
+	})
+	if cur >= 0 {
+		flush(cur)
+	}
+	// Each group's counts and sum of squares, about the shift of its
+	// first cell with answers; then its PSU cells' linear sums moved from
+	// s0 to that shift.
+	addGroup := func(st *domainGroup, c int) {
+		a := &all[c]
+		st.nd += a.nd
+		if a.n == 0 {
+			return
+		}
+		if !st.started {
+			st.shift, st.started = shift[c], true
+		}
+		// About the cell's shift the linear sum is Σw(y − s0) − (shift − s0)Σw;
+		// about the group's, Σw(y−g)² = Σw(y−s)² + 2(s−g)Σw(y−s) + (s−g)²Σw.
+		swdc := a.swd - (shift[c]-s0)*a.sw
+		delta := shift[c] - st.shift
+		st.swd2 += a.swd2 + delta*(2*swdc+delta*a.sw)
+		st.n += a.n
+	}
+	for c := 0; c < cc.n; c++ {
+		addGroup(&gr[0].gs[0], c)
+		for k, l := range cc.levels[c*K : c*K+K] {
+			if l >= 0 {
+				addGroup(&gr[k+1].gs[l], c)
+			}
+		}
+	}
+	for _, g := range gr {
+		G := len(g.gs)
+		for l := range g.gs {
+			move := g.gs[l].shift - s0
+			if move == 0 {
+				continue
+			}
+			for p := l; p < len(g.cells); p += G {
+				g.cells[p].swd -= move * g.cells[p].sw
+			}
+		}
+	}
+}

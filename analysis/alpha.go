@@ -21,7 +21,7 @@ import (
 // answer, an item without variance (psych would drop it and score alpha on the rest) and a
 // total score without variance; it panics when the items differ in length.
 func CronbachAlpha(items [][]float64) (alpha float64, n int, err error) {
-	c, n, err := itemCov(items)
+	c, n, err := itemCov(itemVecs(items))
 	if err != nil {
 		return math.NaN(), n, err
 	}
@@ -36,10 +36,15 @@ func CronbachAlpha(items [][]float64) (alpha float64, n int, err error) {
 // C_12/C_22 for dropping item 1 and C_12/C_11 for item 2; so do we. Errors
 // are those of CronbachAlpha.
 func AlphaIfDeleted(items [][]float64) ([]float64, error) {
-	c, _, err := itemCov(items)
+	c, _, err := itemCov(itemVecs(items))
 	if err != nil {
 		return nil, err
 	}
+	return alphaIfDeletedFromCov(c)
+}
+
+// alphaIfDeletedFromCov is AlphaIfDeleted from the items' covariance matrix.
+func alphaIfDeletedFromCov(c [][]float64) ([]float64, error) {
 	k := len(c)
 	out := make([]float64, k)
 	if k == 2 {
@@ -55,6 +60,22 @@ func AlphaIfDeleted(items [][]float64) ([]float64, error) {
 		out[j] = a
 	}
 	return out, nil
+}
+
+// itemVecs checks that the items have one length and wraps them.
+func itemVecs(items [][]float64) ([]vec, int) {
+	vs := make([]vec, len(items))
+	for j, it := range items {
+		if len(it) != len(items[0]) {
+			panic("analysis: length mismatch")
+		}
+		vs[j] = floats(it)
+	}
+	n := 0
+	if len(items) > 0 {
+		n = len(items[0])
+	}
+	return vs, n
 }
 
 // alphaFromCov is k/(k−1)(1 − tr C/ΣC) over the items not dropped.
@@ -79,77 +100,102 @@ func alphaFromCov(c [][]float64, drop func(int) bool) (float64, error) {
 	return float64(k) / float64(k-1) * (1 - tr/sum), nil
 }
 
-// itemCov returns the sample covariance matrix (divisor n−1) of the items
-// over their complete cases, and n.
-func itemCov(items [][]float64) ([][]float64, int, error) {
+// itemCov returns the sample covariance matrix of the k items (each of n
+// respondents, read block by block) over the complete cases, and their
+// number: one pass for the complete cases' means, one for the products of
+// their deviations.
+func itemCov(items []vec, n int) ([][]float64, int, error) {
 	k := len(items)
 	if k < 2 {
 		return nil, 0, fmt.Errorf("alpha: %d items; need at least 2", k)
 	}
-	for _, it := range items {
-		if len(it) != len(items[0]) {
-			panic("analysis: length mismatch")
-		}
+	bufs := make([][]float64, k)
+	for j := range bufs {
+		bufs[j] = make([]float64, blockRows)
 	}
-	complete := make([]bool, len(items[0]))
-	n := 0
-rows:
-	for i := range complete {
-		for j, it := range items {
-			if math.IsNaN(it[i]) {
-				continue rows
+	blk := make([][]float64, k)
+	// each calls f with every block of the items and the index of its
+	// first respondent.
+	each := func(f func(from, m int) error) error {
+		for lo := 0; lo < n; lo += blockRows {
+			m := min(blockRows, n-lo)
+			for j, it := range items {
+				blk[j] = it.block(lo, m, bufs[j])
 			}
-			if math.IsInf(it[i], 0) {
-				return nil, 0, fmt.Errorf("alpha: item %d of respondent %d is %v", j+1, i+1, it[i])
+			if err := f(lo, m); err != nil {
+				return err
 			}
 		}
-		complete[i] = true
-		n++
+		return nil
 	}
-	if n < 2 {
-		return nil, n, fmt.Errorf("alpha: %d respondents answered every item; need at least 2", n)
-	}
+	complete := make([]bool, n)
 	mean := make([]float64, k)
-	for j, it := range items {
-		first, constant := math.NaN(), true
-		for i, ok := range complete {
-			if !ok {
-				continue
+	first := make([]float64, k)
+	constant := make([]bool, k)
+	cases := 0
+	err := each(func(from, m int) error {
+	rows:
+		for r := 0; r < m; r++ {
+			for j := range blk {
+				x := blk[j][r]
+				if x != x {
+					continue rows
+				}
+				if math.IsInf(x, 0) {
+					return fmt.Errorf("alpha: item %d of respondent %d is %v", j+1, from+r+1, x)
+				}
 			}
-			if math.IsNaN(first) {
-				first = it[i]
+			complete[from+r] = true
+			for j := range blk {
+				x := blk[j][r]
+				if cases == 0 {
+					first[j], constant[j] = x, true
+				}
+				constant[j] = constant[j] && x == first[j]
+				mean[j] += x
 			}
-			constant = constant && it[i] == first
-			mean[j] += it[i]
+			cases++
 		}
-		if constant {
-			return nil, n, fmt.Errorf("alpha: item %d has the same answer (%v) for all %d complete cases", j+1, first, n)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if cases < 2 {
+		return nil, cases, fmt.Errorf("alpha: %d respondents answered every item; need at least 2", cases)
+	}
+	for j := range mean {
+		if constant[j] {
+			return nil, cases, fmt.Errorf("alpha: item %d has the same answer (%v) for all %d complete cases", j+1, first[j], cases)
 		}
-		mean[j] /= float64(n)
+		mean[j] /= float64(cases)
 	}
 	c := make([][]float64, k)
 	for j := range c {
 		c[j] = make([]float64, k)
 	}
 	dev := make([]float64, k)
-	for i, ok := range complete {
-		if !ok {
-			continue
-		}
-		for j, it := range items {
-			dev[j] = it[i] - mean[j]
-		}
-		for j := range dev {
-			for l := j; l < k; l++ {
-				c[j][l] += dev[j] * dev[l]
+	each(func(from, m int) error {
+		for r := 0; r < m; r++ {
+			if !complete[from+r] {
+				continue
+			}
+			for j := range blk {
+				dev[j] = blk[j][r] - mean[j]
+			}
+			for j := range dev {
+				for l := j; l < k; l++ {
+					c[j][l] += dev[j] * dev[l]
+				}
 			}
 		}
-	}
+		return nil
+	})
 	for j := range c {
 		for l := j; l < k; l++ {
-			c[j][l] /= float64(n - 1)
+			c[j][l] /= float64(cases - 1)
 			c[l][j] = c[j][l]
 		}
 	}
-	return c, n, nil
+	return c, cases, nil
 }

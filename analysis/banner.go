@@ -234,11 +234,19 @@ func columnLetter(c int) string {
 // every construct flag, then every item — 0/1 items (count scores) as the
 // share answering yes, items on a scale as the top-2-box share (the two
 // highest scale points, after reverse coding).
+//
+// A single-item construct whose flag is its item's top-2 box (comfort_name
+// with flag ">= 4" on a 1–5 scale) gives one row, not two identical ones:
+// the flag's, labelled with the item's question.
 func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 	var out []BannerVariable
 	for _, c := range ds.Constructs {
 		if c.Def.Flag != "" {
-			bv := BannerVariable{Label: c.Name + " (" + c.Def.Flag + ")", Y: c.Flag}
+			label := c.Name + " (" + c.Def.Flag + ")"
+			if flagIsTop2(c) && c.Items[0].Label != "" {
+				label += ": " + c.Items[0].Label
+			}
+			bv := BannerVariable{Label: label, Y: c.Flag}
 			if c.Flag == nil {
 				bv.src = flagVec(c)
 			}
@@ -246,6 +254,9 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 		}
 	}
 	for _, c := range ds.Constructs {
+		if flagIsTop2(c) {
+			continue
+		}
 		for _, it := range c.Items {
 			label := it.Name
 			if it.Label != "" {
@@ -289,3 +300,53 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 }
 
 func fmtScale(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// flagIsTop2 reports whether a construct's flag is the top-2 box of its
+// only item: the score is the item itself (mean or sum of one item, scored
+// whenever it is answered) and the flag rule holds exactly for the item's
+// two highest scale points among every value the item can take (the
+// whole numbers of the scale and the values of its values: mapping).
+func flagIsTop2(c *survey.Construct) bool {
+	d := c.Def
+	if len(c.Items) != 1 || d.Score == "count" || d.Flag == "" || len(d.Scale) != 2 || d.MinItems > 1 {
+		return false
+	}
+	cond, err := survey.ParseCondition("x " + d.Flag)
+	if err != nil || !cond.IsNum {
+		return false
+	}
+	lo, hi := d.Scale[0], d.Scale[1]
+	if hi-lo > 100 {
+		return false
+	}
+	vals := make([]float64, 0, int(hi-lo)+1+len(d.Values))
+	for v := math.Ceil(lo); v <= hi; v++ {
+		vals = append(vals, v)
+	}
+	for _, v := range d.Values {
+		vals = append(vals, v)
+	}
+	for _, v := range vals {
+		var flag bool
+		switch cond.Op {
+		case ">=":
+			flag = v >= cond.Num
+		case ">":
+			flag = v > cond.Num
+		case "<=":
+			flag = v <= cond.Num
+		case "<":
+			flag = v < cond.Num
+		case "==":
+			flag = v == cond.Num
+		case "!=":
+			flag = v != cond.Num
+		default:
+			return false
+		}
+		if flag != (v >= hi-1) {
+			return false
+		}
+	}
+	return true
+}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/survey"
 )
 
 // TestBannerAgreesWithDiffMeans checks every banner cell against the
@@ -95,6 +97,61 @@ func TestColumnLetter(t *testing.T) {
 	}{{0, "A"}, {1, "B"}, {25, "Z"}, {26, "AA"}, {27, "AB"}, {51, "AZ"}, {52, "BA"}} {
 		if got := columnLetter(tt.c); got != tt.want {
 			t.Errorf("columnLetter(%d) = %q, want %q", tt.c, got, tt.want)
+		}
+	}
+}
+
+// A single-item construct whose flag is the item's top-2 box gives one
+// banner row; any other flag keeps the item's own top-2-box row.
+func TestFlagIsTop2(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		def  survey.ConstructDef
+		want bool
+	}{
+		{"5-point, >= 4", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: ">= 4"}, true},
+		{"5-point, > 3", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: "> 3"}, true},
+		{"5-point, > 3.5", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: "> 3.5"}, true},
+		{"4-point, >= 3", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 4}, Flag: ">= 3"}, true},
+		{"top box only", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: ">= 5"}, false},
+		{"bottom-2 box", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: "<= 2"}, false},
+		{"a mapped value between the points", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: "> 3.5",
+			Values: map[string]float64{"Rather agree": 3.75}}, false},
+		{"two items", survey.ConstructDef{Items: []string{"a", "b"}, Scale: []float64{1, 5}, Flag: ">= 4"}, false},
+		{"count score", survey.ConstructDef{Items: []string{"a"}, Score: "count", Flag: ">= 1"}, false},
+		{"no scale", survey.ConstructDef{Items: []string{"a"}, Flag: ">= 4"}, false},
+		{"no flag", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}}, false},
+	} {
+		c := &survey.Construct{Name: "c", Def: tt.def}
+		for _, it := range tt.def.Items {
+			c.Items = append(c.Items, &survey.Column{Name: it})
+		}
+		if got := flagIsTop2(c); got != tt.want {
+			t.Errorf("flagIsTop2(%s) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// The default banner has one row per single-item flag that is a top-2 box,
+// labelled with the item's question, and no duplicate rows.
+func TestDefaultBannerVariablesNoDuplicates(t *testing.T) {
+	ds := loadStudy(t)
+	vars := DefaultBannerVariables(ds)
+	seen := map[string]bool{}
+	for _, v := range vars {
+		if seen[v.Label] {
+			t.Errorf("DefaultBannerVariables: row %q twice", v.Label)
+		}
+		seen[v.Label] = true
+	}
+	for _, c := range ds.Constructs {
+		if !flagIsTop2(c) {
+			continue
+		}
+		for _, v := range vars {
+			if strings.HasPrefix(v.Label, c.Items[0].Name+":") || strings.HasPrefix(v.Label, c.Items[0].Name+" (") {
+				t.Errorf("DefaultBannerVariables: item row %q kept beside the flag of %s", v.Label, c.Name)
+			}
 		}
 	}
 }

@@ -42,33 +42,45 @@ type ItemAlpha struct {
 //
 // It is an error for the codebook to have no multi-item construct.
 func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
-	res := &ReliabilityResult{Constructs: []ConstructReliability{}}
+	var cons []*survey.Construct
 	for _, c := range ds.Constructs {
-		if len(c.Items) < 2 {
-			continue
+		if len(c.Items) >= 2 {
+			cons = append(cons, c)
 		}
-		items := make([][]float64, len(c.Items))
+	}
+	res := &ReliabilityResult{Constructs: make([]ConstructReliability, len(cons))}
+	// The constructs are independent: on the available cores, each
+	// reading its items block by block (a Compact load's items are never
+	// decoded whole), with the covariance matrix computed once for alpha
+	// and alpha if deleted.
+	forEach(len(cons), ds.N, func(k int, _ *workerBuf) {
+		c := cons[k]
+		items := make([]vec, len(c.Items))
 		for j, it := range c.Items {
-			items[j] = it.NumValues(nil)
+			items[j] = numVec(it)
 		}
 		r := ConstructReliability{Construct: c.Name, Items: len(c.Items), Alpha: Num(math.NaN()), AlphaIfDeleted: []ItemAlpha{}}
-		alpha, n, err := CronbachAlpha(items)
+		defer func() { res.Constructs[k] = r }()
+		cov, n, err := itemCov(items, ds.N)
 		r.N = n
 		if err != nil {
 			r.Note = err.Error()
-			res.Constructs = append(res.Constructs, r)
-			continue
+			return
+		}
+		alpha, err := alphaFromCov(cov, nil)
+		if err != nil {
+			r.Note = err.Error()
+			return
 		}
 		r.Alpha = Num(alpha)
-		drop, err := AlphaIfDeleted(items)
+		drop, err := alphaIfDeletedFromCov(cov)
 		if err != nil {
 			r.Note = err.Error()
 		}
 		for j, a := range drop {
 			r.AlphaIfDeleted = append(r.AlphaIfDeleted, ItemAlpha{Item: c.Items[j].Name, Alpha: Num(a)})
 		}
-		res.Constructs = append(res.Constructs, r)
-	}
+	})
 	if len(res.Constructs) == 0 {
 		return nil, fmt.Errorf("reliability: %w: codebook defines no construct with two or more items", ErrMissingConstruct)
 	}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
@@ -79,20 +81,73 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		title = "Trust & privacy study"
 	}
 	b.rep = &Report{Title: title, Subtitle: "Privacy paradox, trust and personalization", ConfLevel: b.aopts.Level, Files: opts.Files}
-	steps := []func() error{b.paradox, b.trust, b.segments, b.regions, b.comfort, b.crosstabs, b.reliability}
-	for _, step := range steps {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := step(); err != nil {
-			return nil, err
-		}
+	steps := []func(*builder) error{(*builder).paradox, (*builder).trust, (*builder).segments, (*builder).regions,
+		(*builder).comfort, (*builder).crosstabs, (*builder).reliability}
+	if err := b.run(ctx, steps); err != nil {
+		return nil, err
 	}
 	if len(b.rep.Sections) == 0 {
 		return nil, errors.New("report: the codebook defines none of the constructs the report analyses (concern with protection or sharing, trust and comfort, westin)")
 	}
 	b.methodology()
 	return &StudyReport{Report: b.rep, Charts: b.charts}, nil
+}
+
+// parallelSections is the number of respondents from which the report's
+// sections are built concurrently (a variable for the tests).
+var parallelSections = 50_000
+
+// run builds the sections in order. On a large study, and unless the
+// release is private (whose noise must be drawn in one order), the
+// sections are built concurrently, as many at a time as there are cores,
+// each into a builder of its own, and then put together in order: the
+// analyses of one section leave cores idle (a logistic fit, a chart, the
+// end of a pass), which another section's fill.
+func (b *builder) run(ctx context.Context, steps []func(*builder) error) error {
+	if b.opts.Privacy != nil || b.ds.N < parallelSections {
+		for _, step := range steps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := step(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	kids := make([]*builder, len(steps))
+	errs := make([]error, len(steps))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for k, step := range steps {
+		kid := &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
+		kids[k] = kid
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			if errs[k] = ctx.Err(); errs[k] == nil {
+				errs[k] = step(kid)
+			}
+		}()
+	}
+	wg.Wait()
+	for k, kid := range kids {
+		if errs[k] != nil {
+			return errs[k]
+		}
+		b.rep.Sections = append(b.rep.Sections, kid.rep.Sections...)
+		b.charts = append(b.charts, kid.charts...)
+		b.skipped = append(b.skipped, kid.skipped...)
+		if kid.paradoxRes != nil {
+			b.paradoxRes = kid.paradoxRes
+		}
+		if kid.trustRes != nil {
+			b.trustRes = kid.trustRes
+		}
+	}
+	return nil
 }
 
 type builder struct {

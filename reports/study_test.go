@@ -76,6 +76,31 @@ func TestBuildStudyReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "study_report.md", md.Bytes())
+
+	// Built section by section concurrently (as on a large study), the
+	// report is the same.
+	saved := parallelSections
+	parallelSections = 0
+	defer func() { parallelSections = saved }()
+	par, err := BuildStudyReport(context.Background(), ds, StudyOptions{Files: []string{datasets.DefaultResponsesName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pmd bytes.Buffer
+	if err := WriteReportMarkdown(&pmd, par.Report); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(pmd.Bytes(), md.Bytes()) {
+		t.Errorf("BuildStudyReport with concurrent sections differs from the sequential build")
+	}
+	if len(par.Charts) != len(sr.Charts) {
+		t.Fatalf("concurrent build: %d charts, want %d", len(par.Charts), len(sr.Charts))
+	}
+	for k := range par.Charts {
+		if par.Charts[k].Name != sr.Charts[k].Name {
+			t.Errorf("concurrent build: chart %d = %s, want %s", k, par.Charts[k].Name, sr.Charts[k].Name)
+		}
+	}
 }
 
 // TestBuildStudyReportSuppresses checks that estimates on bases below

@@ -24,6 +24,16 @@ type DescribeResult struct {
 // Constructs without a flag (such as westin) are not reported. It is an
 // error for the dataset to have no flagged construct.
 func Describe(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
+	return describe(ds, opts, opts.Privacy == nil)
+}
+
+// DescribeFlags is Describe without the <construct>_score rows, for
+// callers that show the flags alone.
+func DescribeFlags(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
+	return describe(ds, opts, false)
+}
+
+func describe(ds *survey.Dataset, opts Options, scores bool) (*DescribeResult, error) {
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("describe: %w", err)
@@ -37,7 +47,7 @@ func Describe(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
 		}
 		specs = append(specs, rowSpec{c.Name, flagVec(c), true})
 		names = append(names, c.Name)
-		if opts.Privacy == nil {
+		if scores {
 			// Scores are not on a bounded 0–1 scale: a private release
 			// publishes the flags only.
 			specs = append(specs, rowSpec{c.Name + "_score", scoreVec(c), false})

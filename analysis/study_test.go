@@ -793,3 +793,32 @@ func BenchmarkTrust(b *testing.B) {
 func BenchmarkCompare(b *testing.B) {
 	benchmarkAnalysis(b, func(ds *survey.Dataset, opts Options) error { _, err := Compare(ds, opts, nil); return err })
 }
+
+// DescribeFlags gives Describe's flag rows, in order, and no score rows.
+func TestDescribeFlags(t *testing.T) {
+	ds := loadStudy(t)
+	all, err := Describe(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DescribeFlags(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Row
+	for _, r := range all.Estimates {
+		if !strings.HasSuffix(r.Statistic, "_score") {
+			want = append(want, r)
+		}
+	}
+	if len(got.Estimates) != len(want) || len(want) == 0 {
+		t.Fatalf("DescribeFlags: %d rows, want %d", len(got.Estimates), len(want))
+	}
+	for i := range want {
+		g, w := got.Estimates[i], want[i]
+		if g.Statistic != w.Statistic || g.Domain != w.Domain || g.Estimate != w.Estimate || g.SE != w.SE || g.N != w.N {
+			t.Errorf("DescribeFlags row %d = %s %v %v (SE %v, n %d), want %s %v %v (SE %v, n %d)", i,
+				g.Statistic, g.Domain, g.Estimate, g.SE, g.N, w.Statistic, w.Domain, w.Estimate, w.SE, w.N)
+		}
+	}
+}

@@ -563,7 +563,7 @@ func (b *builder) regions() error {
 	return nil
 }
 
-// describe runs analysis.Describe on the named constructs only, so the
+// describe runs analysis.DescribeFlags on the named constructs only, so the
 // report does not estimate (or, privately, release) constructs it does
 // not show.
 func (b *builder) describe(names []string, opts analysis.Options) (*analysis.DescribeResult, error) {
@@ -572,7 +572,7 @@ func (b *builder) describe(names []string, opts analysis.Options) (*analysis.Des
 	for _, n := range names {
 		sub.Constructs = append(sub.Constructs, b.ds.Construct(n))
 	}
-	return analysis.Describe(&sub, opts)
+	return analysis.DescribeFlags(&sub, opts)
 }
 
 // comfortConstructs names the constructs comfort_<data type> with a flag.

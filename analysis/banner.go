@@ -139,7 +139,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	}
 	// One row per variable, in parallel when the sample is large: each
 	// worker has its own PSU totals t and scratch diff.
-	bannerRow := func(bv BannerVariable, t [][]float64, diff []float64) BannerRow {
+	yOf := func(bv BannerVariable) vec {
 		y := bv.src
 		if bv.Y != nil || y.fill == nil {
 			if len(bv.Y) != ds.N {
@@ -147,9 +147,9 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			}
 			y = floats(bv.Y)
 		}
-		// One pass: every column's Σw and Σw·(y − shift) by PSU.
-		sums := d.sumAll(y, codes, nLevels)
-		defer sums.release(d)
+		return y
+	}
+	bannerRow := func(bv BannerVariable, sums *allSums, t [][]float64, diff []float64) BannerRow {
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
@@ -193,9 +193,12 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		return row
 	}
 	res.Rows = make([]BannerRow, len(vars))
+	// Variables are read bannerChunk at a time: one pass over the
+	// respondents' PSUs and domains for all of them (sumAllMulti).
+	chunks := (len(vars) + bannerChunk - 1) / bannerChunk
 	workers := 1
 	if ds.N >= parallelRows {
-		workers = min(runtime.GOMAXPROCS(0), len(vars))
+		workers = min(runtime.GOMAXPROCS(0), chunks)
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -210,16 +213,27 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			diff := make([]float64, d.NumPSU())
 			for {
 				k := int(next.Add(1)) - 1
-				if k >= len(vars) {
+				if k >= chunks {
 					return
 				}
-				res.Rows[k] = bannerRow(vars[k], t, diff)
+				lo, hi := k*bannerChunk, min((k+1)*bannerChunk, len(vars))
+				ys := make([]vec, 0, hi-lo)
+				for _, bv := range vars[lo:hi] {
+					ys = append(ys, yOf(bv))
+				}
+				for j, sums := range d.sumAllMulti(ys, codes, nLevels) {
+					res.Rows[lo+j] = bannerRow(vars[lo+j], sums, t, diff)
+					sums.release(d)
+				}
 			}
 		}()
 	}
 	wg.Wait()
 	return res, nil
 }
+
+// bannerChunk is how many banner variables one pass over the data reads.
+const bannerChunk = 4
 
 // columnLetter names column c: A…Z, then AA, AB, …
 func columnLetter(c int) string {

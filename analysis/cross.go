@@ -129,129 +129,156 @@ func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
 	return cc
 }
 
-// crossAcc is one cross cell's sums: Σw, Σw·(y − s0) with s0 the pass's
-// first answer, Σw·(y − shift)² with shift the cell's first answer, and
-// the counts of answered and all respondents.
+// crossAcc is one variable's sums in one cross cell: Σw, Σw·(y − s0) with
+// s0 the variable's first answer, Σw·(y − shift)² with shift the cell's
+// first answer, and the number answering.
 type crossAcc struct {
 	sw, swd, swd2 float64
-	n, nd         int
+	n             int
 }
 
-func (a *crossAcc) add(b *crossAcc) {
-	a.sw += b.sw
-	a.swd += b.swd
-	a.swd2 += b.swd2
-	a.n += b.n
-	a.nd += b.nd
-}
-
-// sumCross is sumAll's pass through cross cells; gr is laid out as in
-// sumAll (gr[0] the total) with empty sums. The PSU cells' linear sums
-// take their deviations from one shift s0, so that a PSU run adds two
-// numbers per grouping; each group's sum of squares, where a shift far
-// from the group's mean would lose precision, is kept by cross cell about
-// the cell's own first answer and moved to the group's shift once, at the
-// end.
-func (d *Design) sumCross(y vec, cc *crossCells, gr []groupSums) {
-	K := len(gr) - 1
-	run := make([]crossAcc, cc.n)  // the current PSU run
-	all := make([]crossAcc, cc.n)  // every run
-	shift := make([]float64, cc.n) // each cell's first answer
-	started := make([]bool, cc.n)
-	touched := make([]int32, 0, cc.n)
+// sumCross is sumAllMulti's pass through cross cells; grs[v] is laid out
+// as in sumAll (grs[v][0] the total) with empty sums, for variable ys[v].
+// The PSU cells' linear sums take their deviations from one shift s0 per
+// variable, so that a PSU run adds two numbers per grouping; each group's
+// sum of squares, where a shift far from the group's mean would lose
+// precision, is kept by cross cell about the cell's own first answer and
+// moved to the group's shift once, at the end. The respondents' PSU runs
+// and cross cells are followed once for all the variables.
+func (d *Design) sumCross(ys []vec, cc *crossCells, grs [][]groupSums) {
+	K, C, V := len(grs[0])-1, cc.n, len(ys)
+	run := make([]crossAcc, V*C) // the current PSU run, [v*C+c]
+	all := make([]crossAcc, V*C) // every run
+	shift := make([]float64, V*C)
+	started := make([]bool, V*C)
+	runND := make([]int, C) // respondents of the run by cell, answered or not
+	allND := make([]int, C)
+	s0 := make([]float64, V)
+	haveS0 := make([]bool, V)
+	touched := make([]int32, 0, C)
 	w, psu, cell := d.w, d.psu, cc.cell
-	s0, haveS0 := 0.0, false
 	flush := func(p int) {
 		for _, c := range touched {
-			a := &run[c]
-			all[c].add(a)
-			t := &gr[0].cells[p]
-			t.sw += a.sw
-			t.swd += a.swd
-			for k, l := range cc.levels[int(c)*K : int(c)*K+K] {
-				if l >= 0 {
-					g := &gr[k+1]
-					x := &g.cells[p*len(g.gs)+int(l)]
-					x.sw += a.sw
-					x.swd += a.swd
+			allND[c] += runND[c]
+			runND[c] = 0
+			lv := cc.levels[int(c)*K : int(c)*K+K]
+			for v := 0; v < V; v++ {
+				a := &run[v*C+int(c)]
+				if a.n == 0 {
+					continue
 				}
+				b := &all[v*C+int(c)]
+				b.sw += a.sw
+				b.swd += a.swd
+				b.swd2 += a.swd2
+				b.n += a.n
+				gr := grs[v]
+				t := &gr[0].cells[p]
+				t.sw += a.sw
+				t.swd += a.swd
+				for k, l := range lv {
+					if l >= 0 {
+						g := &gr[k+1]
+						x := &g.cells[p*len(g.gs)+int(l)]
+						x.sw += a.sw
+						x.swd += a.swd
+					}
+				}
+				*a = crossAcc{}
 			}
-			*a = crossAcc{}
 		}
 		touched = touched[:0]
 	}
+	bufs := make([][]float64, V)
+	blk := make([][]float64, V)
+	for v, y := range ys {
+		if y.full == nil {
+			bufs[v] = make([]float64, blockRows)
+		}
+	}
 	cur := -1
-	y.blocks(d.n, func(from int, yb []float64) {
-		for j, v := range yb {
-			i := from + j
+	for lo := 0; lo < d.n; lo += blockRows {
+		m := min(blockRows, d.n-lo)
+		for v, y := range ys {
+			blk[v] = y.block(lo, m, bufs[v])
+		}
+		for r := 0; r < m; r++ {
+			i := lo + r
 			if p := int(psu[i]); p != cur {
 				if cur >= 0 {
 					flush(cur)
 				}
 				cur = p
 			}
-			c := cell[i]
-			a := &run[c]
-			if a.nd == 0 {
+			c := int(cell[i])
+			if runND[c] == 0 {
 				touched = append(touched, int32(c))
 			}
-			a.nd++
-			if v != v {
-				continue
-			}
-			if !started[c] {
-				shift[c], started[c] = v, true
-				if !haveS0 {
-					s0, haveS0 = v, true
-				}
-			}
+			runND[c]++
 			wi := w[i]
-			dc := v - shift[c]
-			a.sw += wi
-			a.swd += wi * (v - s0)
-			a.swd2 += wi * dc * dc
-			a.n++
+			for v := range blk {
+				x := blk[v][r]
+				if x != x {
+					continue
+				}
+				k := v*C + c
+				if !started[k] {
+					shift[k], started[k] = x, true
+					if !haveS0[v] {
+						s0[v], haveS0[v] = x, true
+					}
+				}
+				dc := x - shift[k]
+				a := &run[k]
+				a.sw += wi
+				a.swd += wi * (x - s0[v])
+				a.swd2 += wi * dc * dc
+				a.n++
+			}
 		}
-	})
+	}
 	if cur >= 0 {
 		flush(cur)
 	}
-	// Each group's counts and sum of squares, about the shift of its
-	// first cell with answers; then its PSU cells' linear sums moved from
-	// s0 to that shift.
-	addGroup := func(st *domainGroup, c int) {
-		a := &all[c]
-		st.nd += a.nd
-		if a.n == 0 {
-			return
+	for v, gr := range grs {
+		// Each group's counts and sum of squares, about the shift of its
+		// first cell with answers; then its PSU cells' linear sums moved
+		// from s0 to that shift.
+		addGroup := func(st *domainGroup, c int) {
+			st.nd += allND[c]
+			a := &all[v*C+c]
+			if a.n == 0 {
+				return
+			}
+			sc := shift[v*C+c]
+			if !st.started {
+				st.shift, st.started = sc, true
+			}
+			// About the cell's shift the linear sum is Σw(y − s0) − (sc − s0)Σw;
+			// about the group's, Σw(y−g)² = Σw(y−sc)² + 2(sc−g)Σw(y−sc) + (sc−g)²Σw.
+			swdc := a.swd - (sc-s0[v])*a.sw
+			delta := sc - st.shift
+			st.swd2 += a.swd2 + delta*(2*swdc+delta*a.sw)
+			st.n += a.n
 		}
-		if !st.started {
-			st.shift, st.started = shift[c], true
-		}
-		// About the cell's shift the linear sum is Σw(y − s0) − (shift − s0)Σw;
-		// about the group's, Σw(y−g)² = Σw(y−s)² + 2(s−g)Σw(y−s) + (s−g)²Σw.
-		swdc := a.swd - (shift[c]-s0)*a.sw
-		delta := shift[c] - st.shift
-		st.swd2 += a.swd2 + delta*(2*swdc+delta*a.sw)
-		st.n += a.n
-	}
-	for c := 0; c < cc.n; c++ {
-		addGroup(&gr[0].gs[0], c)
-		for k, l := range cc.levels[c*K : c*K+K] {
-			if l >= 0 {
-				addGroup(&gr[k+1].gs[l], c)
+		for c := 0; c < C; c++ {
+			addGroup(&gr[0].gs[0], c)
+			for k, l := range cc.levels[c*K : c*K+K] {
+				if l >= 0 {
+					addGroup(&gr[k+1].gs[l], c)
+				}
 			}
 		}
-	}
-	for _, g := range gr {
-		G := len(g.gs)
-		for l := range g.gs {
-			move := g.gs[l].shift - s0
-			if move == 0 {
-				continue
-			}
-			for p := l; p < len(g.cells); p += G {
-				g.cells[p].swd -= move * g.cells[p].sw
+		for _, g := range gr {
+			G := len(g.gs)
+			for l := range g.gs {
+				move := g.gs[l].shift - s0[v]
+				if move == 0 {
+					continue
+				}
+				for p := l; p < len(g.cells); p += G {
+					g.cells[p].swd -= move * g.cells[p].sw
+				}
 			}
 		}
 	}

@@ -205,13 +205,58 @@ func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 // its level of each grouping. Each group's deviations are taken from its
 // first answer, as in MeanBy.
 func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
-	if y.full != nil && len(y.full) != d.n {
-		panic("analysis: length mismatch")
+	return d.sumAllMulti([]vec{y}, codes, nLevels)[0]
+}
+
+// sumAllMulti is sumAll for several variables at once: through cross
+// cells, one pass follows the respondents' PSUs and domains for all of
+// them.
+func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
+	for _, y := range ys {
+		if y.full != nil && len(y.full) != d.n {
+			panic("analysis: length mismatch")
+		}
 	}
+	for _, c := range codes {
+		if len(c) != d.n {
+			panic("analysis: length mismatch")
+		}
+	}
+	out := make([]*allSums, len(ys))
+	grs := make([][]groupSums, len(ys))
+	for v := range ys {
+		out[v] = d.newAllSums(codes, nLevels)
+		grs[v] = out[v].groupings
+	}
+	if cc := d.useCross(codes, nLevels); cc != nil {
+		d.sumCross(ys, cc, grs)
+	} else {
+		for v, y := range ys {
+			d.sumEach(y, grs[v])
+		}
+	}
+	// Each group's Σw and Σw·(y − shift): its cells added up.
+	for _, gr := range grs {
+		for _, g := range gr {
+			G := len(g.gs)
+			for p := 0; p < len(g.cells); p += G {
+				for l := 0; l < G; l++ {
+					c := &g.cells[p+l]
+					g.gs[l].sw += c.sw
+					g.gs[l].swd += c.swd
+				}
+			}
+		}
+	}
+	return out
+}
+
+// newAllSums lays out empty sums for the total and the groupings. The
+// cells are P × (1 + Σ levels): tens of megabytes for a large study, so
+// they are reused across statistics (see allSums.release) rather than left
+// to the garbage collector.
+func (d *Design) newAllSums(codes [][]int32, nLevels []int) *allSums {
 	P := d.NumPSU()
-	// The cells are P × (1 + Σ levels): tens of megabytes for a large
-	// study, so they are reused across statistics rather than left to the
-	// garbage collector.
 	size := 1
 	for _, l := range nLevels {
 		size += l
@@ -229,28 +274,9 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 	gr[0] = groupSums{cells: cells[:P:P], gs: make([]domainGroup, 1)}
 	cells = cells[P:]
 	for v, c := range codes {
-		if len(c) != d.n {
-			panic("analysis: length mismatch")
-		}
 		k := P * nLevels[v]
 		gr[v+1] = groupSums{codes: c, cells: cells[:k:k], gs: make([]domainGroup, nLevels[v])}
 		cells = cells[k:]
-	}
-	if cc := d.useCross(codes, nLevels); cc != nil {
-		d.sumCross(y, cc, gr)
-	} else {
-		d.sumEach(y, gr)
-	}
-	// Each group's Σw and Σw·(y − shift): its cells added up.
-	for _, g := range gr {
-		G := len(g.gs)
-		for p := 0; p < P; p++ {
-			for l := 0; l < G; l++ {
-				c := &g.cells[p*G+l]
-				g.gs[l].sw += c.sw
-				g.gs[l].swd += c.swd
-			}
-		}
 	}
 	return &allSums{groupings: gr, cells: buf}
 }
@@ -334,38 +360,39 @@ type rowSpec struct {
 	prop bool
 }
 
-// rowsOf returns the rows of each statistic, running them on the
-// available cores. The vecs must not share buffers. A private release
-// runs in order: its noise is drawn from one stream.
+// rowsOf returns the rows of each statistic, reading rowsChunk
+// statistics in one pass over the data (sumAllMulti) and running the
+// passes on the available cores. The vecs must not share buffers. A
+// private release runs in order: its noise is drawn from one stream.
 func (s *study) rowsOf(specs []rowSpec) [][]Row {
 	out := make([][]Row, len(specs))
-	workers := min(runtime.GOMAXPROCS(0), len(specs))
-	if s.opts.Privacy != nil || workers < 2 || s.ds.N < parallelRows {
+	if s.opts.Privacy != nil {
 		for k, sp := range specs {
 			out[k] = s.rows(sp.stat, sp.y, sp.prop)
 		}
 		return out
 	}
-	s.domainDF() // computed once, before the workers read it
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(specs) {
-					return
-				}
-				sp := specs[k]
-				out[k] = s.rows(sp.stat, sp.y, sp.prop)
-			}
-		}()
-	}
-	wg.Wait()
+	df := s.domainDF() // computed once, before any worker reads it
+	codes, nLevels := s.groupings()
+	level := s.opts.level()
+	chunks := (len(specs) + rowsChunk - 1) / rowsChunk
+	forEach(chunks, s.ds.N, func(k int, _ *workerBuf) {
+		lo, hi := k*rowsChunk, min((k+1)*rowsChunk, len(specs))
+		ys := make([]vec, 0, hi-lo)
+		for _, sp := range specs[lo:hi] {
+			ys = append(ys, sp.y)
+		}
+		for j, sums := range s.d.sumAllMulti(ys, codes, nLevels) {
+			sp := specs[lo+j]
+			out[lo+j] = s.rowsFrom(sp.stat, sums.estimates(s.d, df, level), sp.prop)
+			sums.release(s.d)
+		}
+	})
 	return out
 }
+
+// rowsChunk is how many statistics rowsOf reads in one pass.
+const rowsChunk = 4
 
 // parallelRows is the number of respondents from which rowsOf runs
 // statistics in parallel (a variable for the tests).

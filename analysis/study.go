@@ -230,12 +230,18 @@ func (s *study) domainDF() []int {
 // the degf of the whole domain, as svyciprop(..., df =
 // degf(subset(design, domain))).
 func (s *study) estimates(y vec) []Estimate {
+	codes, nLevels := s.groupings()
+	return s.d.meanAll(y, codes, nLevels, s.domainDF(), s.opts.level())
+}
+
+// groupings returns the codes and level counts of the domain variables.
+func (s *study) groupings() ([][]int32, []int) {
 	codes := make([][]int32, len(s.vars))
 	nLevels := make([]int, len(s.vars))
 	for k, v := range s.vars {
 		codes[k], nLevels[k] = v.codes, len(v.levels)
 	}
-	return s.d.meanAll(y, codes, nLevels, s.domainDF(), s.opts.level())
+	return codes, nLevels
 }
 
 // propRows returns one row per domain for the share of y = 1 among
@@ -253,7 +259,11 @@ func (s *study) rows(stat string, y vec, prop bool) []Row {
 	if s.opts.Privacy != nil {
 		return s.privateRows(stat, y.materialize(s.ds.N), prop)
 	}
-	est := s.estimates(y)
+	return s.rowsFrom(stat, s.estimates(y), prop)
+}
+
+// rowsFrom makes rows of the estimates of every domain.
+func (s *study) rowsFrom(stat string, est []Estimate, prop bool) []Row {
 	rows := make([]Row, len(est))
 	for k, e := range est {
 		if prop {

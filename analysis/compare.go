@@ -120,10 +120,16 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 			codes = binaryCodes(st.y, buf.int32s(ds.N))
 		}
 		for _, v := range s.vars {
-			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v)...)
-			if st.binary {
-				out[k].tests = append(out[k].tests, s.chiSqCodes(v, st.name, codes))
+			if !st.binary {
+				out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, nil)...)
+				continue
 			}
+			// One pass gives the test's table, whose cells also hold the
+			// comparisons' sums (Σw answered = both columns, Σwy = the
+			// y = 1 column).
+			tab := s.d.tabulate(v.codes, codes, len(v.levels), 2, nil)
+			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, tab.binarySums(s.d))...)
+			out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, tab))
 		}
 	})
 	for _, r := range out {
@@ -144,8 +150,10 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 
 // compareLevels compares each level of v with the other levels, reading
 // the data once.
-func (s *study) compareLevels(st compareStat, v domainVar) []Comparison {
-	cs := s.sumCells(st.y, len(v.levels), func(i int) int { return int(v.codes[i]) })
+func (s *study) compareLevels(st compareStat, v domainVar, cs *cellSums) []Comparison {
+	if cs == nil {
+		cs = s.sumCells(st.y, len(v.levels), func(i int) int { return int(v.codes[i]) })
+	}
 	level := s.opts.level()
 	df := s.d.DegF(nil)
 	out := make([]Comparison, 0, len(v.levels))

@@ -35,8 +35,13 @@ func binaryCodes(y []float64, dst []int32) []int32 {
 // chiSqCodes runs the Rao-Scott test of domain variable v against a 0/1
 // variable coded by binaryCodes, reporting a failure in Test.Note.
 func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
+	return s.chiSqTable(v, yName, s.d.tabulate(v.codes, b, len(v.levels), 2, nil))
+}
+
+// chiSqTable is chiSqCodes on the table tabulate made of v and the codes.
+func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
 	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
-	res, err := s.d.ChiSq(v.codes, b, len(v.levels), 2)
+	res, err := tab.chisq(s.d, nil)
 	if err != nil {
 		nan := Num(math.NaN())
 		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan

@@ -193,8 +193,9 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		return row
 	}
 	res.Rows = make([]BannerRow, len(vars))
-	// Variables are read bannerChunk at a time: one pass over the
+	// Variables are read several at a time: one pass over the
 	// respondents' PSUs and domains for all of them (sumAllMulti).
+	bannerChunk := d.multiChunk(nLevels)
 	chunks := (len(vars) + bannerChunk - 1) / bannerChunk
 	workers := 1
 	if ds.N >= parallelRows {
@@ -231,9 +232,6 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	wg.Wait()
 	return res, nil
 }
-
-// bannerChunk is how many banner variables one pass over the data reads.
-const bannerChunk = 4
 
 // columnLetter names column c: A…Z, then AA, AB, …
 func columnLetter(c int) string {

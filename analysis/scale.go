@@ -380,9 +380,10 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 	df := s.domainDF() // computed once, before any worker reads it
 	codes, nLevels := s.groupings()
 	level := s.opts.level()
-	chunks := (len(specs) + rowsChunk - 1) / rowsChunk
+	per := s.d.multiChunk(nLevels)
+	chunks := (len(specs) + per - 1) / per
 	forEach(chunks, s.ds.N, func(k int, _ *workerBuf) {
-		lo, hi := k*rowsChunk, min((k+1)*rowsChunk, len(specs))
+		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
 			ys = append(ys, sp.y)
@@ -396,8 +397,23 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 	return out
 }
 
-// rowsChunk is how many statistics rowsOf reads in one pass.
-const rowsChunk = 4
+// multiChunk is how many variables one sumAllMulti pass should read: up
+// to maxMultiVars, as long as their PSU cells (P × (1 + Σ levels) × 16
+// bytes each) stay within multiCellBytes, so that memory grows with PSUs ×
+// domains × workers, not with the number of statistics.
+func (d *Design) multiChunk(nLevels []int) int {
+	size := 1
+	for _, l := range nLevels {
+		size += l
+	}
+	per := multiCellBytes / max(d.NumPSU()*size*16, 1)
+	return min(max(per, 1), maxMultiVars)
+}
+
+const (
+	maxMultiVars   = 8
+	multiCellBytes = 48 << 20
+)
 
 // parallelRows is the number of respondents from which rowsOf runs
 // statistics in parallel (a variable for the tests).

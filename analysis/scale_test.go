@@ -336,3 +336,30 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 	want, _ := Paradox(plain, Options{})
 	jsonNumbersClose(t, "paradox (sequential)", got, want, 1e-9)
 }
+
+// multiChunk reads up to maxMultiVars variables per pass while their PSU
+// cells stay within multiCellBytes, and always at least one.
+func TestMultiChunk(t *testing.T) {
+	for _, tt := range []struct {
+		psus    int
+		nLevels []int
+		want    int
+	}{
+		{10, []int{5, 4, 3}, maxMultiVars},
+		{25_000, []int{5, 4, 3}, min(multiCellBytes/(25_000*13*16), maxMultiVars)},
+		{250_000, []int{5, 4, 3}, 1},
+		{400_000, []int{9}, 1},
+	} {
+		psu := make([]int32, tt.psus)
+		for i := range psu {
+			psu[i] = int32(i)
+		}
+		d, err := NewDesign(tt.psus, DesignSpec{PSU: psu})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.multiChunk(tt.nLevels); got != tt.want {
+			t.Errorf("multiChunk(%d PSUs, levels %v) = %d, want %d", tt.psus, tt.nLevels, got, tt.want)
+		}
+	}
+}

@@ -101,6 +101,11 @@ func TestFastCSVMatchesEncodingCSV(t *testing.T) {
 		"a,\"b\n\nc\"\n",
 		strings.Repeat("x", 100) + "," + strings.Repeat("y", 50) + "\n\"" + strings.Repeat("z", 70) + "\"\n",
 		"M\xFCller,\"Caf\xE9\"\n",
+		// Delimiters at every offset of the eight-byte words splitPlain
+		// reads, next to bytes one above and below them ("-" and "+" for
+		// ",", which a carry-based zero test would mistake).
+		"1,-2,-,+,,,--3,4,5-,6,+7,8,,,,,,,,,,,,,-,\n,,,,,,,,\n,a,bb,ccc,dddd,eeeee,ffffff,ggggggg,hhhhhhhh,\n",
+		strings.Repeat("12,-", 40) + "\n" + strings.Repeat("ab;+", 40) + "\n",
 	}
 	for _, c := range cases {
 		for _, comma := range []byte{',', ';', '\t', '|'} {

@@ -3,6 +3,7 @@ package survey
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -390,8 +391,15 @@ func (u *utf8Checker) Read(p []byte) (int, error) {
 	return i, nil
 }
 
-// isASCII reports whether b holds 7-bit bytes only.
+// isASCII reports whether b holds 7-bit bytes only. It tests eight bytes
+// at a time: every byte of a large file passes through it.
 func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c >= 0x80 {
 			return false

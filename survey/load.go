@@ -100,6 +100,10 @@ type LoadOptions struct {
 // data rows is a problem too. A codebook with problems (see
 // ParseCodebook) is refused before any data is read. Other errors (a
 // reader failing, ctx cancelled) are returned as they happen.
+//
+// Load parses each file on a goroutine of its own and, when the file has
+// more than a few thousand rows and GOMAXPROCS allows, converts its cells
+// on a few more; the Dataset and the problems are the same either way.
 func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOptions) (*Dataset, error) {
 	if cb == nil {
 		panic("survey: Load with nil codebook")
@@ -111,8 +115,12 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 	if probs := cb.problems(); len(probs) > 0 {
 		return nil, newProblemsError(probs, limit)
 	}
-	l := newLoader(cb, opts, limit, false)
-	l.reserve(sizeHint(opts.SizeHint, tables))
+	return newLoader(cb, opts, limit, false).load(ctx, tables)
+}
+
+// load is Load once the loader is set up.
+func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, error) {
+	l.reserve(sizeHint(l.opts.SizeHint, tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
@@ -120,7 +128,7 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 		return nil, err
 	}
 	ds := l.dataset()
-	if opts.GroupByPSU {
+	if l.opts.GroupByPSU {
 		groupByPSU(ds)
 	}
 	return ds, nil
@@ -208,6 +216,7 @@ func newProblemsError(probs []Problem, limit int) *ProblemsError {
 // loader is the engine shared by Load and Validate (lint mode).
 type loader struct {
 	cb       *Codebook
+	opts     LoadOptions
 	design   DesignDef
 	missing  map[string]bool
 	optional map[string]bool
@@ -226,15 +235,22 @@ type loader struct {
 	idCol *colBuilder
 
 	compact bool
-	// scores and flags per rule in a Compact load; cur holds the current
-	// respondent's item values while scoring.
+	// scores and flags per rule in a Compact load.
 	scores, flags []*smallVec
-	cur           []float64
+
+	// units is a row's conversion in order, par how to share it out
+	// between goroutines; merged is addBatchProblems's buffer.
+	units  []convUnit
+	par    parallelism
+	merged []rowProblem
+	// parallelRows counts the rows converted in parallel, for tests.
+	parallelRows int
 }
 
 func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	l := &loader{
 		cb:       cb,
+		opts:     opts,
 		design:   cb.Design,
 		missing:  map[string]bool{},
 		optional: map[string]bool{},
@@ -324,6 +340,8 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 			}
 		}
 	}
+	l.units = l.convUnits()
+	l.par = defaultParallelism()
 	return l
 }
 
@@ -395,56 +413,62 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		}
 	}
 	rows := 0
-	next, stop := readAhead(t)
-	defer stop()
-	for {
-		rec, row, err := next()
-		if err == io.EOF {
-			if rows == 0 {
-				// A header alone is a truncated or wrong file (a template,
-				// an export of the wrong sheet), not a survey with no one in it.
-				l.problems.add(Problem{File: file, Msg: "no data rows: the file has a header but no respondents"})
-			}
-			return nil
+	p := startReadAhead(t)
+	defer p.stop()
+	var par *parallelConverter
+	defer func() {
+		if par != nil {
+			par.stop()
 		}
-		if err != nil {
+	}()
+	seq := &converter{l: l, units: l.units, file: file, dc: dc}
+	for {
+		b := p.next()
+		for range b.rows {
+			rows++
+			l.n++
+			if l.n&0xFFFF == 0 {
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("load: %w", err)
+				}
+			}
+		}
+		switch {
+		case len(b.rows) == 0:
+		case par != nil:
+			par.submit(b)
+		case rows > l.par.after && l.par.converters > 1 && len(l.units) > 1:
+			// Large enough to be worth the goroutines; the rows before
+			// were converted in order.
+			par = l.startParallel(p, file, dc)
+			par.submit(b)
+		default:
+			seq.convert(b, 0)
+			l.addBatchProblems(b)
+		}
+		if b.err == nil {
+			if par == nil {
+				p.recycle(b)
+			}
+			continue
+		}
+		if b.err != io.EOF {
 			// The readers' errors name the file already.
+			err := b.err
 			if !strings.Contains(err.Error(), file) {
 				err = fmt.Errorf("read %s: %w", file, err)
 			}
 			return err
 		}
-		rows++
-		l.n++
-		if l.n&0xFFFF == 0 {
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("load: %w", err)
-			}
+		if par != nil {
+			par.finish()
 		}
-		l.rowProblems = l.rowProblems[:0]
-		for _, b := range l.cols {
-			if !b.skip {
-				l.addCell(b, rec, file, row, dc)
-			}
+		if rows == 0 {
+			// A header alone is a truncated or wrong file (a template,
+			// an export of the wrong sheet), not a survey with no one in it.
+			l.problems.add(Problem{File: file, Msg: "no data rows: the file has a header but no respondents"})
 		}
-		for ri, rule := range l.rules {
-			if !l.compact {
-				for _, it := range l.items[ri] {
-					it.vals = append(it.vals, l.itemCell(rule, it, rec, file, row, dc))
-				}
-				continue
-			}
-			cur := l.cur[:0]
-			for _, it := range l.items[ri] {
-				v := l.itemCell(rule, it, rec, file, row, dc)
-				it.small.add(v)
-				cur = append(cur, v)
-			}
-			l.cur = cur
-			score, flag := rule.scoreOne(cur)
-			l.scores[ri].add(score)
-			l.flags[ri].add(flag)
-		}
+		return nil
 	}
 }
 
@@ -532,8 +556,7 @@ func (l *loader) isMissing(trimmed string) bool {
 }
 
 // addProblem records a row problem unless the same one was already
-// recorded for this row. Problems that quote a cell pass through
-// redactProblem first.
+// recorded for this row.
 func (l *loader) addProblem(pr Problem) {
 	for _, q := range l.rowProblems {
 		if q == pr {
@@ -551,8 +574,10 @@ func cellAt(rec []string, idx int) string {
 	return rec[idx]
 }
 
-// addCell appends one respondent's value of b.
-func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc bool) {
+// addCell appends one respondent's value of b. Problems that quote a cell
+// pass through redactProblem first.
+func (c *converter) addCell(b *colBuilder, rec []string, row int) {
+	l, file, dc := c.l, c.file, c.dc
 	raw := cellAt(rec, b.idx)
 	if b.cat && b.strict == "" && !b.noDict && !(l.lint && b == l.idCol) {
 		// A level seen before, as written: the dictionary's keys are
@@ -566,9 +591,9 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	t := strings.TrimSpace(raw)
 	if b.idx < 0 || l.isMissing(t) {
 		if b.strict != "" && b.idx >= 0 {
-			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing"})
+			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing"})
 		} else if b.required != "" && b.idx >= 0 {
-			l.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.required + " is missing; the design needs one for every respondent"})
+			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.required + " is missing; the design needs one for every respondent"})
 		}
 		if b.strict != "" || (b.numeric && !b.cat) {
 			b.num = append(b.num, math.NaN())
@@ -582,7 +607,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 	if b.strict != "" {
 		x, msg := strictValue(b.strict, raw, t, dc)
 		if msg != "" {
-			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg}, raw))
+			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg}, raw))
 		}
 		b.num = append(b.num, x)
 		if b.cat {
@@ -595,7 +620,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 		if ok {
 			b.num = append(b.num, x)
 		} else if b.noDict {
-			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw),
+			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw),
 				Msg: fmt.Sprintf("%q is not a number, but more than %d different numbers came before it; load the column as categorical", shortValue(raw), maxDictNumeric)}, raw))
 			b.num = append(b.num, math.NaN())
 			return
@@ -613,7 +638,7 @@ func (l *loader) addCell(b *colBuilder, rec []string, file string, row int, dc b
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}
 		if first := b.firstSeen[k]; first.file != "" {
-			l.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
+			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
 				Msg: fmt.Sprintf("duplicate id %q (first at %s row %d)", shortValue(t), first.file, first.row)}, t))
 		} else {
 			b.firstSeen[k] = rowRef{file, row}
@@ -661,7 +686,8 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 }
 
 // itemCell returns one respondent's processed value of a construct item.
-func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, file string, row int, dc bool) float64 {
+func (c *converter) itemCell(rule *constructRule, it *itemBuilder, rec []string, row int) float64 {
+	l := c.l
 	raw := cellAt(rec, it.col.idx)
 	if v, ok := it.cache.get(raw); ok {
 		return v
@@ -670,9 +696,9 @@ func (l *loader) itemCell(rule *constructRule, it *itemBuilder, rec []string, fi
 		it.cache.put(raw, math.NaN())
 		return math.NaN()
 	}
-	v, msg := rule.itemValue(raw, dc)
+	v, msg := rule.itemValue(raw, c.dc)
 	if msg != "" {
-		l.addProblem(redactProblem(Problem{File: file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg}, raw))
+		c.addProblem(redactProblem(Problem{File: c.file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg}, raw))
 		return math.NaN()
 	}
 	if it.reverse {

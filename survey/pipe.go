@@ -1,14 +1,12 @@
 package survey
 
 import (
-	"io"
 	"sync"
 )
 
 // Reading ahead: Load parses a file's records in a goroutine of its own
-// (CSV parsing is about half of loading) while it converts the previous
-// ones, so that a large file loads on two cores in little more than the
-// time of parsing it.
+// while it converts the previous ones (see load_parallel.go), so that
+// parsing and converting run on different cores.
 
 // readAheadRows is the number of records passed between the goroutines at
 // a time; readAheadBatches how many batches may wait.
@@ -24,30 +22,51 @@ type recordBatch struct {
 	ends  []int // record k is cells[ends[k-1]:ends[k]]
 	rows  []int
 	err   error
+
+	// probs[w] holds the problems converter w found in the records;
+	// converting counts the converters not done with them yet.
+	probs      [][]rowProblem
+	converting sync.WaitGroup
 }
 
-// readAhead reads t's records in a new goroutine. next returns them in
-// order, with their rows, then the reader's error (io.EOF at the end),
-// like t.Next but without reusing the record of the previous call... until
-// the batch is recycled: a record is valid until the readAheadRows-th
-// call after it. stop ends the goroutine and waits for it; it must be
-// called once the records are no longer wanted, and before t is closed.
-func readAhead(t TableReader) (next func() ([]string, int, error), stop func()) {
-	full := make(chan *recordBatch, readAheadBatches)
-	free := make(chan *recordBatch, readAheadBatches+2)
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
+// readAhead reads a table's records in a goroutine of its own and passes
+// them on in batches.
+type readAhead struct {
+	full, free chan *recordBatch
+	done       chan struct{}
+	wg         sync.WaitGroup
+	once       sync.Once
+}
+
+// startReadAhead starts reading t. The caller takes the batches with next,
+// gives each back with recycle once it no longer uses its records, and
+// must call stop once it wants no more, before t is closed.
+func startReadAhead(t TableReader) *readAhead {
+	p := &readAhead{
+		full: make(chan *recordBatch, readAheadBatches),
+		// Room for every batch that can be in flight, so that recycle
+		// never blocks.
+		free: make(chan *recordBatch, 2*readAheadBatches+2),
+		done: make(chan struct{}),
+	}
+	p.wg.Add(1)
 	go func() {
-		defer wg.Done()
-		defer close(full)
+		defer p.wg.Done()
+		defer close(p.full)
+		// The cells of the first full batch: later new batches are made
+		// that large rather than grown by doubling.
+		batchCells := 0
 		for {
 			var b *recordBatch
 			select {
-			case b = <-free:
+			case b = <-p.free:
 				b.cells, b.ends, b.rows, b.err = b.cells[:0], b.ends[:0], b.rows[:0], nil
 			default:
 				b = &recordBatch{}
+				if batchCells > 0 {
+					b.cells = make([]string, 0, batchCells)
+					b.ends, b.rows = make([]int, 0, readAheadRows), make([]int, 0, readAheadRows)
+				}
 			}
 			for len(b.rows) < readAheadRows {
 				rec, row, err := t.Next()
@@ -59,56 +78,48 @@ func readAhead(t TableReader) (next func() ([]string, int, error), stop func()) 
 				b.ends = append(b.ends, len(b.cells))
 				b.rows = append(b.rows, row)
 			}
+			if batchCells == 0 && len(b.rows) == readAheadRows {
+				batchCells = len(b.cells)
+			}
+			// b is the receiver's once sent.
+			last := b.err != nil
 			select {
-			case full <- b:
-			case <-done:
+			case p.full <- b:
+			case <-p.done:
 				return
 			}
-			if b.err != nil {
+			if last {
 				return
 			}
 		}
 	}()
+	return p
+}
 
-	var cur, prev *recordBatch
-	k := 0
-	next = func() ([]string, int, error) {
-		for cur == nil || k == len(cur.rows) {
-			if cur != nil && cur.err != nil {
-				return nil, 0, cur.err
-			}
-			// The batch before the current one is no longer referenced:
-			// its records were handed out readAheadRows calls ago at least.
-			if prev != nil {
-				select {
-				case free <- prev:
-				default:
-				}
-			}
-			prev = cur
-			b, ok := <-full
-			if !ok {
-				return nil, 0, io.EOF
-			}
-			cur, k = b, 0
-		}
-		start := 0
-		if k > 0 {
-			start = cur.ends[k-1]
-		}
-		rec := cur.cells[start:cur.ends[k]:cur.ends[k]]
-		row := cur.rows[k]
-		k++
-		return rec, row, nil
+// next returns the next batch, in order; the last one has a non-nil err
+// (io.EOF at the end of the table), after which next returns nil.
+func (p *readAhead) next() *recordBatch {
+	return <-p.full
+}
+
+// recycle gives b back to be filled again.
+func (p *readAhead) recycle(b *recordBatch) {
+	for w := range b.probs {
+		b.probs[w] = b.probs[w][:0]
 	}
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			close(done)
-			for range full { // let a blocked send finish
-			}
-			wg.Wait()
-		})
+	select {
+	case p.free <- b:
+	default:
 	}
-	return next, stop
+}
+
+// stop ends the reading goroutine and waits for it. It may be called more
+// than once.
+func (p *readAhead) stop() {
+	p.once.Do(func() {
+		close(p.done)
+		for range p.full { // let a blocked send finish
+		}
+		p.wg.Wait()
+	})
 }

@@ -1,0 +1,326 @@
+package survey
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Converting in parallel. Turning a large file's cells into columns costs
+// about twice as much as parsing them, so Load shares it out between a few
+// goroutines by columns, not by rows: each converter owns some columns
+// and constructs (dictionaries in first-seen order, numeric detection,
+// item caches, compact vectors) and converts its share of every record, in
+// file order, so that each column ends up exactly as one goroutine would
+// have built it. The converters work on the reader's batches, shared
+// read-only; the loading goroutine hands each batch to every converter
+// and, once they are all done with it, adds its problems in the order one
+// goroutine would have found them and gives it back to the reader.
+
+// parallelism says how Load converts records.
+type parallelism struct {
+	// converters is the number of goroutines converting a file's records
+	// once it has more than after rows; below 2, or for smaller files,
+	// the loading goroutine converts every record itself.
+	converters int
+	after      int
+}
+
+// Converting in parallel pays on more than a few thousand rows; a handful
+// of converters already convert faster than one goroutine parses.
+const (
+	parallelAfter = 8 * readAheadRows
+	maxConverters = 4
+)
+
+// defaultParallelism leaves a core to the reader when there are more than
+// two: on two, the reader and two converters share them.
+func defaultParallelism() parallelism {
+	n := runtime.GOMAXPROCS(0)
+	if n < 2 {
+		return parallelism{converters: 1}
+	}
+	return parallelism{converters: min(max(n-1, 2), maxConverters), after: parallelAfter}
+}
+
+// convUnit is a share of a row's conversion that owns its state: a kept
+// column (addCell) or a construct's items, score and flag (convertRule).
+type convUnit struct {
+	seq  int         // order in a row's conversion, to order problems
+	col  *colBuilder // nil for a construct
+	rule int         // index in loader.rules when col is nil
+	cost int         // estimated work per row, to share units out
+}
+
+// convUnits lists a row's conversion in order: the kept columns, then the
+// constructs. Costs are in units of a construct item's cell, as measured
+// on a large study: a categorical cell (a level seen before) costs about
+// two, a number to parse four, and a construct's score and flag one.
+func (l *loader) convUnits() []convUnit {
+	var units []convUnit
+	for _, b := range l.cols {
+		if b.skip {
+			continue
+		}
+		cost := 2
+		if b.strict != "" || !b.cat {
+			cost = 4
+		}
+		units = append(units, convUnit{seq: len(units), col: b, cost: cost})
+	}
+	for ri := range l.rules {
+		units = append(units, convUnit{seq: len(units), rule: ri, cost: len(l.items[ri]) + 1})
+	}
+	return units
+}
+
+// shareUnits shares units out between at most n converters with about
+// the same cost each (largest first, each to the least loaded), each
+// converter's units in their order. It returns fewer shares when there
+// are fewer units.
+func shareUnits(units []convUnit, n int) [][]convUnit {
+	n = min(n, len(units))
+	if n <= 0 {
+		return nil
+	}
+	byCost := slices.Clone(units)
+	slices.SortStableFunc(byCost, func(a, b convUnit) int { return cmp.Compare(b.cost, a.cost) })
+	shares := make([][]convUnit, n)
+	load := make([]int, n)
+	for _, u := range byCost {
+		w := 0
+		for i := range load {
+			if load[i] < load[w] {
+				w = i
+			}
+		}
+		shares[w] = append(shares[w], u)
+		load[w] += u.cost
+	}
+	for _, s := range shares {
+		slices.SortFunc(s, func(a, b convUnit) int { return cmp.Compare(a.seq, b.seq) })
+	}
+	return shares
+}
+
+// rowProblem is a problem found converting record k of a batch in unit
+// seq: the problems of a batch, sorted by k then seq (stably), are in the
+// order converting its records one by one would have found them.
+type rowProblem struct {
+	k, seq int
+	Problem
+}
+
+// converter converts its units of a file's records.
+type converter struct {
+	l     *loader
+	units []convUnit
+	file  string
+	dc    bool
+	cur   []float64 // a respondent's item values while scoring
+
+	probs  []rowProblem // the current batch's
+	k, seq int          // the record and unit being converted
+}
+
+// convert converts its units of b's records and leaves their problems in
+// b.probs[w]. It goes unit by unit, so that a unit's state (dictionary,
+// caches, the ends of its vectors) stays in the processor's cache.
+func (c *converter) convert(b *recordBatch, w int) {
+	for len(b.probs) <= w {
+		b.probs = append(b.probs, nil)
+	}
+	c.probs = b.probs[w][:0]
+	for _, u := range c.units {
+		c.seq = u.seq
+		start := 0
+		for k, row := range b.rows {
+			end := b.ends[k]
+			rec := b.cells[start:end:end]
+			start = end
+			c.k = k
+			if u.col != nil {
+				c.addCell(u.col, rec, row)
+			} else {
+				c.convertRule(u.rule, rec, row)
+			}
+		}
+	}
+	b.probs[w] = c.probs
+	c.probs = nil
+}
+
+// convertRule appends a respondent's processed items of rule ri and, in a
+// Compact load, the score and flag.
+func (c *converter) convertRule(ri int, rec []string, row int) {
+	l := c.l
+	rule := l.rules[ri]
+	if !l.compact {
+		for _, it := range l.items[ri] {
+			it.vals = append(it.vals, c.itemCell(rule, it, rec, row))
+		}
+		return
+	}
+	cur := c.cur[:0]
+	for _, it := range l.items[ri] {
+		v := c.itemCell(rule, it, rec, row)
+		it.small.add(v)
+		cur = append(cur, v)
+	}
+	c.cur = cur
+	score, flag := rule.scoreOne(cur)
+	l.scores[ri].add(score)
+	l.flags[ri].add(flag)
+}
+
+// addProblem records a problem of the current record and unit.
+func (c *converter) addProblem(pr Problem) {
+	c.probs = append(c.probs, rowProblem{k: c.k, seq: c.seq, Problem: pr})
+}
+
+// addBatchProblems adds the problems the converters found in b, in the
+// order converting its records one by one would have found them.
+func (l *loader) addBatchProblems(b *recordBatch) {
+	all := l.merged[:0]
+	for _, ps := range b.probs {
+		all = append(all, ps...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	slices.SortStableFunc(all, func(p, q rowProblem) int {
+		return cmp.Or(cmp.Compare(p.k, q.k), cmp.Compare(p.seq, q.seq))
+	})
+	for i, p := range all {
+		if i == 0 || p.k != all[i-1].k {
+			l.rowProblems = l.rowProblems[:0]
+		}
+		l.addProblem(p.Problem)
+	}
+	clear(all)
+	l.merged = all[:0]
+}
+
+// parallelConverter runs converters for the rest of a file.
+type parallelConverter struct {
+	l       *loader
+	p       *readAhead
+	in      []chan *recordBatch
+	wg      sync.WaitGroup
+	quit    atomic.Bool    // stop converting: the load failed
+	pending []*recordBatch // submitted and not yet merged, oldest first
+	stopped bool
+	// panicked holds the first panic of a converter, which the loading
+	// goroutine raises again so that it reaches Load's caller (a panic
+	// left in a goroutine would end the process without it).
+	mu       sync.Mutex
+	panicked any
+}
+
+// maxPending bounds the batches being converted at a time.
+const maxPending = readAheadBatches
+
+// startParallel starts converting the records of p's file in parallel.
+func (l *loader) startParallel(p *readAhead, file string, dc bool) *parallelConverter {
+	shares := shareUnits(l.units, l.par.converters)
+	pc := &parallelConverter{l: l, p: p, in: make([]chan *recordBatch, len(shares))}
+	pc.wg.Add(len(shares))
+	for w, units := range shares {
+		in := make(chan *recordBatch, maxPending)
+		pc.in[w] = in
+		c := &converter{l: l, units: units, file: file, dc: dc}
+		go func() {
+			defer pc.wg.Done()
+			for b := range in {
+				if !pc.quit.Load() {
+					pc.convert(c, b, w)
+				}
+				b.converting.Done()
+			}
+		}()
+	}
+	return pc
+}
+
+// convert runs c on b, keeping a panic for the loading goroutine.
+func (pc *parallelConverter) convert(c *converter, b *recordBatch, w int) {
+	defer func() {
+		if r := recover(); r != nil {
+			pc.mu.Lock()
+			if pc.panicked == nil {
+				pc.panicked = r
+			}
+			pc.mu.Unlock()
+			pc.quit.Store(true)
+		}
+	}()
+	c.convert(b, w)
+}
+
+// repanic raises a converter's panic in the calling goroutine, after
+// stopping the converters.
+func (pc *parallelConverter) repanic() {
+	pc.mu.Lock()
+	r := pc.panicked
+	pc.mu.Unlock()
+	if r != nil {
+		pc.stop()
+		panic(r)
+	}
+}
+
+// submit hands b to every converter, first merging the oldest batch if
+// maxPending are being converted.
+func (pc *parallelConverter) submit(b *recordBatch) {
+	if len(pc.pending) == maxPending {
+		pc.mergeOldest()
+	}
+	// Sized here, not by the converters, which share b.
+	for len(b.probs) < len(pc.in) {
+		b.probs = append(b.probs, nil)
+	}
+	pc.l.parallelRows += len(b.rows)
+	b.converting.Add(len(pc.in))
+	for _, in := range pc.in {
+		in <- b
+	}
+	pc.pending = append(pc.pending, b)
+}
+
+// mergeOldest waits for the converters to be done with the oldest batch,
+// adds its problems and gives it back to the reader.
+func (pc *parallelConverter) mergeOldest() {
+	b := pc.pending[0]
+	b.converting.Wait()
+	pc.repanic()
+	pc.l.addBatchProblems(b)
+	pc.pending = slices.Delete(pc.pending, 0, 1)
+	if b.err == nil {
+		pc.p.recycle(b)
+	}
+}
+
+// finish waits for every batch submitted to be converted and merged, then
+// ends the converters.
+func (pc *parallelConverter) finish() {
+	for len(pc.pending) > 0 {
+		pc.mergeOldest()
+	}
+	pc.stop()
+}
+
+// stop ends the converters, abandoning the batches not converted yet, and
+// waits for them. It may be called more than once.
+func (pc *parallelConverter) stop() {
+	if pc.stopped {
+		return
+	}
+	pc.stopped = true
+	pc.quit.Store(true)
+	for _, in := range pc.in {
+		close(in)
+	}
+	pc.wg.Wait()
+}

@@ -49,19 +49,20 @@ func groupByPSU(ds *Dataset) {
 	for _, col := range ds.Columns {
 		permute(p, col.Num, &p.f64)
 		permute(p, col.Codes, &p.i32)
-		col.small.permute(p)
+		p.small(col.small)
 	}
 	for _, c := range ds.Constructs {
 		permute(p, c.Score, &p.f64)
 		permute(p, c.Flag, &p.f64)
-		c.score.permute(p)
-		c.flag.permute(p)
+		p.small(c.score)
+		p.small(c.flag)
 		for _, it := range c.Items {
 			permute(p, it.Num, &p.f64)
 			permute(p, it.Codes, &p.i32)
-			it.small.permute(p)
+			p.small(it.small)
 		}
 	}
+	p.flushBytes()
 }
 
 // permuter applies one permutation to many slices, with a scratch slice
@@ -70,7 +71,10 @@ type permuter struct {
 	order []int32 // new x[k] = old x[order[k]]
 	f64   []float64
 	i32   []int32
-	u8    []uint8
+	// Compact vectors' byte codes wait in bytes to be permuted eight at a
+	// time through packed (see permuteBytes).
+	bytes  [][]uint8
+	packed []uint64
 }
 
 // permute applies p to x in place through the scratch slice *tmp (made
@@ -93,10 +97,49 @@ func permute[T any](p *permuter, x []T, tmp *[]T) {
 	copy(x, t)
 }
 
-func (v *smallVec) permute(p *permuter) {
+// small permutes a compact vector: its float64s now, its byte codes with
+// the next seven others.
+func (p *permuter) small(v *smallVec) {
 	if v == nil {
 		return
 	}
-	permute(p, v.codes, &p.u8)
 	permute(p, v.num, &p.f64)
+	if len(v.codes) == len(p.order) {
+		p.bytes = append(p.bytes, v.codes)
+		if len(p.bytes) == 8 {
+			p.flushBytes()
+		}
+	}
+}
+
+// flushBytes permutes the byte vectors waiting in p.bytes (up to eight)
+// together: each respondent's bytes are packed into one word, the words
+// gathered in the new order and unpacked in place. A large study's
+// respondents come in no useful order, so each gathered element is a
+// cache miss; one miss for eight vectors makes grouping a study of tens
+// of millions of respondents several times faster than one per vector.
+func (p *permuter) flushBytes() {
+	xs := p.bytes
+	if len(xs) == 0 {
+		return
+	}
+	n := len(p.order)
+	if len(p.packed) != n {
+		p.packed = make([]uint64, n)
+	}
+	packed := p.packed
+	clear(packed)
+	for j, x := range xs {
+		shift := 8 * uint(j)
+		for i, b := range x {
+			packed[i] |= uint64(b) << shift
+		}
+	}
+	for k, src := range p.order {
+		w := packed[src]
+		for j, x := range xs {
+			x[k] = byte(w >> (8 * uint(j)))
+		}
+	}
+	p.bytes = p.bytes[:0]
 }

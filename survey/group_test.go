@@ -1,0 +1,43 @@
+package survey
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// Byte vectors permuted eight at a time (and the rest in a last, smaller
+// pack) end up as permuting each on its own gives.
+func TestPermuteBytesPacked(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tt := range []struct{ n, vecs int }{{1, 1}, {100, 3}, {1000, 8}, {1000, 11}, {5000, 17}} {
+		order := make([]int32, tt.n)
+		for i := range order {
+			order[i] = int32(i)
+		}
+		rng.Shuffle(tt.n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var got, want [][]uint8
+		for range tt.vecs {
+			x := make([]uint8, tt.n)
+			for i := range x {
+				x[i] = uint8(rng.IntN(256))
+			}
+			got, want = append(got, slices.Clone(x)), append(want, x)
+		}
+		one := &permuter{order: order}
+		var tmp []uint8
+		for _, x := range want {
+			permute(one, x, &tmp)
+		}
+		packed := &permuter{order: order}
+		for _, x := range got {
+			packed.small(&smallVec{codes: x})
+		}
+		packed.flushBytes()
+		for j := range want {
+			if !slices.Equal(got[j], want[j]) {
+				t.Errorf("n=%d, %d vectors: vector %d permuted in packs differs from permuting it alone", tt.n, tt.vecs, j)
+			}
+		}
+	}
+}

@@ -1,5 +1,11 @@
 package survey
 
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
 // groupByPSU reorders the respondents of ds so that each PSU's are
 // contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
 // file order within a PSU, respondents without a PSU last. Every
@@ -72,9 +78,8 @@ type permuter struct {
 	f64   []float64
 	i32   []int32
 	// Compact vectors' byte codes wait in bytes to be permuted eight at a
-	// time through packed (see permuteBytes).
-	bytes  [][]uint8
-	packed []uint64
+	// time (see flushBytes).
+	bytes [][]uint8
 }
 
 // permute applies p to x in place through the scratch slice *tmp (made
@@ -106,28 +111,55 @@ func (p *permuter) small(v *smallVec) {
 	permute(p, v.num, &p.f64)
 	if len(v.codes) == len(p.order) {
 		p.bytes = append(p.bytes, v.codes)
-		if len(p.bytes) == 8 {
-			p.flushBytes()
-		}
 	}
 }
 
-// flushBytes permutes the byte vectors waiting in p.bytes (up to eight)
-// together: each respondent's bytes are packed into one word, the words
+// flushBytes permutes the byte vectors waiting in p.bytes in packs of
+// eight: each respondent's bytes are packed into one word, the words
 // gathered in the new order and unpacked in place. A large study's
 // respondents come in no useful order, so each gathered element is a
 // cache miss; one miss for eight vectors makes grouping a study of tens
 // of millions of respondents several times faster than one per vector.
+// With many packs (a load of every construct) two goroutines share them,
+// each with its own 8-byte-per-respondent scratch; with few (an analysis
+// loading a few constructs) one does, to keep the peak memory down.
 func (p *permuter) flushBytes() {
-	xs := p.bytes
-	if len(xs) == 0 {
-		return
+	var packs [][][]uint8
+	for xs := p.bytes; len(xs) > 0; {
+		k := min(8, len(xs))
+		packs = append(packs, xs[:k])
+		xs = xs[k:]
 	}
-	n := len(p.order)
-	if len(p.packed) != n {
-		p.packed = make([]uint64, n)
+	p.bytes = nil
+	workers := 1
+	if len(packs) >= 4 && runtime.GOMAXPROCS(0) > 1 {
+		workers = 2
 	}
-	packed := p.packed
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var packed []uint64
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(packs) {
+					return
+				}
+				if packed == nil {
+					packed = make([]uint64, len(p.order))
+				}
+				permutePack(p.order, packs[k], packed)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// permutePack permutes up to eight byte vectors through packed (len n).
+func permutePack(order []int32, xs [][]uint8, packed []uint64) {
+	n := len(order)
 	clear(packed)
 	for j, x := range xs {
 		shift := 8 * uint(j)
@@ -135,11 +167,22 @@ func (p *permuter) flushBytes() {
 			packed[i] |= uint64(b) << shift
 		}
 	}
-	for k, src := range p.order {
-		w := packed[src]
+	// Gather a chunk, then unpack it: a loop doing nothing but the gather
+	// keeps many of its cache misses in flight at once, which the unpacking
+	// in the same loop would prevent.
+	var chunk [4096]uint64
+	for lo := 0; lo < n; lo += len(chunk) {
+		ord := order[lo:min(lo+len(chunk), n)]
+		c := chunk[:len(ord)]
+		for k, src := range ord {
+			c[k] = packed[src]
+		}
 		for j, x := range xs {
-			x[k] = byte(w >> (8 * uint(j)))
+			shift := 8 * uint(j)
+			x := x[lo : lo+len(c)]
+			for k, w := range c {
+				x[k] = byte(w >> shift)
+			}
 		}
 	}
-	p.bytes = p.bytes[:0]
 }

@@ -7,10 +7,11 @@ import (
 )
 
 // Byte vectors permuted eight at a time (and the rest in a last, smaller
-// pack) end up as permuting each on its own gives.
+// pack, several packs on two goroutines) end up as permuting each on its
+// own gives.
 func TestPermuteBytesPacked(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, tt := range []struct{ n, vecs int }{{1, 1}, {100, 3}, {1000, 8}, {1000, 11}, {5000, 17}} {
+	for _, tt := range []struct{ n, vecs int }{{1, 1}, {100, 3}, {1000, 8}, {1000, 11}, {5000, 17}, {3000, 40}} {
 		order := make([]int32, tt.n)
 		for i := range order {
 			order[i] = int32(i)

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -53,17 +54,17 @@ func groupByPSU(ds *Dataset) {
 	}
 	p := &permuter{order: order}
 	for _, col := range ds.Columns {
-		permute(p, col.Num, &p.f64)
+		p.floats(col.Num)
 		permute(p, col.Codes, &p.i32)
 		p.small(col.small)
 	}
 	for _, c := range ds.Constructs {
-		permute(p, c.Score, &p.f64)
-		permute(p, c.Flag, &p.f64)
+		p.floats(c.Score)
+		p.floats(c.Flag)
 		p.small(c.score)
 		p.small(c.flag)
 		for _, it := range c.Items {
-			permute(p, it.Num, &p.f64)
+			p.floats(it.Num)
 			permute(p, it.Codes, &p.i32)
 			p.small(it.small)
 		}
@@ -75,8 +76,11 @@ func groupByPSU(ds *Dataset) {
 // per element type.
 type permuter struct {
 	order []int32 // new x[k] = old x[order[k]]
-	f64   []float64
-	i32   []int32
+	// u64 is the scratch of float64 vectors (as bits) and then of the
+	// first pack of byte vectors: one 8-byte-per-respondent buffer, not
+	// two, at the moment loading peaks.
+	u64 []uint64
+	i32 []int32
 	// Compact vectors' byte codes wait in bytes to be permuted eight at a
 	// time (see flushBytes).
 	bytes [][]uint8
@@ -102,13 +106,31 @@ func permute[T any](p *permuter, x []T, tmp *[]T) {
 	copy(x, t)
 }
 
+// floats permutes a float64 vector through p.u64.
+func (p *permuter) floats(x []float64) {
+	n := len(p.order)
+	if len(x) != n {
+		return
+	}
+	if len(p.u64) != n {
+		p.u64 = make([]uint64, n)
+	}
+	t := p.u64
+	for k, src := range p.order {
+		t[k] = math.Float64bits(x[src])
+	}
+	for k, b := range t {
+		x[k] = math.Float64frombits(b)
+	}
+}
+
 // small permutes a compact vector: its float64s now, its byte codes with
 // the next seven others.
 func (p *permuter) small(v *smallVec) {
 	if v == nil {
 		return
 	}
-	permute(p, v.num, &p.f64)
+	p.floats(v.num)
 	if len(v.codes) == len(p.order) {
 		p.bytes = append(p.bytes, v.codes)
 	}
@@ -131,23 +153,27 @@ func (p *permuter) flushBytes() {
 		xs = xs[k:]
 	}
 	p.bytes = nil
+	p.i32 = nil // no longer needed: let the collector have it
 	workers := 1
 	if len(packs) >= 4 && runtime.GOMAXPROCS(0) > 1 {
 		workers = 2
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var packed []uint64
+			if w == 0 {
+				packed = p.u64 // the float64s' scratch, or nil
+			}
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= len(packs) {
 					return
 				}
-				if packed == nil {
+				if len(packed) != len(p.order) {
 					packed = make([]uint64, len(p.order))
 				}
 				permutePack(p.order, packs[k], packed)

@@ -233,6 +233,13 @@ func (s *csvSource) next() ([]string, int, error) {
 	// a quoted cell may span lines, which a spreadsheet shows as one row:
 	// so a record's row is the previous record's plus the lines between
 	// the end of that record and the start of this one.
+	if f, ok := s.cr.(*fastCSV); ok && f.plain {
+		// A line without quotes: one line, no newline in any cell (and
+		// FieldPos would add up the cells' lengths for columns unused here).
+		s.row += f.numLine - s.endLine
+		s.endLine = f.numLine
+		return rec, s.row, nil
+	}
 	start, _ := s.cr.FieldPos(0)
 	s.row += start - s.endLine
 	last, _ := s.cr.FieldPos(len(rec) - 1)

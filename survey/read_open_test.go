@@ -118,6 +118,9 @@ func TestOpenTable(t *testing.T) {
 			if !got.equal(sample()) {
 				t.Errorf("OpenTable(%s) read\n%v\nwant\n%v", tt.path, got, sample())
 			}
+			if wantBook := strings.Contains(tt.name, "xlsx") || strings.Contains(tt.name, "workbook"); IsWorkbook(tr) != wantBook {
+				t.Errorf("IsWorkbook(OpenTable(%s)) = %v, want %v", tt.name, IsWorkbook(tr), wantBook)
+			}
 			if wantName := filepath.Clean(tt.path); tr.Name() != wantName && tt.path != "-" || tt.path == "-" && tr.Name() != "-" {
 				t.Errorf("OpenTable(%s).Name() = %q, want %q", tt.path, tr.Name(), tt.path)
 			}

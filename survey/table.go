@@ -22,3 +22,10 @@ type TableReader interface {
 	// Close releases the underlying file.
 	Close() error
 }
+
+// IsWorkbook reports whether t reads an Excel workbook (XLSX), whose
+// ReadOptions.Sheet picks the worksheet, rather than delimited text.
+func IsWorkbook(t TableReader) bool {
+	tb, ok := t.(*table)
+	return ok && tb.xlsx
+}

@@ -209,6 +209,7 @@ func TestBrokenInputs(t *testing.T) {
 		{"directory as data", []string{"--data", p("folder.csv"), "--codebook", cb}, "", 1, []string{"folder.csv", "is a directory"}},
 		{"directory as codebook", []string{"--data", p("good.csv"), "--codebook", dir}, "", 1, []string{dir, "is a directory"}},
 
+		{"--sheet with CSV data only", []string{"--data", p("good.csv"), "--codebook", cb, "--sheet", "Responses"}, "", 2, []string{"--sheet \"Responses\"", "none of the data files is an Excel workbook"}},
 		{"bad --header-rows", []string{"--data", p("good.csv"), "--codebook", cb, "--header-rows", "5"}, "", 2, []string{"--header-rows", "5"}},
 		{"bad --lonely-psu", []string{"--data", p("good.csv"), "--codebook", cb, "--lonely-psu", "drop"}, "", 2, []string{"--lonely-psu", "drop"}},
 		{"bad --level", []string{"--data", p("good.csv"), "--codebook", cb, "--level", "95"}, "", 2, []string{"--level", "95"}},

@@ -154,13 +154,23 @@ func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Code
 		return []survey.TableReader{t}, nil
 	}
 	var out []survey.TableReader
+	books := 0
 	for _, p := range o.Data {
 		t, err := survey.OpenTable(ctx, p, ro)
 		if err != nil {
 			closeAll(out)
 			return nil, err
 		}
+		if survey.IsWorkbook(t) {
+			books++
+		}
 		out = append(out, t)
+	}
+	if o.Sheet != "" && books == 0 {
+		// A worksheet name with only CSV input is a mistake (the wrong file,
+		// or a CSV export of the workbook): say so rather than ignore it.
+		closeAll(out)
+		return nil, usageErrorf("--sheet %q: none of the data files is an Excel workbook; --sheet applies to .xlsx files only", o.Sheet)
 	}
 	return out, nil
 }

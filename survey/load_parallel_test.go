@@ -2,13 +2,10 @@ package survey
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -316,31 +313,15 @@ func TestValidateParallelSameAsSequential(t *testing.T) {
 // TestLoadParallelStudies converts the golden studies of testdata/load in
 // parallel from their first row.
 func TestLoadParallelStudies(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("testdata", "load", "*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no studies in testdata/load: %v", err)
-	}
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			cb, err := LoadCodebook(filepath.Join(dir, "codebook.yaml"))
-			if cb == nil {
-				t.Fatalf("LoadCodebook: %v", err)
-			}
-			if len(cb.problems()) > 0 {
-				t.Skip("Load refuses the codebook")
-			}
-			opts := LoadOptions{KeepRawItems: true}
-			if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
-				if err := json.Unmarshal(b, &opts); err != nil {
-					t.Fatalf("options.json: %v", err)
-				}
-			}
-			for _, par := range parallelCases[:2] {
-				compareResults(t, "load", par, loadWith(cb, openCSVs(t, dir), opts, par), loadWith(cb, openCSVs(t, dir), opts, sequential))
-				compareResults(t, "lint", par, lintWith(cb, openCSVs(t, dir), opts, par), lintWith(cb, openCSVs(t, dir), opts, sequential))
-			}
-		})
-	}
+	eachLoadStudy(t, func(t *testing.T, dir string, cb *Codebook, opts LoadOptions) {
+		if len(cb.problems()) > 0 {
+			t.Skip("Load refuses the codebook")
+		}
+		for _, par := range parallelCases[:2] {
+			compareResults(t, "load", par, loadWith(cb, openCSVs(t, dir), opts, par), loadWith(cb, openCSVs(t, dir), opts, sequential))
+			compareResults(t, "lint", par, lintWith(cb, openCSVs(t, dir), opts, par), lintWith(cb, openCSVs(t, dir), opts, sequential))
+		}
+	})
 }
 
 // hookTable calls hook before returning row at of the table.

@@ -534,6 +534,34 @@ func TestLoadManyNumbersThenText(t *testing.T) {
 // through NewCSVReader) and optionally options.json (LoadOptions). The
 // dataset or error, then Validate's report, are compared with want.golden.
 func TestLoadGolden(t *testing.T) {
+	eachLoadStudy(t, func(t *testing.T, dir string, cb *Codebook, opts LoadOptions) {
+		var out bytes.Buffer
+		out.WriteString("== load ==\n")
+		ds, err := Load(context.Background(), cb, openCSVs(t, dir), opts)
+		if err != nil {
+			out.WriteString(err.Error() + "\n")
+		} else {
+			dumpDataset(&out, ds)
+		}
+		out.WriteString("== validate ==\n")
+		problems, warnings, err := Validate(context.Background(), cb, openCSVs(t, dir), opts)
+		if err != nil {
+			t.Fatalf("Validate: %v", err)
+		}
+		for _, p := range problems {
+			out.WriteString(p.String() + "\n")
+		}
+		for _, w := range warnings {
+			out.WriteString("warning: " + w.String() + "\n")
+		}
+		checkGolden(t, filepath.Join(dir, "want.golden"), out.Bytes())
+	})
+}
+
+// eachLoadStudy runs f, as a subtest, on each study in testdata/load with
+// its codebook and its options (options.json, else KeepRawItems: the
+// goldens show the raw item columns too).
+func eachLoadStudy(t *testing.T, f func(t *testing.T, dir string, cb *Codebook, opts LoadOptions)) {
 	dirs, err := filepath.Glob(filepath.Join("testdata", "load", "*"))
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no studies in testdata/load: %v", err)
@@ -544,33 +572,13 @@ func TestLoadGolden(t *testing.T) {
 			if cb == nil {
 				t.Fatalf("LoadCodebook: %v", err)
 			}
-			// The goldens show the raw item columns too.
 			opts := LoadOptions{KeepRawItems: true}
 			if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
 				if err := json.Unmarshal(b, &opts); err != nil {
 					t.Fatalf("options.json: %v", err)
 				}
 			}
-			var out bytes.Buffer
-			out.WriteString("== load ==\n")
-			ds, err := Load(context.Background(), cb, openCSVs(t, dir), opts)
-			if err != nil {
-				out.WriteString(err.Error() + "\n")
-			} else {
-				dumpDataset(&out, ds)
-			}
-			out.WriteString("== validate ==\n")
-			problems, warnings, err := Validate(context.Background(), cb, openCSVs(t, dir), opts)
-			if err != nil {
-				t.Fatalf("Validate: %v", err)
-			}
-			for _, p := range problems {
-				out.WriteString(p.String() + "\n")
-			}
-			for _, w := range warnings {
-				out.WriteString("warning: " + w.String() + "\n")
-			}
-			checkGolden(t, filepath.Join(dir, "want.golden"), out.Bytes())
+			f(t, dir, cb, opts)
 		})
 	}
 }

@@ -127,8 +127,8 @@ func (p *permuter) floats(x []float64) {
 // small permutes a compact vector: its float64s now, its byte codes with
 // the next seven others.
 func (p *permuter) small(v *smallVec) {
-	if v == nil {
-		return
+	if v == nil || v.derived {
+		return // a derived vector's codes are its source's
 	}
 	p.floats(v.num)
 	if len(v.codes) == len(p.order) {

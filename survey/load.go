@@ -236,7 +236,7 @@ type loader struct {
 
 	compact bool
 	// scores and flags per rule in a Compact load.
-	scores, flags []*smallVec
+	scores []*smallVec
 
 	// units is a row's conversion in order, par how to share it out
 	// between goroutines; merged is addBatchProblems's buffer.
@@ -334,7 +334,6 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	if l.compact {
 		for ri := range l.rules {
 			l.scores = append(l.scores, newSmallVec(0))
-			l.flags = append(l.flags, newSmallVec(0))
 			for _, it := range l.items[ri] {
 				it.small = newSmallVec(0)
 			}
@@ -759,7 +758,8 @@ func (l *loader) dataset() *Dataset {
 			for _, it := range l.items[ri] {
 				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), small: it.small})
 			}
-			c.score, c.flag = l.scores[ri], l.flags[ri]
+			c.score = l.scores[ri]
+			c.flag = c.score.derive(rule.flagOf)
 			ds.Constructs = append(ds.Constructs, c)
 			continue
 		}

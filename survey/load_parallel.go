@@ -170,9 +170,8 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 		cur = append(cur, v)
 	}
 	c.cur = cur
-	score, flag := rule.scoreOne(cur)
+	score, _ := rule.scoreOne(cur)
 	l.scores[ri].add(score)
-	l.flags[ri].add(flag)
 }
 
 // addProblem records a problem of the current record and unit.

@@ -115,8 +115,14 @@ func TestLoadCompact(t *testing.T) {
 	if x := compact.Construct("big").score; x.num == nil {
 		t.Errorf("big's scores (3000 distinct) did not fall back to float64s")
 	}
-	if c := compact.Construct("concern").flag; c.num != nil || len(c.table) != 3 {
-		t.Errorf("concern's flags: num %v, table %v, want codes for NaN, 0, 1", c.num != nil, c.table)
+	// Flags are derived from the scores: they share the scores' codes
+	// (no byte of their own), or after the scores' fall-back are float64s.
+	con := compact.Construct("concern")
+	if c := con.flag; !c.derived || c.num != nil || len(c.codes) == 0 || &c.codes[0] != &con.score.codes[0] {
+		t.Errorf("concern's flags: derived %v, num %v, want the scores' codes with a table of their own", c.derived, c.num != nil)
+	}
+	if c := compact.Construct("big").flag; c.num == nil || c.derived {
+		t.Errorf("big's flags: num %v, derived %v, want float64s (its scores fell back)", c.num != nil, c.derived)
 	}
 }
 

@@ -27,6 +27,9 @@ type smallVec struct {
 	index map[uint64]uint8 // value bits -> code, once the table is long
 	num   []float64        // the values, after the fall-back
 	slots [16]codeSlot     // recent values' codes, by slotOf their bits
+	// derived marks a vector sharing its codes with another (see derive):
+	// it is complete, and permuting its codes would permute the other's.
+	derived bool
 }
 
 func newSmallVec(capacity int) *smallVec {
@@ -104,6 +107,27 @@ func (v *smallVec) lookup(b uint64) (uint8, bool) {
 	return 0, false
 }
 
+// derive returns the vector f(v): a flag from its score. While v holds
+// codes, the result shares them with a table of its own (f of each
+// distinct value), so a construct's flags cost no byte per respondent;
+// grouping by PSU must then permute v alone (see derived). After v's
+// fall-back to float64s, f is applied to each value.
+func (v *smallVec) derive(f func(float64) float64) *smallVec {
+	if v.num != nil {
+		out := &smallVec{num: make([]float64, len(v.num))}
+		for i, x := range v.num {
+			out.num[i] = f(x)
+		}
+		return out
+	}
+	table := make([]float64, len(v.table))
+	for k, x := range v.table {
+		table[k] = f(x)
+	}
+	table[0] = math.NaN() // code 0 is a missing value, whatever f makes of NaN
+	return &smallVec{codes: v.codes, table: table, derived: true}
+}
+
 // fallBack turns the codes into float64s.
 func (v *smallVec) fallBack() {
 	v.num = v.decode(make([]float64, 0, max(cap(v.codes), 2*len(v.codes))))
@@ -168,6 +192,15 @@ func (c *Construct) FlagValues(dst []float64) []float64 {
 	return c.flag.decode(dst)
 }
 
+// flagOf is the flag of a score: 1 where the rule holds, 0 where not, NaN
+// for a NaN score or a construct without a flag.
+func (r *constructRule) flagOf(score float64) float64 {
+	if r.flag == nil {
+		return math.NaN()
+	}
+	return compareOp(r.flag.Op, score, r.flag.Num)
+}
+
 // scoreOne scores one respondent from the processed item values x (NaN
 // when unanswered); see score.
 func (r *constructRule) scoreOne(x []float64) (score, flag float64) {
@@ -196,10 +229,7 @@ func (r *constructRule) scoreOne(x []float64) (score, flag float64) {
 	default:
 		score = total / float64(answered)
 	}
-	if r.flag == nil {
-		return score, math.NaN()
-	}
-	return score, compareOp(r.flag.Op, score, r.flag.Num)
+	return score, r.flagOf(score)
 }
 
 // itemCache remembers the processed value of the answers an item has had
@@ -313,7 +343,6 @@ func (l *loader) reserve(n int) {
 		}
 		if l.compact {
 			l.scores[ri].codes = slices.Grow(l.scores[ri].codes, n)
-			l.flags[ri].codes = slices.Grow(l.flags[ri].codes, n)
 		}
 	}
 }

@@ -759,6 +759,9 @@ func (l *loader) dataset() *Dataset {
 				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), small: it.small})
 			}
 			c.score = l.scores[ri]
+			if l.scoreIsItem(ri) {
+				c.score = l.items[ri][0].small.derive(func(x float64) float64 { return x })
+			}
 			c.flag = c.score.derive(rule.flagOf)
 			ds.Constructs = append(ds.Constructs, c)
 			continue

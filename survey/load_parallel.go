@@ -163,6 +163,11 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 		}
 		return
 	}
+	if l.scoreIsItem(ri) {
+		it := l.items[ri][0]
+		it.small.add(c.itemCell(rule, it, rec, row))
+		return
+	}
 	cur := c.cur[:0]
 	for _, it := range l.items[ri] {
 		v := c.itemCell(rule, it, rec, row)

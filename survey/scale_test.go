@@ -121,6 +121,11 @@ func TestLoadCompact(t *testing.T) {
 	if c := con.flag; !c.derived || c.num != nil || len(c.codes) == 0 || &c.codes[0] != &con.score.codes[0] {
 		t.Errorf("concern's flags: derived %v, num %v, want the scores' codes with a table of their own", c.derived, c.num != nil)
 	}
+	// A single item's score is the item: derived from its codes too.
+	tr := compact.Construct("trust")
+	if s := tr.score; !s.derived || &s.codes[0] != &tr.Items[0].small.codes[0] {
+		t.Errorf("trust's scores: derived %v, want the item's codes", s.derived)
+	}
 	if c := compact.Construct("big").flag; c.num == nil || c.derived {
 		t.Errorf("big's flags: num %v, derived %v, want float64s (its scores fell back)", c.num != nil, c.derived)
 	}

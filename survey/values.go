@@ -192,6 +192,15 @@ func (c *Construct) FlagValues(dst []float64) []float64 {
 	return c.flag.decode(dst)
 }
 
+// scoreIsItem reports whether construct ri's score is its only item's
+// value itself: the mean or sum of one item, scored whenever it is
+// answered. A Compact load then derives the score from the item instead of
+// storing it.
+func (l *loader) scoreIsItem(ri int) bool {
+	r := l.rules[ri]
+	return len(l.items[ri]) == 1 && !r.count && r.minItems <= 1
+}
+
 // flagOf is the flag of a score: 1 where the rule holds, 0 where not, NaN
 // for a NaN score or a construct without a flag.
 func (r *constructRule) flagOf(score float64) float64 {
@@ -342,7 +351,9 @@ func (l *loader) reserve(n int) {
 			}
 		}
 		if l.compact {
-			l.scores[ri].codes = slices.Grow(l.scores[ri].codes, n)
+			if !l.scoreIsItem(ri) {
+				l.scores[ri].codes = slices.Grow(l.scores[ri].codes, n)
+			}
 		}
 	}
 }

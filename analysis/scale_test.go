@@ -239,7 +239,7 @@ func jsonNumbersClose(t *testing.T, what string, got, want any, rel float64) {
 }
 
 // loadStudyWith loads the test study with opts.
-func loadStudyWith(t *testing.T, opts survey.LoadOptions) *survey.Dataset {
+func loadStudyWith(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 	t.Helper()
 	dir := filepath.Join("testdata", "study")
 	cb, err := survey.LoadCodebook(filepath.Join(dir, "codebook.yaml"))

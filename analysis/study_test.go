@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,30 +26,7 @@ const studyTol = 1e-6
 // parser, the CSV reader and survey.Load.
 func loadStudy(t testing.TB) *survey.Dataset {
 	t.Helper()
-	dir := filepath.Join("testdata", "study")
-	cf, err := os.Open(filepath.Join(dir, "codebook.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cf.Close()
-	cb, err := survey.ParseCodebook(cf, "codebook.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join(dir, "study.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := survey.NewCSVReader(f, "study.csv", survey.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, survey.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds
+	return loadStudyWith(t, survey.LoadOptions{})
 }
 
 // studyExpected is expected.json: each analysis' result in its JSON shape.

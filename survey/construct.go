@@ -135,7 +135,8 @@ func (r *constructRule) score(items [][]float64, n int) (score, flag []float64) 
 		for k, it := range items {
 			x[k] = it[i]
 		}
-		score[i], flag[i] = r.scoreOne(x)
+		score[i] = r.scoreOne(x)
+		flag[i] = r.flagOf(score[i])
 	}
 	return score, flag
 }

@@ -175,8 +175,7 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 		cur = append(cur, v)
 	}
 	c.cur = cur
-	score, _ := rule.scoreOne(cur)
-	l.scores[ri].add(score)
+	l.scores[ri].add(rule.scoreOne(cur))
 }
 
 // addProblem records a problem of the current record and unit.

@@ -211,8 +211,8 @@ func (r *constructRule) flagOf(score float64) float64 {
 }
 
 // scoreOne scores one respondent from the processed item values x (NaN
-// when unanswered); see score.
-func (r *constructRule) scoreOne(x []float64) (score, flag float64) {
+// when unanswered); see score. The flag is flagOf the score.
+func (r *constructRule) scoreOne(x []float64) (score float64) {
 	need := r.minItems
 	if need == 0 {
 		need = len(x)
@@ -238,7 +238,7 @@ func (r *constructRule) scoreOne(x []float64) (score, flag float64) {
 	default:
 		score = total / float64(answered)
 	}
-	return score, r.flagOf(score)
+	return score
 }
 
 // itemCache remembers the processed value of the answers an item has had

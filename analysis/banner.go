@@ -118,12 +118,22 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		col.Base.WeightedN = sw[c]
 		col.Base.EffectiveN = sw[c] * sw[c] / sw2[c]
 	}
-	degf := func(a, b int) int {
-		return d.degfSeen(func(p int) bool { return present[a][p] || present[b][p] })
+	// The degf of each column and of each pair tested (columns of one
+	// group), the same for every row.
+	pairDF := make([][]int, nd)
+	for a := range pairDF {
+		pairDF[a] = make([]int, nd)
+	}
+	for v, dv := range s.vars {
+		for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
+			for b := a + 1; b < offset[v]+len(dv.levels); b++ {
+				pairDF[a][b] = d.degfSeen(func(p int) bool { return present[a][p] || present[b][p] })
+			}
+		}
 	}
 	dfCol := make([]int, nd)
 	for c := range dfCol {
-		dfCol[c] = degf(c, c)
+		dfCol[c] = d.degfSeen(func(p int) bool { return present[c][p] })
 	}
 
 	codes := make([][]int32, len(s.vars))
@@ -153,6 +163,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
+		sums.influences(t)
 		for c := range row.Cells {
 			g := &sums.groupings[colGroup[c]]
 			st := &g.gs[colLevel[c]]
@@ -162,7 +173,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			if n[c] > 0 {
 				mean[c] = st.shift + st.swd/st.sw
 				e.Estimate = mean[c]
-				e.SE = math.Sqrt(d.VarianceFromPSUTotals(g.influence(colLevel[c], t[c])))
+				e.SE = math.Sqrt(d.VarianceFromPSUTotals(t[c]))
 				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
 			}
 			row.Cells[c].Estimate = e
@@ -179,7 +190,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 					}
 					est := mean[a] - mean[b]
 					se := math.Sqrt(d.VarianceFromPSUTotals(diff))
-					if TTestP(est, se, degf(a, b)) >= 1-level {
+					if TTestP(est, se, pairDF[a][b]) >= 1-level {
 						continue
 					}
 					if est > 0 {
@@ -284,25 +295,23 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			case len(c.Def.Scale) == 2:
 				hi := c.Def.Scale[1]
 				cut := hi - 1
-				top2 := func(x, dst []float64) {
-					for i, v := range x {
-						switch {
-						case math.IsNaN(v):
-							dst[i] = math.NaN()
-						case v >= cut:
-							dst[i] = 1
-						default:
-							dst[i] = 0
-						}
+				top2 := func(v float64) float64 {
+					switch {
+					case math.IsNaN(v):
+						return math.NaN()
+					case v >= cut:
+						return 1
 					}
+					return 0
 				}
 				bv := BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi))}
 				if it.Num != nil {
 					bv.Y = make([]float64, len(it.Num))
-					top2(it.Num, bv.Y)
+					for i, v := range it.Num {
+						bv.Y[i] = top2(v)
+					}
 				} else {
-					x := numVec(it)
-					bv.src = vec{fill: func(dst []float64, from int) { top2(x.block(from, len(dst), dst), dst) }}
+					bv.src = mapValues(numVec(it), top2)
 				}
 				out = append(out, bv)
 			}

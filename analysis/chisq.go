@@ -90,30 +90,6 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 	return t
 }
 
-// binarySums returns the cellSums of study.sumCells for a 0/1 variable b
-// (nb = 2) within the levels of a: Σw of respondents answering both and
-// Σw·b, by level of a and PSU.
-func (t *table) binarySums(d *Design) *cellSums {
-	if t.nb != 2 {
-		panic("analysis: binarySums of a table with more than two columns")
-	}
-	na, K := t.na, 2*t.na
-	P := len(t.cell) / K
-	cs := &cellSums{d: d, nCells: na, psu: make([]wsum, P*na), cell: make([]wsum, na), n: make([]int, na)}
-	for p := 0; p < P; p++ {
-		for c := 0; c < na; c++ {
-			w0, w1 := t.cell[p*K+c], t.cell[p*K+c+na]
-			cs.psu[p*na+c] = wsum{w: w0 + w1, wy: w1}
-			cs.cell[c].w += w0 + w1
-			cs.cell[c].wy += w1
-		}
-	}
-	for c := 0; c < na; c++ {
-		cs.n[c] = t.count[c] + t.count[c+na]
-	}
-	return cs
-}
-
 // totals returns the weighted count of every cell.
 func (t *table) totals() []float64 {
 	K := t.na * t.nb

@@ -117,29 +117,3 @@ func TestChiSqPanicsOnBadCode(t *testing.T) {
 	}()
 	d.ChiSq([]int32{0, 2}, []int32{0, 1}, 2, 2)
 }
-
-// A 0/1 variable's table holds the sums sumCells makes of it by level.
-func TestTableBinarySums(t *testing.T) {
-	ds := loadStudy(t)
-	s, err := newStudy(ds, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := s.vars[0]
-	y := ds.Construct("concern").Flag
-	want := s.sumCells(y, len(v.levels), func(i int) int { return int(v.codes[i]) })
-	got := s.d.tabulate(v.codes, binaryCodes(y, nil), len(v.levels), 2, nil).binarySums(s.d)
-	if got.nCells != want.nCells || len(got.psu) != len(want.psu) {
-		t.Fatalf("binarySums: %d cells × %d, want %d × %d", got.nCells, len(got.psu), want.nCells, len(want.psu))
-	}
-	for c := range want.cell {
-		if got.n[c] != want.n[c] || !closeTo(got.cell[c].w, want.cell[c].w, 1e-12) || !closeTo(got.cell[c].wy, want.cell[c].wy, 1e-12) {
-			t.Errorf("binarySums level %d = %v n %d, want %v n %d", c, got.cell[c], got.n[c], want.cell[c], want.n[c])
-		}
-	}
-	for k := range want.psu {
-		if !closeTo(got.psu[k].w, want.psu[k].w, 1e-12) || !closeTo(got.psu[k].wy, want.psu[k].wy, 1e-12) {
-			t.Fatalf("binarySums PSU cell %d = %v, want %v", k, got.psu[k], want.psu[k])
-		}
-	}
-}

@@ -58,12 +58,11 @@ type Comparison struct {
 }
 
 // compareStat is one statistic compared across domains: y per respondent
-// (NaN outside its base), or nil for the flag of construct flagOf, read
-// when its turn comes; and whether it is 0/1 (then tested with Rao-Scott).
+// (NaN outside its base), and whether it is 0/1 (then tested with
+// Rao-Scott).
 type compareStat struct {
 	name   string
-	y      []float64
-	flagOf *survey.Construct
+	y      vec
 	binary bool
 }
 
@@ -87,17 +86,21 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	var stats []compareStat
 	for _, c := range ds.Constructs {
 		if c.Def.Flag != "" {
-			stats = append(stats, compareStat{name: c.Name, flagOf: c, binary: true})
+			stats = append(stats, compareStat{name: c.Name, y: flagVec(c), binary: true})
 		}
 	}
 	// The paradox statistics come along when the codebook allows them;
-	// their absence is no reason to refuse the other comparisons.
-	if p, err := newParadoxData(ds, "compare"); err == nil {
-		if p.behaviour.Name != "protection" {
-			stats = append(stats, compareStat{name: "protects", y: p.protects, binary: true})
+	// their absence is no reason to refuse the other comparisons. Each
+	// statistic has vecs of its own: they are read in parallel.
+	concern, errC := flagOf(ds, "concern", "compare")
+	behaviour, errB := behaviourOf(ds, "compare")
+	if errC == nil && errB == nil {
+		derived := func(stat int) vec { return paradoxVec(stat, flagVec(concern), protectsVec(behaviour)) }
+		if behaviour.Name != "protection" {
+			stats = append(stats, compareStat{name: "protects", y: protectsVec(behaviour), binary: true})
 		}
-		stats = append(stats, compareStat{name: "paradox_rate", y: p.rate, binary: true},
-			compareStat{name: "paradox_share", y: p.share, binary: true}, compareStat{name: "gap", y: p.gap})
+		stats = append(stats, compareStat{name: "paradox_rate", y: derived(statRate), binary: true},
+			compareStat{name: "paradox_share", y: derived(statShare), binary: true}, compareStat{name: "gap", y: derived(statGap)})
 	}
 	if len(stats) == 0 {
 		return nil, fmt.Errorf("compare: %w: codebook defines no construct with a flag", ErrMissingConstruct)
@@ -110,26 +113,19 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		tests []Test
 	}
 	out := make([]statResult, len(stats))
-	forEach(len(stats), ds.N, func(k int, buf *workerBuf) {
+	codes, nLevels := s.groupings()
+	forEach(len(stats), ds.N, func(k int) {
+		// One pass per statistic gives, for every domain variable, the
+		// sums by PSU and level of the comparisons and, for a 0/1
+		// statistic, the test's table (Σw of y = 1 and of y = 0).
 		st := stats[k]
-		if st.y == nil {
-			st.y = st.flagOf.FlagValues(buf.floats(ds.N))
-		}
-		var codes []int32
-		if st.binary {
-			codes = binaryCodes(st.y, buf.int32s(ds.N))
-		}
-		for _, v := range s.vars {
-			if !st.binary {
-				out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, nil)...)
-				continue
+		sums := s.d.sumAll(st.y, codes, nLevels)
+		defer sums.release(s.d)
+		for j, v := range s.vars {
+			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, sums.cellSums(s.d, j+1))...)
+			if st.binary {
+				out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, sums.binaryTable(s.d, j+1)))
 			}
-			// One pass gives the test's table, whose cells also hold the
-			// comparisons' sums (Σw answered = both columns, Σwy = the
-			// y = 1 column).
-			tab := s.d.tabulate(v.codes, codes, len(v.levels), 2, nil)
-			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, tab.binarySums(s.d))...)
-			out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, tab))
 		}
 	})
 	for _, r := range out {
@@ -148,12 +144,9 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	return res, nil
 }
 
-// compareLevels compares each level of v with the other levels, reading
-// the data once.
+// compareLevels compares each level of v with the other levels from
+// their sums cs.
 func (s *study) compareLevels(st compareStat, v domainVar, cs *cellSums) []Comparison {
-	if cs == nil {
-		cs = s.sumCells(st.y, len(v.levels), func(i int) int { return int(v.codes[i]) })
-	}
 	level := s.opts.level()
 	df := s.d.DegF(nil)
 	out := make([]Comparison, 0, len(v.levels))

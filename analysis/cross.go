@@ -23,6 +23,46 @@ type crossCells struct {
 	cell   []uint16 // respondent → cross cell
 	levels []int32  // levels[c*K+k]: level of grouping k in cross cell c, or -1
 	n      int      // number of cross cells
+
+	// The same for every variable, for sumCoded: the respondents of
+	// each cell, and the runs of one PSU with the cells each touches.
+	nd   []int
+	runs []crossRun
+	// runCells[runs[r].cells : runs[r+1].cells] are run r's cells.
+	runCells []uint16
+}
+
+// crossRun is a maximal run of respondents from..to−1 in PSU psu, whose
+// cells start at runCells[cells].
+type crossRun struct {
+	psu, from, to, cells int32
+}
+
+// cellsOfRuns fills the cells' counts and runs from the respondents' PSUs.
+func (cc *crossCells) cellsOfRuns(psu []int32) {
+	cc.nd = make([]int, cc.n)
+	seen := make([]bool, cc.n)
+	for a := 0; a < len(psu); {
+		p := psu[a]
+		b := a + 1
+		for b < len(psu) && psu[b] == p {
+			b++
+		}
+		cc.runs = append(cc.runs, crossRun{psu: p, from: int32(a), to: int32(b), cells: int32(len(cc.runCells))})
+		start := len(cc.runCells)
+		for _, c := range cc.cell[a:b] {
+			cc.nd[c]++
+			if !seen[c] {
+				seen[c] = true
+				cc.runCells = append(cc.runCells, c)
+			}
+		}
+		for _, c := range cc.runCells[start:] {
+			seen[c] = false
+		}
+		a = b
+	}
+	cc.runs = append(cc.runs, crossRun{psu: -1, from: int32(len(psu)), to: int32(len(psu)), cells: int32(len(cc.runCells))})
 }
 
 // maxCrossKeys bounds the product of the groupings' level counts (plus one
@@ -122,6 +162,7 @@ func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
 		}
 		cc.cell[i] = uint16(c)
 	}
+	cc.cellsOfRuns(d.psu)
 	if d.cross.cells == nil {
 		d.cross.cells = map[string]*crossCells{}
 	}
@@ -173,13 +214,13 @@ func (d *Design) sumCross(ys []vec, cc *crossCells, grs [][]groupSums) {
 				b.swd2 += a.swd2
 				b.n += a.n
 				gr := grs[v]
-				t := &gr[0].cells[p]
+				t := gr[0].cell(p, 0)
 				t.sw += a.sw
 				t.swd += a.swd
 				for k, l := range lv {
 					if l >= 0 {
 						g := &gr[k+1]
-						x := &g.cells[p*len(g.gs)+int(l)]
+						x := g.cell(p, int(l))
 						x.sw += a.sw
 						x.swd += a.swd
 					}
@@ -269,17 +310,6 @@ func (d *Design) sumCross(ys []vec, cc *crossCells, grs [][]groupSums) {
 				}
 			}
 		}
-		for _, g := range gr {
-			G := len(g.gs)
-			for l := range g.gs {
-				move := g.gs[l].shift - s0[v]
-				if move == 0 {
-					continue
-				}
-				for p := l; p < len(g.cells); p += G {
-					g.cells[p].swd -= move * g.cells[p].sw
-				}
-			}
-		}
+		moveShifts(gr, s0[v])
 	}
 }

@@ -114,6 +114,8 @@ type Design struct {
 	lonely   LonelyPSU
 	cross    crossCache // see sumAll
 	cellPool sync.Pool  // *[]sumCell, see sumAll
+	// floatPool holds *[]float64 scratch of allSums.estimates.
+	floatPool sync.Pool
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

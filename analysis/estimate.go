@@ -196,9 +196,8 @@ func (d *Design) finishGroups(gs []domainGroup, level float64, t []float64, df f
 	}
 	for g := range gs {
 		st := &gs[g]
-		df := df(g)
 		if st.n == 0 {
-			out[g] = undefined(0, st.nd, 0, df)
+			out[g] = finishGroup(st, level, df(g), 0)
 			continue
 		}
 		delta := st.swd / st.sw
@@ -206,15 +205,24 @@ func (d *Design) finishGroups(gs []domainGroup, level float64, t []float64, df f
 			sw, swd := cell(p, g)
 			t[p] = swd - delta*sw
 		}
-		v := d.VarianceFromPSUTotals(t) / (st.sw * st.sw)
-		mean := st.shift + delta
-		e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df}
-		sdev2 := math.Max(st.swd2-st.swd*delta, 0)
-		e.Deff = deffReplace(v, sdev2/st.sw, st.n)
-		e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
-		out[g] = e
+		out[g] = finishGroup(st, level, df(g), d.VarianceFromPSUTotals(t)/(st.sw*st.sw))
 	}
 	return out
+}
+
+// finishGroup is finishGroups' estimate of one group whose mean has
+// variance v.
+func finishGroup(st *domainGroup, level float64, df int, v float64) Estimate {
+	if st.n == 0 {
+		return undefined(0, st.nd, 0, df)
+	}
+	delta := st.swd / st.sw
+	mean := st.shift + delta
+	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df}
+	sdev2 := math.Max(st.swd2-st.swd*delta, 0)
+	e.Deff = deffReplace(v, sdev2/st.sw, st.n)
+	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
+	return e
 }
 
 // Total estimates Σ w_i y_i over respondents with in[i] true (nil:

@@ -125,23 +125,27 @@ const (
 // NaN outside its base, and returns it.
 func paradoxStat(stat int, c, pr, dst []float64) []float64 {
 	for i := range dst {
-		ci, pi := c[i], pr[i]
-		v := math.NaN()
-		if answered(ci, pi) {
-			switch stat {
-			case statGap:
-				v = ci - pi
-			case statRate:
-				if ci == 1 {
-					v = 1 - pi
-				}
-			case statShare:
-				v = ci * (1 - pi)
-			}
-		}
-		dst[i] = v
+		dst[i] = paradoxValue(stat, c[i], pr[i])
 	}
 	return dst
+}
+
+// paradoxValue is paradoxStat of one respondent.
+func paradoxValue(stat int, ci, pi float64) float64 {
+	if !answered(ci, pi) {
+		return math.NaN()
+	}
+	switch stat {
+	case statGap:
+		return ci - pi
+	case statRate:
+		if ci == 1 {
+			return 1 - pi
+		}
+	case statShare:
+		return ci * (1 - pi)
+	}
+	return math.NaN()
 }
 
 // Paradox measures the privacy paradox: concerned respondents who do not
@@ -222,17 +226,12 @@ func protectsVec(behaviour *survey.Construct) vec {
 	if behaviour.Name == "protection" {
 		return f
 	}
-	return vec{fill: func(dst []float64, from int) {
-		b := f.block(from, len(dst), dst)
-		for i, v := range b { // b may be dst itself
-			dst[i] = 1 - v
-		}
-	}}
+	return mapValues(f, func(v float64) float64 { return 1 - v })
 }
 
 // paradoxVec derives a paradox statistic from concerned and protects.
 func paradoxVec(stat int, c, pr vec) vec {
-	return zip(c, pr, func(cb, pb, dst []float64) { paradoxStat(stat, cb, pb, dst) })
+	return zipValues(c, pr, func(ci, pi float64) float64 { return paradoxValue(stat, ci, pi) })
 }
 
 // correlation computes a Correlation in every domain, from one pass over
@@ -328,14 +327,11 @@ func (s *study) itemShares(concerned func() vec) []ItemShares {
 		for _, it := range c.Items {
 			stat := "item:" + it.Name
 			among := func(group float64) vec {
-				return zip(numVec(it), concerned(), func(xb, cb, dst []float64) {
-					for i, v := range xb {
-						if cb[i] == group {
-							dst[i] = v // NaN stays NaN
-						} else {
-							dst[i] = math.NaN()
-						}
+				return zipValues(numVec(it), concerned(), func(x, c float64) float64 {
+					if c == group {
+						return x // NaN stays NaN
 					}
+					return math.NaN()
 				})
 			}
 			items = append(items, item{name, it})

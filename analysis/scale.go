@@ -59,10 +59,12 @@ const blockRows = 4096
 // by block, so that values stored compactly (survey.LoadOptions.Compact)
 // or derived from others need no float64 per respondent: full holds the
 // values, or fill writes those of respondents from..from+len(dst)−1 to
-// dst.
+// dst. coded, when set, gives the same values as codes (see
+// sumCoded).
 type vec struct {
-	full []float64
-	fill func(dst []float64, from int)
+	full  []float64
+	fill  func(dst []float64, from int)
+	coded *coded
 }
 
 func floats(y []float64) vec { return vec{full: y} }
@@ -115,21 +117,24 @@ func flagVec(c *survey.Construct) vec {
 	if c.Flag != nil {
 		return floats(c.Flag)
 	}
-	return vec{fill: c.ReadFlags}
+	codes, table, ok := c.FlagCodes()
+	return codedVec(vec{fill: c.ReadFlags}, codes, table, ok)
 }
 
 func scoreVec(c *survey.Construct) vec {
 	if c.Score != nil {
 		return floats(c.Score)
 	}
-	return vec{fill: c.ReadScores}
+	codes, table, ok := c.ScoreCodes()
+	return codedVec(vec{fill: c.ReadScores}, codes, table, ok)
 }
 
 func numVec(col *survey.Column) vec {
 	if col.Num != nil {
 		return floats(col.Num)
 	}
-	return vec{fill: col.ReadNum}
+	codes, table, ok := col.ValueCodes()
+	return codedVec(vec{fill: col.ReadNum}, codes, table, ok)
 }
 
 // zip derives a vec from two: op(a, b, dst) writes the derived values of
@@ -179,11 +184,19 @@ func (a *allSums) release(d *Design) {
 	}
 }
 
+// groupSums are the sums of one grouping (or the total). The cells of all
+// the groupings of an allSums are laid out PSU by PSU, each PSU's row
+// holding the total and then every grouping's levels, so that a pass over
+// PSUs in order writes them in order.
 type groupSums struct {
-	codes []int32 // nil for the total
-	cells []sumCell
-	gs    []domainGroup
+	codes       []int32   // nil for the total
+	cells       []sumCell // every grouping's: see cell
+	off, stride int       // level l of PSU p is cells[p·stride + off + l]
+	gs          []domainGroup
 }
+
+// cell returns the sums of PSU p and level l.
+func (g *groupSums) cell(p, l int) *sumCell { return &g.cells[p*g.stride+g.off+l] }
 
 // sumCell is one (PSU, group) pair's Σw and Σw·(y − shift): 16 bytes, so
 // that millions of respondents in hundreds of thousands of PSUs keep the
@@ -193,16 +206,32 @@ type sumCell struct {
 }
 
 // estimates finishes the sums into meanAll's estimates, df as meanAll's.
+// The groups' influence totals come from one pass over the cells (see
+// influences), into a buffer the design keeps for the next statistic.
 func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
-	t := make([]float64, d.NumPSU())
-	var out []Estimate
-	k := 0
-	for _, g := range a.groupings {
-		G, first := len(g.gs), k
-		out = append(out, d.finishGroups(g.gs, level, t, func(l int) int { return df[first+l] },
-			func(p, l int) (float64, float64) { c := &g.cells[p*G+l]; return c.sw, c.swd })...)
-		k += G
+	size, P := a.groupings[0].stride, d.NumPSU()
+	buf, _ := d.floatPool.Get().(*[]float64)
+	if buf == nil || cap(*buf) < size*P {
+		buf = new([]float64)
+		*buf = make([]float64, size*P)
 	}
+	t := make([][]float64, size)
+	for g := range t {
+		t[g] = (*buf)[g*P : (g+1)*P]
+	}
+	a.influences(t)
+	out := make([]Estimate, 0, size)
+	for _, g := range a.groupings {
+		for l := range g.gs {
+			st, pos := &g.gs[l], g.off+l
+			v := 0.0
+			if st.n > 0 {
+				v = d.VarianceFromPSUTotals(t[pos])
+			}
+			out = append(out, finishGroup(st, level, df[pos], v))
+		}
+	}
+	d.floatPool.Put(buf)
 	return out
 }
 
@@ -228,39 +257,64 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 		}
 	}
 	out := make([]*allSums, len(ys))
-	grs := make([][]groupSums, len(ys))
-	for v := range ys {
-		out[v] = d.newAllSums(codes, nLevels)
-		grs[v] = out[v].groupings
-	}
-	if cc := d.useCross(codes, nLevels); cc != nil {
-		d.sumCross(ys, cc, grs)
-	} else {
+	cc := d.useCross(codes, nLevels)
+	if cc == nil {
 		for v, y := range ys {
-			d.sumEach(y, grs[v])
+			out[v] = d.newAllSums(codes, nLevels, true)
+			d.sumEach(y, out[v].groupings)
+			out[v].addUpCells()
+		}
+		return out
+	}
+	// Coded variables in one pass (which sets every group's sums), the
+	// others in another.
+	var cy, fy []vec
+	var cg, fg [][]groupSums
+	for v, y := range ys {
+		if y.coded != nil && len(y.coded.values) < maxCodedSlots {
+			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
+			cy, cg = append(cy, y), append(cg, out[v].groupings)
+		} else {
+			out[v] = d.newAllSums(codes, nLevels, true)
+			fy, fg = append(fy, y), append(fg, out[v].groupings)
 		}
 	}
-	// Each group's Σw and Σw·(y − shift): its cells added up.
-	for _, gr := range grs {
-		for _, g := range gr {
-			G := len(g.gs)
-			for p := 0; p < len(g.cells); p += G {
-				for l := 0; l < G; l++ {
-					c := &g.cells[p+l]
-					g.gs[l].sw += c.sw
-					g.gs[l].swd += c.swd
-				}
+	if len(cy) > 0 {
+		d.sumCoded(cy, cc, cg)
+	}
+	if len(fy) > 0 {
+		d.sumCross(fy, cc, fg)
+		for v, y := range ys {
+			if y.coded == nil || len(y.coded.values) >= maxCodedSlots {
+				out[v].addUpCells()
 			}
 		}
 	}
 	return out
 }
 
-// newAllSums lays out empty sums for the total and the groupings. The
+// addUpCells sets each group's Σw and Σw·(y − shift) from its cells, row
+// by row.
+func (a *allSums) addUpCells() {
+	gr := a.groupings
+	size := gr[0].stride
+	for row := gr[0].cells; len(row) >= size; row = row[size:] {
+		for k := range gr {
+			g := &gr[k]
+			for l, c := range row[g.off : g.off+len(g.gs)] {
+				g.gs[l].sw += c.sw
+				g.gs[l].swd += c.swd
+			}
+		}
+	}
+}
+
+// newAllSums lays out sums for the total and the groupings, empty when
+// zero is set (else the caller sets every cell). The
 // cells are P × (1 + Σ levels): tens of megabytes for a large study, so
 // they are reused across statistics (see allSums.release) rather than left
 // to the garbage collector.
-func (d *Design) newAllSums(codes [][]int32, nLevels []int) *allSums {
+func (d *Design) newAllSums(codes [][]int32, nLevels []int, zero bool) *allSums {
 	P := d.NumPSU()
 	size := 1
 	for _, l := range nLevels {
@@ -272,16 +326,17 @@ func (d *Design) newAllSums(codes [][]int32, nLevels []int) *allSums {
 		*buf = make([]sumCell, P*size)
 	} else {
 		*buf = (*buf)[:P*size]
-		clear(*buf)
+		if zero {
+			clear(*buf)
+		}
 	}
 	cells := *buf
 	gr := make([]groupSums, 1+len(codes))
-	gr[0] = groupSums{cells: cells[:P:P], gs: make([]domainGroup, 1)}
-	cells = cells[P:]
+	gr[0] = groupSums{cells: cells, stride: size, gs: make([]domainGroup, 1)}
+	off := 1
 	for v, c := range codes {
-		k := P * nLevels[v]
-		gr[v+1] = groupSums{codes: c, cells: cells[:k:k], gs: make([]domainGroup, nLevels[v])}
-		cells = cells[k:]
+		gr[v+1] = groupSums{codes: c, cells: cells, off: off, stride: size, gs: make([]domainGroup, nLevels[v])}
+		off += nLevels[v]
 	}
 	return &allSums{groupings: gr, cells: buf}
 }
@@ -290,7 +345,7 @@ func (d *Design) newAllSums(codes [][]int32, nLevels []int) *allSums {
 // level of each grouping in turn.
 func (d *Design) sumEach(y vec, gr []groupSums) {
 	w, psu := d.w, d.psu
-	tot, ts := gr[0].cells, &gr[0].gs[0]
+	tot, ts := &gr[0], &gr[0].gs[0]
 	vars := gr[1:]
 	y.blocks(d.n, func(from int, yb []float64) {
 		for j, v := range yb {
@@ -306,7 +361,7 @@ func (d *Design) sumEach(y vec, gr []groupSums) {
 				}
 				dv := v - ts.shift
 				wd := wi * dv
-				c := &tot[p]
+				c := tot.cell(p, 0)
 				c.sw += wi
 				c.swd += wd
 				ts.swd2 += wd * dv
@@ -335,7 +390,7 @@ func (d *Design) sumEach(y vec, gr []groupSums) {
 				}
 				dv := v - st.shift
 				wd := wi * dv
-				c := &g.cells[p*G+int(code)]
+				c := g.cell(p, int(code))
 				c.sw += wi
 				c.swd += wd
 				st.swd2 += wd * dv
@@ -345,15 +400,75 @@ func (d *Design) sumEach(y vec, gr []groupSums) {
 	})
 }
 
-// influence writes to t (len NumPSU) the PSU totals of the influence
-// values of group k's mean, w(y − ŷ)/Σw, and returns them.
-func (g *groupSums) influence(k int, t []float64) []float64 {
-	G := len(g.gs)
-	st := &g.gs[k]
-	delta := st.swd / st.sw
-	for p := range t {
-		c := &g.cells[p*G+k]
-		t[p] = (c.swd - delta*c.sw) / st.sw
+// influences writes to t[g] (len NumPSU) the PSU totals of the influence
+// values of each group g's mean, w(y − ŷ)/Σw, g counting the total and then
+// every grouping's levels in order, from one pass over the cells; t[g] of
+// a group without answers is left as it is.
+func (a *allSums) influences(t [][]float64) {
+	gr := a.groupings
+	size := gr[0].stride
+	delta, inv := make([]float64, size), make([]float64, size)
+	live := make([]int, 0, size)
+	for _, g := range gr {
+		for l := range g.gs {
+			if st := &g.gs[l]; st.sw > 0 {
+				delta[g.off+l], inv[g.off+l] = st.swd/st.sw, 1/st.sw
+				live = append(live, g.off+l)
+			}
+		}
+	}
+	for p := 0; p < len(t[0]); p++ {
+		row := gr[0].cells[p*size : (p+1)*size]
+		for _, g := range live {
+			t[g][p] = (row[g].swd - delta[g]*row[g].sw) * inv[g]
+		}
+	}
+}
+
+// cellSums returns grouping k's sums (k ≥ 1; 0 is the total) as
+// study.sumCells gives them: Σw and Σw·y of the respondents answering, by
+// PSU and level.
+func (a *allSums) cellSums(d *Design, k int) *cellSums {
+	g := &a.groupings[k]
+	G, P := len(g.gs), d.NumPSU()
+	cs := &cellSums{d: d, nCells: G, psu: make([]wsum, P*G), cell: make([]wsum, G), n: make([]int, G)}
+	for l := range g.gs {
+		st := &g.gs[l]
+		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
+		cs.n[l] = st.n
+	}
+	for p := 0; p < P; p++ {
+		for l := range g.gs {
+			c := g.cell(p, l)
+			cs.psu[p*G+l] = wsum{c.sw, c.swd + g.gs[l].shift*c.sw}
+		}
+	}
+	return cs
+}
+
+// binaryTable returns the table Design.tabulate makes of grouping k (rows)
+// by a 0/1 variable (columns) over the whole sample, as far as chisq reads
+// it: Σw of y = 0 and of y = 1 by PSU and level. Σw·y is Σw·(y − shift) +
+// shift·Σw; a share computed as 0 or 1 up to rounding is set to exactly
+// that, so that an empty column stays empty.
+func (a *allSums) binaryTable(d *Design, k int) *table {
+	g := &a.groupings[k]
+	na, P := len(g.gs), d.NumPSU()
+	K := 2 * na
+	t := &table{na: na, nb: 2, cell: make([]float64, P*K), nDomain: d.N()}
+	for p := 0; p < P; p++ {
+		for l := range g.gs {
+			c := g.cell(p, l)
+			wy := c.swd + g.gs[l].shift*c.sw
+			switch eps := 1e-12 * c.sw; {
+			case wy < eps:
+				wy = 0
+			case c.sw-wy < eps:
+				wy = c.sw
+			}
+			t.cell[p*K+l] = c.sw - wy
+			t.cell[p*K+l+na] = wy
+		}
 	}
 	return t
 }
@@ -382,7 +497,7 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 	level := s.opts.level()
 	per := s.d.multiChunk(nLevels)
 	chunks := (len(specs) + per - 1) / per
-	forEach(chunks, s.ds.N, func(k int, _ *workerBuf) {
+	forEach(chunks, s.ds.N, func(k int) {
 		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
@@ -419,35 +534,13 @@ const (
 // statistics in parallel (a variable for the tests).
 var parallelRows = 50_000
 
-// workerBuf holds a worker's scratch slices of N values, made on first use.
-type workerBuf struct {
-	f []float64
-	i []int32
-}
-
-func (b *workerBuf) floats(n int) []float64 {
-	if len(b.f) != n {
-		b.f = make([]float64, n)
-	}
-	return b.f
-}
-
-func (b *workerBuf) int32s(n int) []int32 {
-	if len(b.i) != n {
-		b.i = make([]int32, n)
-	}
-	return b.i
-}
-
-// forEach calls f(k, buf) for k in 0..n−1 on the available cores when the
-// sample has at least parallelRows respondents, else in order; each worker
-// passes its own buf.
-func forEach(n, respondents int, f func(k int, buf *workerBuf)) {
+// forEach calls f(k) for k in 0..n−1 on the available cores when the
+// sample has at least parallelRows respondents, else in order.
+func forEach(n, respondents int, f func(k int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers < 2 || respondents < parallelRows {
-		var buf workerBuf
 		for k := 0; k < n; k++ {
-			f(k, &buf)
+			f(k)
 		}
 		return
 	}
@@ -457,13 +550,12 @@ func forEach(n, respondents int, f func(k int, buf *workerBuf)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf workerBuf
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= n {
 					return
 				}
-				f(k, &buf)
+				f(k)
 			}
 		}()
 	}

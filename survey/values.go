@@ -192,6 +192,42 @@ func (c *Construct) FlagValues(dst []float64) []float64 {
 	return c.flag.decode(dst)
 }
 
+// ValueCodes returns a construct item's compact storage after a Compact load:
+// one code per respondent and the value of each code (table[0] is NaN),
+// so that an estimator can add up weights by code instead of decoding
+// every value. ok is false when the values are not stored as codes (a
+// full load, a categorical column, or more distinct values than codes).
+// The slices are the dataset's own: the caller must not modify them.
+func (c *Column) ValueCodes() (codes []uint8, table []float64, ok bool) {
+	if c.Num != nil || c.small == nil {
+		return nil, nil, false
+	}
+	return c.small.codesOf()
+}
+
+// ScoreCodes is ValueCodes for the construct's scores.
+func (c *Construct) ScoreCodes() (codes []uint8, table []float64, ok bool) {
+	if c.Score != nil || c.score == nil {
+		return nil, nil, false
+	}
+	return c.score.codesOf()
+}
+
+// FlagCodes is ValueCodes for the construct's flags.
+func (c *Construct) FlagCodes() (codes []uint8, table []float64, ok bool) {
+	if c.Flag != nil || c.flag == nil {
+		return nil, nil, false
+	}
+	return c.flag.codesOf()
+}
+
+func (v *smallVec) codesOf() ([]uint8, []float64, bool) {
+	if v.num != nil {
+		return nil, nil, false
+	}
+	return v.codes, v.table, true
+}
+
 // scoreIsItem reports whether construct ri's score is its only item's
 // value itself: the mean or sum of one item, scored whenever it is
 // answered. A Compact load then derives the score from the item instead of

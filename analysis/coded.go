@@ -1,0 +1,327 @@
+package analysis
+
+import "math"
+
+// Coded variables: a faster pass for values stored as codes.
+//
+// A Compact load keeps construct items, scores and flags as one byte per
+// respondent indexing a table of values (survey.Column.ValueCodes), and
+// the variables derived from them (a top-2 box, a flag among the
+// concerned) take as few values. For those, sumCoded adds each
+// respondent's weight to its (cross cell, value) slot and turns a PSU
+// run's slots into Σw and Σw·(y − s0) once per cell, so that no value is
+// decoded, compared with NaN or squared per respondent.
+
+// coded gives a vec's values as slots: respondent i's value is
+// values[slot[c]] with c its code, where slot[c] = len(values) marks a
+// missing value.
+type coded struct {
+	// codes returns the codes of respondents from..from+len(dst)−1, in
+	// dst or in storage of its own.
+	codes  func(dst []uint8, from int) []uint8
+	slot   *[256]uint8
+	values []float64 // distinct, not NaN
+}
+
+// missing is the slot of a missing value.
+func (c *coded) missing() uint8 { return uint8(len(c.values)) }
+
+// value returns the value of slot s, NaN for the missing slot.
+func (c *coded) value(s uint8) float64 {
+	if int(s) < len(c.values) {
+		return c.values[s]
+	}
+	return math.NaN()
+}
+
+// newCoded makes the coded form of codes into table (table[c] the value
+// of code c, NaN for missing): the distinct values of table get one slot
+// each, in order of first appearance. It returns nil when the table has
+// more than 255 distinct values or more than 256 codes.
+func newCoded(codes func(dst []uint8, from int) []uint8, table []float64) *coded {
+	if len(table) > 256 {
+		return nil
+	}
+	c := &coded{codes: codes, slot: new([256]uint8)}
+	for k, x := range table {
+		s := -1
+		if x == x {
+			for j, v := range c.values {
+				if math.Float64bits(v) == math.Float64bits(x) {
+					s = j
+					break
+				}
+			}
+			if s < 0 {
+				if len(c.values) == 255 {
+					return nil
+				}
+				s = len(c.values)
+				c.values = append(c.values, x)
+			}
+		}
+		c.slot[k] = uint8(s) // −1 for now: missing
+	}
+	for k, x := range table {
+		if x != x {
+			c.slot[k] = c.missing()
+		}
+	}
+	for k := len(table); k < 256; k++ {
+		c.slot[k] = c.missing() // codes past the table do not occur
+	}
+	return c
+}
+
+// storedCodes returns a codes function reading a dataset's codes.
+func storedCodes(all []uint8) func(dst []uint8, from int) []uint8 {
+	return func(dst []uint8, from int) []uint8 { return all[from : from+len(dst)] }
+}
+
+// codedVec is the vec of a Compact load's codes (survey's ValueCodes,
+// ScoreCodes or FlagCodes) when ok, else fallback.
+func codedVec(fallback vec, codes []uint8, table []float64, ok bool) vec {
+	if ok {
+		fallback.coded = newCoded(storedCodes(codes), table)
+	}
+	return fallback
+}
+
+// mapValues derives f(y) from y. A coded y gives a coded result with the
+// same codes.
+func mapValues(y vec, f func(float64) float64) vec {
+	out := vec{fill: func(dst []float64, from int) {
+		b := y.block(from, len(dst), dst)
+		for i, x := range b { // b may be dst itself
+			dst[i] = f(x)
+		}
+	}}
+	if y.coded != nil {
+		table := make([]float64, 256)
+		for c := range table {
+			table[c] = f(y.coded.value(y.coded.slot[c]))
+		}
+		out.coded = newCoded(y.coded.codes, table)
+	}
+	return out
+}
+
+// zipValues derives op(a, b) from a and b, value by value. When both are
+// coded and their slots combine into at most 256 codes, so is the result:
+// its code is a's slot + (a's slots)·(b's slot).
+func zipValues(a, b vec, op func(x, y float64) float64) vec {
+	out := zip(a, b, func(ab, bb, dst []float64) {
+		for i := range dst {
+			dst[i] = op(ab[i], bb[i])
+		}
+	})
+	if a.coded == nil || b.coded == nil {
+		return out
+	}
+	ca, cb := a.coded, b.coded
+	na, nb := len(ca.values)+1, len(cb.values)+1
+	if na*nb > 256 {
+		return out
+	}
+	table := make([]float64, na*nb)
+	for j := range table {
+		table[j] = op(ca.value(uint8(j%na)), cb.value(uint8(j/na)))
+	}
+	var bufA, bufB []uint8
+	codes := func(dst []uint8, from int) []uint8 {
+		if len(bufA) < len(dst) {
+			bufA, bufB = make([]uint8, len(dst)), make([]uint8, len(dst))
+		}
+		xa, xb := ca.codes(bufA[:len(dst)], from), cb.codes(bufB[:len(dst)], from)
+		for i := range dst {
+			dst[i] = ca.slot[xa[i]] + uint8(na)*cb.slot[xb[i]]
+		}
+		return dst
+	}
+	out.coded = newCoded(codes, table)
+	return out
+}
+
+// firstAnswer returns the value of the first respondent with one (0 when
+// none has), the shift of sumCoded's linear sums as of sumCross's.
+func (c *coded) firstAnswer(n int) float64 {
+	buf := make([]uint8, blockRows)
+	miss := c.missing()
+	for lo := 0; lo < n; lo += blockRows {
+		for _, code := range c.codes(buf[:min(blockRows, n-lo)], lo) {
+			if s := c.slot[code]; s != miss {
+				return c.values[s]
+			}
+		}
+	}
+	return 0
+}
+
+// maxCodedSlots is the number of slots (values and "missing") up to which
+// sumCoded reads a coded variable; one with more values (a mean score)
+// goes through sumCross, whose work per PSU does not grow with them.
+const maxCodedSlots = 8
+
+// sumCoded is sumCross for coded variables of at most maxCodedSlots
+// slots, which also sets each group's Σw and Σw·(y − shift). Every
+// group's shift is the variable's first answer s0. Each respondent adds its weight to the slot of its cross cell and
+// value. When a PSU run ends, each touched cell's slots give its Σw and
+// Σw·(y − s0), added to the run's row of group sums (the total, then every
+// grouping's levels, as the PSU's row of cells is laid out), and the row
+// is added to the PSU's cells at once. The slots' weights over every run
+// give each group's sum of squares, Σ W·(value − shift)² with the group's
+// shift one of its values, and its count: no value is decoded, compared
+// with NaN or squared per respondent. Weights are positive (NewDesign), so
+// a cell without weight had no answer.
+func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
+	K, C, V := len(grs[0])-1, cc.n, len(ys)
+	size := grs[0][0].stride
+	// gidx[c·(K+1)…]: cross cell c's groups, as positions in a PSU's row;
+	// size (a position past the row) for a grouping the cell has no level
+	// of, so that the cells' sums go to their groups without a branch.
+	gidx := make([]int32, 0, C*(K+1))
+	for c := 0; c < C; c++ {
+		gidx = append(gidx, 0)
+		for k, l := range cc.levels[c*K : c*K+K] {
+			g := int32(size)
+			if l >= 0 {
+				g = int32(grs[0][k+1].off) + l
+			}
+			gidx = append(gidx, g)
+		}
+	}
+	cs := make([]*coded, V)
+	S := 0 // slots per cell: the most of any variable
+	s0 := make([]float64, V)
+	for v, y := range ys {
+		cs[v] = y.coded
+		S = max(S, len(cs[v].values)+1)
+		s0[v] = cs[v].firstAnswer(d.n)
+	}
+	run := make([]float64, V*C*S) // the current run's Σw by variable, cell and slot
+	all := make([]float64, V*C*S) // every run's
+	count := make([]int32, V*C*S) // respondents by variable, cell and slot
+	row := make([]sumCell, size+1)
+	groupSum := make([]sumCell, V*size) // each group's Σw and Σw·(y − s0)
+	// Data grouped by PSU have one run per PSU, which then sets its row
+	// (the cells need not be cleared first).
+	once := cc.fillsRows(d)
+	flush := func(p int, touched []uint16) {
+		for v, cv := range cs {
+			vals, sh := cv.values, s0[v]
+			for _, c16 := range touched {
+				c := int(c16)
+				off := (v*C + c) * S
+				r, a := run[off:off+S], all[off:off+S]
+				var sw, swd float64
+				for l, val := range vals {
+					x := r[l]
+					sw += x
+					swd += x * (val - sh)
+					a[l] += x
+				}
+				clear(r)
+				for _, g := range gidx[c*(K+1) : (c+1)*(K+1)] {
+					row[g].sw += sw
+					row[g].swd += swd
+				}
+			}
+			dst := grs[v][0].cells[p*size : (p+1)*size]
+			tot := groupSum[v*size : (v+1)*size]
+			for g, x := range row[:size] {
+				if once {
+					dst[g] = x
+				} else {
+					dst[g].sw += x.sw
+					dst[g].swd += x.swd
+				}
+				tot[g].sw += x.sw
+				tot[g].swd += x.swd
+			}
+			clear(row)
+		}
+	}
+	w, cell := d.w, cc.cell
+	buf := make([]uint8, blockRows)
+	// PSU run by PSU run (whose cells cc knows), one variable at a time,
+	// so that the loop over a run's respondents keeps the variable's
+	// tables at hand.
+	for r := range cc.runs[:len(cc.runs)-1] {
+		run0, run1 := cc.runs[r], cc.runs[r+1]
+		for v, cv := range cs {
+			slot := cv.slot
+			rv, cnt := run[v*C*S:(v+1)*C*S], count[v*C*S:(v+1)*C*S]
+			for a := int(run0.from); a < int(run0.to); a += blockRows {
+				b := min(a+blockRows, int(run0.to))
+				cells, ws := cell[a:b], w[a:b]
+				for j, code := range cv.codes(buf[:b-a], a) {
+					k := int(cells[j])*S + int(slot[code])
+					rv[k] += ws[j]
+					cnt[k]++
+				}
+			}
+		}
+		flush(int(run0.psu), cc.runCells[run0.cells:run1.cells])
+	}
+	nd := cc.nd
+	for v, gr := range grs {
+		vals := cs[v].values
+		group := func(g int) *domainGroup {
+			for k := K; k >= 1; k-- {
+				if g >= gr[k].off {
+					return &gr[k].gs[g-gr[k].off]
+				}
+			}
+			return &gr[0].gs[0]
+		}
+		for c := 0; c < C; c++ {
+			off := (v*C + c) * S
+			for _, g := range gidx[c*(K+1) : (c+1)*(K+1)] {
+				if int(g) == size {
+					continue
+				}
+				st := group(int(g))
+				st.nd += nd[c]
+				for l, val := range vals {
+					if count[off+l] == 0 {
+						continue
+					}
+					st.shift, st.started = s0[v], true
+					dv := val - s0[v]
+					st.swd2 += all[off+l] * dv * dv
+					st.n += int(count[off+l])
+				}
+			}
+		}
+		for g, x := range groupSum[v*size : (v+1)*size] {
+			st := group(g)
+			st.sw, st.swd = x.sw, x.swd
+		}
+	}
+}
+
+// fillsRows reports whether sumCoded sets every PSU's row of cells, so
+// that they need not be cleared first: when each PSU is one run.
+func (cc *crossCells) fillsRows(d *Design) bool { return len(cc.runs)-1 == d.NumPSU() }
+
+// moveShifts moves the PSU cells' Σw·(y − s0) to Σw·(y − shift), each
+// group's with its own shift.
+func moveShifts(gr []groupSums, s0 float64) {
+	size := gr[0].stride
+	moves := make([]float64, size)
+	moved := false
+	for _, g := range gr {
+		for l := range g.gs {
+			moves[g.off+l] = g.gs[l].shift - s0
+			moved = moved || moves[g.off+l] != 0
+		}
+	}
+	if !moved {
+		return
+	}
+	for row := gr[0].cells; len(row) >= size; row = row[size:] {
+		for g, m := range moves {
+			row[g].swd -= m * row[g].sw
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// codedCase is a synthetic design with three groupings (one constant
+// within PSUs, as a region stratifying the sample is) and coded variables.
+type codedCase struct {
+	d       *Design
+	codes   [][]int32
+	nLevels []int
+}
+
+// newCodedCase builds n respondents in PSUs of about 30; grouped puts each
+// PSU's respondents together (one run per PSU), else they are dealt out
+// in runs of 8 so that a PSU has several runs.
+func newCodedCase(t *testing.T, n int, grouped bool) codedCase {
+	t.Helper()
+	r := rand.New(rand.NewPCG(7, uint64(n)))
+	psus := n / 30
+	w := make([]float64, n)
+	st := make([]int32, n)
+	psu := make([]int32, n)
+	g1, g2, g3 := make([]int32, n), make([]int32, n), make([]int32, n)
+	for i := range w {
+		p := int32(i * psus / n)
+		if !grouped {
+			p = int32((i / 8) % psus)
+		}
+		psu[i], st[i] = p, p%4
+		w[i] = 0.2 + 3*r.Float64()
+		g1[i] = p % 4
+		g2[i] = int32(r.IntN(5)) - 1 // −1: missing
+		g3[i] = int32(r.IntN(3))
+	}
+	d, err := NewDesign(n, DesignSpec{Weights: w, Strata: st, PSU: psu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return codedCase{d: d, codes: [][]int32{g1, g2, g3}, nLevels: []int{4, 4, 3}}
+}
+
+// randomCodes draws n codes below len(table).
+func randomCodes(r *rand.Rand, n int, table []float64) []uint8 {
+	c := make([]uint8, n)
+	for i := range c {
+		c[i] = uint8(r.IntN(len(table)))
+	}
+	return c
+}
+
+// Through codes (sumCoded) a variable's estimates are those of its
+// values read as float64s (sumCross and sumEach), for grouped and
+// scattered PSUs, tables with repeated values and NaN codes, derived
+// variables and several variables per pass.
+func TestSumCoded(t *testing.T) {
+	nan := math.NaN()
+	r := rand.New(rand.NewPCG(1, 2))
+	tables := [][]float64{
+		{nan, 0, 1},               // a flag
+		{nan, 1, 2, 3, 4, 5},      // a 1–5 item
+		{nan, 0, 1, 1, 0, nan, 1}, // a flag derived from a score: repeats, NaN codes
+		{nan, 2.5e9, 2.5e9 + 1},   // far from 0: the shift matters
+	}
+	for _, grouped := range []bool{true, false} {
+		cs := newCodedCase(t, 6000, grouped)
+		d := cs.d
+		var ys, plain []vec
+		for _, tab := range tables {
+			codes := randomCodes(r, d.n, tab)
+			y := make([]float64, d.n)
+			for i, c := range codes {
+				y[i] = tab[c]
+			}
+			ys = append(ys, codedVec(vec{full: y}, codes, tab, true))
+			plain = append(plain, floats(y))
+		}
+		// Derived: a top-2 box and the first flag among the item's 5s.
+		top2 := func(x float64) float64 {
+			if math.IsNaN(x) {
+				return x
+			}
+			return math.Floor(x / 4)
+		}
+		among := func(x, c float64) float64 {
+			if c == 5 {
+				return x
+			}
+			return nan
+		}
+		ys = append(ys, mapValues(ys[1], top2), zipValues(ys[0], ys[1], among))
+		plain = append(plain, floats(mapValues(plain[1], top2).materialize(d.n)), floats(zipValues(plain[0], plain[1], among).materialize(d.n)))
+		df := make([]int, 1+4+4+3)
+		for _, fused := range []int{0, math.MaxInt32} {
+			saved := fusedMinRun
+			fusedMinRun = fused // 0: cross cells and codes; MaxInt32: sumEach
+			got := d.sumAllMulti(ys, cs.codes, cs.nLevels)
+			fusedMinRun = math.MaxInt32
+			want := d.sumAllMulti(plain, cs.codes, cs.nLevels)
+			fusedMinRun = saved
+			for v := range ys {
+				ge, we := got[v].estimates(d, df, 0.95), want[v].estimates(d, df, 0.95)
+				for k := range we {
+					sameEstimate(t, fmt.Sprintf("grouped %v, fusedMinRun %d, variable %d, group %d", grouped, fused, v, k), ge[k], we[k])
+				}
+				got[v].release(d)
+				want[v].release(d)
+			}
+		}
+	}
+}
+
+// The coded forms of derived variables hold the values their fill
+// computes, respondent by respondent.
+func TestCodedValues(t *testing.T) {
+	nan := math.NaN()
+	r := rand.New(rand.NewPCG(5, 6))
+	const n = 3 * blockRows / 2
+	ta, tb := []float64{nan, 1, 2, 3, 2}, []float64{nan, 0, 1}
+	a := codedVec(vec{}, randomCodes(r, n, ta), ta, true)
+	b := codedVec(vec{}, randomCodes(r, n, tb), tb, true)
+	a.fill = func(dst []float64, from int) {
+		for i, c := range a.coded.codes(make([]uint8, len(dst)), from) {
+			dst[i] = ta[c]
+		}
+	}
+	b.fill = func(dst []float64, from int) {
+		for i, c := range b.coded.codes(make([]uint8, len(dst)), from) {
+			dst[i] = tb[c]
+		}
+	}
+	for name, y := range map[string]vec{
+		"a":      a,
+		"1 − b":  mapValues(b, func(x float64) float64 { return 1 - x }),
+		"a − b":  zipValues(a, b, func(x, y float64) float64 { return x - y }),
+		"a if b": zipValues(a, b, func(x, y float64) float64 { return map[bool]float64{true: x, false: nan}[y == 1] }),
+	} {
+		if y.coded == nil {
+			t.Fatalf("%s: not coded", name)
+		}
+		want := y.materialize(n)
+		buf := make([]uint8, 100)
+		for lo := 0; lo < n; lo += len(buf) {
+			m := min(len(buf), n-lo)
+			for j, c := range y.coded.codes(buf[:m], lo) {
+				got := y.coded.value(y.coded.slot[c])
+				if w := want[lo+j]; !(got == w || math.IsNaN(got) && math.IsNaN(w)) {
+					t.Fatalf("%s: respondent %d = %v, want %v", name, lo+j, got, w)
+				}
+			}
+		}
+	}
+	// Too many combined values: the derived variable is not coded.
+	wide := make([]float64, 200)
+	for i := range wide {
+		wide[i] = float64(i)
+	}
+	wide[0] = nan
+	x := codedVec(vec{}, randomCodes(r, n, wide), wide, true)
+	if z := zipValues(x, b, func(x, y float64) float64 { return x + y }); z.coded != nil {
+		t.Errorf("zipValues of 200 × 3 values: coded, want not")
+	}
+}
+
+// The sums' cellSums and binaryTable are what sumCells and tabulate make
+// of the same variable.
+func TestSumsAsCellsAndTable(t *testing.T) {
+	nan := math.NaN()
+	r := rand.New(rand.NewPCG(9, 10))
+	cs := newCodedCase(t, 5000, true)
+	d := cs.d
+	tab := []float64{nan, 0, 1}
+	codes := randomCodes(r, d.n, tab)
+	y := make([]float64, d.n)
+	for i, c := range codes {
+		y[i] = tab[c]
+	}
+	s := &study{d: d}
+	for _, v := range []vec{codedVec(vec{full: y}, codes, tab, true), floats(y)} {
+		saved := fusedMinRun
+		fusedMinRun = 0
+		sums := d.sumAll(v, cs.codes, cs.nLevels)
+		fusedMinRun = saved
+		for k, g := range cs.codes {
+			got := sums.cellSums(d, k+1)
+			want := s.sumCells(y, cs.nLevels[k], func(i int) int { return int(g[i]) })
+			for j := range want.psu {
+				if !closeTo(got.psu[j].w, want.psu[j].w, 1e-12) || !closeTo(got.psu[j].wy, want.psu[j].wy, 1e-12) {
+					t.Fatalf("grouping %d: cellSums psu[%d] = %v, want %v", k, j, got.psu[j], want.psu[j])
+				}
+			}
+			for l := range want.cell {
+				if !closeTo(got.cell[l].w, want.cell[l].w, 1e-12) || !closeTo(got.cell[l].wy, want.cell[l].wy, 1e-12) || got.n[l] != want.n[l] {
+					t.Errorf("grouping %d: cellSums level %d = %v, %d, want %v, %d", k, l, got.cell[l], got.n[l], want.cell[l], want.n[l])
+				}
+			}
+			tb := sums.binaryTable(d, k+1)
+			wt := d.tabulate(g, binaryCodes(y, nil), cs.nLevels[k], 2, nil)
+			for j := range wt.cell {
+				if !closeTo(tb.cell[j], wt.cell[j], 1e-12) {
+					t.Fatalf("grouping %d: binaryTable cell %d = %v, want %v", k, j, tb.cell[j], wt.cell[j])
+				}
+			}
+			gr, err1 := tb.chisq(d, nil)
+			wr, err2 := wt.chisq(d, nil)
+			if (err1 == nil) != (err2 == nil) || !closeTo(gr.F, wr.F, 1e-10) || !closeTo(gr.P, wr.P, 1e-10) {
+				t.Errorf("grouping %d: chisq = %+v (%v), want %+v (%v)", k, gr, err1, wr, err2)
+			}
+		}
+		sums.release(d)
+	}
+}

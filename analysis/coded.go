@@ -176,20 +176,13 @@ const maxCodedSlots = 8
 func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
 	K, C, V := len(grs[0])-1, cc.n, len(ys)
 	size := grs[0][0].stride
+	if size != cc.size {
+		panic("analysis: cross cells of other groupings")
+	}
 	// gidx[c·(K+1)…]: cross cell c's groups, as positions in a PSU's row;
 	// size (a position past the row) for a grouping the cell has no level
 	// of, so that the cells' sums go to their groups without a branch.
-	gidx := make([]int32, 0, C*(K+1))
-	for c := 0; c < C; c++ {
-		gidx = append(gidx, 0)
-		for k, l := range cc.levels[c*K : c*K+K] {
-			g := int32(size)
-			if l >= 0 {
-				g = int32(grs[0][k+1].off) + l
-			}
-			gidx = append(gidx, g)
-		}
-	}
+	gidx := cc.pos
 	cs := make([]*coded, V)
 	S := 0 // slots per cell: the most of any variable
 	s0 := make([]float64, V)
@@ -206,9 +199,14 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
 	// Data grouped by PSU have one run per PSU, which then sets its row
 	// (the cells need not be cleared first).
 	once := cc.fillsRows(d)
-	flush := func(p int, touched []uint16) {
+	// flush ends PSU p's run: its cells touched, the groups whose level
+	// is the same in all of them (fixed: they get the run's sums once)
+	// and the groupings whose level varies (each cell's sums go to its
+	// level of them).
+	flush := func(p int, touched []uint16, fixed []int32, vary []uint8) {
 		for v, cv := range cs {
 			vals, sh := cv.values, s0[v]
+			var tsw, tswd float64
 			for _, c16 := range touched {
 				c := int(c16)
 				off := (v*C + c) * S
@@ -219,12 +217,21 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
 					sw += x
 					swd += x * (val - sh)
 					a[l] += x
+					r[l] = 0
 				}
-				clear(r)
-				for _, g := range gidx[c*(K+1) : (c+1)*(K+1)] {
+				r[len(vals)] = 0 // missing
+				tsw += sw
+				tswd += swd
+				gs := gidx[c*(K+1) : (c+1)*(K+1)]
+				for _, j := range vary {
+					g := gs[j]
 					row[g].sw += sw
 					row[g].swd += swd
 				}
+			}
+			for _, g := range fixed {
+				row[g].sw += tsw
+				row[g].swd += tswd
 			}
 			dst := grs[v][0].cells[p*size : (p+1)*size]
 			tot := groupSum[v*size : (v+1)*size]
@@ -261,7 +268,7 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
 				}
 			}
 		}
-		flush(int(run0.psu), cc.runCells[run0.cells:run1.cells])
+		flush(int(run0.psu), cc.runCells[run0.cells:run1.cells], cc.runFixed[run0.fixed:run1.fixed], cc.runVary[run0.vary:run1.vary])
 	}
 	nd := cc.nd
 	for v, gr := range grs {

@@ -24,22 +24,51 @@ type crossCells struct {
 	levels []int32  // levels[c*K+k]: level of grouping k in cross cell c, or -1
 	n      int      // number of cross cells
 
-	// The same for every variable, for sumCoded: the respondents of
-	// each cell, and the runs of one PSU with the cells each touches.
-	nd   []int
-	runs []crossRun
-	// runCells[runs[r].cells : runs[r+1].cells] are run r's cells.
+	// The same for every variable, for sumCoded.
+	nd  []int   // respondents by cell
+	pos []int32 // pos[c·(K+1)+j]: cell c's group j (total, then grouping j−1) in a PSU's row of cells; size for none
+	// size is the length of a PSU's row: the total and every grouping's
+	// levels (see newAllSums).
+	size int
+	// The runs of one PSU with the cells each touches and the groups
+	// whose level does not vary across them (the total, a region that
+	// stratifies the sample): runCells[runs[r].cells : runs[r+1].cells],
+	// runFixed[runs[r].fixed : runs[r+1].fixed] (row positions) and
+	// runVary[runs[r].vary : runs[r+1].vary] (groupings that vary).
+	runs     []crossRun
 	runCells []uint16
+	runFixed []int32
+	runVary  []uint8
 }
 
-// crossRun is a maximal run of respondents from..to−1 in PSU psu, whose
-// cells start at runCells[cells].
+// crossRun is a maximal run of respondents from..to−1 in PSU psu; cells,
+// fixed and vary index crossCells' lists.
 type crossRun struct {
-	psu, from, to, cells int32
+	psu, from, to, cells, fixed, vary int32
 }
 
-// cellsOfRuns fills the cells' counts and runs from the respondents' PSUs.
-func (cc *crossCells) cellsOfRuns(psu []int32) {
+// cellsOfRuns fills what sumCoded reads for every variable: the cells'
+// counts, their groups' positions in a row of nLevels' groupings, and the
+// runs of the respondents' PSUs.
+func (cc *crossCells) cellsOfRuns(psu []int32, nLevels []int) {
+	K := len(nLevels)
+	off := make([]int32, K)
+	cc.size = 1
+	for k, l := range nLevels {
+		off[k] = int32(cc.size)
+		cc.size += l
+	}
+	cc.pos = make([]int32, 0, cc.n*(K+1))
+	for c := 0; c < cc.n; c++ {
+		cc.pos = append(cc.pos, 0)
+		for k, l := range cc.levels[c*K : c*K+K] {
+			g := int32(cc.size)
+			if l >= 0 {
+				g = off[k] + l
+			}
+			cc.pos = append(cc.pos, g)
+		}
+	}
 	cc.nd = make([]int, cc.n)
 	seen := make([]bool, cc.n)
 	for a := 0; a < len(psu); {
@@ -48,7 +77,8 @@ func (cc *crossCells) cellsOfRuns(psu []int32) {
 		for b < len(psu) && psu[b] == p {
 			b++
 		}
-		cc.runs = append(cc.runs, crossRun{psu: p, from: int32(a), to: int32(b), cells: int32(len(cc.runCells))})
+		cc.runs = append(cc.runs, crossRun{psu: p, from: int32(a), to: int32(b),
+			cells: int32(len(cc.runCells)), fixed: int32(len(cc.runFixed)), vary: int32(len(cc.runVary))})
 		start := len(cc.runCells)
 		for _, c := range cc.cell[a:b] {
 			cc.nd[c]++
@@ -57,12 +87,28 @@ func (cc *crossCells) cellsOfRuns(psu []int32) {
 				cc.runCells = append(cc.runCells, c)
 			}
 		}
-		for _, c := range cc.runCells[start:] {
+		cells := cc.runCells[start:]
+		for _, c := range cells {
 			seen[c] = false
+		}
+		cc.runFixed = append(cc.runFixed, 0)
+		for j := 1; j <= K; j++ {
+			g := cc.pos[int(cells[0])*(K+1)+j]
+			same := true
+			for _, c := range cells[1:] {
+				same = same && cc.pos[int(c)*(K+1)+j] == g
+			}
+			switch {
+			case !same:
+				cc.runVary = append(cc.runVary, uint8(j))
+			case int(g) != cc.size:
+				cc.runFixed = append(cc.runFixed, g)
+			}
 		}
 		a = b
 	}
-	cc.runs = append(cc.runs, crossRun{psu: -1, from: int32(len(psu)), to: int32(len(psu)), cells: int32(len(cc.runCells))})
+	cc.runs = append(cc.runs, crossRun{psu: -1, from: int32(len(psu)), to: int32(len(psu)),
+		cells: int32(len(cc.runCells)), fixed: int32(len(cc.runFixed)), vary: int32(len(cc.runVary))})
 }
 
 // maxCrossKeys bounds the product of the groupings' level counts (plus one
@@ -162,7 +208,7 @@ func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
 		}
 		cc.cell[i] = uint16(c)
 	}
-	cc.cellsOfRuns(d.psu)
+	cc.cellsOfRuns(d.psu, nLevels)
 	if d.cross.cells == nil {
 		d.cross.cells = map[string]*crossCells{}
 	}

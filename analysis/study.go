@@ -425,16 +425,22 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 		e.Estimate = math.NaN()
 		return e
 	}
+	// Each cell's part in the influence: z = k·(wy − m·w), once per cell
+	// rather than per PSU.
+	k, m := make([]float64, cs.nCells), make([]float64, cs.nCells)
+	for c := range k {
+		switch {
+		case a(c):
+			k[c], m[c] = 1/sa, ma
+		case b(c):
+			k[c], m[c] = -1/sb, mb
+		}
+	}
 	t := make([]float64, cs.d.NumPSU())
 	for p := range t {
 		row := cs.psu[p*cs.nCells : (p+1)*cs.nCells]
 		for c, x := range row {
-			switch {
-			case a(c):
-				t[p] += (x.wy - ma*x.w) / sa
-			case b(c):
-				t[p] -= (x.wy - mb*x.w) / sb
-			}
+			t[p] += k[c] * (x.wy - m[c]*x.w)
 		}
 	}
 	e.SE = math.Sqrt(cs.d.VarianceFromPSUTotals(t))

@@ -164,18 +164,35 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 		return
 	}
 	if l.scoreIsItem(ri) {
-		it := l.items[ri][0]
-		it.small.add(c.itemCell(rule, it, rec, row))
+		c.compactItem(rule, l.items[ri][0], rec, row)
 		return
 	}
 	cur := c.cur[:0]
 	for _, it := range l.items[ri] {
-		v := c.itemCell(rule, it, rec, row)
-		it.small.add(v)
-		cur = append(cur, v)
+		cur = append(cur, c.compactItem(rule, it, rec, row))
 	}
 	c.cur = cur
 	l.scores[ri].add(rule.scoreOne(cur))
+}
+
+// compactItem appends a respondent's answer to item it to its compact
+// values and returns the value. A one-byte answer seen before without a
+// problem (most answers on a scale: "1" … "5", "0", "1") goes straight to
+// its code, without a value lookup or a search of the codes.
+func (c *converter) compactItem(rule *constructRule, it *itemBuilder, rec []string, row int) float64 {
+	raw := cellAt(rec, it.col.idx)
+	sv := it.small
+	if len(raw) == 1 && it.cache.codeKnown[raw[0]] && sv.num == nil {
+		code := it.cache.code[raw[0]]
+		sv.codes = append(sv.codes, code)
+		return sv.table[code]
+	}
+	v := c.itemCell(rule, it, rec, row)
+	sv.add(v)
+	if len(raw) == 1 && it.cache.known[raw[0]] && sv.num == nil {
+		it.cache.code[raw[0]], it.cache.codeKnown[raw[0]] = sv.codes[len(sv.codes)-1], true
+	}
+	return v
 }
 
 // addProblem records a problem of the current record and unit.

@@ -284,6 +284,10 @@ func (r *constructRule) scoreOne(x []float64) (score float64) {
 type itemCache struct {
 	one   [256]float64 // one-byte answers, when known
 	known [256]bool
+	// code[b] is the compact code of the one-byte answer b when codeKnown
+	// (see converter.compactItem).
+	code      [256]uint8
+	codeKnown [256]bool
 	empty float64
 	hasE  bool
 	few   []cachedAnswer     // the first longer answers, searched in turn

@@ -288,10 +288,10 @@ type itemCache struct {
 	// (see converter.compactItem).
 	code      [256]uint8
 	codeKnown [256]bool
-	empty float64
-	hasE  bool
-	few   []cachedAnswer     // the first longer answers, searched in turn
-	m     map[string]float64 // more longer answers
+	empty     float64
+	hasE      bool
+	few       []cachedAnswer     // the first longer answers, searched in turn
+	m         map[string]float64 // more longer answers
 }
 
 type cachedAnswer struct {

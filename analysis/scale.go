@@ -429,18 +429,32 @@ func (a *allSums) influences(t [][]float64) {
 // study.sumCells gives them: Σw and Σw·y of the respondents answering, by
 // PSU and level.
 func (a *allSums) cellSums(d *Design, k int) *cellSums {
-	g := &a.groupings[k]
-	G, P := len(g.gs), d.NumPSU()
-	cs := &cellSums{d: d, nCells: G, psu: make([]wsum, P*G), cell: make([]wsum, G), n: make([]int, G)}
-	for l := range g.gs {
-		st := &g.gs[l]
-		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
-		cs.n[l] = st.n
-	}
-	for p := 0; p < P; p++ {
+	return interleavedCells(d, k, a)
+}
+
+// pairCells is cellSums of two variables' sums a and b (the same y among
+// two sets of respondents) in one: cell 2l is level l's in a, 2l + 1 in b.
+func pairCells(d *Design, a, b *allSums, k int) *cellSums {
+	return interleavedCells(d, k, a, b)
+}
+
+// interleavedCells lays out grouping k's sums of each of sums: cell
+// l·len(sums) + j is level l's in sums[j].
+func interleavedCells(d *Design, k int, sums ...*allSums) *cellSums {
+	G, P, J := len(sums[0].groupings[k].gs), d.NumPSU(), len(sums)
+	cs := &cellSums{d: d, nCells: G * J, psu: make([]wsum, P*G*J), cell: make([]wsum, G*J), n: make([]int, G*J)}
+	for j, a := range sums {
+		g := &a.groupings[k]
 		for l := range g.gs {
-			c := g.cell(p, l)
-			cs.psu[p*G+l] = wsum{c.sw, c.swd + g.gs[l].shift*c.sw}
+			st := &g.gs[l]
+			cs.cell[l*J+j] = wsum{st.sw, st.swd + st.shift*st.sw}
+			cs.n[l*J+j] = st.n
+		}
+		for p := 0; p < P; p++ {
+			for l := range g.gs {
+				c := g.cell(p, l)
+				cs.psu[(p*G+l)*J+j] = wsum{c.sw, c.swd + g.gs[l].shift*c.sw}
+			}
 		}
 	}
 	return cs

@@ -102,23 +102,45 @@ func Segments(ds *survey.Dataset, opts Options) (*SegmentsResult, error) {
 		return nil, fmt.Errorf("segments: %w", err)
 	}
 	res := &SegmentsResult{}
+	var specs []rowSpec
 	for code, stat := range westinStats() {
-		y := indicator(seg.Codes, int32(code))
-		res.Estimates = append(res.Estimates, s.propRows(stat, y)...)
+		specs = append(specs, rowSpec{stat, indicatorVec(seg.Codes, int32(code)), true})
+	}
+	for _, rows := range s.rowsOf(specs) {
+		res.Estimates = append(res.Estimates, rows...)
 	}
 	return res, nil
 }
 
-// indicator is 1 where codes == code, 0 at other codes, NaN where missing.
-func indicator(codes []int32, code int32) []float64 {
-	y := make([]float64, len(codes))
-	for i, c := range codes {
-		switch {
-		case c < 0:
-			y[i] = math.NaN()
-		case c == code:
-			y[i] = 1
+// indicatorVec is 1 where codes == code, 0 at other codes and NaN where
+// missing, read block by block, and coded.
+func indicatorVec(codes []int32, code int32) vec {
+	v := vec{fill: func(dst []float64, from int) {
+		for j, c := range codes[from : from+len(dst)] {
+			switch {
+			case c < 0:
+				dst[j] = math.NaN()
+			case c == code:
+				dst[j] = 1
+			default:
+				dst[j] = 0
+			}
 		}
-	}
-	return y
+	}}
+	// Codes 0: the code, 1: another, 2: missing.
+	v.coded = newCoded(func(dst []uint8, from int) []uint8 {
+		for j, c := range codes[from : from+len(dst)] {
+			switch {
+			case c < 0:
+				dst[j] = 2
+			case c == code:
+				dst[j] = 0
+			default:
+				dst[j] = 1
+			}
+		}
+		return dst
+	}, []float64{1, 0, math.NaN()})
+	return v
 }
+

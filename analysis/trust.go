@@ -104,36 +104,35 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	f, y := fc.FlagValues(nil), oc.FlagValues(nil)
 	level := opts.level()
+	// The outcome among respondents with the factor and among those
+	// without, from one pass: their sums give both the shares and, by
+	// PSU, level and factor, the effects.
 	among := func(g float64) vec {
-		return vec{fill: func(dst []float64, from int) {
-			for j := range dst {
-				if f[from+j] == g {
-					dst[j] = y[from+j] // NaN stays NaN
-				} else {
-					dst[j] = math.NaN()
-				}
+		return zipValues(flagVec(oc), flagVec(fc), func(y, f float64) float64 {
+			if f == g {
+				return y // NaN stays NaN
 			}
-		}}
+			return math.NaN()
+		})
 	}
+	codes, nLevels := s.groupings()
+	sums := s.d.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels)
+	defer sums[0].release(s.d)
+	defer sums[1].release(s.d)
+	dfs := s.domainDF()
 	res := &EffectResult{Factor: factor, Outcome: outcome}
-	for _, r := range s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}}) {
-		res.Estimates = append(res.Estimates, r...)
+	if s.opts.Privacy != nil {
+		for _, r := range s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}}) {
+			res.Estimates = append(res.Estimates, r...)
+		}
+	} else {
+		res.Estimates = append(s.rowsFrom(names.with, sums[0].estimates(s.d, dfs, level), true),
+			s.rowsFrom(names.without, sums[1].estimates(s.d, dfs, level), true)...)
 	}
 
-	// The effect and odds ratio of every domain from one pass per domain
-	// variable: cell 2·level + factor. Each domain's df is its degf.
-	dfs := s.domainDF()
-	factorCell := func(i int) int {
-		switch f[i] {
-		case 0:
-			return 0
-		case 1:
-			return 1
-		}
-		return -1
-	}
+	// The effect and odds ratio of every domain: cell 2·level + factor.
+	// Each domain's df is its degf.
 	k := 0
 	add := func(cs *cellSums, c int) {
 		dr := s.doms[k]
@@ -147,22 +146,13 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 		res.OddsRatios = append(res.OddsRatios, s.oddsRatio(cs, yes, no, dr.dom, df, level))
 		k++
 	}
-	add(s.sumCells(y, 2, factorCell), 0)
-	for _, v := range s.vars {
-		cs := s.sumCells(y, 2*len(v.levels), func(i int) int {
-			if v.codes[i] < 0 {
-				return -1
-			}
-			if fc := factorCell(i); fc >= 0 {
-				return 2*int(v.codes[i]) + fc
-			}
-			return -1
-		})
-		for c := range v.levels {
+	for g := range sums[0].groupings {
+		cs := pairCells(s.d, sums[1], sums[0], g)
+		for c := range sums[0].groupings[g].gs {
 			add(cs, c)
 		}
 	}
-	res.Adjusted = adjustedOddsRatio(s, y, f, factor, level)
+	res.Adjusted = adjustedOddsRatio(s, oc.FlagValues(nil), fc.FlagValues(nil), factor, level)
 	return res, nil
 }
 

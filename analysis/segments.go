@@ -143,4 +143,3 @@ func indicatorVec(codes []int32, code int32) vec {
 	}, []float64{1, 0, math.NaN()})
 	return v
 }
-

@@ -109,6 +109,9 @@ func itemCov(items []vec, n int) ([][]float64, int, error) {
 	if k < 2 {
 		return nil, 0, fmt.Errorf("alpha: %d items; need at least 2", k)
 	}
+	if counts := patternCounts(items, n); counts != nil {
+		return covFromPatterns(items, counts)
+	}
 	bufs := make([][]float64, k)
 	for j := range bufs {
 		bufs[j] = make([]float64, blockRows)
@@ -191,6 +194,137 @@ func itemCov(items []vec, n int) ([][]float64, int, error) {
 		}
 		return nil
 	})
+	for j := range c {
+		for l := j; l < k; l++ {
+			c[j][l] /= float64(cases - 1)
+			c[l][j] = c[j][l]
+		}
+	}
+	return c, cases, nil
+}
+
+// maxPatterns bounds the answer patterns (one value per item) for which
+// itemCov counts complete cases by pattern.
+const maxPatterns = 1 << 20
+
+// patternCounts counts the complete cases of coded items by answer
+// pattern, Σ_j slot_j·Π_{i<j} (values of item i), in one pass of a table
+// lookup per item and one count per respondent. It returns nil when an
+// item is not coded or has an infinite value, or when the items have more
+// than maxPatterns patterns: itemCov then reads the values.
+func patternCounts(items []vec, n int) []int {
+	radix := make([]int, len(items))
+	patterns := 1
+	for j, it := range items {
+		if it.coded == nil {
+			return nil
+		}
+		for _, v := range it.coded.values {
+			if math.IsInf(v, 0) {
+				return nil
+			}
+		}
+		radix[j] = patterns
+		patterns *= len(it.coded.values)
+		if patterns > maxPatterns {
+			return nil
+		}
+	}
+	counts := make([]int, patterns)
+	bufs := make([][]uint8, len(items))
+	blk := make([][]uint8, len(items))
+	for j := range bufs {
+		bufs[j] = make([]uint8, blockRows)
+	}
+	for lo := 0; lo < n; lo += blockRows {
+		m := min(blockRows, n-lo)
+		for j, it := range items {
+			blk[j] = it.coded.codes(bufs[j][:m], lo)
+		}
+	rows:
+		for r := 0; r < m; r++ {
+			idx := 0
+			for j, it := range items {
+				s := int(it.coded.slot[blk[j][r]])
+				if s == len(it.coded.values) {
+					continue rows // missing: not a complete case
+				}
+				idx += s * radix[j]
+			}
+			counts[idx]++
+		}
+	}
+	return counts
+}
+
+// covFromPatterns is itemCov's covariance matrix from the complete cases'
+// counts by pattern (see patternCounts): the means, then Σ count·(x_j −
+// mean_j)(x_l − mean_l) / (cases − 1), pattern by pattern.
+func covFromPatterns(items []vec, counts []int) ([][]float64, int, error) {
+	k := len(items)
+	value := func(p, j int) float64 {
+		for _, it := range items[:j] {
+			p /= len(it.coded.values)
+		}
+		vals := items[j].coded.values
+		return vals[p%len(vals)]
+	}
+	cases := 0
+	mean := make([]float64, k)
+	seen := make([][]bool, k) // seen[j][s]: a complete case answered value s of item j
+	for j, it := range items {
+		seen[j] = make([]bool, len(it.coded.values))
+	}
+	for p, c := range counts {
+		if c == 0 {
+			continue
+		}
+		cases += c
+		q := p
+		for j, it := range items {
+			L := len(it.coded.values)
+			seen[j][q%L] = true
+			mean[j] += float64(c) * it.coded.values[q%L]
+			q /= L
+		}
+	}
+	if cases < 2 {
+		return nil, cases, fmt.Errorf("alpha: %d respondents answered every item; need at least 2", cases)
+	}
+	for j, it := range items {
+		only := -1 // the one value answered, or −2 for several
+		for s, ok := range seen[j] {
+			switch {
+			case !ok:
+			case only == -1:
+				only = s
+			default:
+				only = -2
+			}
+		}
+		if only >= 0 {
+			return nil, cases, fmt.Errorf("alpha: item %d has the same answer (%v) for all %d complete cases", j+1, it.coded.values[only], cases)
+		}
+		mean[j] /= float64(cases)
+	}
+	c := make([][]float64, k)
+	for j := range c {
+		c[j] = make([]float64, k)
+	}
+	dev := make([]float64, k)
+	for p, n := range counts {
+		if n == 0 {
+			continue
+		}
+		for j := range dev {
+			dev[j] = value(p, j) - mean[j]
+		}
+		for j := range dev {
+			for l := j; l < k; l++ {
+				c[j][l] += float64(n) * dev[j] * dev[l]
+			}
+		}
+	}
 	for j := range c {
 		for l := j; l < k; l++ {
 			c[j][l] /= float64(cases - 1)

@@ -214,3 +214,56 @@ func TestSumsAsCellsAndTable(t *testing.T) {
 		sums.release(d)
 	}
 }
+
+// itemCov of coded items, from counts by answer pattern, is itemCov of
+// their values, errors included.
+func TestItemCovByPattern(t *testing.T) {
+	nan := math.NaN()
+	r := rand.New(rand.NewPCG(11, 12))
+	const n = 5000
+	scale := []float64{nan, 1, 2, 3, 4, 5}
+	yesNo := []float64{nan, 0, 1}
+	one := []float64{nan, 3}
+	tests := []struct {
+		name   string
+		tables [][]float64
+		keep   float64 // share of respondents answering at all
+	}{
+		{"scale items", [][]float64{scale, scale, scale, scale}, 1},
+		{"mixed", [][]float64{scale, yesNo, yesNo}, 1},
+		{"a constant item", [][]float64{scale, one}, 1},
+		{"one complete case", [][]float64{scale, scale}, 0.0002},
+	}
+	for _, tt := range tests {
+		var coded, plain []vec
+		for _, tab := range tt.tables {
+			codes := randomCodes(r, n, tab)
+			for i := range codes {
+				if r.Float64() >= tt.keep {
+					codes[i] = 0
+				}
+			}
+			y := make([]float64, n)
+			for i, c := range codes {
+				y[i] = tab[c]
+			}
+			coded = append(coded, codedVec(vec{full: y}, codes, tab, true))
+			plain = append(plain, floats(y))
+		}
+		if patternCounts(coded, n) == nil {
+			t.Fatalf("%s: no pattern counts", tt.name)
+		}
+		got, gotN, gotErr := itemCov(coded, n)
+		want, wantN, wantErr := itemCov(plain, n)
+		if gotN != wantN || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: itemCov = %d cases, %v; want %d, %v", tt.name, gotN, gotErr, wantN, wantErr)
+		}
+		for j := range want {
+			for l := range want[j] {
+				if !closeTo(got[j][l], want[j][l], 1e-12) {
+					t.Errorf("%s: cov[%d][%d] = %v, want %v", tt.name, j, l, got[j][l], want[j][l])
+				}
+			}
+		}
+	}
+}

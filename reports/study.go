@@ -43,10 +43,13 @@ type StudyReport struct {
 	Charts []NamedChart
 }
 
-// NamedChart is a chart and the file stem it is saved under.
+// NamedChart is a chart and the file stem it is saved under, with the
+// PNG and SVG files the report embeds (charts.Save at the default size),
+// so that they need not be drawn again.
 type NamedChart struct {
-	Name  string
-	Chart *charts.Chart
+	Name     string
+	Chart    *charts.Chart
+	PNG, SVG []byte
 }
 
 // BuildStudyReport runs every analysis on the study and assembles the
@@ -300,7 +303,7 @@ func (b *builder) addChart(sec *Section, name, alt string, c *charts.Chart) erro
 	}
 	// No Title: the chart draws its own, and a caption would repeat it.
 	sec.Images = append(sec.Images, Image{Name: name, AltText: alt, PNG: png.Bytes(), SVG: svg.Bytes()})
-	b.charts = append(b.charts, NamedChart{Name: name, Chart: c})
+	b.charts = append(b.charts, NamedChart{Name: name, Chart: c, PNG: png.Bytes(), SVG: svg.Bytes()})
 	return nil
 }
 

@@ -5,6 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -148,9 +151,14 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	}
 	for _, c := range sr.Charts {
 		for _, f := range formats {
-			files = append(files, file{filepath.Join(chartDir, c.Name+"."+string(f)), func(w io.Writer) error {
-				return charts.Save(c.Chart, w, f, 0, 0)
-			}})
+			write := func(w io.Writer) error { return charts.Save(c.Chart, w, f, 0, 0) }
+			switch f { // drawn already, for the report itself
+			case charts.PNG:
+				write = func(w io.Writer) error { _, err := w.Write(c.PNG); return err }
+			case charts.SVG:
+				write = func(w io.Writer) error { _, err := w.Write(c.SVG); return err }
+			}
+			files = append(files, file{filepath.Join(chartDir, c.Name+"."+string(f)), write})
 		}
 	}
 	for _, f := range files {
@@ -158,12 +166,33 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 			return err
 		}
 	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
+	// The files are independent (each written atomically): on the
+	// available cores, the first failure in the list's order reported.
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(files) {
+					return
+				}
+				if errs[k] = ctx.Err(); errs[k] != nil {
+					continue
+				}
+				if err := reports.WriteFileAtomic(files[k].path, files[k].write); err != nil {
+					errs[k] = fmt.Errorf("report: write %s: %w", files[k].path, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
-		}
-		if err := reports.WriteFileAtomic(f.path, f.write); err != nil {
-			return fmt.Errorf("report: write %s: %w", f.path, err)
 		}
 	}
 	if !opts.Quiet {

@@ -26,7 +26,11 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	if rowVar == colVar {
 		return nil, fmt.Errorf("paradox grid: rows and columns must be two different variables, got %q twice", rowVar)
 	}
-	p, err := newParadoxData(ds, "paradox grid")
+	concern, err := flagOf(ds, "concern", "paradox grid")
+	if err != nil {
+		return nil, err
+	}
+	behaviour, err := behaviourOf(ds, "paradox grid")
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +51,8 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 		cells[i] = r*int32(nc) + c
 	}
 	level := opts.level()
-	est := s.d.MeanBy(p.rate, cells, len(rv.levels)*nc, level)
+	rate := paradoxVec(statRate, flagVec(concern), protectsVec(behaviour)).materialize(ds.N)
+	est := s.d.MeanBy(rate, cells, len(rv.levels)*nc, level)
 	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
 	g.Cells = make([][]Estimate, len(rv.levels))
 	for r := range g.Cells {

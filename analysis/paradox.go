@@ -54,35 +54,6 @@ type ItemShares struct {
 	Unconcerned Row    `json:"unconcerned"`
 }
 
-// paradoxData holds the per-respondent paradox variables (NaN = not in the
-// statistic's base).
-type paradoxData struct {
-	behaviour *survey.Construct
-	concern   *survey.Construct
-	// concerned: concern flag; protects: protection flag, or 1 − sharing
-	// flag; gap: concerned − protects; rate: 1 − protects among the
-	// concerned; share: concerned · (1 − protects).
-	concerned, protects, gap, rate, share []float64
-}
-
-// newParadoxData derives the paradox variables; what prefixes errors.
-func newParadoxData(ds *survey.Dataset, what string) (*paradoxData, error) {
-	concern, err := flagOf(ds, "concern", what)
-	if err != nil {
-		return nil, err
-	}
-	p := &paradoxData{concern: concern, concerned: concern.FlagValues(nil)}
-	if p.behaviour, err = behaviourOf(ds, what); err != nil {
-		return nil, err
-	}
-	p.protects = protectsValues(p.behaviour, nil)
-	n := ds.N
-	p.gap = paradoxStat(statGap, p.concerned, p.protects, make([]float64, n))
-	p.rate = paradoxStat(statRate, p.concerned, p.protects, make([]float64, n))
-	p.share = paradoxStat(statShare, p.concerned, p.protects, make([]float64, n))
-	return p, nil
-}
-
 // behaviourOf returns the flagged construct protective behaviour comes
 // from: protection, else sharing.
 func behaviourOf(ds *survey.Dataset, what string) (*survey.Construct, error) {
@@ -95,25 +66,6 @@ func behaviourOf(ds *survey.Dataset, what string) (*survey.Construct, error) {
 	return flagOf(ds, "sharing", what)
 }
 
-// protectsValues returns each respondent's protects: the protection flag,
-// or 1 − the sharing flag (NaN stays NaN). buf (len N, or nil) may be used
-// for the values.
-func protectsValues(behaviour *survey.Construct, buf []float64) []float64 {
-	f := behaviour.FlagValues(buf)
-	if behaviour.Name == "protection" {
-		return f
-	}
-	out := buf
-	if out == nil {
-		out = make([]float64, len(f))
-	}
-	out = out[:len(f)]
-	for i, v := range f { // f may be out itself
-		out[i] = 1 - v
-	}
-	return out
-}
-
 // The derived paradox statistics.
 const (
 	statGap   = iota // concerned − protects, both answered
@@ -121,16 +73,8 @@ const (
 	statShare        // concerned · (1 − protects), both answered
 )
 
-// paradoxStat fills dst (len N) with one derived statistic per respondent,
-// NaN outside its base, and returns it.
-func paradoxStat(stat int, c, pr, dst []float64) []float64 {
-	for i := range dst {
-		dst[i] = paradoxValue(stat, c[i], pr[i])
-	}
-	return dst
-}
-
-// paradoxValue is paradoxStat of one respondent.
+// paradoxValue is one respondent's derived paradox statistic from its
+// concerned and protects, NaN outside the statistic's base.
 func paradoxValue(stat int, ci, pi float64) float64 {
 	if !answered(ci, pi) {
 		return math.NaN()

@@ -148,7 +148,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		}
 	}
 	// One row per variable, in parallel when the sample is large: each
-	// worker has its own PSU totals t and scratch diff.
+	// worker has its own PSU totals t.
 	yOf := func(bv BannerVariable) vec {
 		y := bv.src
 		if bv.Y != nil || y.fill == nil {
@@ -159,7 +159,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		}
 		return y
 	}
-	bannerRow := func(bv BannerVariable, sums *allSums, t [][]float64, diff []float64) BannerRow {
+	bannerRow := func(bv BannerVariable, sums *allSums, t [][]float64) BannerRow {
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
@@ -185,11 +185,8 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 					if n[a] == 0 || n[b] == 0 || res.Columns[a].Base.N < minBase || res.Columns[b].Base.N < minBase {
 						continue
 					}
-					for p := range diff {
-						diff[p] = t[a][p] - t[b][p]
-					}
 					est := mean[a] - mean[b]
-					se := math.Sqrt(d.VarianceFromPSUTotals(diff))
+					se := math.Sqrt(d.varianceOfDiff(t[a], t[b]))
 					if TTestP(est, se, pairDF[a][b]) >= 1-level {
 						continue
 					}
@@ -222,7 +219,6 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			for c := range t {
 				t[c] = make([]float64, d.NumPSU())
 			}
-			diff := make([]float64, d.NumPSU())
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= chunks {
@@ -234,7 +230,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 					ys = append(ys, yOf(bv))
 				}
 				for j, sums := range d.sumAllMulti(ys, codes, nLevels) {
-					res.Rows[lo+j] = bannerRow(vars[lo+j], sums, t, diff)
+					res.Rows[lo+j] = bannerRow(vars[lo+j], sums, t)
 					sums.release(d)
 				}
 			}

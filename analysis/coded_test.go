@@ -267,3 +267,30 @@ func TestItemCovByPattern(t *testing.T) {
 		}
 	}
 }
+
+// varianceOfDiff is VarianceFromPSUTotals of the difference, with and
+// without centring (a lonely PSU under "adjust") and a finite population.
+func TestVarianceOfDiff(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	const n = 400
+	st, psu, fpc := make([]int32, n), make([]int32, n), make([]float64, n)
+	for i := range st {
+		p := int32(i / 10) // 40 PSUs; stratum 3 has one
+		psu[i], st[i] = p, min(p/13, 3)
+		fpc[i] = 60
+	}
+	for _, lonely := range []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty} {
+		d, err := NewDesign(n, DesignSpec{Strata: st, PSU: psu, FPC: fpc, Lonely: lonely})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b, diff := make([]float64, d.NumPSU()), make([]float64, d.NumPSU()), make([]float64, d.NumPSU())
+		for p := range a {
+			a[p], b[p] = r.NormFloat64()+3, r.NormFloat64()
+			diff[p] = a[p] - b[p]
+		}
+		if got, want := d.varianceOfDiff(a, b), d.VarianceFromPSUTotals(diff); !closeTo(got, want, 1e-12) {
+			t.Errorf("lonely %v: varianceOfDiff = %v, want %v", lonely, got, want)
+		}
+	}
+}

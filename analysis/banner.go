@@ -147,8 +147,17 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
 		}
 	}
-	// One row per variable, in parallel when the sample is large: each
-	// worker has its own PSU totals t.
+	// The pairs tested: columns of one group. Column c is position c of
+	// a PSU's row of sums (the total, then every grouping's levels).
+	var pairs [][2]int
+	for v, dv := range s.vars {
+		for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
+			for b := a + 1; b < offset[v]+len(dv.levels); b++ {
+				pairs = append(pairs, [2]int{a, b})
+			}
+		}
+	}
+	// One row per variable, in parallel when the sample is large.
 	yOf := func(bv BannerVariable) vec {
 		y := bv.src
 		if bv.Y != nil || y.fill == nil {
@@ -159,11 +168,11 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		}
 		return y
 	}
-	bannerRow := func(bv BannerVariable, sums *allSums, t [][]float64) BannerRow {
+	bannerRow := func(bv BannerVariable, sums *allSums) BannerRow {
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
-		sums.influences(t)
+		vc, vp := sums.variances(d, pairs)
 		for c := range row.Cells {
 			g := &sums.groupings[colGroup[c]]
 			st := &g.gs[colLevel[c]]
@@ -173,29 +182,25 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			if n[c] > 0 {
 				mean[c] = st.shift + st.swd/st.sw
 				e.Estimate = mean[c]
-				e.SE = math.Sqrt(d.VarianceFromPSUTotals(t[c]))
+				e.SE = math.Sqrt(vc[c])
 				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
 			}
 			row.Cells[c].Estimate = e
 		}
 		// Pairwise tests within each group.
-		for v, dv := range s.vars {
-			for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
-				for b := a + 1; b < offset[v]+len(dv.levels); b++ {
-					if n[a] == 0 || n[b] == 0 || res.Columns[a].Base.N < minBase || res.Columns[b].Base.N < minBase {
-						continue
-					}
-					est := mean[a] - mean[b]
-					se := math.Sqrt(d.varianceOfDiff(t[a], t[b]))
-					if TTestP(est, se, pairDF[a][b]) >= 1-level {
-						continue
-					}
-					if est > 0 {
-						row.Cells[a].Sig += res.Columns[b].Letter
-					} else {
-						row.Cells[b].Sig += res.Columns[a].Letter
-					}
-				}
+		for k, ab := range pairs {
+			a, b := ab[0], ab[1]
+			if n[a] == 0 || n[b] == 0 || res.Columns[a].Base.N < minBase || res.Columns[b].Base.N < minBase {
+				continue
+			}
+			est := mean[a] - mean[b]
+			if TTestP(est, math.Sqrt(vp[k]), pairDF[a][b]) >= 1-level {
+				continue
+			}
+			if est > 0 {
+				row.Cells[a].Sig += res.Columns[b].Letter
+			} else {
+				row.Cells[b].Sig += res.Columns[a].Letter
 			}
 		}
 		return row
@@ -215,10 +220,6 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t := make([][]float64, nd)
-			for c := range t {
-				t[c] = make([]float64, d.NumPSU())
-			}
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= chunks {
@@ -230,7 +231,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 					ys = append(ys, yOf(bv))
 				}
 				for j, sums := range d.sumAllMulti(ys, codes, nLevels) {
-					res.Rows[lo+j] = bannerRow(vars[lo+j], sums, t)
+					res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
 					sums.release(d)
 				}
 			}

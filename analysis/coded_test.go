@@ -268,29 +268,64 @@ func TestItemCovByPattern(t *testing.T) {
 	}
 }
 
-// varianceOfDiff is VarianceFromPSUTotals of the difference, with and
-// without centring (a lonely PSU under "adjust") and a finite population.
-func TestVarianceOfDiff(t *testing.T) {
+// The sums' variances are VarianceFromPSUTotals of each group's influence
+// totals and of the difference of two groups', with and without centring
+// (a lonely PSU under "adjust") and with a finite population.
+func TestSumsVariances(t *testing.T) {
+	nan := math.NaN()
 	r := rand.New(rand.NewPCG(13, 14))
-	const n = 400
-	st, psu, fpc := make([]int32, n), make([]int32, n), make([]float64, n)
+	const n = 1200
+	st, psu, fpc, g := make([]int32, n), make([]int32, n), make([]float64, n), make([]int32, n)
 	for i := range st {
-		p := int32(i / 10) // 40 PSUs; stratum 3 has one
+		p := int32(i / 30) // 40 PSUs; stratum 3 has one
 		psu[i], st[i] = p, min(p/13, 3)
 		fpc[i] = 60
+		g[i] = int32(r.IntN(4)) - 1
+	}
+	tab := []float64{nan, 0, 1, 2}
+	codes := randomCodes(r, n, tab)
+	y := make([]float64, n)
+	for i, c := range codes {
+		y[i] = tab[c]
 	}
 	for _, lonely := range []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty} {
 		d, err := NewDesign(n, DesignSpec{Strata: st, PSU: psu, FPC: fpc, Lonely: lonely})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, b, diff := make([]float64, d.NumPSU()), make([]float64, d.NumPSU()), make([]float64, d.NumPSU())
-		for p := range a {
-			a[p], b[p] = r.NormFloat64()+3, r.NormFloat64()
-			diff[p] = a[p] - b[p]
+		sums := d.sumAll(floats(y), [][]int32{g}, []int{3})
+		pairs := [][2]int{{1, 2}, {1, 3}, {2, 3}, {0, 2}}
+		v, pv := sums.variances(d, pairs)
+		// The influence totals, one group at a time.
+		infl := make([][]float64, 4)
+		for k := range infl {
+			in := make([]bool, n)
+			for i := range in {
+				in[i] = k == 0 || g[i] == int32(k-1)
+			}
+			gr := sums.groupings[min(k, 1)]
+			grp := gr.gs[max(k-1, 0)]
+			mean := grp.shift + grp.swd/grp.sw
+			z := make([]float64, n)
+			for i := range z {
+				if in[i] && !math.IsNaN(y[i]) {
+					z[i] = d.w[i] * (y[i] - mean) / grp.sw
+				}
+			}
+			infl[k] = d.SumByPSU(z, nil)
+			if want := d.VarianceFromPSUTotals(infl[k]); !closeTo(v[k], want, 1e-10) {
+				t.Errorf("lonely %v: variance of group %d = %v, want %v", lonely, k, v[k], want)
+			}
 		}
-		if got, want := d.varianceOfDiff(a, b), d.VarianceFromPSUTotals(diff); !closeTo(got, want, 1e-12) {
-			t.Errorf("lonely %v: varianceOfDiff = %v, want %v", lonely, got, want)
+		for k, ab := range pairs {
+			diff := make([]float64, d.NumPSU())
+			for p := range diff {
+				diff[p] = infl[ab[0]][p] - infl[ab[1]][p]
+			}
+			if want := d.VarianceFromPSUTotals(diff); !closeTo(pv[k], want, 1e-10) {
+				t.Errorf("lonely %v: variance of groups %v's difference = %v, want %v", lonely, ab, pv[k], want)
+			}
 		}
+		sums.release(d)
 	}
 }

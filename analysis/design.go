@@ -114,8 +114,6 @@ type Design struct {
 	lonely   LonelyPSU
 	cross    crossCache // see sumAll
 	cellPool sync.Pool  // *[]sumCell, see sumAll
-	// floatPool holds *[]float64 scratch of allSums.estimates.
-	floatPool sync.Pool
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
@@ -439,14 +437,7 @@ func (d *Design) SumByPSU(z, dst []float64) []float64 {
 // with one PSU follows the LonelyPSU rule, and a fully enumerated stratum
 // (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat.
 func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
-	return d.varianceOfDiff(t, nil)
-}
-
-// varianceOfDiff is VarianceFromPSUTotals of a − b (of a when b is nil)
-// without forming the difference: the variance of a contrast of two
-// estimators from their influence totals.
-func (d *Design) varianceOfDiff(a, b []float64) float64 {
-	if len(a) != d.NumPSU() || (b != nil && len(b) != len(a)) {
+	if len(t) != d.NumPSU() {
 		panic("analysis: length mismatch")
 	}
 	var v float64
@@ -455,30 +446,16 @@ func (d *Design) varianceOfDiff(a, b []float64) float64 {
 			continue
 		}
 		lo, hi := d.psuStart[h], d.psuStart[h+1]
-		x := a[lo:hi]
-		var m, ss float64
-		if b == nil {
-			if d.center[h] {
-				for _, t := range x {
-					m += t
-				}
-				m /= float64(hi - lo)
+		var m float64
+		if d.center[h] {
+			for _, x := range t[lo:hi] {
+				m += x
 			}
-			for _, t := range x {
-				ss += (t - m) * (t - m)
-			}
-		} else {
-			y := b[lo:hi:hi]
-			if d.center[h] {
-				for p, t := range x {
-					m += t - y[p]
-				}
-				m /= float64(hi - lo)
-			}
-			for p, t := range x {
-				dt := t - y[p] - m
-				ss += dt * dt
-			}
+			m /= float64(hi - lo)
+		}
+		var ss float64
+		for _, x := range t[lo:hi] {
+			ss += (x - m) * (x - m)
 		}
 		v += s * ss
 	}

@@ -206,32 +206,15 @@ type sumCell struct {
 }
 
 // estimates finishes the sums into meanAll's estimates, df as meanAll's.
-// The groups' influence totals come from one pass over the cells (see
-// influences), into a buffer the design keeps for the next statistic.
 func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
-	size, P := a.groupings[0].stride, d.NumPSU()
-	buf, _ := d.floatPool.Get().(*[]float64)
-	if buf == nil || cap(*buf) < size*P {
-		buf = new([]float64)
-		*buf = make([]float64, size*P)
-	}
-	t := make([][]float64, size)
-	for g := range t {
-		t[g] = (*buf)[g*P : (g+1)*P]
-	}
-	a.influences(t)
-	out := make([]Estimate, 0, size)
+	v, _ := a.variances(d, nil)
+	out := make([]Estimate, 0, len(v))
 	for _, g := range a.groupings {
 		for l := range g.gs {
 			st, pos := &g.gs[l], g.off+l
-			v := 0.0
-			if st.n > 0 {
-				v = d.VarianceFromPSUTotals(t[pos])
-			}
-			out = append(out, finishGroup(st, level, df[pos], v))
+			out = append(out, finishGroup(st, level, df[pos], v[pos]))
 		}
 	}
-	d.floatPool.Put(buf)
 	return out
 }
 
@@ -400,29 +383,64 @@ func (d *Design) sumEach(y vec, gr []groupSums) {
 	})
 }
 
-// influences writes to t[g] (len NumPSU) the PSU totals of the influence
-// values of each group g's mean, w(y − ŷ)/Σw, g counting the total and then
-// every grouping's levels in order, from one pass over the cells; t[g] of
-// a group without answers is left as it is.
-func (a *allSums) influences(t [][]float64) {
+// variances returns the variance of each group's mean (groups at their
+// positions in a PSU's row: the total, then every grouping's levels) and,
+// for each pair of groups in pairs, of the difference of their means:
+// VarianceFromPSUTotals of the PSU totals of the influence values
+// w(y − ŷ)/Σw, and of their differences, computed stratum by stratum from
+// the cells (the totals' means, then their deviations) without storing
+// the totals. A group without answers gets 0.
+func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 	gr := a.groupings
 	size := gr[0].stride
 	delta, inv := make([]float64, size), make([]float64, size)
-	live := make([]int, 0, size)
 	for _, g := range gr {
 		for l := range g.gs {
 			if st := &g.gs[l]; st.sw > 0 {
 				delta[g.off+l], inv[g.off+l] = st.swd/st.sw, 1/st.sw
-				live = append(live, g.off+l)
 			}
 		}
 	}
-	for p := 0; p < len(t[0]); p++ {
-		row := gr[0].cells[p*size : (p+1)*size]
-		for _, g := range live {
-			t[g][p] = (row[g].swd - delta[g]*row[g].sw) * inv[g]
+	v, pv = make([]float64, size), make([]float64, len(pairs))
+	m, dev, ss, sp := make([]float64, size), make([]float64, size), make([]float64, size), make([]float64, len(pairs))
+	cells := gr[0].cells
+	for h, s := range d.scale {
+		if s == 0 {
+			continue
+		}
+		lo, hi := d.psuStart[h], d.psuStart[h+1]
+		clear(m)
+		if d.center[h] {
+			for p := lo; p < hi; p++ {
+				for g, c := range cells[p*size : (p+1)*size] {
+					m[g] += (c.swd - delta[g]*c.sw) * inv[g]
+				}
+			}
+			for g := range m {
+				m[g] /= float64(hi - lo)
+			}
+		}
+		clear(ss)
+		clear(sp)
+		for p := lo; p < hi; p++ {
+			for g, c := range cells[p*size : (p+1)*size] {
+				x := (c.swd-delta[g]*c.sw)*inv[g] - m[g]
+				dev[g] = x
+				ss[g] += x * x
+			}
+			for k, ab := range pairs {
+				x := dev[ab[0]] - dev[ab[1]]
+				sp[k] += x * x
+			}
+		}
+		for g := range v {
+			v[g] += s * ss[g]
+		}
+		for k := range pv {
+			pv[k] += s * sp[k]
 		}
 	}
+	return v, pv
 }
 
 // cellSums returns grouping k's sums (k ≥ 1; 0 is the total) as

@@ -671,9 +671,16 @@ constructs:
 `)
 	f.Fuzz(func(t *testing.T, w, a, b, x, g string) {
 		for _, dc := range []bool{false, true} {
-			m := &memTable{name: "f.csv", header: []string{"id", "w", "a", "b", "x", "g"}, decimalComma: dc,
-				rows: [][]string{{"1", w, a, b, x, g}, {"2", "1", x, b, a, w}, {"2", w}}}
-			ds, err := Load(context.Background(), cb, tables(m), LoadOptions{Extra: []string{"x", "a"}})
+			table := func() *memTable {
+				return &memTable{name: "f.csv", header: []string{"id", "w", "a", "b", "x", "g"}, decimalComma: dc,
+					rows: [][]string{{"1", w, a, b, x, g}, {"2", "1", x, b, a, w}, {"2", w}, {"3", "1", a, b, x, g}}}
+			}
+			ds, err := Load(context.Background(), cb, tables(table()), LoadOptions{Extra: []string{"x", "a"}})
+			// A Compact load finds the same problems and the same values.
+			compact, cerr := Load(context.Background(), cb, tables(table()), LoadOptions{Extra: []string{"x", "a"}, Compact: true})
+			if fmt.Sprint(cerr) != fmt.Sprint(err) {
+				t.Fatalf("Load error = %v, Compact load error = %v", err, cerr)
+			}
 			if err != nil {
 				var pe *ProblemsError
 				if !errors.As(err, &pe) || len(pe.Problems) == 0 {
@@ -681,12 +688,27 @@ constructs:
 				}
 				continue
 			}
-			if ds.N != 3 || len(ds.Weights) != 3 {
-				t.Fatalf("Load: N = %d, %d weights, want 3", ds.N, len(ds.Weights))
+			same := func(what string, got, want []float64) {
+				for i := range want {
+					if !(got[i] == want[i] || math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+						t.Fatalf("Compact load: %s of respondent %d = %v, want %v", what, i, got[i], want[i])
+					}
+				}
+			}
+			for k, c := range ds.Constructs {
+				cc := compact.Constructs[k]
+				same(c.Name+" score", cc.ScoreValues(nil), c.Score)
+				same(c.Name+" flag", cc.FlagValues(nil), c.Flag)
+				for j, it := range c.Items {
+					same(it.Name, cc.Items[j].NumValues(nil), it.Num)
+				}
+			}
+			if ds.N != 4 || len(ds.Weights) != 4 {
+				t.Fatalf("Load: N = %d, %d weights, want 4", ds.N, len(ds.Weights))
 			}
 			for name, c := range ds.Columns {
-				if len(c.Num)+len(c.Codes) != 3 || c.Num != nil && c.Codes != nil {
-					t.Fatalf("column %s has %d numbers and %d codes, want 3 of one kind", name, len(c.Num), len(c.Codes))
+				if len(c.Num)+len(c.Codes) != 4 || c.Num != nil && c.Codes != nil {
+					t.Fatalf("column %s has %d numbers and %d codes, want 4 of one kind", name, len(c.Num), len(c.Codes))
 				}
 			}
 			for _, c := range ds.Constructs {

@@ -163,7 +163,8 @@ func (c *coded) firstAnswer(n int) float64 {
 const maxCodedSlots = 8
 
 // sumCoded is sumCross for coded variables of at most maxCodedSlots
-// slots, which also sets each group's Σw and Σw·(y − shift). Every
+// slots, which also sets each group's Σw and Σw·(y − shift) and each
+// stratum's row of sums (byStratum[v], see allSums.byStratum). Every
 // group's shift is the variable's first answer s0. Each respondent adds its weight to the slot of its cross cell and
 // value. When a PSU run ends, each touched cell's slots give its Σw and
 // Σw·(y − s0), added to the run's row of group sums (the total, then every
@@ -173,7 +174,7 @@ const maxCodedSlots = 8
 // shift one of its values, and its count: no value is decoded, compared
 // with NaN or squared per respondent. Weights are positive (NewDesign), so
 // a cell without weight had no answer.
-func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
+func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum [][]sumCell) {
 	K, C, V := len(grs[0])-1, cc.n, len(ys)
 	size := grs[0][0].stride
 	if size != cc.size {
@@ -235,7 +236,11 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums) {
 			}
 			dst := grs[v][0].cells[p*size : (p+1)*size]
 			tot := groupSum[v*size : (v+1)*size]
+			h := int(d.psuStratum[p])
+			str := byStratum[v][h*size : (h+1)*size]
 			for g, x := range row[:size] {
+				str[g].sw += x.sw
+				str[g].swd += x.swd
 				if once {
 					dst[g] = x
 				} else {

@@ -40,7 +40,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	}
 	rv, cv := s.vars[0], s.vars[1]
 	nc := len(cv.levels)
-	// One domain per cell, coded row·nc + col, so MeanBy reads the data once.
+	// One domain per cell, coded row·nc + col.
 	cells := make([]int32, ds.N)
 	for i := range cells {
 		r, c := rv.codes[i], cv.codes[i]
@@ -51,8 +51,23 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 		cells[i] = r*int32(nc) + c
 	}
 	level := opts.level()
-	rate := paradoxVec(statRate, flagVec(concern), protectsVec(behaviour)).materialize(ds.N)
-	est := s.d.MeanBy(rate, cells, len(rv.levels)*nc, level)
+	// The cells as one grouping of one pass (sumAll), each cell's df the
+	// degf of its domain.
+	G := len(rv.levels) * nc
+	seen := make([]bool, s.d.NumPSU()*G)
+	psu := s.d.PSUIndex()
+	for i, c := range cells {
+		if c >= 0 {
+			seen[int(psu[i])*G+int(c)] = true
+		}
+	}
+	df := make([]int, 1+G)
+	for k := range G {
+		df[1+k] = s.d.degfSeen(func(p int) bool { return seen[p*G+k] })
+	}
+	sums := s.d.sumAll(paradoxVec(statRate, flagVec(concern), protectsVec(behaviour)), [][]int32{cells}, []int{G})
+	est := sums.estimates(s.d, df, level)[1:]
+	sums.release(s.d)
 	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
 	g.Cells = make([][]Estimate, len(rv.levels))
 	for r := range g.Cells {

@@ -173,6 +173,10 @@ func (d *Design) meanAll(y vec, codes [][]int32, nLevels []int, df []int, level 
 type allSums struct {
 	groupings []groupSums
 	cells     *[]sumCell // every grouping's cells, from d.cellPool
+	// byStratum, when set, holds each stratum's row of cells added up
+	// (stratum h's at h·size…), which sumCoded keeps as it writes the
+	// cells, so that variances need one pass over them instead of two.
+	byStratum []sumCell
 }
 
 // release returns the sums' cells to the design's pool; a is not used
@@ -253,17 +257,19 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 	// others in another.
 	var cy, fy []vec
 	var cg, fg [][]groupSums
+	var cs [][]sumCell
 	for v, y := range ys {
 		if y.coded != nil && len(y.coded.values) < maxCodedSlots {
 			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
-			cy, cg = append(cy, y), append(cg, out[v].groupings)
+			out[v].byStratum = make([]sumCell, d.NumStrata()*cc.size)
+			cy, cg, cs = append(cy, y), append(cg, out[v].groupings), append(cs, out[v].byStratum)
 		} else {
 			out[v] = d.newAllSums(codes, nLevels, true)
 			fy, fg = append(fy, y), append(fg, out[v].groupings)
 		}
 	}
 	if len(cy) > 0 {
-		d.sumCoded(cy, cc, cg)
+		d.sumCoded(cy, cc, cg, cs)
 	}
 	if len(fy) > 0 {
 		d.sumCross(fy, cc, fg)
@@ -411,9 +417,15 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		lo, hi := d.psuStart[h], d.psuStart[h+1]
 		clear(m)
 		if d.center[h] {
-			for p := lo; p < hi; p++ {
-				for g, c := range cells[p*size : (p+1)*size] {
-					m[g] += (c.swd - delta[g]*c.sw) * inv[g]
+			if a.byStratum != nil {
+				for g, c := range a.byStratum[h*size : (h+1)*size] {
+					m[g] = (c.swd - delta[g]*c.sw) * inv[g]
+				}
+			} else {
+				for p := lo; p < hi; p++ {
+					for g, c := range cells[p*size : (p+1)*size] {
+						m[g] += (c.swd - delta[g]*c.sw) * inv[g]
+					}
 				}
 			}
 			for g := range m {

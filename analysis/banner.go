@@ -118,16 +118,16 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		col.Base.WeightedN = sw[c]
 		col.Base.EffectiveN = sw[c] * sw[c] / sw2[c]
 	}
-	// The degf of each column and of each pair tested (columns of one
-	// group), the same for every row.
-	pairDF := make([][]int, nd)
-	for a := range pairDF {
-		pairDF[a] = make([]int, nd)
-	}
+	// The pairs tested: columns of one group. Column c is position c of
+	// a PSU's row of sums (the total, then every grouping's levels). The
+	// degf of each column and pair are the same for every row.
+	var pairs [][2]int
+	var pairDF []int
 	for v, dv := range s.vars {
 		for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
 			for b := a + 1; b < offset[v]+len(dv.levels); b++ {
-				pairDF[a][b] = d.degfSeen(func(p int) bool { return present[a][p] || present[b][p] })
+				pairs = append(pairs, [2]int{a, b})
+				pairDF = append(pairDF, d.degfSeen(func(p int) bool { return present[a][p] || present[b][p] }))
 			}
 		}
 	}
@@ -145,16 +145,6 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		codes[v], nLevels[v] = dv.codes, len(dv.levels)
 		for l := range dv.levels {
 			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
-		}
-	}
-	// The pairs tested: columns of one group. Column c is position c of
-	// a PSU's row of sums (the total, then every grouping's levels).
-	var pairs [][2]int
-	for v, dv := range s.vars {
-		for a := offset[v]; a < offset[v]+len(dv.levels); a++ {
-			for b := a + 1; b < offset[v]+len(dv.levels); b++ {
-				pairs = append(pairs, [2]int{a, b})
-			}
 		}
 	}
 	// One row per variable, in parallel when the sample is large.
@@ -194,7 +184,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				continue
 			}
 			est := mean[a] - mean[b]
-			if TTestP(est, math.Sqrt(vp[k]), pairDF[a][b]) >= 1-level {
+			if TTestP(est, math.Sqrt(vp[k]), pairDF[k]) >= 1-level {
 				continue
 			}
 			if est > 0 {

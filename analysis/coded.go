@@ -163,17 +163,23 @@ func (c *coded) firstAnswer(n int) float64 {
 const maxCodedSlots = 8
 
 // sumCoded is sumCross for coded variables of at most maxCodedSlots
-// slots, which also sets each group's Σw and Σw·(y − shift) and each
-// stratum's row of sums (byStratum[v], see allSums.byStratum). Every
-// group's shift is the variable's first answer s0. Each respondent adds its weight to the slot of its cross cell and
-// value. When a PSU run ends, each touched cell's slots give its Σw and
-// Σw·(y − s0), added to the run's row of group sums (the total, then every
-// grouping's levels, as the PSU's row of cells is laid out), and the row
-// is added to the PSU's cells at once. The slots' weights over every run
-// give each group's sum of squares, Σ W·(value − shift)² with the group's
-// shift one of its values, and its count: no value is decoded, compared
-// with NaN or squared per respondent. Weights are positive (NewDesign), so
-// a cell without weight had no answer.
+// slots; it also sets each group's Σw, Σw·(y − shift), sum of squares and
+// counts, and each stratum's row of sums (byStratum[v], see
+// allSums.byStratum). Every group's shift is the variable's first answer
+// s0.
+//
+// PSU run by PSU run (cc knows the runs and the cells each touches), each
+// respondent adds its weight to the slot of its cross cell and value. When
+// the run ends, each touched cell's slots give its Σw and Σw·(y − s0),
+// added to the run's row of group sums (the total, then every grouping's
+// levels, as a PSU's row of cells is laid out): to its level of each
+// grouping that varies within the run, while the groups whose level is the
+// same for the whole run (the total, a region that stratifies the sample)
+// get the run's sums once. The row then goes to the PSU's cells at once.
+// The slots' weights and counts over every run give each group's count and
+// sum of squares, Σ W·(value − s0)²: no value is decoded, compared with NaN
+// or squared per respondent. Weights are positive (NewDesign), so a cell
+// without weight had no answer.
 func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum [][]sumCell) {
 	K, C, V := len(grs[0])-1, cc.n, len(ys)
 	size := grs[0][0].stride

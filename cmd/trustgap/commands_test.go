@@ -180,3 +180,26 @@ func TestEncodingAndDelimiterFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestReportWriteFailure: a deliverable that cannot be written fails the
+// command with a message that says so once; the files are written on
+// several cores, and the others are still complete.
+func TestReportWriteFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("report renders charts")
+	}
+	dir := t.TempDir()
+	// A non-empty directory where report.html goes: the rename fails.
+	if err := os.MkdirAll(filepath.Join(dir, "report.html", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "report", "--out", dir)
+	if want := "write " + filepath.Join(dir, "report.html"); code != 1 || strings.Count(errOut, want) != 1 {
+		t.Fatalf("report with report.html a directory: exit %d, stderr %q; want 1 and %q once", code, errOut, want)
+	}
+	for _, f := range []string{"report.xlsx", "report.md", "charts/say-do-gap.png"} {
+		if info, err := os.Stat(filepath.Join(dir, f)); err != nil || info.Size() == 0 {
+			t.Errorf("report: %s not written (%v)", f, err)
+		}
+	}
+}

@@ -184,7 +184,7 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 					continue
 				}
 				if err := reports.WriteFileAtomic(files[k].path, files[k].write); err != nil {
-					errs[k] = fmt.Errorf("report: write %s: %w", files[k].path, err)
+					errs[k] = fmt.Errorf("report: %w", err) // the error names the file
 				}
 			}
 		}()

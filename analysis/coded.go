@@ -110,11 +110,16 @@ func mapValues(y vec, f func(float64) float64) vec {
 // coded and their slots combine into at most 256 codes, so is the result:
 // its code is a's slot + (a's slots)·(b's slot).
 func zipValues(a, b vec, op func(x, y float64) float64) vec {
-	out := zip(a, b, func(ab, bb, dst []float64) {
-		for i := range dst {
-			dst[i] = op(ab[i], bb[i])
+	var ba, bb []float64
+	out := vec{fill: func(dst []float64, from int) {
+		if len(ba) < len(dst) {
+			ba, bb = make([]float64, len(dst)), make([]float64, len(dst))
 		}
-	})
+		x, y := a.block(from, len(dst), ba), b.block(from, len(dst), bb)
+		for i := range dst {
+			dst[i] = op(x[i], y[i])
+		}
+	}}
 	if a.coded == nil || b.coded == nil {
 		return out
 	}
@@ -156,6 +161,9 @@ func (c *coded) firstAnswer(n int) float64 {
 	}
 	return 0
 }
+
+// summedByCode reports whether sumAllMulti reads y through sumCoded.
+func (y vec) summedByCode() bool { return y.coded != nil && len(y.coded.values) < maxCodedSlots }
 
 // maxCodedSlots is the number of slots (values and "missing") up to which
 // sumCoded reads a coded variable; one with more values (a mean score)

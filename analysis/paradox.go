@@ -164,7 +164,8 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	return res, nil
 }
 
-// protectsVec is protectsValues as a vec.
+// protectsVec is each respondent's protects: the protection flag, or
+// 1 − the sharing flag (NaN stays NaN).
 func protectsVec(behaviour *survey.Construct) vec {
 	f := flagVec(behaviour)
 	if behaviour.Name == "protection" {

@@ -137,18 +137,6 @@ func numVec(col *survey.Column) vec {
 	return codedVec(vec{fill: col.ReadNum}, codes, table, ok)
 }
 
-// zip derives a vec from two: op(a, b, dst) writes the derived values of
-// a block to dst (a and b are the blocks of a and b).
-func zip(a, b vec, op func(a, b, dst []float64)) vec {
-	var ba, bb []float64
-	return vec{fill: func(dst []float64, from int) {
-		if len(ba) < len(dst) {
-			ba, bb = make([]float64, len(dst)), make([]float64, len(dst))
-		}
-		op(a.block(from, len(dst), ba), b.block(from, len(dst), bb), dst)
-	}}
-}
-
 // binaryCodesVec is binaryCodes of a vec.
 func binaryCodesVec(y vec, n int) []int32 {
 	out := make([]int32, n)
@@ -259,7 +247,7 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 	var cg, fg [][]groupSums
 	var cs [][]sumCell
 	for v, y := range ys {
-		if y.coded != nil && len(y.coded.values) < maxCodedSlots {
+		if y.summedByCode() {
 			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
 			out[v].byStratum = make([]sumCell, d.NumStrata()*cc.size)
 			cy, cg, cs = append(cy, y), append(cg, out[v].groupings), append(cs, out[v].byStratum)
@@ -274,7 +262,7 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 	if len(fy) > 0 {
 		d.sumCross(fy, cc, fg)
 		for v, y := range ys {
-			if y.coded == nil || len(y.coded.values) >= maxCodedSlots {
+			if !y.summedByCode() {
 				out[v].addUpCells()
 			}
 		}

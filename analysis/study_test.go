@@ -798,3 +798,31 @@ func TestDescribeFlags(t *testing.T) {
 		}
 	}
 }
+
+// sumCells adds respondent i to cell(i) when it is >= 0 (and y[i] is
+// answered): the reference the one-pass sums (allSums.cellSums) are
+// checked against.
+func (s *study) sumCells(y []float64, nCells int, cell func(i int) int) *cellSums {
+	if len(y) != s.d.N() {
+		panic("analysis: length mismatch")
+	}
+	cs := &cellSums{d: s.d, nCells: nCells, psu: make([]wsum, s.d.NumPSU()*nCells),
+		cell: make([]wsum, nCells), n: make([]int, nCells)}
+	w, psu := s.d.Weights(), s.d.PSUIndex()
+	for i, v := range y {
+		if math.IsNaN(v) {
+			continue
+		}
+		c := cell(i)
+		if c < 0 {
+			continue
+		}
+		p := &cs.psu[int(psu[i])*nCells+c]
+		p.w += w[i]
+		p.wy += w[i] * v
+		cs.cell[c].w += w[i]
+		cs.cell[c].wy += w[i] * v
+		cs.n[c]++
+	}
+	return cs
+}

@@ -220,7 +220,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				for _, bv := range vars[lo:hi] {
 					ys = append(ys, yOf(bv))
 				}
-				for j, sums := range d.sumAllMulti(ys, codes, nLevels) {
+				for j, sums := range d.sumVariances(ys, codes, nLevels, pairs) {
 					res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
 					sums.release(d)
 				}

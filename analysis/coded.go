@@ -188,7 +188,11 @@ const maxCodedSlots = 8
 // sum of squares, Σ W·(value − s0)²: no value is decoded, compared with NaN
 // or squared per respondent. Weights are positive (NewDesign), so a cell
 // without weight had no answer.
-func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum [][]sumCell) {
+func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
+	grs := make([][]groupSums, len(outs))
+	for v, a := range outs {
+		grs[v] = a.groupings
+	}
 	K, C, V := len(grs[0])-1, cc.n, len(ys)
 	size := grs[0][0].stride
 	if size != cc.size {
@@ -210,7 +214,37 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum
 	all := make([]float64, V*C*S) // every run's
 	count := make([]int32, V*C*S) // respondents by variable, cell and slot
 	row := make([]sumCell, size+1)
-	groupSum := make([]sumCell, V*size) // each group's Σw and Σw·(y − s0)
+	// Pairs of moments (the same for every variable: one sumAllFor call)
+	// whose two groups are levels of one grouping constant over a run
+	// have a zero product there: active lists the others, for the run's
+	// set of varying groupings (mask).
+	var pairs [][2]int
+	if mo := outs[0].moments; mo != nil {
+		pairs = mo.of
+	}
+	grouping := make([]int, size+1) // the grouping of each position in a row
+	for k, g := range grs[0] {
+		for l := range g.gs {
+			grouping[g.off+l] = k
+		}
+	}
+	active, activeMask := []int(nil), uint64(1)<<63 // no run has that mask
+	activePairs := func(vary []uint8) []int {
+		var mask uint64
+		for _, j := range vary {
+			mask |= 1 << (j % 63)
+		}
+		if mask != activeMask {
+			active, activeMask = active[:0], mask
+			for k, ab := range pairs {
+				ga := grouping[ab[0]]
+				if ga != grouping[ab[1]] || mask&(1<<(ga%63)) != 0 {
+					active = append(active, k)
+				}
+			}
+		}
+		return active
+	}
 	// Data grouped by PSU have one run per PSU, which then sets its row
 	// (the cells need not be cleared first).
 	once := cc.fillsRows(d)
@@ -219,6 +253,7 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum
 	// and the groupings whose level varies (each cell's sums go to its
 	// level of them).
 	flush := func(p int, touched []uint16, fixed []int32, vary []uint8) {
+		act := activePairs(vary)
 		for v, cv := range cs {
 			vals, sh := cv.values, s0[v]
 			var tsw, tswd float64
@@ -248,10 +283,33 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum
 				row[g].sw += tsw
 				row[g].swd += tswd
 			}
-			dst := grs[v][0].cells[p*size : (p+1)*size]
-			tot := groupSum[v*size : (v+1)*size]
 			h := int(d.psuStratum[p])
-			str := byStratum[v][h*size : (h+1)*size]
+			out := outs[v]
+			str := out.byStratum[h*size : (h+1)*size]
+			if mo := out.moments; mo != nil {
+				// Products instead of the PSU's row (once is set).
+				mc := mo.cells[h*size : (h+1)*size]
+				for g, x := range row[:size] {
+					str[g].sw += x.sw
+					str[g].swd += x.swd
+					m := &mc[g]
+					m.ww += x.sw * x.sw
+					m.wd += x.sw * x.swd
+					m.dd += x.swd * x.swd
+				}
+				mp := mo.pairs[h*len(pairs) : (h+1)*len(pairs)]
+				for _, k := range act {
+					ab := pairs[k]
+					a, b, m := row[ab[0]], row[ab[1]], &mp[k]
+					m.ww += a.sw * b.sw
+					m.wd += a.sw * b.swd
+					m.dw += a.swd * b.sw
+					m.dd += a.swd * b.swd
+				}
+				clear(row)
+				continue
+			}
+			dst := grs[v][0].cells[p*size : (p+1)*size]
 			for g, x := range row[:size] {
 				str[g].sw += x.sw
 				str[g].swd += x.swd
@@ -261,8 +319,6 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum
 					dst[g].sw += x.sw
 					dst[g].swd += x.swd
 				}
-				tot[g].sw += x.sw
-				tot[g].swd += x.swd
 			}
 			clear(row)
 		}
@@ -319,9 +375,13 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, grs [][]groupSums, byStratum
 				}
 			}
 		}
-		for g, x := range groupSum[v*size : (v+1)*size] {
-			st := group(g)
-			st.sw, st.swd = x.sw, x.swd
+		// Each group's Σw and Σw·(y − s0): its strata's, added up.
+		for str := outs[v].byStratum; len(str) >= size; str = str[size:] {
+			for g, x := range str[:size] {
+				st := group(g)
+				st.sw += x.sw
+				st.swd += x.swd
+			}
 		}
 	}
 }

@@ -95,20 +95,27 @@ func TestSumCoded(t *testing.T) {
 		ys = append(ys, mapValues(ys[1], top2), zipValues(ys[0], ys[1], among))
 		plain = append(plain, floats(mapValues(plain[1], top2).materialize(d.n)), floats(zipValues(plain[0], plain[1], among).materialize(d.n)))
 		df := make([]int, 1+4+4+3)
-		for _, fused := range []int{0, math.MaxInt32} {
-			saved := fusedMinRun
-			fusedMinRun = fused // 0: cross cells and codes; MaxInt32: sumEach
-			got := d.sumAllMulti(ys, cs.codes, cs.nLevels)
-			fusedMinRun = math.MaxInt32
-			want := d.sumAllMulti(plain, cs.codes, cs.nLevels)
-			fusedMinRun = saved
-			for v := range ys {
-				ge, we := got[v].estimates(d, df, 0.95), want[v].estimates(d, df, 0.95)
-				for k := range we {
-					sameEstimate(t, fmt.Sprintf("grouped %v, fusedMinRun %d, variable %d, group %d", grouped, fused, v, k), ge[k], we[k])
+		// The three groupings, and none (the total sample only).
+		for _, groupings := range []int{3, 0} {
+			codes, nLevels := cs.codes[:groupings], cs.nLevels[:groupings]
+			for _, fused := range []int{0, math.MaxInt32} {
+				saved := fusedMinRun
+				fusedMinRun = fused // 0: cross cells and codes; MaxInt32: sumEach
+				got := d.sumAllMulti(ys, codes, nLevels)
+				fusedMinRun = math.MaxInt32
+				want := d.sumAllMulti(plain, codes, nLevels)
+				fusedMinRun = saved
+				for v := range ys {
+					ge, we := got[v].estimates(d, df, 0.95), want[v].estimates(d, df, 0.95)
+					if len(ge) != 1+sum(nLevels) {
+						t.Fatalf("%d groupings: %d estimates, want %d", groupings, len(ge), 1+sum(nLevels))
+					}
+					for k := range we {
+						sameEstimate(t, fmt.Sprintf("grouped %v, %d groupings, fusedMinRun %d, variable %d, group %d", grouped, groupings, fused, v, k), ge[k], we[k])
+					}
+					got[v].release(d)
+					want[v].release(d)
 				}
-				got[v].release(d)
-				want[v].release(d)
 			}
 		}
 	}
@@ -270,17 +277,21 @@ func TestItemCovByPattern(t *testing.T) {
 
 // The sums' variances are VarianceFromPSUTotals of each group's influence
 // totals and of the difference of two groups', with and without centring
-// (a lonely PSU under "adjust") and with a finite population.
+// (a lonely PSU under "adjust") and with a finite population, from the
+// PSU cells and from moments (sumVariances of a coded y). Grouping q is
+// constant within PSUs, so that its levels' products are zero there
+// (sumCoded skips them).
 func TestSumsVariances(t *testing.T) {
 	nan := math.NaN()
 	r := rand.New(rand.NewPCG(13, 14))
 	const n = 1200
-	st, psu, fpc, g := make([]int32, n), make([]int32, n), make([]float64, n), make([]int32, n)
+	st, psu, fpc, g, q := make([]int32, n), make([]int32, n), make([]float64, n), make([]int32, n), make([]int32, n)
 	for i := range st {
 		p := int32(i / 30) // 40 PSUs; stratum 3 has one
 		psu[i], st[i] = p, min(p/13, 3)
 		fpc[i] = 60
 		g[i] = int32(r.IntN(4)) - 1
+		q[i] = (p / 2) % 3
 	}
 	tab := []float64{nan, 0, 1, 2}
 	codes := randomCodes(r, n, tab)
@@ -288,33 +299,57 @@ func TestSumsVariances(t *testing.T) {
 	for i, c := range codes {
 		y[i] = tab[c]
 	}
+	// Positions in a PSU's row: 0 the total, 1–3 g's levels, 4–6 q's.
+	groupings, nLevels := [][]int32{g, q}, []int{3, 3}
+	member := func(k, i int) bool {
+		switch {
+		case k == 0:
+			return true
+		case k <= 3:
+			return g[i] == int32(k-1)
+		}
+		return q[i] == int32(k-4)
+	}
+	pairs := [][2]int{{1, 2}, {1, 3}, {2, 3}, {0, 2}, {4, 5}, {4, 6}, {5, 6}, {2, 5}, {0, 6}}
 	for _, lonely := range []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty} {
 		d, err := NewDesign(n, DesignSpec{Strata: st, PSU: psu, FPC: fpc, Lonely: lonely})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sums := d.sumAll(floats(y), [][]int32{g}, []int{3})
-		pairs := [][2]int{{1, 2}, {1, 3}, {2, 3}, {0, 2}}
+		sums := d.sumAll(floats(y), groupings, nLevels)
 		v, pv := sums.variances(d, pairs)
+		mom := d.sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, groupings, nLevels, pairs)[0]
+		if mom.moments == nil || mom.groupings[0].cells != nil {
+			t.Fatalf("lonely %v: sumVariances kept cells, want moments only", lonely)
+		}
+		mv, mpv := mom.variances(d, pairs)
 		// The influence totals, one group at a time.
-		infl := make([][]float64, 4)
+		infl := make([][]float64, 7)
 		for k := range infl {
-			in := make([]bool, n)
-			for i := range in {
-				in[i] = k == 0 || g[i] == int32(k-1)
+			gr := sums.groupings[0]
+			grp := gr.gs[0]
+			switch {
+			case k >= 4:
+				gr = sums.groupings[2]
+				grp = gr.gs[k-4]
+			case k >= 1:
+				gr = sums.groupings[1]
+				grp = gr.gs[k-1]
 			}
-			gr := sums.groupings[min(k, 1)]
-			grp := gr.gs[max(k-1, 0)]
 			mean := grp.shift + grp.swd/grp.sw
 			z := make([]float64, n)
 			for i := range z {
-				if in[i] && !math.IsNaN(y[i]) {
+				if member(k, i) && !math.IsNaN(y[i]) {
 					z[i] = d.w[i] * (y[i] - mean) / grp.sw
 				}
 			}
 			infl[k] = d.SumByPSU(z, nil)
-			if want := d.VarianceFromPSUTotals(infl[k]); !closeTo(v[k], want, 1e-10) {
+			want := d.VarianceFromPSUTotals(infl[k])
+			if !closeTo(v[k], want, 1e-10) {
 				t.Errorf("lonely %v: variance of group %d = %v, want %v", lonely, k, v[k], want)
+			}
+			if !closeTo(mv[k], want, 1e-10) {
+				t.Errorf("lonely %v: variance of group %d from moments = %v, want %v", lonely, k, mv[k], want)
 			}
 		}
 		for k, ab := range pairs {
@@ -322,10 +357,22 @@ func TestSumsVariances(t *testing.T) {
 			for p := range diff {
 				diff[p] = infl[ab[0]][p] - infl[ab[1]][p]
 			}
-			if want := d.VarianceFromPSUTotals(diff); !closeTo(pv[k], want, 1e-10) {
+			want := d.VarianceFromPSUTotals(diff)
+			if !closeTo(pv[k], want, 1e-10) {
 				t.Errorf("lonely %v: variance of groups %v's difference = %v, want %v", lonely, ab, pv[k], want)
+			}
+			if !closeTo(mpv[k], want, 1e-10) {
+				t.Errorf("lonely %v: variance of groups %v's difference from moments = %v, want %v", lonely, ab, mpv[k], want)
 			}
 		}
 		sums.release(d)
 	}
+}
+
+func sum(xs []int) int {
+	t := 0
+	for _, x := range xs {
+		t += x
+	}
+	return t
 }

@@ -152,7 +152,7 @@ func (d *Design) psuRuns() int {
 // useCross reports whether sumAll should use cross cells for these
 // groupings, and returns them.
 func (d *Design) useCross(codes [][]int32, nLevels []int) *crossCells {
-	if len(codes) == 0 || d.n == 0 || d.n < fusedMinRun*d.psuRuns() {
+	if d.n == 0 || d.n < fusedMinRun*d.psuRuns() {
 		return nil
 	}
 	return d.crossCellsOf(codes, nLevels)

@@ -65,7 +65,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	for k := range G {
 		df[1+k] = s.d.degfSeen(func(p int) bool { return seen[p*G+k] })
 	}
-	sums := s.d.sumAll(paradoxVec(statRate, flagVec(concern), protectsVec(behaviour)), [][]int32{cells}, []int{G})
+	sums := s.d.sumVariances([]vec{paradoxVec(statRate, flagVec(concern), protectsVec(behaviour))}, [][]int32{cells}, []int{G}, nil)[0]
 	est := sums.estimates(s.d, df, level)[1:]
 	sums.release(s.d)
 	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}

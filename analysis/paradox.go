@@ -112,7 +112,8 @@ func paradoxValue(stat int, ci, pi float64) float64 {
 // design-based correlation of the concern score with the behaviour score
 // (protection or sharing). Items compares every item of the protection and
 // sharing constructs scored as counts (0/1 items) between concerned and
-// unconcerned respondents.
+// unconcerned respondents, in every domain (the total only with
+// Options.ItemsTotalOnly).
 //
 // It is an error for the codebook to lack a flagged concern construct, or
 // both a flagged protection and a flagged sharing construct.
@@ -160,7 +161,11 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 		res.Tests = append(res.Tests, s.chiSqCodes(v, "concerned", cc))
 	}
 	res.Correlation = s.correlation(concern.Name+"_score", scoreVec(concern), behaviour.Name+"_score", scoreVec(behaviour))
-	res.Items = s.itemShares(func() vec { return flagVec(concern) })
+	is := s
+	if opts.ItemsTotalOnly {
+		is = s.totalOnly()
+	}
+	res.Items = is.itemShares(func() vec { return flagVec(concern) })
 	return res, nil
 }
 

@@ -65,6 +65,50 @@ func TestParadoxItems(t *testing.T) {
 	}
 }
 
+// With ItemsTotalOnly, Paradox's items are those of the total sample, as
+// without it, and the rest of the result is unchanged; on a Compact load
+// grouped by PSU too, where the total alone goes through cross cells.
+func TestParadoxItemsTotalOnly(t *testing.T) {
+	saved, savedRun := parallelRows, fusedMinRun
+	parallelRows, fusedMinRun = 0, 0 // the paths of a large study
+	defer func() { parallelRows, fusedMinRun = saved, savedRun }()
+	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true})} {
+		all, err := Paradox(ds, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot, err := Paradox(ds, Options{ItemsTotalOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []ItemShares
+		for _, it := range all.Items {
+			if it.Domain.IsTotal() {
+				want = append(want, it)
+			}
+		}
+		if len(want) == 0 || len(tot.Items) != len(want) {
+			t.Fatalf("Paradox(ItemsTotalOnly) gave %d item rows, want %d (the total's)", len(tot.Items), len(want))
+		}
+		for k, it := range tot.Items {
+			w := want[k]
+			if it.Item != w.Item || !it.Domain.IsTotal() {
+				t.Errorf("item %d = %s in %v, want %s in the total", k, it.Item, it.Domain, w.Item)
+			}
+			for _, pair := range [][2]Row{{it.Concerned, w.Concerned}, {it.Unconcerned, w.Unconcerned}} {
+				g, w := pair[0], pair[1]
+				if !closeTo(float64(g.Estimate), float64(w.Estimate), 1e-12) || !closeTo(float64(g.SE), float64(w.SE), 1e-10) ||
+					!closeTo(float64(g.CILow), float64(w.CILow), 1e-10) || g.N != w.N || g.DF != w.DF {
+					t.Errorf("%s: %+v, want %+v", it.Item, g, w)
+				}
+			}
+		}
+		if len(tot.Estimates) != len(all.Estimates) || len(tot.Tests) != len(all.Tests) {
+			t.Errorf("ItemsTotalOnly changed the estimates or tests: %d, %d, want %d, %d", len(tot.Estimates), len(tot.Tests), len(all.Estimates), len(all.Tests))
+		}
+	}
+}
+
 // TestParadoxIdentities checks relations between the paradox statistics
 // that hold in every domain whatever the data: paradox_share = concerned ×
 // paradox_rate over respondents with both answered, and gap = concerned −

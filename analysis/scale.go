@@ -151,7 +151,7 @@ func binaryCodesVec(y vec, n int) []int32 {
 // study.domainDF). The total equals Mean(y, nil, level) up to rounding (it
 // shifts by the first answer, as MeanBy does, instead of passing twice).
 func (d *Design) meanAll(y vec, codes [][]int32, nLevels []int, df []int, level float64) []Estimate {
-	sums := d.sumAll(y, codes, nLevels)
+	sums := d.sumVariances([]vec{y}, codes, nLevels, nil)[0]
 	defer sums.release(d)
 	return sums.estimates(d, df, level)
 }
@@ -165,7 +165,33 @@ type allSums struct {
 	// (stratum h's at h·size…), which sumCoded keeps as it writes the
 	// cells, so that variances need one pass over them instead of two.
 	byStratum []sumCell
+	// moments, when set, replace the cells (nil then): see psuMoments.
+	moments *psuMoments
 }
+
+// psuMoments are, stratum by stratum, the sums over its PSUs of the
+// products of each PSU's sums (Σw, Σw·(y − shift)) of each group, and of
+// two groups for each pair in of: with byStratum, all that variances
+// needs, in memory that grows with strata × domains instead of PSUs ×
+// domains, and without a second pass over a row per PSU. A PSU's
+// influence total x = (Σw·(y − shift) − δ·Σw)/W is linear in its sums, so
+// Σx² and Σx·x' over a stratum follow from these products once δ and W
+// are known. Expanding the squares costs digits where a group's PSU
+// totals are large beside their deviations (about two with 40
+// respondents per PSU): variances agree with the two-pass computation
+// from the rows to about 1e-12.
+type psuMoments struct {
+	of    [][2]int
+	cells []cellMoment // stratum h's group g at h·size + g
+	pairs []pairMoment // stratum h's pair k at h·len(of) + k
+}
+
+// cellMoment holds Σ sw², Σ sw·swd and Σ swd² over a stratum's PSUs.
+type cellMoment struct{ ww, wd, dd float64 }
+
+// pairMoment holds Σ sw_a·sw_b, Σ sw_a·swd_b, Σ swd_a·sw_b and
+// Σ swd_a·swd_b over a stratum's PSUs.
+type pairMoment struct{ ww, wd, dw, dd float64 }
 
 // release returns the sums' cells to the design's pool; a is not used
 // after.
@@ -221,6 +247,19 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 // cells, one pass follows the respondents' PSUs and domains for all of
 // them.
 func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
+	return d.sumAllFor(ys, codes, nLevels, false, nil)
+}
+
+// sumVariances is sumAllMulti for sums that are only read by estimates
+// and variances(d, pairs): those of coded variables of data grouped by
+// PSU keep psuMoments instead of a row of cells per PSU (cellSums and
+// binaryTable cannot read them).
+func (d *Design) sumVariances(ys []vec, codes [][]int32, nLevels []int, pairs [][2]int) []*allSums {
+	return d.sumAllFor(ys, codes, nLevels, true, pairs)
+}
+
+// sumAllFor is sumAllMulti, with moments as sumVariances.
+func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int) []*allSums {
 	for _, y := range ys {
 		if y.full != nil && len(y.full) != d.n {
 			panic("analysis: length mismatch")
@@ -244,20 +283,26 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 	// Coded variables in one pass (which sets every group's sums), the
 	// others in another.
 	var cy, fy []vec
-	var cg, fg [][]groupSums
-	var cs [][]sumCell
+	var fg [][]groupSums
+	var cs []*allSums
+	H := d.NumStrata()
 	for v, y := range ys {
-		if y.summedByCode() {
+		switch {
+		case y.summedByCode() && moments && cc.fillsRows(d):
+			out[v] = &allSums{groupings: layoutGroups(codes, nLevels, nil), moments: &psuMoments{
+				of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}}
+		case y.summedByCode():
 			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
-			out[v].byStratum = make([]sumCell, d.NumStrata()*cc.size)
-			cy, cg, cs = append(cy, y), append(cg, out[v].groupings), append(cs, out[v].byStratum)
-		} else {
+		default:
 			out[v] = d.newAllSums(codes, nLevels, true)
 			fy, fg = append(fy, y), append(fg, out[v].groupings)
+			continue
 		}
+		out[v].byStratum = make([]sumCell, H*cc.size)
+		cy, cs = append(cy, y), append(cs, out[v])
 	}
 	if len(cy) > 0 {
-		d.sumCoded(cy, cc, cg, cs)
+		d.sumCoded(cy, cc, cs)
 	}
 	if len(fy) > 0 {
 		d.sumCross(fy, cc, fg)
@@ -307,7 +352,16 @@ func (d *Design) newAllSums(codes [][]int32, nLevels []int, zero bool) *allSums 
 			clear(*buf)
 		}
 	}
-	cells := *buf
+	return &allSums{groupings: layoutGroups(codes, nLevels, *buf), cells: buf}
+}
+
+// layoutGroups lays out the total and the groupings over a PSU's row of
+// cells (nil: sums without cells).
+func layoutGroups(codes [][]int32, nLevels []int, cells []sumCell) []groupSums {
+	size := 1
+	for _, l := range nLevels {
+		size += l
+	}
 	gr := make([]groupSums, 1+len(codes))
 	gr[0] = groupSums{cells: cells, stride: size, gs: make([]domainGroup, 1)}
 	off := 1
@@ -315,7 +369,7 @@ func (d *Design) newAllSums(codes [][]int32, nLevels []int, zero bool) *allSums 
 		gr[v+1] = groupSums{codes: c, cells: cells, off: off, stride: size, gs: make([]domainGroup, nLevels[v])}
 		off += nLevels[v]
 	}
-	return &allSums{groupings: gr, cells: buf}
+	return gr
 }
 
 // sumEach is sumAll's pass adding each respondent to the total and to its
@@ -396,6 +450,10 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		}
 	}
 	v, pv = make([]float64, size), make([]float64, len(pairs))
+	if a.moments != nil {
+		a.momentVariances(d, pairs, delta, inv, v, pv)
+		return v, pv
+	}
 	m, dev, ss, sp := make([]float64, size), make([]float64, size), make([]float64, size), make([]float64, len(pairs))
 	cells := gr[0].cells
 	for h, s := range d.scale {
@@ -443,6 +501,52 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 	return v, pv
 }
 
+// momentVariances is variances from psuMoments: in each stratum of n
+// PSUs, Σ(x − x̄)² = Σx² − (Σx)²/n (Σx² alone when the stratum is not
+// centred), Σx² expanded from the products of the sums, and for a pair
+// the same of x_a − x_b. A sum of squares that rounding leaves below 0 is
+// 0.
+func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv []float64) {
+	mo := a.moments
+	if len(pairs) != len(mo.of) {
+		panic("analysis: variances of pairs other than those summed")
+	}
+	for k := range pairs {
+		if pairs[k] != mo.of[k] {
+			panic("analysis: variances of pairs other than those summed")
+		}
+	}
+	size := len(v)
+	sx, sxx := make([]float64, size), make([]float64, size)
+	for h, s := range d.scale {
+		if s == 0 {
+			continue
+		}
+		n := float64(d.psuStart[h+1] - d.psuStart[h])
+		str, mc := a.byStratum[h*size:(h+1)*size], mo.cells[h*size:(h+1)*size]
+		for g := range v {
+			dl := delta[g]
+			sx[g] = (str[g].swd - dl*str[g].sw) * inv[g]
+			sxx[g] = (mc[g].dd - 2*dl*mc[g].wd + dl*dl*mc[g].ww) * inv[g] * inv[g]
+			ss := sxx[g]
+			if d.center[h] {
+				ss -= sx[g] * sx[g] / n
+			}
+			v[g] += s * max(ss, 0)
+		}
+		for k, ab := range pairs {
+			ga, gb, m := ab[0], ab[1], mo.pairs[h*len(pairs)+k]
+			sxy := (m.dd - delta[gb]*m.dw - delta[ga]*m.wd + delta[ga]*delta[gb]*m.ww) * inv[ga] * inv[gb]
+			ss := sxx[ga] + sxx[gb] - 2*sxy
+			if d.center[h] {
+				dx := sx[ga] - sx[gb]
+				ss -= dx * dx / n
+			}
+			pv[k] += s * max(ss, 0)
+		}
+	}
+}
+
 // cellSums returns grouping k's sums (k ≥ 1; 0 is the total) as
 // study.sumCells gives them: Σw and Σw·y of the respondents answering, by
 // PSU and level.
@@ -459,6 +563,9 @@ func pairCells(d *Design, a, b *allSums, k int) *cellSums {
 // interleavedCells lays out grouping k's sums of each of sums: cell
 // l·len(sums) + j is level l's in sums[j].
 func interleavedCells(d *Design, k int, sums ...*allSums) *cellSums {
+	for _, a := range sums {
+		a.mustHaveCells()
+	}
 	G, P, J := len(sums[0].groupings[k].gs), d.NumPSU(), len(sums)
 	cs := &cellSums{d: d, nCells: G * J, psu: make([]wsum, P*G*J), cell: make([]wsum, G*J), n: make([]int, G*J)}
 	for j, a := range sums {
@@ -478,12 +585,21 @@ func interleavedCells(d *Design, k int, sums ...*allSums) *cellSums {
 	return cs
 }
 
+// mustHaveCells panics for sums kept as psuMoments, which have no cells
+// by PSU to read.
+func (a *allSums) mustHaveCells() {
+	if a.moments != nil {
+		panic("analysis: PSU cells of sums kept as moments")
+	}
+}
+
 // binaryTable returns the table Design.tabulate makes of grouping k (rows)
 // by a 0/1 variable (columns) over the whole sample, as far as chisq reads
 // it: Σw of y = 0 and of y = 1 by PSU and level. Σw·y is Σw·(y − shift) +
 // shift·Σw; a share computed as 0 or 1 up to rounding is set to exactly
 // that, so that an empty column stays empty.
 func (a *allSums) binaryTable(d *Design, k int) *table {
+	a.mustHaveCells()
 	g := &a.groupings[k]
 	na, P := len(g.gs), d.NumPSU()
 	K := 2 * na
@@ -535,7 +651,7 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 		for _, sp := range specs[lo:hi] {
 			ys = append(ys, sp.y)
 		}
-		for j, sums := range s.d.sumAllMulti(ys, codes, nLevels) {
+		for j, sums := range s.d.sumVariances(ys, codes, nLevels, nil) {
 			sp := specs[lo+j]
 			out[lo+j] = s.rowsFrom(sp.stat, sums.estimates(s.d, df, level), sp.prop)
 			sums.release(s.d)

@@ -42,40 +42,112 @@ func WestinSegment(c *survey.Construct) (*survey.Column, error) {
 	if len(c.Items) != 3 {
 		return nil, fmt.Errorf("westin: construct %q has %d items, want 3 (lost control, businesses proper, laws adequate)", c.Name, len(c.Items))
 	}
-	vals := make([][]float64, len(c.Items))
-	for k, it := range c.Items {
-		vals[k] = it.NumValues(nil)
+	// Each item's answers as states (westinState), block by block: from
+	// a Compact load's codes through a table, without decoding them.
+	type item struct {
+		states func(dst []uint8, from int)
+		value  func(i int) float64
 	}
-	n := len(vals[0])
-	codes := make([]int32, n)
-	var agree [3]bool
-	for i := 0; i < n; i++ {
-		codes[i] = -1
-		complete := true
-		for k, it := range c.Items {
-			v := vals[k][i]
-			if math.IsNaN(v) {
-				complete = false
-				continue
+	items := make([]item, 3)
+	n := 0
+	for k, it := range c.Items {
+		if codes, table, ok := it.ValueCodes(); ok {
+			var lut [256]uint8
+			for code, v := range table {
+				lut[code] = westinState(v)
 			}
-			if v != 1 && v != 2 && v != 3 && v != 4 {
-				return nil, fmt.Errorf("westin: item %q of respondent %d is %v, want 1 (strongly agree) to 4 (strongly disagree)", it.Name, i+1, v)
-			}
-			agree[k] = v <= 2
-		}
-		if !complete {
+			items[k] = item{func(dst []uint8, from int) {
+				for j, code := range codes[from : from+len(dst)] {
+					dst[j] = lut[code]
+				}
+			}, func(i int) float64 { return table[codes[i]] }}
+			n = len(codes)
 			continue
 		}
+		vals := it.NumValues(nil)
+		items[k] = item{func(dst []uint8, from int) {
+			for j, v := range vals[from : from+len(dst)] {
+				dst[j] = westinState(v)
+			}
+		}, func(i int) float64 { return vals[i] }}
+		n = len(vals)
+	}
+	// The segment of each combination of states s₀ + 4s₁ + 16s₂: −1 when
+	// an item is unanswered, westinInvalid when one is not 1–4.
+	var segment [64]int32
+	for key := range segment {
+		st := [3]uint8{uint8(key % 4), uint8(key / 4 % 4), uint8(key / 16)}
+		var agree [3]bool
+		code := int32(-2) // not set
+		for k, sk := range st {
+			switch sk {
+			case westinInvalid:
+				code = westinInvalid
+			case westinMissing:
+				if code != westinInvalid {
+					code = -1
+				}
+			}
+			agree[k] = sk == westinAgree
+		}
 		switch {
+		case code != -2:
 		case agree[0] && !agree[1] && !agree[2]:
-			codes[i] = WestinFundamentalist
+			code = WestinFundamentalist
 		case !agree[0] && agree[1] && agree[2]:
-			codes[i] = WestinUnconcerned
+			code = WestinUnconcerned
 		default:
-			codes[i] = WestinPragmatist
+			code = WestinPragmatist
+		}
+		segment[key] = code
+	}
+	codes := make([]int32, n)
+	buf := make([]uint8, 3*blockRows)
+	for lo := 0; lo < n; lo += blockRows {
+		m := min(blockRows, n-lo)
+		s0, s1, s2 := buf[:m], buf[blockRows:blockRows+m], buf[2*blockRows:2*blockRows+m]
+		items[0].states(s0, lo)
+		items[1].states(s1, lo)
+		items[2].states(s2, lo)
+		out := codes[lo : lo+m]
+		for j := range out {
+			out[j] = segment[int(s0[j])+4*int(s1[j])+16*int(s2[j])]
+		}
+		for j, code := range out {
+			if code != westinInvalid {
+				continue
+			}
+			i := lo + j
+			for k, it := range items {
+				if v := it.value(i); westinState(v) == westinInvalid {
+					return nil, fmt.Errorf("westin: item %q of respondent %d is %v, want 1 (strongly agree) to 4 (strongly disagree)", c.Items[k].Name, i+1, v)
+				}
+			}
 		}
 	}
 	return &survey.Column{Name: "westin", Codes: codes, Levels: []string{"Fundamentalist", "Pragmatist", "Unconcerned"}}, nil
+}
+
+// The states of a Westin item's answer.
+const (
+	westinMissing = iota
+	westinAgree
+	westinDisagree
+	westinInvalid // not 1–4; also WestinSegment's code of a respondent with such an answer
+)
+
+// westinState classifies an answer: NaN is missing, 1–2 agree, 3–4
+// disagree.
+func westinState(v float64) uint8 {
+	switch {
+	case math.IsNaN(v):
+		return westinMissing
+	case v == 1 || v == 2:
+		return westinAgree
+	case v == 3 || v == 4:
+		return westinDisagree
+	}
+	return westinInvalid
 }
 
 // westinStats names the statistics of the segments, in code order.

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -91,6 +93,63 @@ func TestSegmentsShareSum(t *testing.T) {
 	for d, s := range sum {
 		if math.Abs(s-1) > 1e-12 {
 			t.Errorf("Segments(tiny) shares in %s sum to %g, want 1", d, s)
+		}
+	}
+}
+
+// From a Compact load's codes, WestinSegment gives the segments and the
+// errors it gives from the values.
+func TestWestinSegmentCoded(t *testing.T) {
+	const cb = "constructs:\n  westin: {items: [w1, w2, w3], score: mean}\n"
+	rows := []string{"1,3,4", "3,1,2", "1,1,1", ",3,3", "2,4,4", "4,2,2", "1,3,", "2,3,1"}
+	for _, tt := range []struct {
+		name string
+		rows []string
+		err  string
+	}{
+		{"valid", rows, ""},
+		{"an answer of 5", append(append([]string(nil), rows...), "1,,5", "1,5,2"), `westin: item "w3" of respondent 9 is 5`},
+		{"after a missing answer", append(append([]string(nil), rows...), ",2.5,1"), `westin: item "w2" of respondent 9 is 2.5`},
+	} {
+		csv := "w1,w2,w3\n" + strings.Join(tt.rows, "\n") + "\n"
+		var segs [2][]int32
+		for k, compact := range []bool{false, true} {
+			c, err := survey.ParseCodebook(strings.NewReader(cb), "codebook.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, err := survey.NewCSVReader(strings.NewReader(csv), "w.csv", survey.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := survey.Load(context.Background(), c, []survey.TableReader{tr}, survey.LoadOptions{Compact: compact})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := ds.Construct("westin")
+			if _, _, ok := w.Items[0].ValueCodes(); ok != compact {
+				t.Fatalf("%s: items coded = %v, want %v", tt.name, ok, compact)
+			}
+			col, err := WestinSegment(w)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("WestinSegment(%s, compact %v) error = %v, want %q", tt.name, compact, err, tt.err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("WestinSegment(%s, compact %v): %v", tt.name, compact, err)
+			}
+			segs[k] = col.Codes
+		}
+		if tt.err != "" {
+			continue
+		}
+		want := []int32{WestinFundamentalist, WestinUnconcerned, WestinPragmatist, -1, WestinFundamentalist, WestinUnconcerned, -1, WestinPragmatist}
+		for k, compact := range []bool{false, true} {
+			if fmt.Sprint(segs[k]) != fmt.Sprint(want) {
+				t.Errorf("WestinSegment(compact %v) = %v, want %v", compact, segs[k], want)
+			}
 		}
 	}
 }

@@ -32,6 +32,9 @@ type Options struct {
 	// (StudyDesign), so that several analyses of one dataset build it once;
 	// nil builds it with Lonely.
 	Design *Design
+	// ItemsTotalOnly limits Paradox's item-by-item shares to the total
+	// sample, for a caller that shows no more: each domain costs a pass.
+	ItemsTotalOnly bool
 }
 
 // DefaultMinBase is the minimum unweighted base below which a row is
@@ -186,6 +189,11 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 		}
 	}
 	return s, nil
+}
+
+// totalOnly returns s without its domain variables: the total sample only.
+func (s *study) totalOnly() *study {
+	return &study{ds: s.ds, d: s.d, opts: s.opts, doms: s.doms[:1:1]}
 }
 
 // member returns the membership of domain k, nil for the total, filling buf

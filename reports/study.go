@@ -312,7 +312,9 @@ func (b *builder) chartOptions() charts.Options {
 }
 
 func (b *builder) paradox() error {
-	res, err := analysis.Paradox(b.ds, b.aopts)
+	opts := b.aopts
+	opts.ItemsTotalOnly = true // the item table shows the total sample
+	res, err := analysis.Paradox(b.ds, opts)
 	if err != nil {
 		return b.skip("paradox", err)
 	}
@@ -527,7 +529,7 @@ func (b *builder) regions() error {
 		}
 	}
 	if len(flags) > 0 {
-		desc, err := b.describe(flags, opts)
+		desc, err := b.describe(flags, opts, false)
 		if err != nil {
 			return b.skip("regions", err)
 		}
@@ -569,8 +571,14 @@ func (b *builder) regions() error {
 // describe runs analysis.DescribeFlags on the named constructs only, so the
 // report does not estimate (or, privately, release) constructs it does
 // not show.
-func (b *builder) describe(names []string, opts analysis.Options) (*analysis.DescribeResult, error) {
+//
+// With totalOnly the region and segments are left out: only the total
+// sample is estimated.
+func (b *builder) describe(names []string, opts analysis.Options, totalOnly bool) (*analysis.DescribeResult, error) {
 	sub := *b.ds
+	if totalOnly {
+		sub.Region, sub.Segments = nil, nil
+	}
 	sub.Constructs = nil
 	for _, n := range names {
 		sub.Constructs = append(sub.Constructs, b.ds.Construct(n))
@@ -617,8 +625,10 @@ func (b *builder) comfort() error {
 		return nil
 	}
 	// Only the comfort constructs: a private release then spends budget on
-	// them alone (see PrivateTables).
-	desc, err := b.describe(names, b.aopts)
+	// them alone (see PrivateTables). The section shows the total sample,
+	// so an exact report estimates only that; a private one releases the
+	// tables PrivateTables planned.
+	desc, err := b.describe(names, b.aopts, b.opts.Privacy == nil)
 	if err != nil {
 		return b.skip("comfort by data type", err)
 	}

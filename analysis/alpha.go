@@ -213,6 +213,9 @@ const maxPatterns = 1 << 20
 // item is not coded or has an infinite value, or when the items have more
 // than maxPatterns patterns: itemCov then reads the values.
 func patternCounts(items []vec, n int) []int {
+	if len(items) >= math.MaxInt32/maxPatterns {
+		return nil // a pattern with every item missing would overflow
+	}
 	radix := make([]int, len(items))
 	patterns := 1
 	for j, it := range items {
@@ -230,31 +233,38 @@ func patternCounts(items []vec, n int) []int {
 			return nil
 		}
 	}
-	counts := make([]int, patterns)
-	bufs := make([][]uint8, len(items))
-	blk := make([][]uint8, len(items))
-	for j := range bufs {
-		bufs[j] = make([]uint8, blockRows)
+	// Item j's code c adds step[j][c] to a respondent's pattern: its
+	// slot·radix, or patterns for a missing answer, so that an incomplete
+	// case's pattern is at least patterns (counted in the last bin, then
+	// dropped) and the items are read column by column without a branch.
+	step := make([][256]int32, len(items))
+	for j, it := range items {
+		for c, s := range it.coded.slot {
+			if int(s) == len(it.coded.values) {
+				step[j][c] = int32(patterns)
+			} else {
+				step[j][c] = int32(int(s) * radix[j])
+			}
+		}
 	}
+	counts := make([]int, patterns+1)
+	buf := make([]uint8, blockRows)
+	idx := make([]int32, blockRows)
 	for lo := 0; lo < n; lo += blockRows {
 		m := min(blockRows, n-lo)
+		idx := idx[:m]
+		clear(idx)
 		for j, it := range items {
-			blk[j] = it.coded.codes(bufs[j][:m], lo)
-		}
-	rows:
-		for r := 0; r < m; r++ {
-			idx := 0
-			for j, it := range items {
-				s := int(it.coded.slot[blk[j][r]])
-				if s == len(it.coded.values) {
-					continue rows // missing: not a complete case
-				}
-				idx += s * radix[j]
+			st := &step[j]
+			for r, c := range it.coded.codes(buf[:m], lo) {
+				idx[r] += st[c]
 			}
-			counts[idx]++
+		}
+		for _, x := range idx {
+			counts[min(x, int32(patterns))]++
 		}
 	}
-	return counts
+	return counts[:patterns]
 }
 
 // covFromPatterns is itemCov's covariance matrix from the complete cases'

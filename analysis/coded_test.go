@@ -376,3 +376,57 @@ func sum(xs []int) int {
 	}
 	return t
 }
+
+// Moments lose few digits where they lose most: PSUs of 200 (the most
+// sumVariances keeps moments for), large unequal weights and strata whose
+// shares (0.03 … 0.97) are far from the mean, so that each PSU's total is
+// large beside its deviation from the stratum's. Larger PSUs keep rows.
+func TestMomentsPrecision(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, size := range []int{momentsMaxPSUSize, momentsMaxPSUSize + 1} {
+		const psus = 60
+		n := psus * size
+		w, st, psu, g := make([]float64, n), make([]int32, n), make([]int32, n), make([]int32, n)
+		tab := []float64{math.NaN(), 0, 1}
+		codes := make([]uint8, n)
+		share := []float64{0.03, 0.5, 0.97}
+		for i := range w {
+			p := int32(i / size)
+			psu[i], st[i] = p, p%3
+			w[i] = 100 + 9900*r.Float64()
+			g[i] = int32(r.IntN(2))
+			codes[i] = 1
+			if r.Float64() < share[st[i]] {
+				codes[i] = 2
+			}
+		}
+		y := make([]float64, n)
+		for i, c := range codes {
+			y[i] = tab[c]
+		}
+		d, err := NewDesign(n, DesignSpec{Weights: w, Strata: st, PSU: psu})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs := [][2]int{{1, 2}, {0, 1}}
+		rows := d.sumAll(floats(y), [][]int32{g}, []int{2})
+		mom := d.sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, [][]int32{g}, []int{2}, pairs)[0]
+		if got, want := mom.moments != nil, size <= momentsMaxPSUSize; got != want {
+			t.Fatalf("PSUs of %d: moments kept = %v, want %v", size, got, want)
+		}
+		v, pv := rows.variances(d, pairs)
+		mv, mpv := mom.variances(d, pairs)
+		for k := range v {
+			if !closeTo(mv[k], v[k], 1e-11) {
+				t.Errorf("PSUs of %d: variance of group %d from moments = %v, want %v", size, k, mv[k], v[k])
+			}
+		}
+		for k := range pv {
+			if !closeTo(mpv[k], pv[k], 1e-11) {
+				t.Errorf("PSUs of %d: variance of pair %v from moments = %v, want %v", size, pairs[k], mpv[k], pv[k])
+			}
+		}
+		rows.release(d)
+		mom.release(d)
+	}
+}

@@ -171,10 +171,10 @@ func (y vec) summedByCode() bool { return y.coded != nil && len(y.coded.values) 
 const maxCodedSlots = 8
 
 // sumCoded is sumCross for coded variables of at most maxCodedSlots
-// slots; it also sets each group's Σw, Σw·(y − shift), sum of squares and
-// counts, and each stratum's row of sums (byStratum[v], see
-// allSums.byStratum). Every group's shift is the variable's first answer
-// s0.
+// slots, outs[v] laid out for ys[v]; it also sets each group's Σw,
+// Σw·(y − shift), sum of squares and counts, and each stratum's row of
+// sums (allSums.byStratum). Every group's shift is the variable's first
+// answer s0.
 //
 // PSU run by PSU run (cc knows the runs and the cells each touches), each
 // respondent adds its weight to the slot of its cross cell and value. When
@@ -183,7 +183,8 @@ const maxCodedSlots = 8
 // levels, as a PSU's row of cells is laid out): to its level of each
 // grouping that varies within the run, while the groups whose level is the
 // same for the whole run (the total, a region that stratifies the sample)
-// get the run's sums once. The row then goes to the PSU's cells at once.
+// get the run's sums once. The row then goes to the PSU's cells at once,
+// or, for sums kept as psuMoments, into its stratum's products.
 // The slots' weights and counts over every run give each group's count and
 // sum of squares, Σ W·(value − s0)²: no value is decoded, compared with NaN
 // or squared per respondent. Weights are positive (NewDesign), so a cell

@@ -191,21 +191,23 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 }
 
 // compactItem appends a respondent's answer to item it to its compact
-// values and returns the value. A one-byte answer seen before without a
-// problem (most answers on a scale: "1" … "5", "0", "1") goes straight to
-// its code, without a value lookup or a search of the codes.
+// values and returns the value. An answer seen before without a problem
+// (a one-byte answer on a scale, "1" … "5"; a blank; one of an item's
+// first few longer answers, "Yes", "Agree") goes straight to its code,
+// without a value lookup or a search of the codes.
 func (c *converter) compactItem(rule *constructRule, it *itemBuilder, rec []string, row int) float64 {
 	raw := cellAt(rec, it.col.idx)
 	sv := it.small
-	if len(raw) == 1 && it.cache.codeKnown[raw[0]] && sv.num == nil {
-		code := it.cache.code[raw[0]]
-		sv.codes = append(sv.codes, code)
-		return sv.table[code]
+	if sv.num == nil {
+		if code, ok := it.cache.knownCode(raw); ok {
+			sv.codes = append(sv.codes, code)
+			return sv.table[code]
+		}
 	}
 	v := c.itemCell(rule, it, rec, row)
 	sv.add(v)
-	if len(raw) == 1 && it.cache.known[raw[0]] && sv.num == nil {
-		it.cache.code[raw[0]], it.cache.codeKnown[raw[0]] = sv.codes[len(sv.codes)-1], true
+	if sv.num == nil {
+		it.cache.setCode(raw, sv.codes[len(sv.codes)-1])
 	}
 	return v
 }

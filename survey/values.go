@@ -290,13 +290,19 @@ type itemCache struct {
 	codeKnown [256]bool
 	empty     float64
 	hasE      bool
-	few       []cachedAnswer     // the first longer answers, searched in turn
-	m         map[string]float64 // more longer answers
+	// emptyCode is the compact code of the empty answer when
+	// emptyCodeKnown; a cachedAnswer's likewise.
+	emptyCode      uint8
+	emptyCodeKnown bool
+	few            []cachedAnswer     // the first longer answers, searched in turn
+	m              map[string]float64 // more longer answers
 }
 
 type cachedAnswer struct {
-	s string
-	v float64
+	s         string
+	v         float64
+	code      uint8
+	codeKnown bool
 }
 
 // maxCachedAnswers bounds the longer answers an item remembers, of which
@@ -307,6 +313,44 @@ const (
 )
 
 func (c *itemCache) reset() { *c = itemCache{} }
+
+// knownCode returns the compact code of raw when it is known.
+func (c *itemCache) knownCode(raw string) (uint8, bool) {
+	switch len(raw) {
+	case 0:
+		return c.emptyCode, c.emptyCodeKnown
+	case 1:
+		return c.code[raw[0]], c.codeKnown[raw[0]]
+	}
+	for i := range c.few {
+		if a := &c.few[i]; a.codeKnown && a.s == raw {
+			return a.code, true
+		}
+	}
+	return 0, false
+}
+
+// setCode remembers code as raw's compact code when raw's value is cached
+// (an answer with a problem is not, so that each occurrence is reported).
+func (c *itemCache) setCode(raw string, code uint8) {
+	switch len(raw) {
+	case 0:
+		if c.hasE {
+			c.emptyCode, c.emptyCodeKnown = code, true
+		}
+	case 1:
+		if c.known[raw[0]] {
+			c.code[raw[0]], c.codeKnown[raw[0]] = code, true
+		}
+	default:
+		for i := range c.few {
+			if a := &c.few[i]; a.s == raw {
+				a.code, a.codeKnown = code, true
+				return
+			}
+		}
+	}
+}
 
 func (c *itemCache) get(raw string) (float64, bool) {
 	switch len(raw) {
@@ -337,7 +381,7 @@ func (c *itemCache) put(raw string, v float64) {
 		// Clone: raw may share memory with the reader's whole record.
 		switch {
 		case len(c.few) < fewAnswers:
-			c.few = append(c.few, cachedAnswer{strings.Clone(raw), v})
+			c.few = append(c.few, cachedAnswer{s: strings.Clone(raw), v: v})
 		case c.m == nil:
 			c.m = map[string]float64{strings.Clone(raw): v}
 		case len(c.m) < maxCachedAnswers:

@@ -20,8 +20,9 @@
 # For every N it generates `trustgap generate --n N --seed 1 --out OUT/studyN`
 # and times, with /usr/bin/time -v, the csvread baseline (encoding/csv, one
 # column parsed), `trustgap paradox --format json`, `trustgap trust --format
-# json` and `trustgap report --out DIR` (when the command exists). It prints
-# a markdown report and writes it to OUT/results.md.
+# json` and `trustgap report --out DIR` (when the command exists), RUNS
+# rounds of the four in turn, and gives report − paradox round by round. It
+# prints a markdown report and writes it to OUT/results.md.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -97,44 +98,60 @@ run_capped() {
 	wait "$tpid"
 }
 
-# measure NAME CMD...: runs CMD RUNS times under /usr/bin/time -v and sets
-# M_WALL (median wall s), M_CPU (median user+sys s), M_RSS (max peak RSS MB)
-# and M_STATUS ("ok" or "failed (exit N)").
-measure() {
-	local name=$1; shift
-	local walls=() cpus=() rss=0 r tf st out
-	M_STATUS=ok
-	for ((r = 1; r <= RUNS; r++)); do
-		tf=$OUT/time.$name.$r.txt
-		out=$OUT/stdout.$name.$r
-		CAPPED=
-		run_capped "$tf" "$@" >"$out" 2>"$OUT/stderr.$name.$r"
-		st=$?
-		if [[ $st -ne 0 ]]; then
-			M_STATUS="failed (exit $st)"
-			if [[ -n $CAPPED ]]; then
-				M_STATUS="stopped: RSS passed MEM_CAP_MB=$MEM_CAP_MB after $(elapsed_s "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tf")") s"
-			fi
-			log "  $name run $r failed (exit $st): $(tail -3 "$OUT/stderr.$name.$r" | tr '\n' ' ')"
-			break
+# run_once NAME R CMD...: runs CMD once (run R of NAME) under
+# /usr/bin/time -v and appends its wall s, CPU s (user+sys) and peak RSS kB
+# to W_NAME, C_NAME and S_NAME (indexed by NAME in the associative arrays
+# RUN_W, RUN_C, RUN_S); a failure is kept in RUN_FAIL.
+declare -A RUN_W RUN_C RUN_S RUN_FAIL
+run_once() {
+	local name=$1 r=$2; shift 2
+	[[ -n ${RUN_FAIL[$name]:-} ]] && return 1
+	local tf=$OUT/time.$name.$r.txt out=$OUT/stdout.$name.$r st
+	CAPPED=
+	run_capped "$tf" "$@" >"$out" 2>"$OUT/stderr.$name.$r"
+	st=$?
+	if [[ $st -ne 0 ]]; then
+		RUN_FAIL[$name]="failed (exit $st)"
+		if [[ -n $CAPPED ]]; then
+			RUN_FAIL[$name]="stopped: RSS passed MEM_CAP_MB=$MEM_CAP_MB after $(elapsed_s "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tf")") s"
 		fi
-		local w u s m
-		w=$(elapsed_s "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tf")")
-		u=$(sed -n 's/.*User time (seconds): //p' "$tf")
-		s=$(sed -n 's/.*System time (seconds): //p' "$tf")
-		m=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tf")
-		walls+=("$w")
-		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
-		((m > rss)) && rss=$m
-		log "  $name run $r: wall ${w}s cpu $(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')s rss $((m / 1024))MB load $(loadavg)"
-	done
+		log "  $name run $r failed (exit $st): $(tail -3 "$OUT/stderr.$name.$r" | tr '\n' ' ')"
+		return 1
+	fi
+	local w u s m c
+	w=$(elapsed_s "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tf")")
+	u=$(sed -n 's/.*User time (seconds): //p' "$tf")
+	s=$(sed -n 's/.*System time (seconds): //p' "$tf")
+	m=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tf")
+	c=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+	RUN_W[$name]+="$w "
+	RUN_C[$name]+="$c "
+	RUN_S[$name]+="$m "
+	log "  $name run $r: wall ${w}s cpu ${c}s rss $((m / 1024))MB load $(loadavg)"
+}
+
+# summarize NAME sets M_WALL (median wall s), M_CPU (median CPU s), M_RSS
+# (largest peak RSS MB) and M_STATUS ("ok" or the failure) of NAME's runs.
+summarize() {
+	local name=$1
+	M_STATUS=${RUN_FAIL[$name]:-ok}
 	if [[ $M_STATUS != ok ]]; then
 		M_WALL=NA M_CPU=NA M_RSS=NA
 		return
 	fi
-	M_WALL=$(printf '%s\n' "${walls[@]}" | median)
-	M_CPU=$(printf '%s\n' "${cpus[@]}" | median)
-	M_RSS=$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')
+	M_WALL=$(tr ' ' '\n' <<<"${RUN_W[$name]}" | grep . | median)
+	M_CPU=$(tr ' ' '\n' <<<"${RUN_C[$name]}" | grep . | median)
+	M_RSS=$(tr ' ' '\n' <<<"${RUN_S[$name]}" | grep . | sort -g | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
+}
+
+# measure NAME CMD...: runs CMD RUNS times in a row and summarizes them.
+measure() {
+	local name=$1; shift
+	local r
+	for ((r = 1; r <= RUNS; r++)); do
+		run_once "$name" "$r" "$@" || break
+	done
+	summarize "$name"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "NA"; else printf "%.2f", a / b }'; }
 
@@ -195,6 +212,7 @@ has_report() { "$TG" report --help >/dev/null 2>&1; }
 } >"$RESULTS"
 
 # ---- scale -------------------------------------------------------------------
+REPORT_GAPS=
 if [[ -n $SIZES ]]; then
 	: >"$OUT/studies.txt"
 	{
@@ -208,8 +226,24 @@ if [[ -n $SIZES ]]; then
 		dir=$OUT/study$n
 		echo "$n: $(describe "$n")" >>"$OUT/studies.txt"
 		data=(--data "$dir/responses.csv" --codebook "$dir/codebook.yaml")
-		log "N=$n csvread"
-		measure "csvread.$n" "$CSVREAD" -col weight "$dir/responses.csv"
+		# The commands take turns, round by round, so that the VM's drift
+		# over minutes reaches each of them alike and report − paradox can
+		# be read round by round.
+		cmds=(csvread paradox trust)
+		has_report && cmds+=(report)
+		rm -rf "$OUT/report$n"
+		for ((r = 1; r <= RUNS; r++)); do
+			for cmd in "${cmds[@]}"; do
+				case $cmd in
+				csvread) args=("$CSVREAD" -col weight "$dir/responses.csv") ;;
+				report) args=("$TG" report "${data[@]}" --out "$OUT/report$n") ;;
+				*) args=("$TG" "$cmd" --format json "${data[@]}") ;;
+				esac
+				log "N=$n $cmd (round $r)"
+				run_once "$cmd.$n" "$r" "${args[@]}"
+			done
+		done
+		summarize "csvread.$n"
 		base_wall=$M_WALL base_cpu=$M_CPU
 		echo "| $n | csvread (encoding/csv, parse \`weight\`) | $M_WALL | $M_CPU | $M_RSS | 1.00 | 1.00 | $(loadavg) |" >>"$RESULTS"
 		for cmd in paradox trust report; do
@@ -219,23 +253,23 @@ if [[ -n $SIZES ]]; then
 					echo "| $n | trustgap report | (no \`report\` command in this build) | | | | | |" >>"$RESULTS"
 					continue
 				fi
-				rm -rf "$OUT/report$n"
-				args=(report "${data[@]}" --out "$OUT/report$n")
 				label="trustgap report --out DIR"
 				;;
-			*)
-				args=("$cmd" --format json "${data[@]}")
-				label="trustgap $cmd --format json"
-				;;
+			*) label="trustgap $cmd --format json" ;;
 			esac
-			log "N=$n $label"
-			measure "$cmd.$n" "$TG" "${args[@]}"
+			summarize "$cmd.$n"
 			if [[ $M_STATUS != ok ]]; then
 				echo "| $n | $label | $M_STATUS | | | | | $(loadavg) |" >>"$RESULTS"
 				continue
 			fi
 			echo "| $n | $label | $M_WALL | $M_CPU | $M_RSS | $(ratio "$M_WALL" "$base_wall") | $(ratio "$M_CPU" "$base_cpu") | $(loadavg) |" >>"$RESULTS"
 		done
+		# report − paradox in each round (the goal: at most 10 s at 10M).
+		if [[ -z ${RUN_FAIL[report.$n]:-} && -z ${RUN_FAIL[paradox.$n]:-} && -n ${RUN_W[report.$n]:-} ]]; then
+			diffs=$(paste -d' ' <(tr ' ' '\n' <<<"${RUN_W[report.$n]}" | grep .) <(tr ' ' '\n' <<<"${RUN_W[paradox.$n]}" | grep .) |
+				awk '{ printf "%.2f\n", $1 - $2 }')
+			REPORT_GAPS+="$n: report − paradox wall s by round: $(tr '\n' ' ' <<<"$diffs")(median $(median <<<"$diffs"))"$'\n'
+		fi
 	done
 	echo >>"$RESULTS"
 	echo "Studies (\`trustgap generate --n N --seed 1\`):" >>"$RESULTS"
@@ -244,6 +278,16 @@ if [[ -n $SIZES ]]; then
 	for n in $SIZES; do grep "^$n: " "$OUT/studies.txt" | tail -1; done >>"$RESULTS"
 	echo '```' >>"$RESULTS"
 	echo >>"$RESULTS"
+	if [[ -n $REPORT_GAPS ]]; then
+		{
+			echo "Round by round (each round runs csvread, paradox, trust and report in turn):"
+			echo
+			echo '```'
+			printf '%s' "$REPORT_GAPS"
+			echo '```'
+			echo
+		} >>"$RESULTS"
+	fi
 fi
 
 # ---- R survey comparison -------------------------------------------------------

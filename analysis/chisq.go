@@ -40,6 +40,10 @@ type table struct {
 	sw2     []float64 // Σw² per cell, for Kish's effective base
 	colND   []int     // respondents with b=j, a answered or not
 	nDomain int       // respondents in the domain
+	// tot and cov, when cell is nil, are the cells' totals and their
+	// covariance across PSUs (allSums.binaryTableCov): what chisq reads.
+	tot []float64
+	cov [][]float64
 }
 
 // tabulate builds the table of a (rows) by b (columns) over respondents
@@ -92,6 +96,9 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 
 // totals returns the weighted count of every cell.
 func (t *table) totals() []float64 {
+	if t.cell == nil && t.tot != nil {
+		return t.tot
+	}
 	K := t.na * t.nb
 	out := make([]float64, K)
 	for p := 0; p < len(t.cell)/K; p++ {
@@ -180,6 +187,37 @@ func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
 			p[k] = tot[src[k]] / W
 		}
 	}
+	var V *mat.Dense
+	if t.cov != nil {
+		// The influence totals are B·cells, B[k][j] = ([j = src k] −
+		// p_k)/W: V = B·cov·B'.
+		b := mat.NewDense(K, K0, nil)
+		for k := 0; k < K; k++ {
+			for j := 0; j < K0; j++ {
+				x := -p[k]
+				if j == src[k] {
+					x++
+				}
+				b.Set(k, j, x/W)
+			}
+		}
+		cov := mat.NewDense(K0, K0, nil)
+		for i := range K0 {
+			cov.SetRow(i, t.cov[i])
+		}
+		var tmp mat.Dense
+		tmp.Mul(b, cov)
+		V = mat.NewDense(K, K, nil)
+		V.Mul(&tmp, b.T())
+	} else {
+		V = t.psuCov(d, K, K0, src, p, W)
+	}
+	return t.raoScott(d, in, res, rows, cols, rowW, colW, tot, p, V, W)
+}
+
+// psuCov is the covariance of the cell proportions' influence totals,
+// PSU by PSU (see chisq).
+func (t *table) psuCov(d *Design, K, K0 int, src []int, p []float64, W float64) *mat.Dense {
 	P := d.NumPSU()
 	infl := make([][]float64, K)
 	flat := make([]float64, K*P)
@@ -202,6 +240,14 @@ func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
 	for a, row := range d.CovFromPSUTotals(infl) {
 		V.SetRow(a, row)
 	}
+	return V
+}
+
+// raoScott finishes chisq from the cell proportions' covariance V.
+func (t *table) raoScott(d *Design, in []bool, res ChiSqResult, rows, cols []int, rowW, colW, tot, p []float64, V *mat.Dense, W float64) (ChiSqResult, error) {
+	na := t.na
+	nr, nc := len(rows), len(cols)
+	K := nr * nc
 	C, err := interactionContrasts(nr, nc)
 	if err != nil {
 		return res, err

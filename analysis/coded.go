@@ -223,6 +223,7 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 	if mo := outs[0].moments; mo != nil {
 		pairs = mo.of
 	}
+	var nz []int                    // levels with sums in a PSU (psuMoments.full)
 	grouping := make([]int, size+1) // the grouping of each position in a row
 	for k, g := range grs[0] {
 		for l := range g.gs {
@@ -297,6 +298,30 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 					m.ww += x.sw * x.sw
 					m.wd += x.sw * x.swd
 					m.dd += x.swd * x.swd
+				}
+				for k, full := range mo.full {
+					// Grouping k+1's levels with sums in this PSU (weights
+					// are positive: the others' sums are 0).
+					g := &grs[v][k+1]
+					L := len(g.gs)
+					lv := row[g.off : g.off+L]
+					nz = nz[:0]
+					for l, x := range lv {
+						if x.sw != 0 {
+							nz = append(nz, l)
+						}
+					}
+					m, M2 := full[h*4*L*L:(h+1)*4*L*L], 2*L
+					for _, a := range nz {
+						za, ra := lv[a], m[2*a*M2:(2*a+2)*M2]
+						for _, b := range nz {
+							zb := lv[b]
+							ra[2*b] += za.sw * zb.sw
+							ra[2*b+1] += za.sw * zb.swd
+							ra[M2+2*b] += za.swd * zb.sw
+							ra[M2+2*b+1] += za.swd * zb.swd
+						}
+					}
 				}
 				mp := mo.pairs[h*len(pairs) : (h+1)*len(pairs)]
 				for _, k := range act {

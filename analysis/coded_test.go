@@ -430,3 +430,48 @@ func TestMomentsPrecision(t *testing.T) {
 		mom.release(d)
 	}
 }
+
+// Sums kept as moments with every grouping's full products (sumLevels)
+// give compare's contrasts and Rao-Scott tables as the PSU cells do.
+func TestLevelsFromMoments(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	cs := newCodedCase(t, 6000, true)
+	d := cs.d
+	tab := []float64{math.NaN(), 0, 1}
+	codes := randomCodes(r, d.n, tab)
+	y := make([]float64, d.n)
+	for i, c := range codes {
+		y[i] = tab[c]
+	}
+	yc := codedVec(floats(y), codes, tab, true)
+	mom := d.sumLevels([]vec{yc}, cs.codes, cs.nLevels)[0]
+	rows := d.sumAllMulti([]vec{yc}, cs.codes, cs.nLevels)[0]
+	if mom.moments == nil || rows.moments != nil {
+		t.Fatal("sumLevels kept no moments, or sumAllMulti did")
+	}
+	for k := 1; k <= len(cs.codes); k++ {
+		mc, rc := mom.cellSums(d, k), rows.cellSums(d, k)
+		for c := range cs.nLevels[k-1] {
+			in := func(x int) bool { return x == c }
+			rest := func(x int) bool { return x != c }
+			for _, logit := range []bool{false, true} {
+				got, want := mc.contrast(in, rest, logit), rc.contrast(in, rest, logit)
+				if !closeTo(got.Estimate, want.Estimate, 1e-12) || !closeTo(got.SE, want.SE, 1e-10) || got.N != want.N {
+					t.Errorf("grouping %d level %d (logit %v): contrast %v ± %v (n %d), want %v ± %v (n %d)", k, c, logit, got.Estimate, got.SE, got.N, want.Estimate, want.SE, want.N)
+				}
+			}
+		}
+		got, gerr := mom.binaryTable(d, k).chisq(d, nil)
+		want, werr := rows.binaryTable(d, k).chisq(d, nil)
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("grouping %d: chisq errors %v, want %v", k, gerr, werr)
+		}
+		for _, f := range [][2]float64{{got.F, want.F}, {got.NDF, want.NDF}, {got.DDF, want.DDF}, {got.P, want.P}, {got.Pearson, want.Pearson}} {
+			if !closeTo(f[0], f[1], 1e-9) {
+				t.Errorf("grouping %d: chisq %+v, want %+v", k, got, want)
+				break
+			}
+		}
+	}
+	rows.release(d)
+}

@@ -185,6 +185,12 @@ type psuMoments struct {
 	of    [][2]int
 	cells []cellMoment // stratum h's group g at h·size + g
 	pairs []pairMoment // stratum h's pair k at h·len(of) + k
+	// full[k−1], when set, holds for grouping k (k ≥ 1) of L levels each
+	// stratum's Σ z·z' over its PSUs, z = (Σw, Σw·(y − shift)) of every
+	// level in turn: stratum h's 2L × 2L matrix at h·4L². From it come
+	// the covariances that compare's contrasts and Rao-Scott tables need
+	// (levelCov).
+	full [][]float64
 }
 
 // momentsMaxPSUSize is the mean number of respondents per PSU up to which
@@ -255,7 +261,14 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 // cells, one pass follows the respondents' PSUs and domains for all of
 // them.
 func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, false, nil)
+	return d.sumAllFor(ys, codes, nLevels, false, nil, false)
+}
+
+// sumLevels is sumVariances for sums also read by cellSums and
+// binaryTable: moments keep every grouping's full products (see
+// psuMoments.full).
+func (d *Design) sumLevels(ys []vec, codes [][]int32, nLevels []int) []*allSums {
+	return d.sumAllFor(ys, codes, nLevels, true, nil, true)
 }
 
 // sumVariances is sumAllMulti for sums that are only read by estimates
@@ -264,11 +277,12 @@ func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSum
 // psuMoments instead of a row of cells per PSU (cellSums and binaryTable
 // cannot read them).
 func (d *Design) sumVariances(ys []vec, codes [][]int32, nLevels []int, pairs [][2]int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, true, pairs)
+	return d.sumAllFor(ys, codes, nLevels, true, pairs, false)
 }
 
-// sumAllFor is sumAllMulti, with moments as sumVariances.
-func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int) []*allSums {
+// sumAllFor is sumAllMulti, with moments as sumVariances (and full as
+// sumLevels).
+func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int, full bool) []*allSums {
 	for _, y := range ys {
 		if y.full != nil && len(y.full) != d.n {
 			panic("analysis: length mismatch")
@@ -298,8 +312,13 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 	for v, y := range ys {
 		switch {
 		case y.summedByCode() && moments && cc.fillsRows(d) && d.n <= momentsMaxPSUSize*d.NumPSU():
-			out[v] = &allSums{groupings: layoutGroups(codes, nLevels, nil), moments: &psuMoments{
-				of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}}
+			mo := &psuMoments{of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}
+			if full {
+				for _, L := range nLevels {
+					mo.full = append(mo.full, make([]float64, H*4*L*L))
+				}
+			}
+			out[v] = &allSums{groupings: layoutGroups(codes, nLevels, nil), moments: mo}
 		case y.summedByCode():
 			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
 		default:
@@ -558,9 +577,75 @@ func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv [
 
 // cellSums returns grouping k's sums (k ≥ 1; 0 is the total) as
 // study.sumCells gives them: Σw and Σw·y of the respondents answering, by
-// PSU and level.
+// PSU and level; for sums kept as moments (sumLevels), by level with
+// their covariance across PSUs instead.
 func (a *allSums) cellSums(d *Design, k int) *cellSums {
-	return interleavedCells(d, k, a)
+	if a.moments == nil {
+		return interleavedCells(d, k, a)
+	}
+	g := &a.groupings[k]
+	L := len(g.gs)
+	cs := &cellSums{d: d, nCells: L, cell: make([]wsum, L), n: make([]int, L), cov: a.levelCov(d, k)}
+	for l := range g.gs {
+		st := &g.gs[l]
+		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
+		cs.n[l] = st.n
+	}
+	return cs
+}
+
+// levelCov returns the design covariance, across PSUs, of grouping k's
+// (Σw, Σw·y) of every level ([2l] and [2l + 1] for level l): for each
+// stratum, scale·(Σ z·z' − (Σz)(Σz)'/n) (without the second term when
+// the stratum is not centred), from the moments' full products, then
+// Σw·(y − shift) turned into Σw·y.
+func (a *allSums) levelCov(d *Design, k int) [][]float64 {
+	mo, g := a.moments, &a.groupings[k]
+	if mo == nil || len(mo.full) < k || mo.full[k-1] == nil {
+		panic("analysis: level covariance of sums without full moments")
+	}
+	L, size := len(g.gs), g.stride
+	M2 := 2 * L
+	cz := make([]float64, M2*M2)
+	sum := make([]float64, M2)
+	for h, s := range d.scale {
+		if s == 0 {
+			continue
+		}
+		n := float64(d.psuStart[h+1] - d.psuStart[h])
+		for l, c := range a.byStratum[h*size+g.off : h*size+g.off+L] {
+			sum[2*l], sum[2*l+1] = c.sw, c.swd
+		}
+		m := mo.full[k-1][h*M2*M2 : (h+1)*M2*M2]
+		for i := range M2 {
+			for j := range M2 {
+				x := m[i*M2+j]
+				if d.center[h] {
+					x -= sum[i] * sum[j] / n
+				}
+				cz[i*M2+j] += s * x
+			}
+		}
+	}
+	// Σw·y = Σw·(y − shift) + shift·Σw: row and column 2l + 1 gain shift
+	// times 2l.
+	for l := range L {
+		sh := g.gs[l].shift
+		if sh == 0 {
+			continue
+		}
+		for j := range M2 {
+			cz[(2*l+1)*M2+j] += sh * cz[2*l*M2+j]
+		}
+		for i := range M2 {
+			cz[i*M2+2*l+1] += sh * cz[i*M2+2*l]
+		}
+	}
+	out := make([][]float64, M2)
+	for i := range out {
+		out[i] = cz[i*M2 : (i+1)*M2 : (i+1)*M2]
+	}
+	return out
 }
 
 // pairCells is cellSums of two variables' sums a and b (the same y among
@@ -608,7 +693,9 @@ func (a *allSums) mustHaveCells() {
 // shift·Σw; a share computed as 0 or 1 up to rounding is set to exactly
 // that, so that an empty column stays empty.
 func (a *allSums) binaryTable(d *Design, k int) *table {
-	a.mustHaveCells()
+	if a.moments != nil {
+		return a.binaryTableCov(d, k)
+	}
 	g := &a.groupings[k]
 	na, P := len(g.gs), d.NumPSU()
 	K := 2 * na
@@ -625,6 +712,63 @@ func (a *allSums) binaryTable(d *Design, k int) *table {
 			}
 			t.cell[p*K+l] = c.sw - wy
 			t.cell[p*K+l+na] = wy
+		}
+	}
+	return t
+}
+
+// binaryTableCov is binaryTable of sums kept as moments: the table's
+// totals (a share of 0 or 1 up to rounding made exact, as binaryTable
+// does PSU by PSU) and the covariance of its cells across PSUs, from
+// levelCov: cell l (y = 0) is Σw − Σw·y, cell l + na (y = 1) is Σw·y.
+func (a *allSums) binaryTableCov(d *Design, k int) *table {
+	g := &a.groupings[k]
+	na := len(g.gs)
+	K := 2 * na
+	t := &table{na: na, nb: 2, nDomain: d.N(), tot: make([]float64, K)}
+	for l := range g.gs {
+		st := &g.gs[l]
+		wy := st.swd + st.shift*st.sw
+		switch eps := 1e-12 * st.sw; {
+		case wy < eps:
+			wy = 0
+		case st.sw-wy < eps:
+			wy = st.sw
+		}
+		t.tot[l], t.tot[l+na] = st.sw-wy, wy
+	}
+	lc := a.levelCov(d, k)
+	// cells = U·(Σw, Σw·y) by level: U[l] = (1, −1) on level l, U[l + na] =
+	// (0, 1).
+	u := func(c, j int) float64 {
+		l := c % na
+		switch {
+		case j == 2*l && c < na:
+			return 1
+		case j == 2*l+1 && c < na:
+			return -1
+		case j == 2*l+1:
+			return 1
+		}
+		return 0
+	}
+	t.cov = make([][]float64, K)
+	for c := range K {
+		t.cov[c] = make([]float64, K)
+		for e := range K {
+			var x float64
+			for i := range 2 * na {
+				ui := u(c, i)
+				if ui == 0 {
+					continue
+				}
+				for j := range 2 * na {
+					if uj := u(e, j); uj != 0 {
+						x += ui * lc[i][j] * uj
+					}
+				}
+			}
+			t.cov[c][e] = x
 		}
 	}
 	return t

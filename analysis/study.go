@@ -358,6 +358,9 @@ type cellSums struct {
 	psu    []wsum // NumPSU × nCells, cell-major within a PSU
 	cell   []wsum
 	n      []int
+	// cov, when set instead of psu, is the covariance across PSUs of the
+	// cells' (Σw, Σw·y): [2c] and [2c + 1] for cell c (allSums.levelCov).
+	cov [][]float64
 }
 
 type wsum struct{ w, wy float64 }
@@ -416,6 +419,22 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 		case b(c):
 			k[c], m[c] = -1/sb, mb
 		}
+	}
+	if cs.cov != nil {
+		// The influence is a fixed combination of the cells' sums: its
+		// variance is a'·cov·a.
+		a := make([]float64, 2*cs.nCells)
+		for c := range k {
+			a[2*c], a[2*c+1] = -k[c]*m[c], k[c]
+		}
+		var v float64
+		for i, ai := range a {
+			for j, aj := range a {
+				v += ai * cs.cov[i][j] * aj
+			}
+		}
+		e.SE = math.Sqrt(max(v, 0))
+		return e
 	}
 	t := make([]float64, cs.d.NumPSU())
 	for p := range t {

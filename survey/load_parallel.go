@@ -199,7 +199,13 @@ func (c *converter) compactItem(rule *constructRule, it *itemBuilder, rec []stri
 	raw := cellAt(rec, it.col.idx)
 	sv := it.small
 	if sv.num == nil {
-		if code, ok := it.cache.knownCode(raw); ok {
+		code, hasCode := it.cache.code[0], false
+		if len(raw) == 1 { // the common case, first
+			code, hasCode = it.cache.code[raw[0]], it.cache.codeKnown[raw[0]]
+		} else {
+			_, code, hasCode, _ = it.cache.lookup(raw)
+		}
+		if hasCode {
 			sv.codes = append(sv.codes, code)
 			return sv.table[code]
 		}

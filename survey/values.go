@@ -314,22 +314,6 @@ const (
 
 func (c *itemCache) reset() { *c = itemCache{} }
 
-// knownCode returns the compact code of raw when it is known.
-func (c *itemCache) knownCode(raw string) (uint8, bool) {
-	switch len(raw) {
-	case 0:
-		return c.emptyCode, c.emptyCodeKnown
-	case 1:
-		return c.code[raw[0]], c.codeKnown[raw[0]]
-	}
-	for i := range c.few {
-		if a := &c.few[i]; a.codeKnown && a.s == raw {
-			return a.code, true
-		}
-	}
-	return 0, false
-}
-
 // setCode remembers code as raw's compact code when raw's value is cached
 // (an answer with a problem is not, so that each occurrence is reported).
 func (c *itemCache) setCode(raw string, code uint8) {
@@ -352,22 +336,30 @@ func (c *itemCache) setCode(raw string, code uint8) {
 	}
 }
 
-func (c *itemCache) get(raw string) (float64, bool) {
+// lookup returns raw's remembered value (ok) and, when known (hasCode),
+// its compact code.
+func (c *itemCache) lookup(raw string) (v float64, code uint8, hasCode, ok bool) {
 	switch len(raw) {
 	case 0:
-		return c.empty, c.hasE
+		return c.empty, c.emptyCode, c.emptyCodeKnown, c.hasE
 	case 1:
-		return c.one[raw[0]], c.known[raw[0]]
+		b := raw[0]
+		return c.one[b], c.code[b], c.codeKnown[b], c.known[b]
 	}
 	for i := range c.few {
-		if c.few[i].s == raw {
-			return c.few[i].v, true
+		if a := &c.few[i]; a.s == raw {
+			return a.v, a.code, a.codeKnown, true
 		}
 	}
 	if c.m == nil {
-		return 0, false
+		return 0, 0, false, false
 	}
-	v, ok := c.m[raw]
+	v, ok = c.m[raw]
+	return v, 0, false, ok
+}
+
+func (c *itemCache) get(raw string) (float64, bool) {
+	v, _, _, ok := c.lookup(raw)
 	return v, ok
 }
 

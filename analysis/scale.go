@@ -738,37 +738,28 @@ func (a *allSums) binaryTableCov(d *Design, k int) *table {
 		t.tot[l], t.tot[l+na] = st.sw-wy, wy
 	}
 	lc := a.levelCov(d, k)
-	// cells = U·(Σw, Σw·y) by level: U[l] = (1, −1) on level l, U[l + na] =
-	// (0, 1).
-	u := func(c, j int) float64 {
+	// Each cell as a combination of levelCov's entries: cell l is
+	// [2l] − [2l + 1], cell l + na is [2l + 1].
+	type term struct {
+		i    int
+		coef float64
+	}
+	terms := func(c int) []term {
 		l := c % na
-		switch {
-		case j == 2*l && c < na:
-			return 1
-		case j == 2*l+1 && c < na:
-			return -1
-		case j == 2*l+1:
-			return 1
+		if c < na {
+			return []term{{2 * l, 1}, {2*l + 1, -1}}
 		}
-		return 0
+		return []term{{2*l + 1, 1}}
 	}
 	t.cov = make([][]float64, K)
 	for c := range K {
 		t.cov[c] = make([]float64, K)
 		for e := range K {
-			var x float64
-			for i := range 2 * na {
-				ui := u(c, i)
-				if ui == 0 {
-					continue
-				}
-				for j := range 2 * na {
-					if uj := u(e, j); uj != 0 {
-						x += ui * lc[i][j] * uj
-					}
+			for _, a := range terms(c) {
+				for _, b := range terms(e) {
+					t.cov[c][e] += a.coef * b.coef * lc[a.i][b.i]
 				}
 			}
-			t.cov[c][e] = x
 		}
 	}
 	return t

@@ -76,30 +76,25 @@ func WestinSegment(c *survey.Construct) (*survey.Column, error) {
 	// an item is unanswered, westinInvalid when one is not 1–4.
 	var segment [64]int32
 	for key := range segment {
-		st := [3]uint8{uint8(key % 4), uint8(key / 4 % 4), uint8(key / 16)}
 		var agree [3]bool
-		code := int32(-2) // not set
-		for k, sk := range st {
-			switch sk {
-			case westinInvalid:
-				code = westinInvalid
-			case westinMissing:
-				if code != westinInvalid {
-					code = -1
-				}
-			}
+		invalid, missing := false, false
+		for k, sk := range [3]int{key % 4, key / 4 % 4, key / 16} {
+			invalid = invalid || sk == westinInvalid
+			missing = missing || sk == westinMissing
 			agree[k] = sk == westinAgree
 		}
 		switch {
-		case code != -2:
+		case invalid:
+			segment[key] = westinInvalid
+		case missing:
+			segment[key] = -1
 		case agree[0] && !agree[1] && !agree[2]:
-			code = WestinFundamentalist
+			segment[key] = WestinFundamentalist
 		case !agree[0] && agree[1] && agree[2]:
-			code = WestinUnconcerned
+			segment[key] = WestinUnconcerned
 		default:
-			code = WestinPragmatist
+			segment[key] = WestinPragmatist
 		}
-		segment[key] = code
 	}
 	codes := make([]int32, n)
 	buf := make([]uint8, 3*blockRows)

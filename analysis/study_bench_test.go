@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -21,66 +19,44 @@ import (
 
 var benchSizes = []int{100_000, 1_000_000}
 
-// studyFiles caches the generated files (one per size) for the test binary.
-var studyFiles struct {
+// studyData caches the generated CSV text (one per size) for the test
+// binary: the benchmarks time the analyses, not the reading.
+var studyData struct {
 	sync.Mutex
-	dir   string
-	paths map[int]string
+	csv map[int][]byte
 }
 
-func benchStudyFile(b *testing.B, n int) string {
+func benchStudyCSV(b *testing.B, n int) []byte {
 	b.Helper()
-	studyFiles.Lock()
-	defer studyFiles.Unlock()
-	if p, ok := studyFiles.paths[n]; ok {
-		return p
+	studyData.Lock()
+	defer studyData.Unlock()
+	if data, ok := studyData.csv[n]; ok {
+		return data
 	}
-	if studyFiles.dir == "" {
-		dir, err := os.MkdirTemp("", "trustgap-analysis-bench-")
-		if err != nil {
-			b.Fatal(err)
-		}
-		studyFiles.dir, studyFiles.paths = dir, map[int]string{}
-	}
-	p := filepath.Join(studyFiles.dir, fmt.Sprintf("responses%d.csv", n))
-	f, err := os.Create(p)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := datasets.Generate(context.Background(), datasets.GenerateOptions{N: n, Seed: 1}, &buf); err != nil {
 		b.Fatal(err)
 	}
-	if err := datasets.Generate(context.Background(), datasets.GenerateOptions{N: n, Seed: 1}, f); err != nil {
-		f.Close()
-		b.Fatal(err)
+	if studyData.csv == nil {
+		studyData.csv = map[int][]byte{}
 	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	studyFiles.paths[n] = p
-	return p
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if studyFiles.dir != "" {
-		os.RemoveAll(studyFiles.dir)
-	}
-	os.Exit(code)
+	studyData.csv[n] = buf.Bytes()
+	return buf.Bytes()
 }
 
 // loadBenchStudy loads the study of n respondents with the constructs
 // named (nil: all), Compact, and builds its design.
 func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, analysis.Options) {
 	b.Helper()
-	path := benchStudyFile(b, n)
 	cb, err := survey.ParseCodebook(bytes.NewReader(datasets.Codebook()), "codebook.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	t, err := survey.OpenTable(ctx, path, survey.ReadOptions{})
+	t, err := survey.NewCSVReader(bytes.NewReader(benchStudyCSV(b, n)), "responses.csv", survey.ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer t.Close()
+	ctx := context.Background()
 	ds, err := survey.Load(ctx, cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true})
 	if err != nil {
 		b.Fatal(err)

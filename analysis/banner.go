@@ -138,7 +138,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 
 	codes := make([][]int32, len(s.vars))
 	nLevels := make([]int, len(s.vars))
-	// Column c is level colLevel[c] of grouping colGroup[c] of sumAll
+	// Column c is level colLevel[c] of grouping colGroup[c] of sumVariances
 	// (grouping 0 is the total).
 	colGroup, colLevel := make([]int, nd), make([]int, nd)
 	for v, dv := range s.vars {

@@ -232,6 +232,9 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 	}
 	active, activeMask := []int(nil), uint64(1)<<63 // no run has that mask
 	activePairs := func(vary []uint8) []int {
+		if len(pairs) == 0 {
+			return nil
+		}
 		var mask uint64
 		for _, j := range vary {
 			mask |= 1 << (j % 63)

@@ -369,6 +369,11 @@ func TestSumsVariances(t *testing.T) {
 	}
 }
 
+// sumAll is sumAllMulti of one variable, the tests' shorthand.
+func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
+	return d.sumAllMulti([]vec{y}, codes, nLevels)[0]
+}
+
 func sum(xs []int) int {
 	t := 0
 	for _, x := range xs {

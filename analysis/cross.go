@@ -5,9 +5,9 @@ import (
 	"sync"
 )
 
-// Cross cells: a faster sumAll for data stored PSU by PSU.
+// Cross cells: a faster sumAllMulti for data stored PSU by PSU.
 //
-// sumAll adds every respondent to the total and to its level of each
+// sumAllMulti adds every respondent to the total and to its level of each
 // grouping (region, generation, gender…): 1 + K cell updates per
 // respondent. When the respondents of a PSU are stored together
 // (survey.LoadOptions.GroupByPSU), the same sums come from one update per
@@ -113,11 +113,11 @@ func (cc *crossCells) cellsOfRuns(psu []int32, nLevels []int) {
 
 // maxCrossKeys bounds the product of the groupings' level counts (plus one
 // each, for "not in any level") for which cross cells are built; beyond it
-// sumAll adds respondents grouping by grouping.
+// sumAllMulti adds respondents grouping by grouping.
 const maxCrossKeys = 1 << 16
 
 // fusedMinRun is the mean number of respondents per run of one PSU from
-// which sumAll uses cross cells: below it, adding each PSU run's cross
+// which sumAllMulti uses cross cells: below it, adding each PSU run's cross
 // cells to the groupings would cost more than it saves (a variable for the
 // tests).
 var fusedMinRun = 16
@@ -149,7 +149,7 @@ func (d *Design) psuRuns() int {
 	return d.cross.runs
 }
 
-// useCross reports whether sumAll should use cross cells for these
+// useCross reports whether sumAllMulti should use cross cells for these
 // groupings, and returns them.
 func (d *Design) useCross(codes [][]int32, nLevels []int) *crossCells {
 	if d.n == 0 || d.n < fusedMinRun*d.psuRuns() {
@@ -225,7 +225,7 @@ type crossAcc struct {
 }
 
 // sumCross is sumAllMulti's pass through cross cells; grs[v] is laid out
-// as in sumAll (grs[v][0] the total) with empty sums, for variable ys[v].
+// as in sumAllMulti (grs[v][0] the total) with empty sums, for variable ys[v].
 // The PSU cells' linear sums take their deviations from one shift s0 per
 // variable, so that a PSU run adds two numbers per grouping; each group's
 // sum of squares, where a shift far from the group's mean would lose

@@ -112,8 +112,8 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
-	cross    crossCache // see sumAll
-	cellPool sync.Pool  // *[]sumCell, see sumAll
+	cross    crossCache // see sumAllMulti
+	cellPool sync.Pool  // *[]sumCell, see sumAllMulti
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

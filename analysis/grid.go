@@ -51,7 +51,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 		cells[i] = r*int32(nc) + c
 	}
 	level := opts.level()
-	// The cells as one grouping of one pass (sumAll), each cell's df the
+	// The cells as one grouping of one pass (sumVariances), each cell's df the
 	// degf of its domain.
 	G := len(rv.levels) * nc
 	seen := make([]bool, s.d.NumPSU()*G)

@@ -250,16 +250,11 @@ func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 	return out
 }
 
-// sumAll passes over y once, adding each respondent to the total and to
-// its level of each grouping. Each group's deviations are taken from its
-// first answer, as in MeanBy.
-func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
-	return d.sumAllMulti([]vec{y}, codes, nLevels)[0]
-}
-
-// sumAllMulti is sumAll for several variables at once: through cross
-// cells, one pass follows the respondents' PSUs and domains for all of
-// them.
+// sumAllMulti passes over the data once for several variables, adding
+// each respondent to the total and to its level of each grouping (through
+// cross cells, one pass follows the respondents' PSUs and domains for all
+// of them). Each group's deviations are taken from its first answer, as
+// in MeanBy.
 func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
 	return d.sumAllFor(ys, codes, nLevels, false, nil, false)
 }
@@ -400,7 +395,7 @@ func layoutGroups(codes [][]int32, nLevels []int, cells []sumCell) []groupSums {
 	return gr
 }
 
-// sumEach is sumAll's pass adding each respondent to the total and to its
+// sumEach is sumAllMulti's pass adding each respondent to the total and to its
 // level of each grouping in turn.
 func (d *Design) sumEach(y vec, gr []groupSums) {
 	w, psu := d.w, d.psu

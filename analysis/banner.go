@@ -220,7 +220,9 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				for _, bv := range vars[lo:hi] {
 					ys = append(ys, yOf(bv))
 				}
-				for j, sums := range d.sumVariances(ys, codes, nLevels, pairs) {
+				// With shared sums, every grouping's full products too, so
+				// that Compare can read them.
+				for j, sums := range d.sumShared(s.shared(), ys, codes, nLevels, pairs, bannerFull(s.shared())) {
 					res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
 					sums.release(d)
 				}
@@ -229,6 +231,17 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	}
 	wg.Wait()
 	return res, nil
+}
+
+// bannerFull is the full products the banner keeps: with shared sums,
+// those of the groupings nested in PSUs (a region that stratifies the
+// sample), which cost a few products per PSU, so that Compare's
+// comparisons by them need no pass of their own.
+func bannerFull(shared *SharedSums) fullProducts {
+	if shared == nil {
+		return noFull
+	}
+	return nestedFull
 }
 
 // columnLetter names column c: A…Z, then AA, AB, …

@@ -259,36 +259,58 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 	// level of them).
 	flush := func(p int, touched []uint16, fixed []int32, vary []uint8) {
 		act := activePairs(vary)
+		h := int(d.psuStratum[p])
 		for v, cv := range cs {
 			vals, sh := cv.values, s0[v]
 			var tsw, tswd float64
-			for _, c16 := range touched {
-				c := int(c16)
-				off := (v*C + c) * S
-				r, a := run[off:off+S], all[off:off+S]
-				var sw, swd float64
-				for l, val := range vals {
-					x := r[l]
-					sw += x
-					swd += x * (val - sh)
-					a[l] += x
-					r[l] = 0
+			rv, av := run[v*C*S:(v+1)*C*S], all[v*C*S:(v+1)*C*S]
+			if len(vals) == 2 && S == 3 {
+				// Two values (a 0/1 variable), the common case, unrolled.
+				d0, d1 := vals[0]-sh, vals[1]-sh
+				for _, c16 := range touched {
+					c := int(c16)
+					r, a := rv[c*3:c*3+3:c*3+3], av[c*3:c*3+3:c*3+3]
+					x0, x1 := r[0], r[1]
+					r[0], r[1], r[2] = 0, 0, 0
+					a[0] += x0
+					a[1] += x1
+					sw, swd := x0+x1, x0*d0+x1*d1
+					tsw += sw
+					tswd += swd
+					gs := gidx[c*(K+1) : (c+1)*(K+1)]
+					for _, j := range vary {
+						g := gs[j]
+						row[g].sw += sw
+						row[g].swd += swd
+					}
 				}
-				r[len(vals)] = 0 // missing
-				tsw += sw
-				tswd += swd
-				gs := gidx[c*(K+1) : (c+1)*(K+1)]
-				for _, j := range vary {
-					g := gs[j]
-					row[g].sw += sw
-					row[g].swd += swd
+			} else {
+				for _, c16 := range touched {
+					c := int(c16)
+					r, a := rv[c*S:(c+1)*S], av[c*S:(c+1)*S]
+					var sw, swd float64
+					for l, val := range vals {
+						x := r[l]
+						sw += x
+						swd += x * (val - sh)
+						a[l] += x
+						r[l] = 0
+					}
+					r[len(vals)] = 0 // missing
+					tsw += sw
+					tswd += swd
+					gs := gidx[c*(K+1) : (c+1)*(K+1)]
+					for _, j := range vary {
+						g := gs[j]
+						row[g].sw += sw
+						row[g].swd += swd
+					}
 				}
 			}
 			for _, g := range fixed {
 				row[g].sw += tsw
 				row[g].swd += tswd
 			}
-			h := int(d.psuStratum[p])
 			out := outs[v]
 			str := out.byStratum[h*size : (h+1)*size]
 			if mo := out.moments; mo != nil {
@@ -303,6 +325,9 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 					m.dd += x.swd * x.swd
 				}
 				for k, full := range mo.full {
+					if full == nil {
+						continue // not kept (nestedFull)
+					}
 					// Grouping k+1's levels with sums in this PSU (weights
 					// are positive: the others' sums are 0).
 					g := &grs[v][k+1]

@@ -119,7 +119,7 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		// sums by PSU and level of the comparisons and, for a 0/1
 		// statistic, the test's table (Σw of y = 1 and of y = 0).
 		st := stats[k]
-		sums := s.d.sumLevels([]vec{st.y}, codes, nLevels)[0]
+		sums := s.d.sumShared(s.shared(), []vec{st.y}, codes, nLevels, nil, allFull)[0]
 		defer sums.release(s.d)
 		for j, v := range s.vars {
 			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, sums.cellSums(s.d, j+1))...)

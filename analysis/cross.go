@@ -111,6 +111,20 @@ func (cc *crossCells) cellsOfRuns(psu []int32, nLevels []int) {
 		cells: int32(len(cc.runCells)), fixed: int32(len(cc.runFixed)), vary: int32(len(cc.runVary))})
 }
 
+// nested reports, for each of the K groupings, whether its level is the
+// same for all the respondents of every run (a region that stratifies
+// the sample, PSUs being nested in strata).
+func (cc *crossCells) nested(K int) []bool {
+	out := make([]bool, K)
+	for k := range out {
+		out[k] = true
+	}
+	for _, j := range cc.runVary {
+		out[j-1] = false
+	}
+	return out
+}
+
 // maxCrossKeys bounds the product of the groupings' level counts (plus one
 // each, for "not in any level") for which cross cells are built; beyond it
 // sumAllMulti adds respondents grouping by grouping.

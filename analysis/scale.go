@@ -65,6 +65,9 @@ type vec struct {
 	full  []float64
 	fill  func(dst []float64, from int)
 	coded *coded
+	// key, when set, names the variable for SharedSums (the same key,
+	// the same values): a construct's flag.
+	key any
 }
 
 func floats(y []float64) vec { return vec{full: y} }
@@ -114,12 +117,19 @@ func (v vec) blocks(n int, f func(from int, y []float64)) {
 // flagVec, scoreVec and numVec read a construct's flags or scores or an
 // item's values without decoding them all at once.
 func flagVec(c *survey.Construct) vec {
+	var y vec
 	if c.Flag != nil {
-		return floats(c.Flag)
+		y = floats(c.Flag)
+	} else {
+		codes, table, ok := c.FlagCodes()
+		y = codedVec(vec{fill: c.ReadFlags}, codes, table, ok)
 	}
-	codes, table, ok := c.FlagCodes()
-	return codedVec(vec{fill: c.ReadFlags}, codes, table, ok)
+	y.key = flagKey{c}
+	return y
 }
+
+// flagKey is the vec.key of a construct's flag.
+type flagKey struct{ c *survey.Construct }
 
 func scoreVec(c *survey.Construct) vec {
 	if c.Score != nil {
@@ -256,14 +266,14 @@ func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 // of them). Each group's deviations are taken from its first answer, as
 // in MeanBy.
 func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, false, nil, false)
+	return d.sumAllFor(ys, codes, nLevels, false, nil, noFull)
 }
 
 // sumLevels is sumVariances for sums also read by cellSums and
 // binaryTable: moments keep every grouping's full products (see
 // psuMoments.full).
 func (d *Design) sumLevels(ys []vec, codes [][]int32, nLevels []int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, true, nil, true)
+	return d.sumAllFor(ys, codes, nLevels, true, nil, allFull)
 }
 
 // sumVariances is sumAllMulti for sums that are only read by estimates
@@ -272,12 +282,22 @@ func (d *Design) sumLevels(ys []vec, codes [][]int32, nLevels []int) []*allSums 
 // psuMoments instead of a row of cells per PSU (cellSums and binaryTable
 // cannot read them).
 func (d *Design) sumVariances(ys []vec, codes [][]int32, nLevels []int, pairs [][2]int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, true, pairs, false)
+	return d.sumAllFor(ys, codes, nLevels, true, pairs, noFull)
 }
 
-// sumAllFor is sumAllMulti, with moments as sumVariances (and full as
-// sumLevels).
-func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int, full bool) []*allSums {
+// fullProducts says which groupings' full products (psuMoments.full) a
+// pass keeps.
+type fullProducts int
+
+const (
+	noFull     fullProducts = iota
+	allFull                 // every grouping's
+	nestedFull              // those of groupings whose level is the same over each PSU run
+)
+
+// sumAllFor is sumAllMulti, with moments as sumVariances (and full
+// products as full says, sumLevels keeping them all).
+func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int, full fullProducts) []*allSums {
 	for _, y := range ys {
 		if y.full != nil && len(y.full) != d.n {
 			panic("analysis: length mismatch")
@@ -308,9 +328,14 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 		switch {
 		case y.summedByCode() && moments && cc.fillsRows(d) && d.n <= momentsMaxPSUSize*d.NumPSU():
 			mo := &psuMoments{of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}
-			if full {
-				for _, L := range nLevels {
-					mo.full = append(mo.full, make([]float64, H*4*L*L))
+			if full != noFull {
+				nested := cc.nested(len(nLevels))
+				for k, L := range nLevels {
+					var m []float64
+					if full == allFull || nested[k] {
+						m = make([]float64, H*4*L*L)
+					}
+					mo.full = append(mo.full, m)
 				}
 			}
 			out[v] = &allSums{groupings: layoutGroups(codes, nLevels, nil), moments: mo}
@@ -790,7 +815,7 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 		for _, sp := range specs[lo:hi] {
 			ys = append(ys, sp.y)
 		}
-		for j, sums := range s.d.sumVariances(ys, codes, nLevels, nil) {
+		for j, sums := range s.d.sumShared(s.shared(), ys, codes, nLevels, nil, noFull) {
 			sp := specs[lo+j]
 			out[lo+j] = s.rowsFrom(sp.stat, sums.estimates(s.d, df, level), sp.prop)
 			sums.release(s.d)

@@ -35,6 +35,12 @@ type Options struct {
 	// ItemsTotalOnly limits Paradox's item-by-item shares to the total
 	// sample, for a caller that shows no more: each domain costs a pass.
 	ItemsTotalOnly bool
+	// Shared, when set, lets the analyses given the same Shared, dataset
+	// and Design reuse one another's passes over the data (see
+	// SharedSums): a report that shows the banner, the comparisons by
+	// region and the total sample's shares reads each construct flag
+	// once. A private release does not use it.
+	Shared *SharedSums
 }
 
 // DefaultMinBase is the minimum unweighted base below which a row is
@@ -189,6 +195,14 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 		}
 	}
 	return s, nil
+}
+
+// shared returns the SharedSums the analysis may use, nil for none.
+func (s *study) shared() *SharedSums {
+	if s.opts.Privacy != nil {
+		return nil
+	}
+	return s.opts.Shared
 }
 
 // totalOnly returns s without its domain variables: the total sample only.

@@ -84,8 +84,9 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		title = "Trust & privacy study"
 	}
 	b.rep = &Report{Title: title, Subtitle: "Privacy paradox, trust and personalization", ConfLevel: b.aopts.Level, Files: opts.Files}
-	steps := []func(*builder) error{(*builder).paradox, (*builder).trust, (*builder).segments, (*builder).regions,
-		(*builder).comfort, (*builder).crosstabs, (*builder).reliability}
+	steps := []step{{build: (*builder).paradox}, {build: (*builder).trust}, {build: (*builder).segments},
+		{build: (*builder).regions, afterBanner: true}, {build: (*builder).comfort, afterBanner: true},
+		{build: (*builder).crosstabs, banner: true}, {build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
 	}
@@ -100,42 +101,94 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 // sections are built concurrently (a variable for the tests).
 var parallelSections = 50_000
 
-// run builds the sections in order. On a large study, and unless the
-// release is private (whose noise must be drawn in one order), the
-// sections are built concurrently, as many at a time as there are cores,
-// each into a builder of its own, and then put together in order: the
-// analyses of one section leave cores idle (a logistic fit, a chart, the
-// end of a pass), which another section's fill.
-func (b *builder) run(ctx context.Context, steps []func(*builder) error) error {
-	if b.opts.Privacy != nil || b.ds.N < parallelSections {
-		for _, step := range steps {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := step(b); err != nil {
-				return err
-			}
+// step builds one section of the report.
+type step struct {
+	build func(*builder) error
+	// banner marks the section whose banner reads every construct flag
+	// (into Options.Shared); afterBanner the sections built after it, so
+	// that they find those sums (and read the same ones, large study or
+	// small).
+	banner, afterBanner bool
+}
+
+// order returns the order in which the steps are built: the banner's
+// first, the sections that read its sums last, the others as listed.
+func order(steps []step) []int {
+	var first, mid, last []int
+	for k, s := range steps {
+		switch {
+		case s.banner:
+			first = append(first, k)
+		case s.afterBanner:
+			last = append(last, k)
+		default:
+			mid = append(mid, k)
 		}
-		return nil
+	}
+	return append(append(first, mid...), last...)
+}
+
+// run builds the sections, each into a builder of its own, in the order
+// of order, and puts them together as listed. On a large study, and
+// unless the release is private (whose noise must be drawn in one order),
+// the sections are built concurrently, as many at a time as there are
+// cores: the analyses of one section leave cores idle (a logistic fit, a
+// chart, the end of a pass), which another section's fill. A section
+// marked afterBanner starts once the banner's is built.
+func (b *builder) run(ctx context.Context, steps []step) error {
+	// The banner reads every construct flag for the total, the region and
+	// the segments; the sections built after it take their shares from
+	// those sums instead of reading the flags again. The others read
+	// their own, whichever section finishes first, so that every report
+	// of a study is the same to the last digit.
+	shared := b.aopts.Shared
+	if shared == nil {
+		shared = analysis.NewSharedSums()
 	}
 	kids := make([]*builder, len(steps))
-	errs := make([]error, len(steps))
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for k, step := range steps {
-		kid := &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
-		kids[k] = kid
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			if errs[k] = ctx.Err(); errs[k] == nil {
-				errs[k] = step(kid)
-			}
-		}()
+	for k, s := range steps {
+		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
+		kids[k].aopts.Shared = nil
+		if s.banner || s.afterBanner {
+			kids[k].aopts.Shared = shared
+		}
 	}
-	wg.Wait()
+	errs := make([]error, len(steps))
+	if b.opts.Privacy != nil || b.ds.N < parallelSections {
+		for _, k := range order(steps) {
+			if errs[k] = ctx.Err(); errs[k] == nil {
+				errs[k] = steps[k].build(kids[k])
+			}
+			if errs[k] != nil {
+				return errs[k]
+			}
+		}
+	} else {
+		slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+		bannerDone := make(chan struct{})
+		hasBanner := false
+		var wg sync.WaitGroup
+		for _, k := range order(steps) {
+			s := steps[k]
+			hasBanner = hasBanner || s.banner
+			if s.afterBanner && hasBanner {
+				<-bannerDone
+			}
+			slots <- struct{}{} // started in order, as cores free up
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				if s.banner {
+					defer close(bannerDone)
+				}
+				if errs[k] = ctx.Err(); errs[k] == nil {
+					errs[k] = s.build(kids[k])
+				}
+			}()
+		}
+		wg.Wait()
+	}
 	for k, kid := range kids {
 		if errs[k] != nil {
 			return errs[k]

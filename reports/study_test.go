@@ -195,3 +195,14 @@ func TestBuildPrivateReport(t *testing.T) {
 		t.Error("private report methodology does not state the budget ε = 2")
 	}
 }
+
+// The banner's section is built first and those reading its sums last;
+// the others keep their order.
+func TestStepOrder(t *testing.T) {
+	steps := []step{{}, {}, {}, {afterBanner: true}, {afterBanner: true}, {banner: true}, {}}
+	got := order(steps)
+	want := []int{5, 0, 1, 2, 6, 3, 4}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/trustgap/trustgap/survey"
@@ -122,7 +123,7 @@ func TestCorrelationOnePass(t *testing.T) {
 	}
 }
 
-// logisticDummies fits what Logistic fits on the dummies it stands for,
+// fitLogitCells fits what Logistic fits on the dummies it stands for,
 // including respondents without a covariate that has no column.
 func TestLogisticDummies(t *testing.T) {
 	ds := loadStudy(t)
@@ -168,7 +169,11 @@ func TestLogisticDummies(t *testing.T) {
 		}
 		dummies = append(dummies, dm)
 	}
-	got, err := d.logisticDummies(y, f, cats, dummies, names)
+	cl, err := d.newLogitCells(floats(y), floats(f), cats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.fitLogitCells(cl, dummies, names)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,5 +366,107 @@ func TestMultiChunk(t *testing.T) {
 		if got := d.multiChunk(tt.nLevels); got != tt.want {
 			t.Errorf("multiChunk(%d PSUs, levels %v) = %d, want %d", tt.psus, tt.nLevels, got, tt.want)
 		}
+	}
+}
+
+// fitLogitCells fits what Logistic fits when the covariates' cells are too
+// many for a table (their keys then go through a map) and when the model
+// has more than 64 predictors; factors and outcomes other than 0/1 are
+// errors.
+func TestLogitCellsLargeModels(t *testing.T) {
+	const n = 12000
+	r := rand.New(rand.NewPCG(11, 12))
+	w := make([]float64, n)
+	strata, psu := make([]int32, n), make([]int32, n)
+	for i := range w {
+		w[i] = 0.5 + r.Float64()
+		psu[i] = int32(i / 40)
+		strata[i] = psu[i] % 6
+	}
+	d, err := NewDesign(n, DesignSpec{Weights: w, Strata: strata, PSU: psu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCat := func(name string, levels int) *survey.Column {
+		c := &survey.Column{Name: name, Codes: make([]int32, n), Levels: make([]string, levels)}
+		for l := range c.Levels {
+			c.Levels[l] = fmt.Sprint(l)
+		}
+		for i := range c.Codes {
+			c.Codes[i] = int32(r.IntN(levels))
+			if r.IntN(50) == 0 {
+				c.Codes[i] = -1
+			}
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		cats []*survey.Column
+	}{
+		{"8 covariates (4·4^8 keys)", func() []*survey.Column {
+			var cs []*survey.Column
+			for k := range 8 {
+				cs = append(cs, newCat(fmt.Sprint("c", k), 3))
+			}
+			return cs
+		}()},
+		{"70 levels (70 predictors)", []*survey.Column{newCat("many", 70)}},
+	} {
+		y, f := make([]float64, n), make([]float64, n)
+		for i := range y {
+			f[i] = float64(r.IntN(2))
+			lin := -0.3 + 0.8*f[i]
+			for _, c := range tc.cats {
+				lin += 0.02 * float64(c.Codes[i]%5)
+			}
+			if r.Float64() < 1/(1+math.Exp(-lin)) {
+				y[i] = 1
+			}
+			if r.IntN(30) == 0 {
+				y[i] = math.NaN()
+			}
+		}
+		names := []string{"f"}
+		dummies := make([][]int32, len(tc.cats))
+		X := [][]float64{f}
+		for k, c := range tc.cats {
+			cols, _ := Dummies(c.Codes, len(c.Levels), nil, "")
+			for j := 1; j < len(c.Levels); j++ {
+				dummies[k] = append(dummies[k], int32(j))
+				names = append(names, c.Name+c.Levels[j])
+				X = append(X, cols[j-1])
+			}
+		}
+		cl, err := d.newLogitCells(floats(y), floats(f), tc.cats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.fitLogitCells(cl, dummies, names)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		want, err := d.Logistic(y, X, names, nil)
+		if err != nil {
+			t.Fatalf("%s: Logistic: %v", tc.name, err)
+		}
+		if got.N != want.N || len(got.Coef) != len(want.Coef) {
+			t.Fatalf("%s: N, coefficients = %d, %d, want %d, %d", tc.name, got.N, len(got.Coef), want.N, len(want.Coef))
+		}
+		for j := range got.Coef {
+			if !closeTo(got.Coef[j], want.Coef[j], 1e-8) || !closeTo(got.SE[j], want.SE[j], 1e-8) {
+				t.Errorf("%s: %s: coef %v SE %v, want %v %v", tc.name, got.Names[j], got.Coef[j], got.SE[j], want.Coef[j], want.SE[j])
+			}
+		}
+	}
+	// Values other than 0/1.
+	y, f := make([]float64, n), make([]float64, n)
+	f[7] = 2
+	if _, err := d.newLogitCells(floats(y), floats(f), nil); err == nil || !strings.Contains(err.Error(), "factor of respondent 8 is 2") {
+		t.Errorf("factor 2: error %v, want one naming respondent 8", err)
+	}
+	f[7], y[9] = 0, 0.5
+	if _, err := d.newLogitCells(floats(y), floats(f), nil); err == nil || !strings.Contains(err.Error(), "outcome of respondent 10 is 0.5") {
+		t.Errorf("outcome 0.5: error %v, want one naming respondent 10", err)
 	}
 }

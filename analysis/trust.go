@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -152,7 +153,7 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			add(cs, c)
 		}
 	}
-	res.Adjusted = adjustedOddsRatio(s, oc.FlagValues(nil), fc.FlagValues(nil), factor, level)
+	res.Adjusted = adjustedOddsRatio(s, flagVec(oc), flagVec(fc), factor, level)
 	return res, nil
 }
 
@@ -189,7 +190,7 @@ func oddsRatioNote(cs *cellSums, yes, no func(c int) bool) string {
 
 // adjustedOddsRatio fits the factor with region and every segment as
 // covariates in the whole sample.
-func adjustedOddsRatio(s *study, y, f []float64, factor string, level float64) *AdjustedOddsRatio {
+func adjustedOddsRatio(s *study, y, f vec, factor string, level float64) *AdjustedOddsRatio {
 	nan := Num(math.NaN())
 	a := &AdjustedOddsRatio{Covariates: []string{}, LogOR: nan, LogORSE: nan, OddsRatio: nan, CILow: nan, CIHigh: nan,
 		DF: s.d.DegF(nil)}
@@ -202,28 +203,16 @@ func adjustedOddsRatio(s *study, y, f []float64, factor string, level float64) *
 		cats, catNames = append(cats, c), append(catNames, c.Name)
 	}
 	a.Covariates = append(a.Covariates, catNames...)
-	// Respondents the model uses (na.omit): R drops the dummies of levels
-	// none of them has, so do the same to keep X of full rank.
-	used := make([][]bool, len(cats))
-	for k, c := range cats {
-		used[k] = make([]bool, len(c.Levels))
-	}
-rows:
-	for i := range y {
-		if !answered(y[i], f[i]) {
-			continue
-		}
-		for _, c := range cats {
-			if c.Codes[i] < 0 {
-				continue rows
-			}
-		}
-		for k, c := range cats {
-			used[k][c.Codes[i]] = true
-		}
+	cl, err := s.d.newLogitCells(y, f, cats)
+	if err != nil {
+		a.Note = err.Error()
+		return a
 	}
 	// The predictors: the factor, then each covariate's dummies (level
-	// codes, the first level the reference) of the levels used.
+	// codes, the first level the reference) of the levels that the
+	// respondents the model uses (na.omit) have: R drops the others' to
+	// keep X of full rank.
+	used := cl.usedLevels()
 	names := []string{factor}
 	dummies := make([][]int32, len(cats))
 	for k, c := range cats {
@@ -234,7 +223,7 @@ rows:
 			}
 		}
 	}
-	fit, err := s.d.logisticDummies(y, f, cats, dummies, names)
+	fit, err := s.d.fitLogitCells(cl, dummies, names)
 	if err != nil {
 		a.Note = err.Error()
 		return a
@@ -245,136 +234,217 @@ rows:
 	return a
 }
 
-// logisticDummies is Logistic(y, X, names, nil) for X = the 0/1 factor f
+// logitCells sorts the respondents of a logistic model of a 0/1 outcome
+// y on a 0/1 factor f and categorical covariates into cells of equal y,
+// f and covariate levels. The likelihood depends on the respondents only
+// through each cell's Σw, and the PSU totals of the scores through its
+// residual, so that the model reads the data twice whatever the number
+// of Newton steps, and never as float64 columns.
+type logitCells struct {
+	cats []*survey.Column
+	// id[i] is respondent i's cell + 1; 0 when y or f is missing.
+	id []uint32
+	// key[c] is cell c's y + 2f + 4·(the covariates' codes + 1, in mixed
+	// radix: 0 for missing).
+	key []uint64
+	sw  []float64 // by cell
+	n   []int
+}
+
+// newLogitCells sorts the respondents into cells. It is an error for y or
+// f to take a value other than 0, 1 and NaN.
+func (d *Design) newLogitCells(y, f vec, cats []*survey.Column) (*logitCells, error) {
+	// Keys through a table while there are few of them, else a map.
+	size := uint64(4)
+	for _, c := range cats {
+		if len(c.Codes) != d.n {
+			panic("analysis: length mismatch")
+		}
+		if size <= 1<<40 {
+			size *= uint64(len(c.Levels) + 1)
+		}
+	}
+	var table []uint32
+	var byKey map[uint64]uint32
+	if size <= 1<<16 {
+		table = make([]uint32, size)
+	} else {
+		byKey = map[uint64]uint32{}
+	}
+	cl := &logitCells{cats: cats, id: make([]uint32, d.n)}
+	var err error
+	fbuf := make([]float64, blockRows)
+	y.blocks(d.n, func(from int, yb []float64) {
+		if err != nil {
+			return
+		}
+		fb := f.block(from, len(yb), fbuf)
+		for j, yv := range yb {
+			i := from + j
+			if yv != yv {
+				continue
+			}
+			fv := fb[j]
+			switch {
+			case yv != 0 && yv != 1:
+				err = fmt.Errorf("logistic: outcome of respondent %d is %v; want 0 or 1", i+1, yv)
+				return
+			case fv != fv:
+				continue
+			case fv != 0 && fv != 1:
+				err = fmt.Errorf("logistic: factor of respondent %d is %v; want 0 or 1", i+1, fv)
+				return
+			}
+			key, mul := uint64(yv)+2*uint64(fv), uint64(4)
+			for _, c := range cats {
+				key += mul * uint64(c.Codes[i]+1)
+				mul *= uint64(len(c.Levels) + 1)
+			}
+			var id uint32
+			if table != nil {
+				id = table[key]
+			} else {
+				id = byKey[key]
+			}
+			if id == 0 {
+				cl.key = append(cl.key, key)
+				cl.sw = append(cl.sw, 0)
+				cl.n = append(cl.n, 0)
+				id = uint32(len(cl.key))
+				if table != nil {
+					table[key] = id
+				} else {
+					byKey[key] = id
+				}
+			}
+			cl.id[i] = id
+			cl.sw[id-1] += d.w[i]
+			cl.n[id-1]++
+		}
+	})
+	return cl, err
+}
+
+// codes returns cell c's y and f, and its covariate codes (−1 for
+// missing) in codes.
+func (cl *logitCells) codes(c int, codes []int32) (y, f int) {
+	key := cl.key[c]
+	y, f = int(key&1), int(key>>1&1)
+	key >>= 2
+	for k, cat := range cl.cats {
+		L := uint64(len(cat.Levels) + 1)
+		codes[k] = int32(key%L) - 1
+		key /= L
+	}
+	return y, f
+}
+
+// usedLevels returns, for each covariate, the levels of the respondents
+// with y, f and every covariate answered.
+func (cl *logitCells) usedLevels() [][]bool {
+	used := make([][]bool, len(cl.cats))
+	for k, c := range cl.cats {
+		used[k] = make([]bool, len(c.Levels))
+	}
+	codes := make([]int32, len(cl.cats))
+cells:
+	for c := range cl.key {
+		cl.codes(c, codes)
+		for _, l := range codes {
+			if l < 0 {
+				continue cells
+			}
+		}
+		for k, l := range codes {
+			used[k][l] = true
+		}
+	}
+	return used
+}
+
+// fitLogitCells is Logistic(y, X, names, nil) for X = the 0/1 factor f
 // followed by, for each categorical covariate k, the indicator columns of
 // its levels dummies[k] (Dummies, keeping those columns only), without
-// building X: respondents are collapsed into cells of equal pattern and
-// PSU from the codes directly. A covariate with no column does not drop
-// the respondents who lack it, as in Logistic.
-func (d *Design) logisticDummies(y, f []float64, cats []*survey.Column, dummies [][]int32, names []string) (*LogisticFit, error) {
+// building X. A covariate with no column does not drop the respondents
+// who lack it, as in Logistic.
+//
+// The respondents of a cell share their predictors; the likelihood and A
+// depend on them only through Σw and Σwy per pattern of predictors, so
+// Newton's method runs over the patterns that occur, and the PSU totals
+// of the scores u_i = w_i (y_i − μ_i) x_i for the sandwich come from one
+// pass over the respondents' cells. Memory grows with the cells and the
+// PSUs, not with the respondents.
+func (d *Design) fitLogitCells(cl *logitCells, dummies [][]int32, names []string) (*LogisticFit, error) {
 	nX := 1
 	for _, dm := range dummies {
 		nX += len(dm)
 	}
-	if len(names) != nX {
+	if len(names) != nX || len(dummies) != len(cl.cats) {
 		panic("analysis: length mismatch")
 	}
-	binary := true
-	for _, v := range f {
-		if !math.IsNaN(v) && v != 0 && v != 1 {
-			binary = false
-			break
-		}
-	}
-	if nX >= 64 || !binary {
-		// Too many predictors for a bit pattern: build X.
-		X := [][]float64{f}
-		for k, c := range cats {
-			if len(dummies[k]) == 0 {
-				continue
-			}
-			cols, _ := Dummies(c.Codes, len(c.Levels), nil, "")
-			for _, j := range dummies[k] {
-				X = append(X, cols[j-1])
-			}
-		}
-		return d.Logistic(y, X, names, nil)
-	}
 	fitNames := append([]string{"(Intercept)"}, names...)
-	for i, v := range y {
-		if !math.IsNaN(v) && v != 0 && v != 1 {
-			return nil, fmt.Errorf("logistic: outcome of respondent %d is %v; want 0 or 1", i+1, v)
-		}
-	}
-	// bit[k][level] is the bit of covariate k's level (0: no column).
-	bit := make([][]uint64, len(cats))
-	next := uint(1)
-	for k, c := range cats {
-		bit[k] = make([]uint64, len(c.Levels))
+	p := nX + 1
+	// col[k][level] is the column of covariate k's level in a row of X
+	// (0: none, the reference or a level without a dummy).
+	col := make([][]int, len(cl.cats))
+	next := 2 // after the intercept and the factor
+	for k, c := range cl.cats {
+		col[k] = make([]int, len(c.Levels))
 		for _, j := range dummies[k] {
-			bit[k][j] = 1 << next
+			col[k][j] = next
 			next++
 		}
 	}
-	pattern := func(i int) (uint64, bool) {
-		fi := f[i]
-		if math.IsNaN(y[i]) || math.IsNaN(fi) {
-			return 0, false
-		}
-		var b uint64
-		if fi == 1 {
-			b = 1
-		}
-		for k, c := range cats {
-			if len(dummies[k]) == 0 {
-				continue
-			}
-			code := c.Codes[i]
-			if code < 0 {
-				return 0, false
-			}
-			b |= bit[k][code]
-		}
-		return b, true
-	}
-	return d.fitPatterns(y, nX, pattern, fitNames)
-}
-
-// fitPatterns fits the logistic model of y on nX 0/1 predictors given as
-// bit patterns (see collapseUnits) over the whole sample. The likelihood
-// and A depend on the respondents only through Σw and Σwy per pattern,
-// so Newton's method runs over the patterns that occur; the PSU totals of
-// the scores u_i = w_i (y_i − μ_i) x_i for the sandwich come from one
-// more pass over the respondents. Memory grows with the patterns and the
-// PSUs, not with the respondents.
-func (d *Design) fitPatterns(y []float64, nX int, pattern func(i int) (uint64, bool), fitNames []string) (*LogisticFit, error) {
-	p := nX + 1
+	// Each cell's pattern (−1: not in the model), a pattern being the
+	// columns of X that are 1 besides the intercept (set[c]), numbered in
+	// order of their first cell.
 	u := &logitUnits{p: p}
-	// Pattern ids: through a table when 2^nX is small, else a map.
-	var table []int32
-	var idMap map[uint64]int32
-	if nX <= 16 {
-		table = make([]int32, 1<<uint(nX))
-		for k := range table {
-			table[k] = -1
+	patOf := make([]int32, len(cl.key))
+	set := make([][]int, len(cl.key))
+	ids := map[string]int32{}
+	codes := make([]int32, len(cl.cats))
+	yOf := make([]float64, len(cl.key))
+	var key []byte
+cells:
+	for c := range cl.key {
+		patOf[c] = -1
+		y, f := cl.codes(c, codes)
+		var ones []int
+		if f == 1 {
+			ones = append(ones, 1)
 		}
-	} else {
-		idMap = map[uint64]int32{}
-	}
-	id := func(b uint64) int32 {
-		if table != nil {
-			return table[b]
+		for k, l := range codes {
+			if len(dummies[k]) == 0 {
+				continue // no column: respondents lacking it stay in
+			}
+			if l < 0 {
+				continue cells
+			}
+			if j := col[k][l]; j > 0 {
+				ones = append(ones, j)
+			}
 		}
-		if k, ok := idMap[b]; ok {
-			return k
+		key = key[:0]
+		for _, j := range ones {
+			key = binary.AppendUvarint(key, uint64(j))
 		}
-		return -1
-	}
-	var pats []uint64
-	for i := 0; i < d.n; i++ {
-		b, ok := pattern(i)
+		id, ok := ids[string(key)]
 		if !ok {
-			continue
-		}
-		k := id(b)
-		if k < 0 {
-			k = int32(len(pats))
-			if table != nil {
-				table[b] = k
-			} else {
-				idMap[b] = k
+			id = int32(len(u.sw))
+			ids[string(key)] = id
+			row := make([]float64, p)
+			row[0] = 1
+			for _, j := range ones {
+				row[j] = 1
 			}
-			pats = append(pats, b)
-			u.x = append(u.x, 1)
-			for j := 0; j < nX; j++ {
-				u.x = append(u.x, float64(b>>uint(j)&1))
-			}
+			u.x = append(u.x, row...)
 			u.sw = append(u.sw, 0)
 			u.swy = append(u.swy, 0)
 		}
-		u.sw[k] += d.w[i]
-		u.swy[k] += d.w[i] * y[i]
-		u.n++
+		patOf[c], set[c], yOf[c] = id, ones, float64(y)
+		u.sw[id] += cl.sw[c]
+		u.swy[id] += float64(y) * cl.sw[c]
+		u.n += cl.n[c]
 	}
 	if u.n <= p {
 		return nil, fmt.Errorf("logistic: %d respondents with every variable answered for %d coefficients", u.n, p)
@@ -388,31 +458,33 @@ func (d *Design) fitPatterns(y []float64, nX int, pattern func(i int) (uint64, b
 	if bad >= 0 {
 		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, fitNames[bad], u.n)
 	}
-	mu := make([]float64, len(pats))
-	for k := range pats {
-		var eta float64
-		for j, b := range beta {
-			eta += u.x[k*p+j] * b
+	// Each cell's residual y − μ, by id (cell + 1; NaN: not in the model).
+	res := make([]float64, len(cl.key)+1)
+	res[0] = math.NaN()
+	for c, id := range patOf {
+		res[c+1] = math.NaN()
+		if id >= 0 {
+			var eta float64
+			for j, b := range beta {
+				eta += u.x[int(id)*p+j] * b
+			}
+			res[c+1] = yOf[c] - expit(eta)
 		}
-		mu[k] = expit(eta)
 	}
 	t := make([][]float64, p)
 	for j := range t {
 		t[j] = make([]float64, d.NumPSU())
 	}
-	for i := 0; i < d.n; i++ {
-		b, ok := pattern(i)
-		if !ok {
+	for i, id := range cl.id {
+		rc := res[id]
+		if rc != rc {
 			continue
 		}
-		r := d.w[i] * (y[i] - mu[id(b)])
+		r := d.w[i] * rc
 		q := d.psu[i]
 		t[0][q] += r
-		for j := 0; b != 0; j++ {
-			if b&1 != 0 {
-				t[j+1][q] += r
-			}
-			b >>= 1
+		for _, j := range set[id-1] {
+			t[j][q] += r
 		}
 	}
 	cov := mulMM(mulMM(ainv, d.CovFromPSUTotals(t)), ainv)

@@ -235,7 +235,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 
 // bannerFull is the full products the banner keeps: with shared sums,
 // those of the groupings nested in PSUs (a region that stratifies the
-// sample), which cost a few products per PSU, so that Compare's
+// sample), which cost nothing more, so that Compare's
 // comparisons by them need no pass of their own.
 func bannerFull(shared *SharedSums) fullProducts {
 	if shared == nil {

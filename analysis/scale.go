@@ -210,6 +210,25 @@ type psuMoments struct {
 // row per PSU costs little when PSUs are few and large.
 const momentsMaxPSUSize = 200
 
+// nestedFullProducts returns grouping g's full products (see full) when
+// each PSU has sums in one of its levels at most: the products of two
+// levels are 0, and a level's own are its cells' moments.
+func (mo *psuMoments) nestedFullProducts(g *groupSums, H int) []float64 {
+	L, size := len(g.gs), g.stride
+	M2 := 2 * L
+	m := make([]float64, H*M2*M2)
+	for h := range H {
+		mh := m[h*M2*M2 : (h+1)*M2*M2]
+		for l, c := range mo.cells[h*size+g.off : h*size+g.off+L] {
+			mh[2*l*M2+2*l] = c.ww
+			mh[2*l*M2+2*l+1] = c.wd
+			mh[(2*l+1)*M2+2*l] = c.wd
+			mh[(2*l+1)*M2+2*l+1] = c.dd
+		}
+	}
+	return m
+}
+
 // cellMoment holds Σ sw², Σ sw·swd and Σ swd² over a stratum's PSUs.
 type cellMoment struct{ ww, wd, dd float64 }
 
@@ -292,7 +311,7 @@ type fullProducts int
 const (
 	noFull     fullProducts = iota
 	allFull                 // every grouping's
-	nestedFull              // those of groupings whose level is the same over each PSU run
+	nestedFull              // those of groupings whose level is the same over each PSU run (which cost nothing more)
 )
 
 // sumAllFor is sumAllMulti, with moments as sumVariances (and full
@@ -324,16 +343,22 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 	var fg [][]groupSums
 	var cs []*allSums
 	H := d.NumStrata()
+	// A grouping nested in PSUs has one level with sums in each PSU: its
+	// full products are the moments of its levels (nestedFullProducts),
+	// which cost nothing more in the pass.
+	var nested []bool
+	if full != noFull {
+		nested = cc.nested(len(nLevels))
+	}
 	for v, y := range ys {
 		switch {
 		case y.summedByCode() && moments && cc.fillsRows(d) && d.n <= momentsMaxPSUSize*d.NumPSU():
 			mo := &psuMoments{of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}
 			if full != noFull {
-				nested := cc.nested(len(nLevels))
 				for k, L := range nLevels {
 					var m []float64
-					if full == allFull || nested[k] {
-						m = make([]float64, H*4*L*L)
+					if full == allFull && !nested[k] {
+						m = make([]float64, H*4*L*L) // added up PSU by PSU
 					}
 					mo.full = append(mo.full, m)
 				}
@@ -351,6 +376,13 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 	}
 	if len(cy) > 0 {
 		d.sumCoded(cy, cc, cs)
+	}
+	for _, a := range cs {
+		for k, isNested := range nested {
+			if mo := a.moments; mo != nil && isNested {
+				mo.full[k] = mo.nestedFullProducts(&a.groupings[k+1], H)
+			}
+		}
 	}
 	if len(fy) > 0 {
 		d.sumCross(fy, cc, fg)

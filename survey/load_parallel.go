@@ -120,6 +120,7 @@ type converter struct {
 	file  string
 	dc    bool
 	cur   []float64 // a respondent's item values while scoring
+	tile  []float64 // a tile's item values (convertRuleTile)
 
 	probs  []rowProblem // the current batch's
 	k, seq int          // the record and unit being converted
@@ -142,6 +143,10 @@ func (c *converter) convert(b *recordBatch, w int) {
 		hi := min(lo+convertTile, len(b.rows))
 		for _, u := range c.units {
 			c.seq = u.seq
+			if u.col == nil && c.l.compact {
+				c.convertRuleTile(u.rule, b, lo, hi)
+				continue
+			}
 			start := 0
 			if lo > 0 {
 				start = b.ends[lo-1]
@@ -188,6 +193,58 @@ func (c *converter) convertRule(ri int, rec []string, row int) {
 	}
 	c.cur = cur
 	l.scores[ri].add(rule.scoreOne(cur))
+}
+
+// convertRuleTile is convertRule for records lo..hi−1 of b in a Compact
+// load, item by item: a one-byte answer seen before without a problem
+// (a scale point, "0"/"1") goes straight to its code in a loop that keeps
+// the item's tables at hand, the others through compactItem. Scores
+// follow record by record. Each item's problems are found in record
+// order, and a record's in item order once addBatchProblems has sorted
+// them by record.
+func (c *converter) convertRuleTile(ri int, b *recordBatch, lo, hi int) {
+	l := c.l
+	rule, items := l.rules[ri], l.items[ri]
+	n := hi - lo
+	if cap(c.tile) < len(items)*n {
+		c.tile = make([]float64, len(items)*n)
+	}
+	vals := c.tile[:len(items)*n] // item j's value of record lo+k at j·n + k
+	for j, it := range items {
+		sv, cache, idx := it.small, &it.cache, it.col.idx
+		out := vals[j*n : (j+1)*n]
+		start := 0
+		if lo > 0 {
+			start = b.ends[lo-1]
+		}
+		for k := lo; k < hi; k++ {
+			end := b.ends[k]
+			rec := b.cells[start:end:end]
+			start = end
+			if idx >= 0 && idx < len(rec) && sv.num == nil {
+				if raw := rec[idx]; len(raw) == 1 && cache.codeKnown[raw[0]] {
+					code := cache.code[raw[0]]
+					sv.codes = append(sv.codes, code)
+					out[k-lo] = sv.table[code]
+					continue
+				}
+			}
+			c.k = k
+			out[k-lo] = c.compactItem(rule, it, rec, b.rows[k])
+		}
+	}
+	if l.scoreIsItem(ri) {
+		return
+	}
+	cur := c.cur[:0]
+	for k := range n {
+		cur = cur[:0]
+		for j := range items {
+			cur = append(cur, vals[j*n+k])
+		}
+		l.scores[ri].add(rule.scoreOne(cur))
+	}
+	c.cur = cur
 }
 
 // compactItem appends a respondent's answer to item it to its compact

@@ -11,7 +11,7 @@ import (
 // own gives.
 func TestPermuteBytesPacked(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, tt := range []struct{ n, vecs int }{{1, 1}, {100, 3}, {1000, 8}, {1000, 11}, {5000, 17}, {3000, 40}} {
+	for _, tt := range []struct{ n, vecs int }{{1, 1}, {13, 8}, {100, 3}, {1000, 8}, {1000, 11}, {4101, 9}, {5000, 17}, {3000, 40}} {
 		order := make([]int32, tt.n)
 		for i := range order {
 			order[i] = int32(i)
@@ -38,6 +38,29 @@ func TestPermuteBytesPacked(t *testing.T) {
 		for j := range want {
 			if !slices.Equal(got[j], want[j]) {
 				t.Errorf("n=%d, %d vectors: vector %d permuted in packs differs from permuting it alone", tt.n, tt.vecs, j)
+			}
+		}
+	}
+}
+
+// transpose8 moves byte j of r[i] to byte i of r[j].
+func TestTranspose8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200 {
+		var m [8][8]byte
+		var r [8]uint64
+		for i := range 8 {
+			for j := range 8 {
+				m[i][j] = byte(rng.IntN(256))
+				r[i] |= uint64(m[i][j]) << (8 * j)
+			}
+		}
+		transpose8(&r)
+		for j := range 8 {
+			for i := range 8 {
+				if got := byte(r[j] >> (8 * i)); got != m[i][j] {
+					t.Fatalf("transpose8: byte %d of row %d = %d, want %d", i, j, got, m[i][j])
+				}
 			}
 		}
 	}

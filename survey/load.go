@@ -237,6 +237,9 @@ type loader struct {
 	compact bool
 	// scores and flags per rule in a Compact load.
 	scores []*smallVec
+	// scoreCaches[ri] serves convertRuleTile's scores of rule ri (nil for a
+	// score that is its item).
+	scoreCaches []*scoreCache
 
 	// units is a row's conversion in order, par how to share it out
 	// between goroutines; merged is addBatchProblems's buffer.
@@ -334,6 +337,11 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	if l.compact {
 		for ri := range l.rules {
 			l.scores = append(l.scores, newSmallVec(0))
+			var sc *scoreCache
+			if !l.scoreIsItem(ri) {
+				sc = new(scoreCache)
+			}
+			l.scoreCaches = append(l.scoreCaches, sc)
 			for _, it := range l.items[ri] {
 				it.small = newSmallVec(0)
 			}

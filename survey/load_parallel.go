@@ -236,16 +236,57 @@ func (c *converter) convertRuleTile(ri int, b *recordBatch, lo, hi int) {
 	if l.scoreIsItem(ri) {
 		return
 	}
+	// A score is a function of its items' codes: the codes of up to
+	// eight items, packed into a word, find it in a small cache.
+	scores := l.scores[ri]
+	var sc *scoreCache
+	var codes [8][]uint8
+	if len(items) <= len(codes) {
+		sc = l.scoreCaches[ri]
+		for j, it := range items {
+			if it.small.num != nil {
+				sc = nil // an item's values are no longer codes
+				break
+			}
+			codes[j] = it.small.codes[len(it.small.codes)-n:]
+		}
+	}
 	cur := c.cur[:0]
 	for k := range n {
+		var key, h uint64
+		if sc != nil && scores.num == nil {
+			for j := range items {
+				key |= uint64(codes[j][k]) << (8 * j)
+			}
+			h = (key * 0x9E3779B97F4A7C15) >> (64 - scoreCacheBits)
+			if sc.ok[h] && sc.key[h] == key {
+				scores.codes = append(scores.codes, sc.code[h])
+				continue
+			}
+		}
 		cur = cur[:0]
 		for j := range items {
 			cur = append(cur, vals[j*n+k])
 		}
-		l.scores[ri].add(rule.scoreOne(cur))
+		scores.add(rule.scoreOne(cur))
+		if sc != nil && scores.num == nil {
+			sc.key[h], sc.code[h], sc.ok[h] = key, scores.codes[len(scores.codes)-1], true
+		}
 	}
 	c.cur = cur
 }
+
+// scoreCache remembers the score codes of a construct's recent patterns
+// of item codes (see convertRuleTile), direct-mapped by a hash of the
+// pattern: a construct of four items on a five-point scale has a few
+// hundred patterns in practice.
+type scoreCache struct {
+	key  [1 << scoreCacheBits]uint64
+	code [1 << scoreCacheBits]uint8
+	ok   [1 << scoreCacheBits]bool
+}
+
+const scoreCacheBits = 10
 
 // compactItem appends a respondent's answer to item it to its compact
 // values and returns the value. An answer seen before without a problem

@@ -98,13 +98,49 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		}
 		return cols
 	}
-	for i := 0; i < ds.N; i++ {
-		w := d.w[i]
-		for _, c := range members(i) {
-			res.Columns[c].Base.N++
-			sw[c] += w
-			sw2[c] += w * w
-			present[c][d.psu[i]] = true
+	codes := make([][]int32, len(s.vars))
+	nLevels := make([]int, len(s.vars))
+	for v, dv := range s.vars {
+		codes[v], nLevels[v] = dv.codes, len(dv.levels)
+	}
+	if cc := d.useCross(codes, nLevels); cc != nil {
+		// By cross cell (whose columns are its positions in a row of
+		// sums), and PSU run by PSU run for presence.
+		cw, cw2 := make([]float64, cc.n), make([]float64, cc.n)
+		for i, c := range cc.cell {
+			w := d.w[i]
+			cw[c] += w
+			cw2[c] += w * w
+		}
+		K := len(s.vars)
+		for c := range cc.n {
+			for _, g := range cc.pos[c*(K+1) : (c+1)*(K+1)] {
+				if int(g) < nd {
+					res.Columns[g].Base.N += cc.nd[c]
+					sw[g] += cw[c]
+					sw2[g] += cw2[c]
+				}
+			}
+		}
+		for r := range cc.runs[:len(cc.runs)-1] {
+			run0, run1 := cc.runs[r], cc.runs[r+1]
+			for _, c := range cc.runCells[run0.cells:run1.cells] {
+				for _, g := range cc.pos[int(c)*(K+1) : (int(c)+1)*(K+1)] {
+					if int(g) < nd {
+						present[g][run0.psu] = true
+					}
+				}
+			}
+		}
+	} else {
+		for i := 0; i < ds.N; i++ {
+			w := d.w[i]
+			for _, c := range members(i) {
+				res.Columns[c].Base.N++
+				sw[c] += w
+				sw2[c] += w * w
+				present[c][d.psu[i]] = true
+			}
 		}
 	}
 	for c, ref := range s.doms {
@@ -136,13 +172,10 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		dfCol[c] = d.degfSeen(func(p int) bool { return present[c][p] })
 	}
 
-	codes := make([][]int32, len(s.vars))
-	nLevels := make([]int, len(s.vars))
 	// Column c is level colLevel[c] of grouping colGroup[c] of sumVariances
 	// (grouping 0 is the total).
 	colGroup, colLevel := make([]int, nd), make([]int, nd)
 	for v, dv := range s.vars {
-		codes[v], nLevels[v] = dv.codes, len(dv.levels)
 		for l := range dv.levels {
 			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
 		}

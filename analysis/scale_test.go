@@ -306,6 +306,12 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 				Sig, Letter string
 			}
 			var out [][]cell
+			// The columns' bases first, as a row of their own.
+			var bases []cell
+			for _, c := range res.Columns {
+				bases = append(bases, cell{E: []Num{Num(c.Base.WeightedN), Num(c.Base.EffectiveN)}, N: c.Base.N, Letter: c.Letter})
+			}
+			out = append(out, bases)
 			for _, r := range res.Rows {
 				var row []cell
 				for c, x := range r.Cells {

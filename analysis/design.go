@@ -114,6 +114,7 @@ type Design struct {
 	lonely   LonelyPSU
 	cross    crossCache // see sumAllMulti
 	cellPool sync.Pool  // *[]sumCell, see sumAllMulti
+	levelDF  levelDFCache
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/trustgap/trustgap/survey"
 )
@@ -229,22 +230,55 @@ func (s *study) domainDF() []int {
 	if s.df == nil {
 		s.df = make([]int, 0, len(s.doms))
 		s.df = append(s.df, s.d.DegF(nil))
-		psu, P := s.d.PSUIndex(), s.d.NumPSU()
 		for _, v := range s.vars {
-			// One pass per variable: which PSUs each level has.
-			G := len(v.levels)
-			seen := make([]bool, P*G)
-			for i, c := range v.codes {
-				if c >= 0 {
-					seen[int(psu[i])*G+int(c)] = true
-				}
-			}
-			for g := 0; g < G; g++ {
-				s.df = append(s.df, s.d.degfSeen(func(p int) bool { return seen[p*G+g] }))
-			}
+			s.df = append(s.df, s.d.levelDegF(v.codes, len(v.levels))...)
 		}
 	}
 	return s.df
+}
+
+// levelDFCache keeps each domain variable's levelDegF, which the analyses
+// of a study (every section of a report) ask for again and again.
+type levelDFCache struct {
+	mu sync.Mutex
+	m  map[string][]int
+}
+
+// levelDegF returns the degf of each level of a domain variable (codes
+// in 0..G−1, −1 for none): its PSUs, less one per stratum it is in. The
+// result is the design's to keep: not to be changed.
+func (d *Design) levelDegF(codes []int32, G int) []int {
+	if len(codes) != d.n {
+		panic("analysis: length mismatch")
+	}
+	// The variables are the dataset's columns: their identity is their
+	// first element's address.
+	id := ""
+	if len(codes) > 0 {
+		id = fmt.Sprintf("%p:%d", &codes[0], G)
+	}
+	d.levelDF.mu.Lock()
+	defer d.levelDF.mu.Unlock()
+	if df, ok := d.levelDF.m[id]; ok && id != "" {
+		return df
+	}
+	// One pass: which PSUs each level has.
+	P := d.NumPSU()
+	seen := make([]bool, P*G)
+	for i, c := range codes {
+		if c >= 0 {
+			seen[int(d.psu[i])*G+int(c)] = true
+		}
+	}
+	df := make([]int, G)
+	for g := range df {
+		df[g] = d.degfSeen(func(p int) bool { return seen[p*G+g] })
+	}
+	if d.levelDF.m == nil {
+		d.levelDF.m = map[string][]int{}
+	}
+	d.levelDF.m[id] = df
+	return df
 }
 
 // estimates returns the weighted mean of y (NaN = not in the base) in every

@@ -253,8 +253,8 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				for _, bv := range vars[lo:hi] {
 					ys = append(ys, yOf(bv))
 				}
-				// With shared sums, every grouping's full products too, so
-				// that Compare can read them.
+				// With shared sums, the full products of the groupings
+				// nested in PSUs too (bannerFull), for Compare to read.
 				for j, sums := range d.sumShared(s.shared(), ys, codes, nLevels, pairs, bannerFull(s.shared())) {
 					res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
 					sums.release(d)

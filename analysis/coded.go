@@ -264,31 +264,22 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 			vals, sh := cv.values, s0[v]
 			var tsw, tswd float64
 			rv, av := run[v*C*S:(v+1)*C*S], all[v*C*S:(v+1)*C*S]
-			if len(vals) == 2 && S == 3 {
-				// Two values (a 0/1 variable), the common case, unrolled.
-				d0, d1 := vals[0]-sh, vals[1]-sh
-				for _, c16 := range touched {
-					c := int(c16)
-					r, a := rv[c*3:c*3+3:c*3+3], av[c*3:c*3+3:c*3+3]
+			two := len(vals) == 2 && S == 3 // a 0/1 variable, the common case
+			var d0, d1 float64
+			if two {
+				d0, d1 = vals[0]-sh, vals[1]-sh
+			}
+			for _, c16 := range touched {
+				c := int(c16)
+				r, a := rv[c*S:(c+1)*S], av[c*S:(c+1)*S]
+				var sw, swd float64
+				if two { // unrolled
 					x0, x1 := r[0], r[1]
 					r[0], r[1], r[2] = 0, 0, 0
 					a[0] += x0
 					a[1] += x1
-					sw, swd := x0+x1, x0*d0+x1*d1
-					tsw += sw
-					tswd += swd
-					gs := gidx[c*(K+1) : (c+1)*(K+1)]
-					for _, j := range vary {
-						g := gs[j]
-						row[g].sw += sw
-						row[g].swd += swd
-					}
-				}
-			} else {
-				for _, c16 := range touched {
-					c := int(c16)
-					r, a := rv[c*S:(c+1)*S], av[c*S:(c+1)*S]
-					var sw, swd float64
+					sw, swd = x0+x1, x0*d0+x1*d1
+				} else {
 					for l, val := range vals {
 						x := r[l]
 						sw += x
@@ -297,14 +288,14 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 						r[l] = 0
 					}
 					r[len(vals)] = 0 // missing
-					tsw += sw
-					tswd += swd
-					gs := gidx[c*(K+1) : (c+1)*(K+1)]
-					for _, j := range vary {
-						g := gs[j]
-						row[g].sw += sw
-						row[g].swd += swd
-					}
+				}
+				tsw += sw
+				tswd += swd
+				gs := gidx[c*(K+1) : (c+1)*(K+1)]
+				for _, j := range vary {
+					g := gs[j]
+					row[g].sw += sw
+					row[g].swd += swd
 				}
 			}
 			for _, g := range fixed {

@@ -44,6 +44,17 @@ func newCodedCase(t *testing.T, n int, grouped bool) codedCase {
 	return codedCase{d: d, codes: [][]int32{g1, g2, g3}, nLevels: []int{4, 4, 3}}
 }
 
+// randomFlag draws a coded 0/1 variable of n respondents, NaN for some.
+func randomFlag(r *rand.Rand, n int) vec {
+	tab := []float64{math.NaN(), 0, 1}
+	codes := randomCodes(r, n, tab)
+	y := make([]float64, n)
+	for i, c := range codes {
+		y[i] = tab[c]
+	}
+	return codedVec(floats(y), codes, tab, true)
+}
+
 // randomCodes draws n codes below len(table).
 func randomCodes(r *rand.Rand, n int, table []float64) []uint8 {
 	c := make([]uint8, n)
@@ -442,13 +453,7 @@ func TestLevelsFromMoments(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	cs := newCodedCase(t, 6000, true)
 	d := cs.d
-	tab := []float64{math.NaN(), 0, 1}
-	codes := randomCodes(r, d.n, tab)
-	y := make([]float64, d.n)
-	for i, c := range codes {
-		y[i] = tab[c]
-	}
-	yc := codedVec(floats(y), codes, tab, true)
+	yc := randomFlag(r, d.n)
 	mom := d.sumLevels([]vec{yc}, cs.codes, cs.nLevels)[0]
 	rows := d.sumAllMulti([]vec{yc}, cs.codes, cs.nLevels)[0]
 	if mom.moments == nil || rows.moments != nil {

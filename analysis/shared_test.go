@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"context"
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -17,13 +16,7 @@ func TestSharedSubset(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	cs := newCodedCase(t, 6000, true)
 	d := cs.d
-	tab := []float64{math.NaN(), 0, 1}
-	codes := randomCodes(r, d.n, tab)
-	y := make([]float64, d.n)
-	for i, c := range codes {
-		y[i] = tab[c]
-	}
-	yc := codedVec(floats(y), codes, tab, true)
+	yc := randomFlag(r, d.n)
 	big := d.sumAllFor([]vec{yc}, cs.codes, cs.nLevels, true, nil, nestedFull)[0]
 	mo := big.moments
 	// g1 (p % 4) is constant within PSUs; g2 and g3 are not.

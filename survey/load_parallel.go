@@ -147,14 +147,8 @@ func (c *converter) convert(b *recordBatch, w int) {
 				c.convertRuleTile(u.rule, b, lo, hi)
 				continue
 			}
-			start := 0
-			if lo > 0 {
-				start = b.ends[lo-1]
-			}
 			for k := lo; k < hi; k++ {
-				end := b.ends[k]
-				rec := b.cells[start:end:end]
-				start = end
+				rec := b.record(k)
 				c.k = k
 				if u.col != nil {
 					c.addCell(u.col, rec, b.rows[k])
@@ -213,14 +207,8 @@ func (c *converter) convertRuleTile(ri int, b *recordBatch, lo, hi int) {
 	for j, it := range items {
 		sv, cache, idx := it.small, &it.cache, it.col.idx
 		out := vals[j*n : (j+1)*n]
-		start := 0
-		if lo > 0 {
-			start = b.ends[lo-1]
-		}
 		for k := lo; k < hi; k++ {
-			end := b.ends[k]
-			rec := b.cells[start:end:end]
-			start = end
+			rec := b.record(k)
 			if idx >= 0 && idx < len(rec) && sv.num == nil {
 				if raw := rec[idx]; len(raw) == 1 && cache.codeKnown[raw[0]] {
 					code := cache.code[raw[0]]

@@ -29,6 +29,16 @@ type recordBatch struct {
 	converting sync.WaitGroup
 }
 
+// record returns record k's cells.
+func (b *recordBatch) record(k int) []string {
+	start := 0
+	if k > 0 {
+		start = b.ends[k-1]
+	}
+	end := b.ends[k]
+	return b.cells[start:end:end]
+}
+
 // readAhead reads a table's records in a goroutine of its own and passes
 // them on in batches.
 type readAhead struct {

@@ -669,6 +669,10 @@ func (b *colBuilder) code(t string) int32 {
 	return k
 }
 
+// DecimalCommaHint ends the message of a number that a file read without
+// decimal commas (ReadOptions.DecimalComma) has with one, such as "1,5".
+const DecimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
+
 // strictValue reads a weight or fpc, which must be a finite number > 0.
 func strictValue(what, raw, t string, dc bool) (float64, string) {
 	x, ok := parseDecimal(t, dc)
@@ -680,6 +684,9 @@ func strictValue(what, raw, t string, dc bool) (float64, string) {
 		if _, err := strconv.ParseFloat(t, 64); errors.Is(err, strconv.ErrRange) {
 			// Digits, but too large for a number (1e999).
 			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
+		}
+		if x, ok := parseDecimal(t, true); ok && !dc {
+			return math.NaN(), fmt.Sprintf("%s %q is not a number (%v %s)", what, shortValue(raw), x, DecimalCommaHint)
 		}
 		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw))
 	}

@@ -215,7 +215,9 @@ func TestLoadDecimalComma(t *testing.T) {
 	}{
 		{true, "wt;x\n\"1,5\";\"3,5\"\n2;1.234\n", []float64{1.5, 2}, []float64{3.5, 1.234}, ""},
 		{false, "wt;x\n1.5;\"3,5\"\n2;1\n", []float64{1.5, 2}, nil, ""},
-		{false, "wt;x\n\"1,5\";1\n", nil, nil, `a.csv: row 2, column "wt": weight "1,5" is not a number`},
+		{false, "wt;x\n\"1,5\";1\n", nil, nil, `a.csv: row 2, column "wt": weight "1,5" is not a number (1.5 ` + DecimalCommaHint + `)`},
+		{false, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`},
+		{true, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`},
 	}
 	for _, tc := range tests {
 		m := newMemTable(t, "a.csv", strings.ReplaceAll(tc.text, ";", ","))

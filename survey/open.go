@@ -53,6 +53,12 @@ type ReadOptions struct {
 	// against the file's size. It may be called from another goroutine
 	// than the one reading records.
 	Progress func(n int64)
+	// DecimalComma reads numbers written with a decimal comma (1,5 for
+	// 1.5; a single comma and no point) in any file: files separated by
+	// ';' are read so anyway, being what spreadsheets write where the
+	// comma is the decimal separator. Not for files whose numbers have
+	// thousands separators (1,500).
+	DecimalComma bool
 	// MaxUnzipBytes caps the total uncompressed size of an XLSX workbook,
 	// as declared in its zip directory, in bytes; 0 means
 	// DefaultMaxUnzipBytes. The command line sets it with --max-unzip-mb.

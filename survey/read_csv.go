@@ -129,7 +129,7 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 		name:         name,
 		src:          src,
 		maxCell:      opts.MaxCellBytes,
-		decimalComma: delim == ';',
+		decimalComma: delim == ';' || opts.DecimalComma,
 		bytesPerRow:  bytesPerRow,
 	}
 	if err := t.readHeader(opts.HeaderRows); err != nil {

@@ -180,6 +180,16 @@ func TestNewCSVReader(t *testing.T) {
 			}},
 		},
 		{
+			"tab, decimal commas asked for",
+			[]byte("id\tname\tcity\tscore\n1\tMüller\tZürich\t3,5\n2\tCafé\t\t4\n3\tO'Brien\tParis\t2,25\n"),
+			ReadOptions{DecimalComma: true},
+			readResult{Header: sampleHeader, DecimalComma: true, Rows: []numberedRow{
+				{2, []string{"1", "Müller", "Zürich", "3,5"}},
+				{3, []string{"2", "Café", "", "4"}},
+				{4, []string{"3", "O'Brien", "Paris", "2,25"}},
+			}},
+		},
+		{
 			"one column",
 			[]byte("id\n1\n2\n"),
 			ReadOptions{},

@@ -89,7 +89,7 @@ func openSheet(ctx context.Context, src *xlsxSource, name string, opts ReadOptio
 	if src.rows, err = src.f.Rows(sheet); err != nil {
 		return nil, fmt.Errorf("read %s sheet %q: %w", name, sheet, err)
 	}
-	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes}
+	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
 		return nil, err
 	}

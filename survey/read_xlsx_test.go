@@ -86,6 +86,10 @@ func TestNewXLSXReader(t *testing.T) {
 		want readResult
 	}{
 		{"second sheet by name", twoSheets, ReadOptions{Sheet: "Responses"}, sample()},
+		{
+			"decimal commas asked for (text cells)", twoSheets, ReadOptions{Sheet: "Responses", DecimalComma: true},
+			readResult{Header: sampleHeader, Rows: sampleRows, DecimalComma: true},
+		},
 		{"sheet name ignoring case", twoSheets, ReadOptions{Sheet: "responses"}, sample()},
 		{
 			"first sheet by default", twoSheets, ReadOptions{},

@@ -181,6 +181,28 @@ func TestEncodingAndDelimiterFlags(t *testing.T) {
 	}
 }
 
+// TestDecimalCommaFlag: a tab-separated file with decimal commas is read
+// with --decimal-comma; without it the weight is refused with a hint.
+func TestDecimalCommaFlag(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.tsv")
+	if err := os.WriteFile(data, []byte("w\tx\n1,5\t1\n0,5\t3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "estimate", "--data", data, "--weight", "w", "--mean", "x", "--format", "csv", "--decimal-comma")
+	if code != 0 {
+		t.Fatalf("estimate --decimal-comma: exit %d: %s", code, errOut)
+	}
+	// (1.5·1 + 0.5·3) / 2 = 1.5
+	if !strings.Contains(out, ",1.5,") {
+		t.Errorf("estimate --decimal-comma output = %q, want the weighted mean 1.5", out)
+	}
+	code, _, errOut = runCLI(t, "estimate", "--data", data, "--weight", "w", "--mean", "x", "--format", "csv")
+	if code == 0 || !strings.Contains(errOut, `weight "1,5" is not a number (1.5 if the comma is a decimal comma`) || !strings.Contains(errOut, "--decimal-comma") {
+		t.Errorf("estimate without --decimal-comma: exit %d, stderr %q; want the weight refused with a hint", code, errOut)
+	}
+}
+
 // TestReportWriteFailure: a deliverable that cannot be written fails the
 // command with a message that says so once; the files are written on
 // several cores, and the others are still complete.

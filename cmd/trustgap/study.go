@@ -31,6 +31,8 @@ type studyOptions struct {
 	MaxUnzipMB int64
 	Encoding   string
 	Delimiter  string
+	// DecimalComma reads numbers such as 1,5 in files of any delimiter.
+	DecimalComma bool
 
 	// Quiet turns off the progress bar that reading large files shows
 	// on a terminal (set by the commands' --quiet).
@@ -53,6 +55,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
 	f.StringVar(&o.Encoding, "encoding", "", "text encoding of CSV input: utf-8, utf-16le, utf-16be or windows-1252 (default: detected)")
 	f.StringVar(&o.Delimiter, "delimiter", "", "CSV field separator: , ; tab or | (default: detected)")
+	f.BoolVar(&o.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma (1,5): the default for ;-separated files only")
 	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx")
 	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
@@ -129,7 +132,7 @@ func (o *studyOptions) codebook() (*survey.Codebook, error) {
 // tables opens every data file (or the embedded study).
 func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Codebook) ([]survey.TableReader, error) {
 	delim, _ := o.delimiter()
-	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20, Encoding: strings.ToLower(o.Encoding), Delimiter: delim}
+	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20, Encoding: strings.ToLower(o.Encoding), Delimiter: delim, DecimalComma: o.DecimalComma}
 	if ro.HeaderRows == 0 {
 		ro.HeaderRows = cb.HeaderRows
 	}
@@ -228,8 +231,17 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	}
 	if err != nil {
 		var pe *survey.ProblemsError
-		if errors.As(err, &pe) && pe.More > 0 {
-			return nil, fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
+		if errors.As(err, &pe) {
+			for _, p := range pe.Problems {
+				if strings.Contains(p.Msg, survey.DecimalCommaHint) {
+					err = fmt.Errorf("%w\n(--decimal-comma reads numbers written like 1,5)", err)
+					break
+				}
+			}
+			if pe.More > 0 {
+				err = fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
+			}
+			return nil, err
 		}
 		return nil, err
 	}

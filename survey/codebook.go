@@ -9,12 +9,16 @@ type Codebook struct {
 	Missing []string `yaml:"missing"`
 	// HeaderRows is 2 for SurveyMonkey's two-row header; 0 means 1. The
 	// file readers use it (ReadOptions); Load does not.
-	HeaderRows int                     `yaml:"header_rows"`
-	Columns    map[string][]string     `yaml:"columns"` // logical name -> raw names; first present wins
-	Design     DesignDef               `yaml:"design"`
-	Region     string                  `yaml:"region"`
-	Segments   []string                `yaml:"segments"`
-	Constructs map[string]ConstructDef `yaml:"constructs"`
+	HeaderRows int `yaml:"header_rows"`
+	// DecimalComma says the files write numbers with a decimal comma
+	// (1,5), whatever their delimiter; the file readers use it
+	// (ReadOptions.DecimalComma), Load does not.
+	DecimalComma bool                    `yaml:"decimal_comma"`
+	Columns      map[string][]string     `yaml:"columns"` // logical name -> raw names; first present wins
+	Design       DesignDef               `yaml:"design"`
+	Region       string                  `yaml:"region"`
+	Segments     []string                `yaml:"segments"`
+	Constructs   map[string]ConstructDef `yaml:"constructs"`
 	// Levels orders the levels of categorical columns (region, segments):
 	// listed levels first, in the given order, then any others as first
 	// seen. Tables and charts follow it.

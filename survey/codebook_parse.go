@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -172,6 +172,8 @@ func (p *cbParser) top(root *yaml.Node) {
 			cb.Missing = p.strList(v, "missing")
 		case "header_rows":
 			cb.HeaderRows = p.integer(v, "header_rows")
+		case "decimal_comma":
+			cb.DecimalComma = p.boolean(v, "decimal_comma")
 		case "columns":
 			p.columns(v)
 		case "design":
@@ -248,6 +250,22 @@ func (p *cbParser) integer(n *yaml.Node, what string) int {
 	}
 	p.problem(n.Line, "%s: %q is not a whole number", what, shortValue(n.Value))
 	return 0
+}
+
+func (p *cbParser) boolean(n *yaml.Node, what string) bool {
+	if isNull(n) {
+		return false
+	}
+	if n.Kind == yaml.ScalarNode {
+		switch strings.ToLower(strings.TrimSpace(n.Value)) {
+		case "true", "yes":
+			return true
+		case "false", "no":
+			return false
+		}
+	}
+	p.problem(n.Line, "%s: %q is not true or false", what, shortValue(n.Value))
+	return false
 }
 
 func (p *cbParser) columns(n *yaml.Node) {

@@ -201,6 +201,15 @@ func TestDecimalCommaFlag(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, `weight "1,5" is not a number (1.5 if the comma is a decimal comma`) || !strings.Contains(errOut, "--decimal-comma") {
 		t.Errorf("estimate without --decimal-comma: exit %d, stderr %q; want the weight refused with a hint", code, errOut)
 	}
+	// The codebook can say so instead.
+	cb := filepath.Join(dir, "codebook.yaml")
+	if err := os.WriteFile(cb, []byte("decimal_comma: true\ndesign: {weight: w}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCLI(t, "estimate", "--data", data, "--codebook", cb, "--mean", "x", "--format", "csv")
+	if code != 0 || !strings.Contains(out, ",1.5,") {
+		t.Errorf("estimate with decimal_comma: true in the codebook: exit %d, output %q, stderr %q; want the weighted mean 1.5", code, out, errOut)
+	}
 }
 
 // TestReportWriteFailure: a deliverable that cannot be written fails the

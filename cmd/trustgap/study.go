@@ -136,6 +136,7 @@ func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Code
 	if ro.HeaderRows == 0 {
 		ro.HeaderRows = cb.HeaderRows
 	}
+	ro.DecimalComma = ro.DecimalComma || cb.DecimalComma
 	if bar := o.newProgress(s); bar != nil {
 		o.progress = bar
 		// The bar counts MiB; reads come from one goroutine at a time.
@@ -234,7 +235,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		if errors.As(err, &pe) {
 			for _, p := range pe.Problems {
 				if strings.Contains(p.Msg, survey.DecimalCommaHint) {
-					err = fmt.Errorf("%w\n(--decimal-comma reads numbers written like 1,5)", err)
+					err = fmt.Errorf("%w\n(--decimal-comma, or decimal_comma: true in the codebook, reads numbers written like 1,5)", err)
 					break
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkTable drains a reader and checks the invariants every TableReader
@@ -97,6 +98,7 @@ func FuzzXLSXReader(f *testing.F) {
 	f.Add(makeWorkbook(f, sheetSpec{name: "S", rows: [][]any{{"q", nil, nil}, {nil, "a", "b"}, {1, 2, 3}}}), uint8(2))
 	f.Add(zipOf(f, "xl/workbook.xml", bytes.Repeat([]byte(" "), 1<<16), 100), uint8(0))
 	f.Add([]byte(zipMagic), uint8(0))
+	f.Add(makeWorkbook(f, sheetSpec{name: "S", rows: [][]any{{"d", "n"}, {time.Date(2024, 1, 5, 13, 30, 0, 0, time.UTC), 1}}}), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, headerRows uint8) {
 		opts := ReadOptions{HeaderRows: int(headerRows % 4), MaxCellBytes: 1 << 12, MaxUnzipBytes: 1 << 20}
 		tr, err := NewXLSXReader(bytes.NewReader(data), int64(len(data)), "fuzz.xlsx", opts)
@@ -105,6 +107,18 @@ func FuzzXLSXReader(f *testing.F) {
 		}
 		defer tr.Close()
 		checkTable(t, tr)
+	})
+}
+
+// FuzzFormatKind reads any number format without failing.
+func FuzzFormatKind(f *testing.F) {
+	for _, s := range []string{"yyyy-mm-dd", `dd.mm.yyyy "um" hh:mm`, "[h]:mm:ss", "0.0\\d", `"unclosed`, "[unclosed", "\\", "_", "General"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		if k := formatKind(format); k < kindNumber || k > kindTimeOnly {
+			t.Fatalf("formatKind(%q) = %d, not a kind of number", format, k)
+		}
 	})
 }
 

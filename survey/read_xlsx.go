@@ -3,11 +3,14 @@ package survey
 import (
 	"archive/zip"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -27,7 +30,11 @@ const xlsxMemoryPartBytes = 64 << 20
 //
 // Cells are read unformatted, so numbers come out as stored: 0.5, not the
 // "50%" a percent format shows, and all the digits a format would round
-// away. Dates are therefore Excel serial day numbers, booleans 1 and 0.
+// away; booleans are 1 and 0. A column whose first number (below the
+// first row, within the sheet's first 1,000 rows) has a date or time
+// format gives its numbers as ISO text, as a CSV export writes them:
+// "2024-01-05", "2024-01-05 13:30:00" or "13:30:00" (Excel keeps them as
+// serial day numbers).
 //
 // Before unpacking anything, the workbook's zip directory must declare no
 // more than opts.MaxUnzipBytes in total, which refuses zip bombs at once;
@@ -67,7 +74,10 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 		}
 		return nil, fmt.Errorf("read %s: not an XLSX workbook: %w", name, err)
 	}
-	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}}
+	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}, zr: zr}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		src.date1904 = *props.Date1904
+	}
 	t, err := openSheet(ctx, src, name, opts)
 	if err != nil {
 		src.close()
@@ -89,6 +99,7 @@ func openSheet(ctx context.Context, src *xlsxSource, name string, opts ReadOptio
 	if src.rows, err = src.f.Rows(sheet); err != nil {
 		return nil, fmt.Errorf("read %s sheet %q: %w", name, sheet, err)
 	}
+	src.kind = dateColumns(src.zr, src.f, sheet)
 	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
 		return nil, err
@@ -200,7 +211,23 @@ type xlsxSource struct {
 	raw    excelize.Options
 	closer io.Closer
 	row    int
+	zr     *zip.Reader
+
+	// kind[c] is what column c's numbers are (see dateColumns); date1904
+	// is the workbook's date system.
+	kind     []cellKind
+	date1904 bool
 }
+
+// cellKind is what a column's numbers are.
+type cellKind int8
+
+const (
+	kindUnknown cellKind = iota
+	kindNumber
+	kindDate     // a day, maybe with a time of day
+	kindTimeOnly // a time of day
+)
 
 func (s *xlsxSource) next() ([]string, int, error) {
 	// excelize's Next steps through every row number, yielding no cells
@@ -216,7 +243,245 @@ func (s *xlsxSource) next() ([]string, int, error) {
 	if err != nil {
 		return nil, s.row, err
 	}
+	if len(s.kind) > 0 {
+		s.formatDates(cells)
+	}
 	return cells, s.row, nil
+}
+
+// formatDates writes the numbers of date and time columns as ISO text.
+func (s *xlsxSource) formatDates(cells []string) {
+	for c, v := range cells[:min(len(cells), len(s.kind))] {
+		k := s.kind[c]
+		if k != kindDate && k != kindTimeOnly || v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			continue // text
+		}
+		t, err := excelize.ExcelDateToTime(x, s.date1904)
+		if err != nil {
+			continue // out of Excel's range: left as stored
+		}
+		t = t.Round(time.Second)
+		switch {
+		case k == kindTimeOnly:
+			cells[c] = t.Format("15:04:05")
+		case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0:
+			cells[c] = t.Format("2006-01-02")
+		default:
+			cells[c] = t.Format("2006-01-02 15:04:05")
+		}
+	}
+}
+
+// dateColumnRows is how many of a sheet's first rows dateColumns reads.
+const dateColumnRows = 1000
+
+// dateColumns returns what each column of the sheet's numbers are, from
+// the number format of its first number below the first row: the
+// worksheet's XML is read as a stream up to dateColumnRows rows (excelize
+// would unpack the whole sheet to give one cell's style). Nil when the
+// sheet has no date or time column, or cannot be found.
+func dateColumns(zr *zip.Reader, f *excelize.File, sheet string) []cellKind {
+	part := sheetPart(zr, sheet)
+	if part == nil {
+		return nil
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	styles := map[int]int{} // column → style index of its first number
+	d := xml.NewDecoder(rc)
+	rows, firstRow := 0, 0
+	var col, style int
+	inCell, number := false, false
+	for rows <= dateColumnRows {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "row":
+				rows++
+			case "c":
+				inCell, number, col, style = true, true, -1, 0
+				for _, a := range e.Attr {
+					switch a.Name.Local {
+					case "r":
+						if c, r, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+							col = c - 1
+							if firstRow == 0 {
+								firstRow = r
+							}
+							number = number && r > firstRow
+						}
+					case "s":
+						style, _ = strconv.Atoi(a.Value)
+					case "t":
+						number = number && a.Value == "n"
+					}
+				}
+			case "v":
+				if inCell && number && col >= 0 {
+					if _, seen := styles[col]; !seen {
+						styles[col] = style
+					}
+				}
+			}
+		case xml.EndElement:
+			if e.Name.Local == "c" {
+				inCell = false
+			}
+		}
+	}
+	var kind []cellKind
+	byStyle := map[int]cellKind{}
+	for c, st := range styles {
+		k, ok := byStyle[st]
+		if !ok {
+			k = styleKind(f, st)
+			byStyle[st] = k
+		}
+		if k == kindNumber {
+			continue
+		}
+		for len(kind) <= c {
+			kind = append(kind, kindNumber)
+		}
+		kind[c] = k
+	}
+	return kind
+}
+
+// styleKind tells from a cell style's number format whether numbers in
+// it are dates or times.
+func styleKind(f *excelize.File, idx int) cellKind {
+	st, err := f.GetStyle(idx)
+	if err != nil || st == nil {
+		return kindNumber
+	}
+	if st.CustomNumFmt != nil {
+		return formatKind(*st.CustomNumFmt)
+	}
+	switch n := st.NumFmt; {
+	case n >= 14 && n <= 17, n == 22, n >= 27 && n <= 31, n >= 34 && n <= 36, n >= 50 && n <= 58:
+		return kindDate
+	case n >= 18 && n <= 21, n == 32, n == 33, n >= 45 && n <= 47:
+		return kindTimeOnly
+	}
+	return kindNumber
+}
+
+// sheetPart finds the worksheet named sheet in the workbook's zip: the
+// workbook lists sheets by relationship id, its relationships give the
+// part's path.
+func sheetPart(zr *zip.Reader, sheet string) *zip.File {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if decodePart(zr, "xl/workbook.xml", &wb) != nil || decodePart(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
+		return nil
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID != s.ID {
+				continue
+			}
+			target := strings.TrimPrefix(r.Target, "/")
+			if !strings.HasPrefix(target, "xl/") {
+				target = "xl/" + target
+			}
+			return zipEntry(zr, target)
+		}
+	}
+	return nil
+}
+
+// zipEntry returns the part named name (case and slashes as Excel may
+// vary them), or nil.
+func zipEntry(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// decodePart unmarshals the XML part named name into v.
+func decodePart(zr *zip.Reader, name string, v any) error {
+	f := zipEntry(zr, name)
+	if f == nil {
+		return fmt.Errorf("no %s", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return xml.NewDecoder(rc).Decode(v)
+}
+
+// formatKind reads a custom number format: with a year or day it is a
+// date, with hours or seconds (and no day) a time; months alone ("mmm")
+// are a date. Quoted text, escaped characters and [bracketed] parts
+// (colours, conditions, elapsed hours) are skipped first. Written by
+// hand: excelize formats values but does not say which formats are dates.
+func formatKind(f string) cellKind {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		switch c := f[i]; c {
+		case '"':
+			j := strings.IndexByte(f[i+1:], '"')
+			if j < 0 {
+				i = len(f)
+			} else {
+				i += j + 1
+			}
+		case '\\', '_', '*':
+			i++ // the next character is literal, or padding
+		case '[':
+			j := strings.IndexByte(f[i:], ']')
+			if j < 0 {
+				i = len(f)
+			} else {
+				i += j
+			}
+		default:
+			b.WriteByte(c | 0x20) // lower-case ASCII letters
+		}
+	}
+	g := b.String()
+	if strings.Contains(g, "general") {
+		return kindNumber
+	}
+	switch {
+	case strings.ContainsAny(g, "yd"):
+		return kindDate
+	case strings.ContainsAny(g, "hs"):
+		return kindTimeOnly
+	case strings.Contains(g, "m"):
+		return kindDate
+	}
+	return kindNumber
 }
 
 func (s *xlsxSource) setWidth(int) {}

@@ -114,8 +114,53 @@ func TestNewXLSXReader(t *testing.T) {
 			ReadOptions{},
 			readResult{
 				Header: []string{"id", "share", "weight", "consent", "date"},
-				Rows:   []numberedRow{{2, []string{"1", "0.5", "1.23456789", "1", "45296"}}},
+				Rows:   []numberedRow{{2, []string{"1", "0.5", "1.23456789", "1", "2024-01-05"}}},
 			},
+		},
+		{
+			"dates and times as ISO text, whatever their format",
+			makeWorkbook(t, sheetSpec{
+				name: "Data",
+				rows: [][]any{
+					{"id", "day", "stamp", "clock", "custom", "german", "n"},
+					{1, nil, time.Date(2024, 1, 5, 13, 30, 0, 0, time.UTC), 0.5625, 45296, 45296.25, 45296},
+					{2, time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 6, 0, 0, 0, 0, time.UTC), 0.25, "n/a", 45297, 7},
+				},
+				style: func(f *excelize.File, sheet string) {
+					clock, _ := f.NewStyle(&excelize.Style{NumFmt: 21}) // h:mm:ss
+					iso, german := "yyyy-mm-dd", `dd.mm.yyyy "um" hh:mm`
+					custom, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &iso})
+					de, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &german})
+					f.SetCellStyle(sheet, "D2", "D3", clock)
+					f.SetCellStyle(sheet, "E2", "E3", custom)
+					f.SetCellStyle(sheet, "F2", "F3", de)
+				},
+			}),
+			ReadOptions{},
+			readResult{
+				Header: []string{"id", "day", "stamp", "clock", "custom", "german", "n"},
+				Rows: []numberedRow{
+					{2, []string{"1", "", "2024-01-05 13:30:00", "13:30:00", "2024-01-05", "2024-01-05 06:00:00", "45296"}},
+					{3, []string{"2", "2023-12-31", "2024-01-06", "06:00:00", "n/a", "2024-01-06", "7"}},
+				},
+			},
+		},
+		{
+			"the 1904 date system",
+			makeWorkbook(t, sheetSpec{
+				name: "Data",
+				rows: [][]any{{"day"}, {1}},
+				style: func(f *excelize.File, sheet string) {
+					yes := true
+					if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &yes}); err != nil {
+						t.Fatal(err)
+					}
+					day, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+					f.SetCellStyle(sheet, "A2", "A2", day)
+				},
+			}),
+			ReadOptions{},
+			readResult{Header: []string{"day"}, Rows: []numberedRow{{2, []string{"1904-01-02"}}}},
 		},
 		{
 			"sheet row numbers, gaps and short rows",
@@ -306,6 +351,30 @@ func TestPickSheet(t *testing.T) {
 		got, err := pickSheet(tt.sheets, tt.want)
 		if got != tt.got || (err != nil) != tt.err {
 			t.Errorf("pickSheet(%q, %q) = %q, %v; want %q, error %v", tt.sheets, tt.want, got, err, tt.got, tt.err)
+		}
+	}
+}
+
+// formatKind tells date and time formats from number formats.
+func TestFormatKind(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		want   cellKind
+	}{
+		{"yyyy-mm-dd", kindDate},
+		{"dd/mm/yyyy hh:mm", kindDate},
+		{"mmm", kindDate},
+		{"h:mm AM/PM", kindTimeOnly},
+		{"[h]:mm:ss", kindTimeOnly},
+		{"0.00", kindNumber},
+		{"#,##0 \"days\"", kindNumber},
+		{"[Red]0.0;[Blue]-0.0", kindNumber},
+		{"0.0\\d", kindNumber},
+		{"General", kindNumber},
+		{"0%", kindNumber},
+	} {
+		if got := formatKind(tc.format); got != tc.want {
+			t.Errorf("formatKind(%q) = %d, want %d", tc.format, got, tc.want)
 		}
 	}
 }

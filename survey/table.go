@@ -17,7 +17,8 @@ type TableReader interface {
 	Next() (record []string, row int, err error)
 	// DecimalComma reports whether numbers may be written with a decimal
 	// comma ("3,5"), as Dutch or German Excel does in the ;-separated CSV it
-	// writes. It is true exactly when the file is ;-separated.
+	// writes. It is true when the file is ;-separated or
+	// ReadOptions.DecimalComma asks for it.
 	DecimalComma() bool
 	// Close releases the underlying file.
 	Close() error

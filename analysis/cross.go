@@ -125,6 +125,12 @@ func (cc *crossCells) nested(K int) []bool {
 	return out
 }
 
+// columnID names a domain variable's codes (nonempty) with its number of
+// levels for the design's caches: the variables are the dataset's
+// columns, shared by every analysis of a study, so that their identity is
+// their first element's address.
+func columnID(codes []int32, levels int) string { return fmt.Sprintf("%p:%d", &codes[0], levels) }
+
 // maxCrossKeys bounds the product of the groupings' level counts (plus one
 // each, for "not in any level") for which cross cells are built; beyond it
 // sumAllMulti adds respondents grouping by grouping.
@@ -182,14 +188,12 @@ func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
 			return nil
 		}
 	}
-	// The groupings are the dataset's columns, shared by every analysis
-	// of a study: their identity is their first element's address.
-	id := ""
+	id := "" // see columnID
 	for k, c := range codes {
 		if len(c) != d.n {
 			panic("analysis: length mismatch")
 		}
-		id += fmt.Sprintf("%p:%d;", &c[0], nLevels[k])
+		id += columnID(c, nLevels[k]) + ";"
 	}
 	d.cross.mu.Lock()
 	defer d.cross.mu.Unlock()

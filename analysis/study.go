@@ -251,11 +251,9 @@ func (d *Design) levelDegF(codes []int32, G int) []int {
 	if len(codes) != d.n {
 		panic("analysis: length mismatch")
 	}
-	// The variables are the dataset's columns: their identity is their
-	// first element's address.
 	id := ""
 	if len(codes) > 0 {
-		id = fmt.Sprintf("%p:%d", &codes[0], G)
+		id = columnID(codes, G)
 	}
 	d.levelDF.mu.Lock()
 	defer d.levelDF.mu.Unlock()

@@ -74,11 +74,11 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 		}
 		return nil, fmt.Errorf("read %s: not an XLSX workbook: %w", name, err)
 	}
-	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}, zr: zr}
+	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		src.date1904 = *props.Date1904
 	}
-	t, err := openSheet(ctx, src, name, opts)
+	t, err := openSheet(ctx, zr, src, name, opts)
 	if err != nil {
 		src.close()
 		return nil, err
@@ -88,7 +88,7 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 }
 
 // openSheet starts reading the chosen sheet and its header.
-func openSheet(ctx context.Context, src *xlsxSource, name string, opts ReadOptions) (*table, error) {
+func openSheet(ctx context.Context, zr *zip.Reader, src *xlsxSource, name string, opts ReadOptions) (*table, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -99,7 +99,7 @@ func openSheet(ctx context.Context, src *xlsxSource, name string, opts ReadOptio
 	if src.rows, err = src.f.Rows(sheet); err != nil {
 		return nil, fmt.Errorf("read %s sheet %q: %w", name, sheet, err)
 	}
-	src.kind = dateColumns(src.zr, src.f, sheet)
+	src.kind = dateColumns(zr, src.f, sheet)
 	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
 		return nil, err
@@ -136,14 +136,7 @@ func pickSheet(sheets []string, want string) (string, error) {
 // checkWorkbookParts names what a zip archive is when it is not an XLSX
 // workbook, which excelize would only report as a failed read.
 func checkWorkbookParts(zr *zip.Reader) error {
-	has := func(name string) bool {
-		for _, f := range zr.File {
-			if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(name string) bool { return zipEntry(zr, name) != nil }
 	switch {
 	case has("xl/workbook.xml"):
 		return nil
@@ -211,7 +204,6 @@ type xlsxSource struct {
 	raw    excelize.Options
 	closer io.Closer
 	row    int
-	zr     *zip.Reader
 
 	// kind[c] is what column c's numbers are (see dateColumns); date1904
 	// is the workbook's date system.
@@ -223,10 +215,9 @@ type xlsxSource struct {
 type cellKind int8
 
 const (
-	kindUnknown cellKind = iota
-	kindNumber
-	kindDate     // a day, maybe with a time of day
-	kindTimeOnly // a time of day
+	kindNumber   cellKind = iota
+	kindDate              // a day, maybe with a time of day
+	kindTimeOnly          // a time of day
 )
 
 func (s *xlsxSource) next() ([]string, int, error) {

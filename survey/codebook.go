@@ -26,6 +26,12 @@ type Codebook struct {
 	// Labels gives columns (items) the question text shown in reports,
 	// overriding any label the file carries.
 	Labels map[string]string `yaml:"labels"`
+	// AllowPII lists columns (logical or raw names) that may be published
+	// although their values look like personal data (see PIIScanner):
+	// without it Load refuses such a column as region, segment, stratum or
+	// any column an analysis groups or labels by. Listing a column says its
+	// owner has checked that publishing its values is intended and lawful.
+	AllowPII []string `yaml:"allow_pii"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

@@ -238,6 +238,8 @@ type loader struct {
 	rowProblems []Problem
 	// idCol is the design's id column, checked for duplicates when linting.
 	idCol *colBuilder
+	// headers are the files' headers, for checking codebook keys.
+	headers [][]string
 	// pii lists the columns of every file read that look like personal
 	// data, referenced or not.
 	pii []PIIColumn
@@ -336,6 +338,12 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 		b := l.use(c)
 		b.cat, b.rawItem, b.published = true, false, true
 	}
+	for name := range cb.Bands {
+		// Banded numbers are levels: keep them as text to band.
+		if b := l.byName[name]; b != nil && b.strict == "" {
+			b.cat = true
+		}
+	}
 	for _, b := range l.cols {
 		b.skip = b.rawItem && !opts.KeepRawItems && !lint
 	}
@@ -396,6 +404,7 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 			return err
 		}
 	}
+	l.checkKeys()
 	return nil
 }
 
@@ -404,6 +413,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 	l.files = append(l.files, file)
 	dc := t.DecimalComma()
 	header, labels := t.Header(), t.Labels()
+	l.headers = append(l.headers, header)
 	for _, items := range l.items {
 		for _, it := range items {
 			it.cache.reset() // answers read differently with decimal commas
@@ -813,7 +823,7 @@ func (l *loader) dataset() *Dataset {
 			ds.Columns[b.name] = b.column()
 		}
 	}
-	l.cb.applyLevelsAndLabels(ds.Columns)
+	l.cb.applyLevelsAndLabels(ds.Columns, l.cb.Region, l.cb.Segments)
 	d := l.design
 	if d.Weight != "" {
 		ds.Weights = ds.Columns[d.Weight].Num

@@ -24,7 +24,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -100,7 +99,8 @@ type DesignSpec struct {
 }
 
 // Design is a validated single-stage stratified cluster design. It is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use: what analyses keep between calls
+// lives in a Cache, not in the Design.
 type Design struct {
 	n       int
 	w       []float64
@@ -115,10 +115,7 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
-	single   []int      // strata with one PSU that are not fully enumerated (SinglePSUStrata)
-	cross    crossCache // see sumAllMulti
-	cellPool sync.Pool  // *[]sumCell, see sumAllMulti
-	levelDF  levelDFCache
+	single   []int // strata with one PSU that are not fully enumerated (SinglePSUStrata)
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -188,6 +188,10 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.levels(v)
 		case "labels":
 			p.labels(v)
+		case "bands":
+			p.bands(v)
+		case "allow_pii":
+			cb.AllowPII = p.strList(v, "allow_pii")
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}
@@ -481,7 +485,7 @@ func (cb *Codebook) check() []Problem {
 	for _, name := range cb.constructNames() {
 		out = append(out, cb.checkConstruct(name, cb.Constructs[name])...)
 	}
-	return out
+	return append(out, cb.checkBands()...)
 }
 
 func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {

@@ -1,11 +1,10 @@
 package analysis
 
 import (
+	"context"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -828,20 +827,20 @@ type rowSpec struct {
 // statistics in one pass over the data (sumAllMulti) and running the
 // passes on the available cores. The vecs must not share buffers. A
 // private release runs in order: its noise is drawn from one stream.
-func (s *study) rowsOf(specs []rowSpec) [][]Row {
+func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {
 		for k, sp := range specs {
 			out[k] = s.rows(sp.stat, sp.y, sp.prop)
 		}
-		return out
+		return out, nil
 	}
 	df := s.domainDF() // computed once, before any worker reads it
 	codes, nLevels := s.groupings()
 	level := s.opts.level()
 	per := s.d.multiChunk(nLevels)
 	chunks := (len(specs) + per - 1) / per
-	forEach(chunks, s.ds.N, func(k int) {
+	err := forEach(chunks, s.ds.N, func(k int) {
 		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
@@ -853,7 +852,10 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 			sums.release(s.d)
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // multiChunk is how many variables one sumAllMulti pass should read: up
@@ -878,30 +880,16 @@ const (
 // statistics in parallel (a variable for the tests).
 var parallelRows = 50_000
 
-// forEach calls f(k) for k in 0..n−1 on the available cores when the
-// sample has at least parallelRows respondents, else in order.
-func forEach(n, respondents int, f func(k int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers < 2 || respondents < parallelRows {
-		for k := 0; k < n; k++ {
-			f(k)
-		}
-		return
+// forEach calls f(k) for k in 0..n−1 through internal/pool: on the
+// available cores when the sample has at least parallelRows respondents,
+// else in order. A panic in f is returned as a *pool.PanicError.
+func forEach(n, respondents int, f func(k int)) error {
+	workers := pool.Workers()
+	if respondents < parallelRows {
+		workers = 1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= n {
-					return
-				}
-				f(k)
-			}
-		}()
-	}
-	wg.Wait()
+	return pool.ForEach(context.Background(), n, workers, func(_ context.Context, k int) error {
+		f(k)
+		return nil
+	})
 }

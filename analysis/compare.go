@@ -113,14 +113,14 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		tests []Test
 	}
 	out := make([]statResult, len(stats))
-	codes, nLevels := s.groupings()
-	err = forEach(len(stats), ds.N, func(k int) {
+	codes, nLevels, keys := s.groupings()
+	err = s.e.forEach(len(stats), func(k int) {
 		// One pass per statistic gives, for every domain variable, the
 		// sums by PSU and level of the comparisons and, for a 0/1
 		// statistic, the test's table (Σw of y = 1 and of y = 0).
 		st := stats[k]
-		sums := s.d.sumShared(s.shared(), []vec{st.y}, codes, nLevels, nil, allFull)[0]
-		defer sums.release(s.d)
+		sums := s.e.sumShared(s.shared(), []vec{st.y}, codes, nLevels, keys, nil, allFull)[0]
+		defer sums.release(s.e)
 		for j, v := range s.vars {
 			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, sums.cellSums(s.d, j+1))...)
 			if st.binary {

@@ -24,7 +24,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -97,7 +96,8 @@ type DesignSpec struct {
 }
 
 // Design is a validated single-stage stratified cluster design. It is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use: what analyses keep between calls
+// lives in a Cache, not in the Design.
 type Design struct {
 	n       int
 	w       []float64
@@ -112,9 +112,6 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
-	cross    crossCache // see sumAllMulti
-	cellPool sync.Pool  // *[]sumCell, see sumAllMulti
-	levelDF  levelDFCache
 }
 
 // ErrDesign marks problems with the design variables that come from the data.

@@ -53,7 +53,7 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 	// reading its items block by block (a Compact load's items are never
 	// decoded whole), with the covariance matrix computed once for alpha
 	// and alpha if deleted.
-	err := forEach(len(cons), ds.N, func(k int) {
+	err := forEach(len(cons), ds.N, defaultThresholds().parallelRows, func(k int) {
 		c := cons[k]
 		items := make([]vec, len(c.Items))
 		for j, it := range c.Items {

@@ -117,10 +117,10 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			return math.NaN()
 		})
 	}
-	codes, nLevels := s.groupings()
-	sums := s.d.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels)
-	defer sums[0].release(s.d)
-	defer sums[1].release(s.d)
+	codes, nLevels, keys := s.groupings()
+	sums := s.e.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels, keys)
+	defer sums[0].release(s.e)
+	defer sums[1].release(s.e)
 	dfs := s.domainDF()
 	res := &EffectResult{Factor: factor, Outcome: outcome}
 	if s.opts.Privacy != nil {

@@ -119,7 +119,7 @@ type step struct {
 	name  string // for StudyOptions.BeforeSection
 	build func(*builder) error
 	// banner marks the section whose banner reads every construct flag
-	// (into Options.Shared); afterBanner the sections built after it, so
+	// (into Options.Cache); afterBanner the sections built after it, so
 	// that they find those sums (and read the same ones, large study or
 	// small).
 	banner, afterBanner bool
@@ -155,16 +155,18 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 	// those sums instead of reading the flags again. The others read
 	// their own, whichever section finishes first, so that every report
 	// of a study is the same to the last digit.
-	shared := b.aopts.Shared
+	// One cache for the report: the cross cells and degrees of freedom
+	// of its domain variables are built once.
+	shared := b.aopts.Cache
 	if shared == nil {
-		shared = analysis.NewSharedSums()
+		shared = analysis.NewCache()
 	}
 	kids := make([]*builder, len(steps))
 	for k, s := range steps {
 		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
-		kids[k].aopts.Shared = nil
+		kids[k].aopts.Cache = shared.WithoutSums()
 		if s.banner || s.afterBanner {
-			kids[k].aopts.Shared = shared
+			kids[k].aopts.Cache = shared
 		}
 	}
 	workers := b.opts.Workers

@@ -23,9 +23,19 @@ type Codebook struct {
 	// listed levels first, in the given order, then any others as first
 	// seen. Tables and charts follow it.
 	Levels map[string][]string `yaml:"levels"`
-	// Labels gives columns (items) the question text shown in reports,
-	// overriding any label the file carries.
+	// Labels gives a column (an item) the question text shown in reports,
+	// overriding any label the file carries, or gives a level of a
+	// categorical column (region, segments) the name shown for it
+	// ("DE: Germany" renames the level DE wherever it occurs). A key that
+	// is neither a column nor a level is a problem.
 	Labels map[string]string `yaml:"labels"`
+	// LevelLabels names the levels of one column:
+	// `labels: {country: {DE: Germany}}`; each key must be a level.
+	LevelLabels map[string]map[string]string `yaml:"level_labels,omitempty"`
+	// Bands cuts a numeric column used as region or segment into bands at
+	// the given lower bounds ([18, 25, 65]: "under 18", "18–24",
+	// "25–64", "65+"); it is then categorical, its levels in band order.
+	Bands map[string][]float64 `yaml:"bands"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -188,6 +188,8 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.levels(v)
 		case "labels":
 			p.labels(v)
+		case "bands":
+			p.bands(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}
@@ -481,7 +483,7 @@ func (cb *Codebook) check() []Problem {
 	for _, name := range cb.constructNames() {
 		out = append(out, cb.checkConstruct(name, cb.Constructs[name])...)
 	}
-	return out
+	return append(out, cb.checkBands()...)
 }
 
 func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {

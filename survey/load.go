@@ -235,6 +235,8 @@ type loader struct {
 	rowProblems []Problem
 	// idCol is the design's id column, checked for duplicates when linting.
 	idCol *colBuilder
+	// headers are the files' headers, for checking codebook keys.
+	headers [][]string
 
 	compact bool
 	// scores and flags per rule in a Compact load.
@@ -327,6 +329,12 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 		b := l.use(c)
 		b.cat, b.rawItem = true, false
 	}
+	for name := range cb.Bands {
+		// Banded numbers are levels: keep them as text to band.
+		if b := l.byName[name]; b != nil && b.strict == "" {
+			b.cat = true
+		}
+	}
 	for _, b := range l.cols {
 		b.skip = b.rawItem && !opts.KeepRawItems && !lint
 	}
@@ -387,6 +395,7 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 			return err
 		}
 	}
+	l.checkKeys()
 	return nil
 }
 
@@ -395,6 +404,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 	l.files = append(l.files, file)
 	dc := t.DecimalComma()
 	header, labels := t.Header(), t.Labels()
+	l.headers = append(l.headers, header)
 	for _, items := range l.items {
 		for _, it := range items {
 			it.cache.reset() // answers read differently with decimal commas
@@ -760,7 +770,7 @@ func (l *loader) dataset() *Dataset {
 			ds.Columns[b.name] = b.column()
 		}
 	}
-	l.cb.applyLevelsAndLabels(ds.Columns)
+	l.cb.applyLevelsAndLabels(ds.Columns, l.cb.Region, l.cb.Segments)
 	d := l.design
 	if d.Weight != "" {
 		ds.Weights = ds.Columns[d.Weight].Num

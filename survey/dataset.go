@@ -24,6 +24,9 @@ type Dataset struct {
 	Columns map[string]*Column
 	// Constructs holds the scored constructs in codebook order.
 	Constructs []*Construct
+	// PII lists the columns of the files, read or not, whose values look
+	// like personal data (see PIIScanner), for a warning.
+	PII []PIIColumn
 }
 
 // Construct returns the named construct, or nil.

@@ -1,20 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/reports"
 )
 
@@ -32,6 +31,10 @@ type ReportOptions struct {
 	DPEpsilon     float64
 	DPWeightBound float64
 	DPSeed        uint64
+
+	// beforeSection is passed to reports.StudyOptions.BeforeSection: a
+	// hook for tests that inject a failure into one section.
+	beforeSection func(section string)
 }
 
 // NewCmdReport builds `trustgap report`.
@@ -141,6 +144,8 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
+
+		BeforeSection: opts.beforeSection,
 	}
 	if st.Inputs == nil {
 		so.Files = append(so.Files, "embedded:codebook.yaml")
@@ -191,30 +196,22 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 	if err := os.MkdirAll(filepath.Join(root, "charts"), 0o755); err != nil {
 		return 0, fmt.Errorf("report: %w", err)
 	}
-	// The files are independent: on the available cores, the first
-	// failure in the list's order reported.
+	// The files are independent: all are written, on the available
+	// cores, and the first failure in the list's order reported (a panic
+	// stops the rest).
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(files) {
-					return
-				}
-				if errs[k] = ctx.Err(); errs[k] != nil {
-					continue
-				}
-				if err := writeNew(filepath.Join(root, filepath.FromSlash(files[k].rel)), files[k].write); err != nil {
-					errs[k] = fmt.Errorf("report: write %s: %w", filepath.Join(opts.Out, filepath.FromSlash(files[k].rel)), err)
-				}
-			}
-		}()
+	err = pool.ForEach(ctx, len(files), pool.Workers(), func(ctx context.Context, k int) error {
+		if errs[k] = ctx.Err(); errs[k] != nil {
+			return nil
+		}
+		if err := writeNew(filepath.Join(root, filepath.FromSlash(files[k].rel)), files[k].write); err != nil {
+			errs[k] = fmt.Errorf("report: write %s: %w", filepath.Join(opts.Out, filepath.FromSlash(files[k].rel)), err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return 0, err

@@ -26,6 +26,10 @@ type Codebook struct {
 	// Labels gives columns (items) the question text shown in reports,
 	// overriding any label the file carries.
 	Labels map[string]string `yaml:"labels"`
+	// Report and Study are the report: and study: blocks (see ReportDef
+	// and StudyDef).
+	Report ReportDef `yaml:"report" json:",omitzero"`
+	Study  StudyDef  `yaml:"study" json:",omitzero"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 
@@ -50,6 +54,9 @@ type DesignDef struct {
 // ConstructDef defines a construct: its items, how text answers map to
 // numbers, the item scale, reverse-coded items, the score and the flag.
 type ConstructDef struct {
+	// Label names the construct in reports ("Privacy concern"); empty
+	// means its name.
+	Label    string             `yaml:"label" json:",omitempty"`
 	Items    []string           `yaml:"items"`
 	Values   map[string]float64 `yaml:"values"`
 	Scale    []float64          `yaml:"scale"` // [min, max]

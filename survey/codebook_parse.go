@@ -15,13 +15,13 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "report", "study"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
 
 func constructKeys() []string {
-	return []string{"items", "values", "scale", "reverse", "score", "flag", "min_items"}
+	return []string{"items", "values", "scale", "reverse", "score", "flag", "min_items", "label"}
 }
 
 // LoadCodebook reads the YAML codebook at path; see ParseCodebook.
@@ -188,6 +188,10 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.levels(v)
 		case "labels":
 			p.labels(v)
+		case "report":
+			p.report(v)
+		case "study":
+			p.study(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}
@@ -381,6 +385,8 @@ func (p *cbParser) construct(name string, n *yaml.Node) ConstructDef {
 			def.Flag, _ = p.str(v, what)
 		case "min_items":
 			def.MinItems = p.integer(v, what)
+		case "label":
+			def.Label, _ = p.str(v, what)
 		default:
 			p.unknownKey(k, where, constructKeys())
 		}
@@ -481,7 +487,7 @@ func (cb *Codebook) check() []Problem {
 	for _, name := range cb.constructNames() {
 		out = append(out, cb.checkConstruct(name, cb.Constructs[name])...)
 	}
-	return out
+	return append(out, cb.checkReport()...)
 }
 
 func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {

@@ -23,9 +23,25 @@ type Codebook struct {
 	// listed levels first, in the given order, then any others as first
 	// seen. Tables and charts follow it.
 	Levels map[string][]string `yaml:"levels"`
-	// Labels gives columns (items) the question text shown in reports,
-	// overriding any label the file carries.
+	// Labels gives a column (an item) the question text shown in reports,
+	// overriding any label the file carries, or gives a level of a
+	// categorical column (region, segments) the name shown for it
+	// ("DE: Germany" renames the level DE wherever it occurs). A key that
+	// is neither a column nor a level is a problem.
 	Labels map[string]string `yaml:"labels"`
+	// LevelLabels names the levels of one column:
+	// `labels: {country: {DE: Germany}}`; each key must be a level.
+	LevelLabels map[string]map[string]string `yaml:"level_labels,omitempty"`
+	// Bands cuts a numeric column used as region or segment into bands at
+	// the given lower bounds ([18, 25, 65]: "under 18", "18–24",
+	// "25–64", "65+"); it is then categorical, its levels in band order.
+	Bands map[string][]float64 `yaml:"bands"`
+	// AllowPII lists columns (logical or raw names) that may be published
+	// although their values look like personal data (see PIIScanner):
+	// without it Load refuses such a column as region, segment, stratum or
+	// any column an analysis groups or labels by. Listing a column says its
+	// owner has checked that publishing its values is intended and lawful.
+	AllowPII []string `yaml:"allow_pii"`
 	// Report and Study are the report: and study: blocks (see ReportDef
 	// and StudyDef).
 	Report ReportDef `yaml:"report" json:",omitzero"`

@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "report", "study"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -188,6 +188,10 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.levels(v)
 		case "labels":
 			p.labels(v)
+		case "bands":
+			p.bands(v)
+		case "allow_pii":
+			cb.AllowPII = p.strList(v, "allow_pii")
 		case "report":
 			p.report(v)
 		case "study":
@@ -487,6 +491,7 @@ func (cb *Codebook) check() []Problem {
 	for _, name := range cb.constructNames() {
 		out = append(out, cb.checkConstruct(name, cb.Constructs[name])...)
 	}
+	out = append(out, cb.checkBands()...)
 	return append(out, cb.checkReport()...)
 }
 

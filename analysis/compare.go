@@ -121,10 +121,16 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		st := stats[k]
 		sums := s.e.sumShared(s.shared(), []vec{st.y}, codes, nLevels, keys, nil, allFull)[0]
 		defer sums.release(s.e)
+		nu := 0
+		if st.binary && len(s.vars) > 0 {
+			nu = s.d.answeredDegF(st.y)
+		}
 		for j, v := range s.vars {
 			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, sums.cellSums(s.d, j+1))...)
 			if st.binary {
-				out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, sums.binaryTable(s.d, j+1)))
+				tab := sums.binaryTable(s.d, j+1)
+				tab.nu, tab.nuSet = nu, true
+				out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, tab))
 			}
 		}
 	})

@@ -1,12 +1,11 @@
 package analysis
 
 import (
+	"context"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -923,20 +922,20 @@ type rowSpec struct {
 // statistics in one pass over the data (sumAllMulti) and running the
 // passes on the available cores. The vecs must not share buffers. A
 // private release runs in order: its noise is drawn from one stream.
-func (s *study) rowsOf(specs []rowSpec) [][]Row {
+func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {
 		for k, sp := range specs {
 			out[k] = s.rows(sp.stat, sp.y, sp.prop)
 		}
-		return out
+		return out, nil
 	}
 	df := s.domainDF() // computed once, before any worker reads it
 	codes, nLevels, keys := s.groupings()
 	level := s.opts.level()
 	per := s.d.multiChunk(nLevels)
 	chunks := (len(specs) + per - 1) / per
-	s.e.forEach(chunks, func(k int) {
+	err := s.e.forEach(chunks, func(k int) {
 		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
@@ -948,7 +947,10 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 			sums.release(s.e)
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // multiChunk is how many variables one sumAllMulti pass should read: up
@@ -971,33 +973,21 @@ const (
 
 // forEach calls f(k) for k in 0..n−1 on the available cores when the
 // sample has at least the parallelRows threshold's respondents, else in
-// order.
-func (e engine) forEach(n int, f func(k int)) { forEach(n, e.n, e.c.th.parallelRows, f) }
+// order. A panic in f is returned as a *pool.PanicError.
+func (e engine) forEach(n int, f func(k int)) error {
+	return forEach(n, e.n, e.c.th.parallelRows, f)
+}
 
-// forEach calls f(k) for k in 0..n−1 on the available cores when there
-// are at least parallelRows respondents, else in order.
-func forEach(n, respondents, parallelRows int, f func(k int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers < 2 || respondents < parallelRows {
-		for k := 0; k < n; k++ {
-			f(k)
-		}
-		return
+// forEach calls f(k) for k in 0..n−1 through internal/pool: on the
+// available cores when there are at least parallelRows respondents, else
+// in order. A panic in f is returned as a *pool.PanicError.
+func forEach(n, respondents, parallelRows int, f func(k int)) error {
+	workers := pool.Workers()
+	if respondents < parallelRows {
+		workers = 1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= n {
-					return
-				}
-				f(k)
-			}
-		}()
-	}
-	wg.Wait()
+	return pool.ForEach(context.Background(), n, workers, func(_ context.Context, k int) error {
+		f(k)
+		return nil
+	})
 }

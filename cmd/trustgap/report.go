@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +41,7 @@ type ReportOptions struct {
 func NewCmdReport(s *IOStreams, runF func(*ReportOptions) error) *cobra.Command {
 	opts := &ReportOptions{IO: s}
 	cmd := &cobra.Command{
-		Use:   "report [--data FILE]... [--codebook C] [--out DIR]",
+		Use:   "report [--data FILE]... [--codebook C] [-o DIR]",
 		Short: "Write the client deliverables: Excel deck, HTML and Markdown reports, charts",
 		Long: `Run every analysis and write DIR/report.xlsx (the deck: contents, summary,
 paradox, trust & comfort, segments, regions, comfort by data type,
@@ -88,7 +90,10 @@ left out.`,
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
-	cmd.Flags().StringVar(&opts.Out, "out", "trustgap-report", "output `DIR`")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "trustgap-report", "output `DIR`")
+	// --output, as the other commands spell it, names the same folder.
+	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")
+	_ = cmd.Flags().MarkHidden("output")
 	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions: logit, beta or wald")
 	cmd.Flags().Float64Var(&opts.Level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(&opts.MinBase, "min-base", 30, "suppress estimates on fewer than `N` respondents (flag those under 2N with *)")
@@ -98,6 +103,19 @@ left out.`,
 	cmd.Flags().Float64Var(&opts.DPWeightBound, "dp-weight-bound", 5, "with --dp-epsilon: clip weights at `B` (normalise weights to mean 1 first)")
 	cmd.Flags().Uint64Var(&opts.DPSeed, "dp-seed", 0, "with --dp-epsilon: fix the noise (for audits and tests only; 0 draws secure randomness)")
 	return cmd
+}
+
+// runDate is the day the report states it was run: SOURCE_DATE_EPOCH
+// (seconds since 1970) when set, else today (UTC). A day, not a time, so
+// that the same inputs give the same bytes all day long.
+func runDate() time.Time {
+	t := time.Now().UTC()
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			t = time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
@@ -113,6 +131,10 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
+		Report:   st.CB.Report,
+		Study:    st.CB.Study,
+		Version:  version(),
+		RunDate:  runDate(),
 
 		BeforeSection: opts.beforeSection,
 	}
@@ -131,6 +153,11 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	sr, err := reports.BuildStudyReport(ctx, st.DS, so)
 	if err != nil {
 		return err
+	}
+	if !opts.Quiet {
+		for _, kv := range sr.NotMeasured {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s left out: not measured in this study (%s)\n", kv.Key, kv.Value)
+		}
 	}
 	if so.Privacy != nil {
 		if err := so.Privacy.Err(); err != nil {

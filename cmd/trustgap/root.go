@@ -28,7 +28,9 @@ surveys. Estimates, standard errors and intervals follow R's survey package
 Without --data, commands run on the embedded default study.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("trustgap {{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)

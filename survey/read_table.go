@@ -2,6 +2,7 @@ package survey
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -38,6 +39,7 @@ type table struct {
 
 	decimalComma bool
 	maxCell      int
+	maxColumns   int // 0: no limit
 
 	pending []pendingRow // rows read while detecting the header
 	buf     []string     // reused to pad short XLSX rows
@@ -173,7 +175,15 @@ func (t *table) nextFilled() ([]string, int, error) {
 			return nil, 0, io.EOF
 		}
 		if err != nil {
+			var le *LimitError
+			if errors.As(err, &le) {
+				le.File, le.Row = t.name, row
+				return nil, 0, le
+			}
 			return nil, 0, fmt.Errorf("read %s row %d: %w", t.name, row, err)
+		}
+		if t.maxColumns > 0 && len(rec) > t.maxColumns {
+			return nil, 0, &LimitError{File: t.name, Row: row, What: "columns", Got: int64(len(rec)), Limit: int64(t.maxColumns)}
 		}
 		if allEmpty(rec) {
 			continue

@@ -42,6 +42,9 @@ type Codebook struct {
 	// any column an analysis groups or labels by. Listing a column says its
 	// owner has checked that publishing its values is intended and lawful.
 	AllowPII []string `yaml:"allow_pii"`
+	// Weighting, when set, calibrates the design to population margins
+	// (the weighting: block; see WeightingDef).
+	Weighting *WeightingDef `yaml:"-"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

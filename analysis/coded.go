@@ -162,13 +162,12 @@ func (c *coded) firstAnswer(n int) float64 {
 	return 0
 }
 
-// summedByCode reports whether sumAllMulti reads y through sumCoded.
-func (y vec) summedByCode() bool { return y.coded != nil && len(y.coded.values) < maxCodedSlots }
-
-// maxCodedSlots is the number of slots (values and "missing") up to which
-// sumCoded reads a coded variable; one with more values (a mean score)
-// goes through sumCross, whose work per PSU does not grow with them.
-const maxCodedSlots = 8
+// summedByCode reports whether sumAllMulti reads y through sumCoded: a
+// coded variable of fewer than maxSlots slots (see
+// thresholds.maxCodedSlots).
+func (y vec) summedByCode(maxSlots int) bool {
+	return y.coded != nil && len(y.coded.values) < maxSlots
+}
 
 // sumCoded is sumCross for coded variables of at most maxCodedSlots
 // slots, outs[v] laid out for ys[v]; it also sets each group's Σw,

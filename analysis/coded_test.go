@@ -110,12 +110,9 @@ func TestSumCoded(t *testing.T) {
 		for _, groupings := range []int{3, 0} {
 			codes, nLevels := cs.codes[:groupings], cs.nLevels[:groupings]
 			for _, fused := range []int{0, math.MaxInt32} {
-				saved := fusedMinRun
-				fusedMinRun = fused // 0: cross cells and codes; MaxInt32: sumEach
-				got := d.sumAllMulti(ys, codes, nLevels)
-				fusedMinRun = math.MaxInt32
-				want := d.sumAllMulti(plain, codes, nLevels)
-				fusedMinRun = saved
+				// fusedMinRun 0: cross cells and codes; MaxInt32: sumEach
+				got := testEngine(d, func(th *thresholds) { th.fusedMinRun = fused }).sumAllMulti(ys, codes, nLevels, nil)
+				want := testEngine(d, func(th *thresholds) { th.fusedMinRun = math.MaxInt32 }).sumAllMulti(plain, codes, nLevels, nil)
 				for v := range ys {
 					ge, we := got[v].estimates(d, df, 0.95), want[v].estimates(d, df, 0.95)
 					if len(ge) != 1+sum(nLevels) {
@@ -124,8 +121,8 @@ func TestSumCoded(t *testing.T) {
 					for k := range we {
 						sameEstimate(t, fmt.Sprintf("grouped %v, %d groupings, fusedMinRun %d, variable %d, group %d", grouped, groupings, fused, v, k), ge[k], we[k])
 					}
-					got[v].release(d)
-					want[v].release(d)
+					got[v].release(testEngine(d, nil))
+					want[v].release(testEngine(d, nil))
 				}
 			}
 		}
@@ -199,10 +196,7 @@ func TestSumsAsCellsAndTable(t *testing.T) {
 	}
 	s := &study{d: d}
 	for _, v := range []vec{codedVec(vec{full: y}, codes, tab, true), floats(y)} {
-		saved := fusedMinRun
-		fusedMinRun = 0
-		sums := d.sumAll(v, cs.codes, cs.nLevels)
-		fusedMinRun = saved
+		sums := testEngine(d, func(th *thresholds) { th.fusedMinRun = 0 }).sumAllMulti([]vec{v}, cs.codes, cs.nLevels, nil)[0]
 		for k, g := range cs.codes {
 			got := sums.cellSums(d, k+1)
 			want := s.sumCells(y, cs.nLevels[k], func(i int) int { return int(g[i]) })
@@ -229,7 +223,7 @@ func TestSumsAsCellsAndTable(t *testing.T) {
 				t.Errorf("grouping %d: chisq = %+v (%v), want %+v (%v)", k, gr, err1, wr, err2)
 			}
 		}
-		sums.release(d)
+		sums.release(testEngine(d, nil))
 	}
 }
 
@@ -329,7 +323,7 @@ func TestSumsVariances(t *testing.T) {
 		}
 		sums := d.sumAll(floats(y), groupings, nLevels)
 		v, pv := sums.variances(d, pairs)
-		mom := d.sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, groupings, nLevels, pairs)[0]
+		mom := testEngine(d, nil).sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, groupings, nLevels, nil, pairs)[0]
 		if mom.moments == nil || mom.groupings[0].cells != nil {
 			t.Fatalf("lonely %v: sumVariances kept cells, want moments only", lonely)
 		}
@@ -376,13 +370,31 @@ func TestSumsVariances(t *testing.T) {
 				t.Errorf("lonely %v: variance of groups %v's difference from moments = %v, want %v", lonely, ab, mpv[k], want)
 			}
 		}
-		sums.release(d)
+		sums.release(testEngine(d, nil))
 	}
 }
 
-// sumAll is sumAllMulti of one variable, the tests' shorthand.
+// sumAll is sumAllMulti of one variable with the default thresholds, the
+// tests' shorthand.
 func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
-	return d.sumAllMulti([]vec{y}, codes, nLevels)[0]
+	return testEngine(d, nil).sumAllMulti([]vec{y}, codes, nLevels, nil)[0]
+}
+
+// testEngine returns d's engine with a cache of its own, whose thresholds
+// set (when not nil) changes.
+func testEngine(d *Design, set func(*thresholds)) engine {
+	return newEngine(d, testCache(set))
+}
+
+// testCache is a cache like a call's own (keeping no sums) whose
+// thresholds set (when not nil) changes, for Options.Cache: tests choose
+// the engine's paths with it, and run in parallel.
+func testCache(set func(*thresholds)) *Cache {
+	c := newCallCache()
+	if set != nil {
+		set(&c.th)
+	}
+	return c
 }
 
 func sum(xs []int) int {
@@ -399,6 +411,7 @@ func sum(xs []int) int {
 // large beside its deviation from the stratum's. Larger PSUs keep rows.
 func TestMomentsPrecision(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
+	momentsMaxPSUSize := defaultThresholds().momentsMaxPSUSize
 	for _, size := range []int{momentsMaxPSUSize, momentsMaxPSUSize + 1} {
 		const psus = 60
 		n := psus * size
@@ -426,7 +439,7 @@ func TestMomentsPrecision(t *testing.T) {
 		}
 		pairs := [][2]int{{1, 2}, {0, 1}}
 		rows := d.sumAll(floats(y), [][]int32{g}, []int{2})
-		mom := d.sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, [][]int32{g}, []int{2}, pairs)[0]
+		mom := testEngine(d, nil).sumVariances([]vec{codedVec(floats(y), codes, tab, true)}, [][]int32{g}, []int{2}, nil, pairs)[0]
 		if got, want := mom.moments != nil, size <= momentsMaxPSUSize; got != want {
 			t.Fatalf("PSUs of %d: moments kept = %v, want %v", size, got, want)
 		}
@@ -442,8 +455,8 @@ func TestMomentsPrecision(t *testing.T) {
 				t.Errorf("PSUs of %d: variance of pair %v from moments = %v, want %v", size, pairs[k], mpv[k], pv[k])
 			}
 		}
-		rows.release(d)
-		mom.release(d)
+		rows.release(testEngine(d, nil))
+		mom.release(testEngine(d, nil))
 	}
 }
 
@@ -454,8 +467,8 @@ func TestLevelsFromMoments(t *testing.T) {
 	cs := newCodedCase(t, 6000, true)
 	d := cs.d
 	yc := randomFlag(r, d.n)
-	mom := d.sumLevels([]vec{yc}, cs.codes, cs.nLevels)[0]
-	rows := d.sumAllMulti([]vec{yc}, cs.codes, cs.nLevels)[0]
+	mom := testEngine(d, nil).sumLevels([]vec{yc}, cs.codes, cs.nLevels, nil)[0]
+	rows := testEngine(d, nil).sumAllMulti([]vec{yc}, cs.codes, cs.nLevels, nil)[0]
 	if mom.moments == nil || rows.moments != nil {
 		t.Fatal("sumLevels kept no moments, or sumAllMulti did")
 	}
@@ -483,5 +496,5 @@ func TestLevelsFromMoments(t *testing.T) {
 			}
 		}
 	}
-	rows.release(d)
+	rows.release(testEngine(d, nil))
 }

@@ -1,10 +1,5 @@
 package analysis
 
-import (
-	"fmt"
-	"sync"
-)
-
 // Cross cells: a faster sumAllMulti for data stored PSU by PSU.
 //
 // sumAllMulti adds every respondent to the total and to its level of each
@@ -125,81 +120,73 @@ func (cc *crossCells) nested(K int) []bool {
 	return out
 }
 
-// columnID names a domain variable's codes (nonempty) with its number of
-// levels for the design's caches: the variables are the dataset's
-// columns, shared by every analysis of a study, so that their identity is
-// their first element's address.
-func columnID(codes []int32, levels int) string { return fmt.Sprintf("%p:%d", &codes[0], levels) }
-
-// maxCrossKeys bounds the product of the groupings' level counts (plus one
-// each, for "not in any level") for which cross cells are built; beyond it
-// sumAllMulti adds respondents grouping by grouping.
-const maxCrossKeys = 1 << 16
-
-// fusedMinRun is the mean number of respondents per run of one PSU from
-// which sumAllMulti uses cross cells: below it, adding each PSU run's cross
-// cells to the groupings would cost more than it saves (a variable for the
-// tests).
-var fusedMinRun = 16
-
-// crossCache holds a Design's cross cells by set of groupings and the
-// number of runs of one PSU in its respondent order.
-type crossCache struct {
-	mu    sync.Mutex
-	cells map[string]*crossCells
-	runs  int // 0 until counted
-}
-
 // psuRuns returns the number of maximal runs of consecutive respondents
 // in the same PSU.
-func (d *Design) psuRuns() int {
-	d.cross.mu.Lock()
-	defer d.cross.mu.Unlock()
-	if d.cross.runs == 0 {
-		runs := 0
-		prev := int32(-1)
-		for _, p := range d.psu {
-			if p != prev {
-				runs++
-				prev = p
-			}
-		}
-		d.cross.runs = runs
+func (e engine) psuRuns() int {
+	st := e.c.st
+	st.mu.Lock()
+	runs, ok := st.runs[e.Design]
+	st.mu.Unlock()
+	if ok {
+		return runs
 	}
-	return d.cross.runs
+	prev := int32(-1)
+	for _, p := range e.psu {
+		if p != prev {
+			runs++
+			prev = p
+		}
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.runs == nil {
+		st.runs = map[*Design]int{}
+	}
+	st.runs[e.Design] = runs
+	return runs
 }
 
-// useCross reports whether sumAllMulti should use cross cells for these
-// groupings, and returns them.
-func (d *Design) useCross(codes [][]int32, nLevels []int) *crossCells {
-	if d.n == 0 || d.n < fusedMinRun*d.psuRuns() {
+// useCross reports whether the engine should use cross cells for these
+// groupings (keys[k] names grouping k's column, nil for codes made for the
+// call), and returns them.
+func (e engine) useCross(codes [][]int32, nLevels []int, keys []any) *crossCells {
+	if e.n == 0 || e.n < e.c.th.fusedMinRun*e.psuRuns() {
 		return nil
 	}
-	return d.crossCellsOf(codes, nLevels)
+	return e.crossCellsOf(codes, nLevels, keys)
 }
 
-// crossCellsOf returns the cross cells of the groupings, building them on
-// first use; nil when they would have too many keys.
-func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
-	keys := 1
+// crossCellsOf returns the cross cells of the groupings, from the cache
+// when they have keys and were built before; nil when they would have too
+// many keys.
+func (e engine) crossCellsOf(codes [][]int32, nLevels []int, keys []any) *crossCells {
+	nkeys := 1
 	for _, g := range nLevels {
-		keys *= g + 1
-		if keys > maxCrossKeys {
+		nkeys *= g + 1
+		if nkeys > e.c.th.maxCrossKeys {
 			return nil
 		}
 	}
-	id := "" // see columnID
-	for k, c := range codes {
-		if len(c) != d.n {
+	for _, c := range codes {
+		if len(c) != e.n {
 			panic("analysis: length mismatch")
 		}
-		id += columnID(c, nLevels[k]) + ";"
 	}
-	d.cross.mu.Lock()
-	defer d.cross.mu.Unlock()
-	if cc, ok := d.cross.cells[id]; ok {
-		return cc
+	keep := cacheable(keys, len(codes))
+	if keep {
+		if cc := e.c.lookupCross(e.Design, keys, codes, nLevels); cc != nil {
+			return cc
+		}
 	}
+	cc := buildCrossCells(e.Design, codes, nLevels, nkeys)
+	if keep {
+		e.c.keepCross(e.Design, keys, codes, nLevels, cc)
+	}
+	return cc
+}
+
+// buildCrossCells codes every respondent by its combination of levels.
+func buildCrossCells(d *Design, codes [][]int32, nLevels []int, keys int) *crossCells {
 	dense := make([]int32, keys)
 	for i := range dense {
 		dense[i] = -1
@@ -227,10 +214,6 @@ func (d *Design) crossCellsOf(codes [][]int32, nLevels []int) *crossCells {
 		cc.cell[i] = uint16(c)
 	}
 	cc.cellsOfRuns(d.psu, nLevels)
-	if d.cross.cells == nil {
-		d.cross.cells = map[string]*crossCells{}
-	}
-	d.cross.cells[id] = cc
 	return cc
 }
 

@@ -65,9 +65,11 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	for k := range G {
 		df[1+k] = s.d.degfSeen(func(p int) bool { return seen[p*G+k] })
 	}
-	sums := s.d.sumVariances([]vec{paradoxVec(statRate, flagVec(concern), protectsVec(behaviour))}, [][]int32{cells}, []int{G}, nil)[0]
+	// The cells are made for this call: no key, so nothing computed from
+	// them is kept in the cache.
+	sums := s.e.sumVariances([]vec{paradoxVec(statRate, flagVec(concern), protectsVec(behaviour))}, [][]int32{cells}, []int{G}, nil, nil)[0]
 	est := sums.estimates(s.d, df, level)[1:]
-	sums.release(s.d)
+	sums.release(s.e)
 	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
 	g.Cells = make([][]Estimate, len(rv.levels))
 	for r := range g.Cells {

@@ -69,15 +69,13 @@ func TestParadoxItems(t *testing.T) {
 // without it, and the rest of the result is unchanged; on a Compact load
 // grouped by PSU too, where the total alone goes through cross cells.
 func TestParadoxItemsTotalOnly(t *testing.T) {
-	saved, savedRun := parallelRows, fusedMinRun
-	parallelRows, fusedMinRun = 0, 0 // the paths of a large study
-	defer func() { parallelRows, fusedMinRun = saved, savedRun }()
+	large := func(th *thresholds) { th.parallelRows, th.fusedMinRun = 0, 0 } // the paths of a large study
 	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true})} {
-		all, err := Paradox(ds, Options{})
+		all, err := Paradox(ds, Options{Cache: testCache(large)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tot, err := Paradox(ds, Options{ItemsTotalOnly: true})
+		tot, err := Paradox(ds, Options{ItemsTotalOnly: true, Cache: testCache(large)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,10 @@
 package analysis
 
 import (
+	"context"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -65,7 +64,7 @@ type vec struct {
 	full  []float64
 	fill  func(dst []float64, from int)
 	coded *coded
-	// key, when set, names the variable for SharedSums (the same key,
+	// key, when set, names the variable for the sums a Cache shares (the same key,
 	// the same values): a construct's flag.
 	key any
 }
@@ -160,17 +159,17 @@ func binaryCodesVec(y vec, n int) []int32 {
 // in order; df gives each one's degrees of freedom in the same order (see
 // study.domainDF). The total equals Mean(y, nil, level) up to rounding (it
 // shifts by the first answer, as MeanBy does, instead of passing twice).
-func (d *Design) meanAll(y vec, codes [][]int32, nLevels []int, df []int, level float64) []Estimate {
-	sums := d.sumVariances([]vec{y}, codes, nLevels, nil)[0]
-	defer sums.release(d)
-	return sums.estimates(d, df, level)
+func (e engine) meanAll(y vec, codes [][]int32, nLevels []int, keys []any, df []int, level float64) []Estimate {
+	sums := e.sumVariances([]vec{y}, codes, nLevels, keys, nil)[0]
+	defer sums.release(e)
+	return sums.estimates(e.Design, df, level)
 }
 
 // allSums are MeanBy's sums for the total (groupings[0], one group) and
 // each grouping of meanAll.
 type allSums struct {
 	groupings []groupSums
-	cells     *[]sumCell // every grouping's cells, from d.cellPool
+	cells     *[]sumCell // every grouping's cells, from the cache's pool
 	// byStratum, when set, holds each stratum's row of cells added up
 	// (stratum h's at h·size…), which sumCoded keeps as it writes the
 	// cells, so that variances need one pass over them instead of two.
@@ -203,13 +202,6 @@ type psuMoments struct {
 	full [][]float64
 }
 
-// momentsMaxPSUSize is the mean number of respondents per PSU up to which
-// sumVariances keeps moments. The digits that expanding the squares costs
-// grow with the PSUs' size (a PSU's Σw·(y − shift) grows with its
-// respondents, its influence total only with their square root), while a
-// row per PSU costs little when PSUs are few and large.
-const momentsMaxPSUSize = 200
-
 // nestedFullProducts returns grouping g's full products (see full) when
 // each PSU has sums in one of its levels at most: the products of two
 // levels are 0, and a level's own are its cells' moments.
@@ -236,11 +228,11 @@ type cellMoment struct{ ww, wd, dd float64 }
 // Σ swd_a·swd_b over a stratum's PSUs.
 type pairMoment struct{ ww, wd, dw, dd float64 }
 
-// release returns the sums' cells to the design's pool; a is not used
+// release returns the sums' cells to the cache's pool; a is not used
 // after.
-func (a *allSums) release(d *Design) {
+func (a *allSums) release(e engine) {
 	if a.cells != nil {
-		d.cellPool.Put(a.cells)
+		e.c.st.cells.Put(a.cells)
 		a.cells, a.groupings = nil, nil
 	}
 }
@@ -284,15 +276,15 @@ func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 // cross cells, one pass follows the respondents' PSUs and domains for all
 // of them). Each group's deviations are taken from its first answer, as
 // in MeanBy.
-func (d *Design) sumAllMulti(ys []vec, codes [][]int32, nLevels []int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, false, nil, noFull)
+func (e engine) sumAllMulti(ys []vec, codes [][]int32, nLevels []int, keys []any) []*allSums {
+	return e.sumAllFor(ys, codes, nLevels, keys, false, nil, noFull)
 }
 
 // sumLevels is sumVariances for sums also read by cellSums and
 // binaryTable: moments keep every grouping's full products (see
 // psuMoments.full).
-func (d *Design) sumLevels(ys []vec, codes [][]int32, nLevels []int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, true, nil, allFull)
+func (e engine) sumLevels(ys []vec, codes [][]int32, nLevels []int, keys []any) []*allSums {
+	return e.sumAllFor(ys, codes, nLevels, keys, true, nil, allFull)
 }
 
 // sumVariances is sumAllMulti for sums that are only read by estimates
@@ -300,8 +292,8 @@ func (d *Design) sumLevels(ys []vec, codes [][]int32, nLevels []int) []*allSums 
 // PSU, in PSUs of momentsMaxPSUSize respondents or fewer on average, keep
 // psuMoments instead of a row of cells per PSU (cellSums and binaryTable
 // cannot read them).
-func (d *Design) sumVariances(ys []vec, codes [][]int32, nLevels []int, pairs [][2]int) []*allSums {
-	return d.sumAllFor(ys, codes, nLevels, true, pairs, noFull)
+func (e engine) sumVariances(ys []vec, codes [][]int32, nLevels []int, keys []any, pairs [][2]int) []*allSums {
+	return e.sumAllFor(ys, codes, nLevels, keys, true, pairs, noFull)
 }
 
 // fullProducts says which groupings' full products (psuMoments.full) a
@@ -316,7 +308,8 @@ const (
 
 // sumAllFor is sumAllMulti, with moments as sumVariances (and full
 // products as full says, sumLevels keeping them all).
-func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments bool, pairs [][2]int, full fullProducts) []*allSums {
+func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, moments bool, pairs [][2]int, full fullProducts) []*allSums {
+	d := e.Design
 	for _, y := range ys {
 		if y.full != nil && len(y.full) != d.n {
 			panic("analysis: length mismatch")
@@ -328,10 +321,10 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 		}
 	}
 	out := make([]*allSums, len(ys))
-	cc := d.useCross(codes, nLevels)
+	cc := e.useCross(codes, nLevels, keys)
 	if cc == nil {
 		for v, y := range ys {
-			out[v] = d.newAllSums(codes, nLevels, true)
+			out[v] = e.newAllSums(codes, nLevels, true)
 			d.sumEach(y, out[v].groupings)
 			out[v].addUpCells()
 		}
@@ -352,7 +345,7 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 	}
 	for v, y := range ys {
 		switch {
-		case y.summedByCode() && moments && cc.fillsRows(d) && d.n <= momentsMaxPSUSize*d.NumPSU():
+		case y.summedByCode(e.c.th.maxCodedSlots) && moments && cc.fillsRows(d) && d.n <= e.c.th.momentsMaxPSUSize*d.NumPSU():
 			mo := &psuMoments{of: pairs, cells: make([]cellMoment, H*cc.size), pairs: make([]pairMoment, H*len(pairs))}
 			if full != noFull {
 				for k, L := range nLevels {
@@ -364,10 +357,10 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 				}
 			}
 			out[v] = &allSums{groupings: layoutGroups(codes, nLevels, nil), moments: mo}
-		case y.summedByCode():
-			out[v] = d.newAllSums(codes, nLevels, !cc.fillsRows(d))
+		case y.summedByCode(e.c.th.maxCodedSlots):
+			out[v] = e.newAllSums(codes, nLevels, !cc.fillsRows(d))
 		default:
-			out[v] = d.newAllSums(codes, nLevels, true)
+			out[v] = e.newAllSums(codes, nLevels, true)
 			fy, fg = append(fy, y), append(fg, out[v].groupings)
 			continue
 		}
@@ -387,7 +380,7 @@ func (d *Design) sumAllFor(ys []vec, codes [][]int32, nLevels []int, moments boo
 	if len(fy) > 0 {
 		d.sumCross(fy, cc, fg)
 		for v, y := range ys {
-			if !y.summedByCode() {
+			if !y.summedByCode(e.c.th.maxCodedSlots) {
 				out[v].addUpCells()
 			}
 		}
@@ -416,13 +409,13 @@ func (a *allSums) addUpCells() {
 // cells are P × (1 + Σ levels): tens of megabytes for a large study, so
 // they are reused across statistics (see allSums.release) rather than left
 // to the garbage collector.
-func (d *Design) newAllSums(codes [][]int32, nLevels []int, zero bool) *allSums {
-	P := d.NumPSU()
+func (e engine) newAllSums(codes [][]int32, nLevels []int, zero bool) *allSums {
+	P := e.NumPSU()
 	size := 1
 	for _, l := range nLevels {
 		size += l
 	}
-	buf, _ := d.cellPool.Get().(*[]sumCell)
+	buf, _ := e.c.st.cells.Get().(*[]sumCell)
 	if buf == nil || cap(*buf) < P*size {
 		buf = new([]sumCell)
 		*buf = make([]sumCell, P*size)
@@ -828,32 +821,35 @@ type rowSpec struct {
 // statistics in one pass over the data (sumAllMulti) and running the
 // passes on the available cores. The vecs must not share buffers. A
 // private release runs in order: its noise is drawn from one stream.
-func (s *study) rowsOf(specs []rowSpec) [][]Row {
+func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {
 		for k, sp := range specs {
 			out[k] = s.rows(sp.stat, sp.y, sp.prop)
 		}
-		return out
+		return out, nil
 	}
 	df := s.domainDF() // computed once, before any worker reads it
-	codes, nLevels := s.groupings()
+	codes, nLevels, keys := s.groupings()
 	level := s.opts.level()
 	per := s.d.multiChunk(nLevels)
 	chunks := (len(specs) + per - 1) / per
-	forEach(chunks, s.ds.N, func(k int) {
+	err := s.e.forEach(chunks, func(k int) {
 		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
 			ys = append(ys, sp.y)
 		}
-		for j, sums := range s.d.sumShared(s.shared(), ys, codes, nLevels, nil, noFull) {
+		for j, sums := range s.e.sumShared(s.shared(), ys, codes, nLevels, keys, nil, noFull) {
 			sp := specs[lo+j]
 			out[lo+j] = s.rowsFrom(sp.stat, sums.estimates(s.d, df, level), sp.prop)
-			sums.release(s.d)
+			sums.release(s.e)
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // multiChunk is how many variables one sumAllMulti pass should read: up
@@ -874,34 +870,23 @@ const (
 	multiCellBytes = 48 << 20
 )
 
-// parallelRows is the number of respondents from which rowsOf runs
-// statistics in parallel (a variable for the tests).
-var parallelRows = 50_000
-
 // forEach calls f(k) for k in 0..n−1 on the available cores when the
-// sample has at least parallelRows respondents, else in order.
-func forEach(n, respondents int, f func(k int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers < 2 || respondents < parallelRows {
-		for k := 0; k < n; k++ {
-			f(k)
-		}
-		return
+// sample has at least the parallelRows threshold's respondents, else in
+// order. A panic in f is returned as a *pool.PanicError.
+func (e engine) forEach(n int, f func(k int)) error {
+	return forEach(n, e.n, e.c.th.parallelRows, f)
+}
+
+// forEach calls f(k) for k in 0..n−1 through internal/pool: on the
+// available cores when there are at least parallelRows respondents, else
+// in order. A panic in f is returned as a *pool.PanicError.
+func forEach(n, respondents, parallelRows int, f func(k int)) error {
+	workers := pool.Workers()
+	if respondents < parallelRows {
+		workers = 1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= n {
-					return
-				}
-				f(k)
-			}
-		}()
-	}
-	wg.Wait()
+	return pool.ForEach(context.Background(), n, workers, func(_ context.Context, k int) error {
+		f(k)
+		return nil
+	})
 }

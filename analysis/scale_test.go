@@ -55,11 +55,9 @@ func TestMeanAll(t *testing.T) {
 		for _, y := range [][]float64{c.Flag, c.Score} {
 			blocky := vec{fill: func(dst []float64, from int) { copy(dst, y[from:]) }}
 			for _, v := range []vec{floats(y), blocky} {
-				got := s.d.meanAll(v, codes, nLevels, s.domainDF(), 0.9)
-				saved := fusedMinRun
-				fusedMinRun = 0 // through cross cells, one flush per PSU run
-				fused := s.d.meanAll(v, codes, nLevels, s.domainDF(), 0.9)
-				fusedMinRun = saved
+				got := testEngine(s.d, nil).meanAll(v, codes, nLevels, nil, s.domainDF(), 0.9)
+				// fusedMinRun 0: through cross cells, one flush per PSU run
+				fused := testEngine(s.d, func(th *thresholds) { th.fusedMinRun = 0 }).meanAll(v, codes, nLevels, nil, s.domainDF(), 0.9)
 				want := []Estimate{s.d.Mean(y, nil, 0.9)}
 				for k := range codes {
 					want = append(want, s.d.MeanBy(y, codes[k], nLevels[k], 0.9)...)
@@ -270,9 +268,6 @@ func loadStudyWith(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 // The analyses give the same results on a dataset loaded Compact and
 // grouped by PSU as on a plain one, also when they run in parallel.
 func TestAnalysesOnLeanLoad(t *testing.T) {
-	saved, savedRun := parallelRows, fusedMinRun
-	parallelRows = 0 // run the parallel paths on the small study
-	defer func() { parallelRows, fusedMinRun = saved, savedRun }()
 	plain := loadStudyWith(t, survey.LoadOptions{})
 	lean := loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true, SkipID: true})
 	for _, ds := range []*survey.Dataset{plain, lean} {
@@ -282,20 +277,20 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 	}
 	type run struct {
 		name string
-		f    func(ds *survey.Dataset) (any, error)
+		f    func(ds *survey.Dataset, o Options) (any, error)
 	}
 	for _, r := range []run{
-		{"paradox", func(ds *survey.Dataset) (any, error) { return Paradox(ds, Options{}) }},
-		{"paradox by region", func(ds *survey.Dataset) (any, error) { return Paradox(ds, Options{By: []string{"region"}}) }},
-		{"trust", func(ds *survey.Dataset) (any, error) { return Trust(ds, Options{}) }},
-		{"effect", func(ds *survey.Dataset) (any, error) { return Effect(ds, "concern", "sharing", Options{}) }},
-		{"describe", func(ds *survey.Dataset) (any, error) { return Describe(ds, Options{}) }},
-		{"compare", func(ds *survey.Dataset) (any, error) { return Compare(ds, Options{}, nil) }},
-		{"segments", func(ds *survey.Dataset) (any, error) { return Segments(ds, Options{}) }},
-		{"reliability", func(ds *survey.Dataset) (any, error) { return Reliability(ds) }},
-		{"grid", func(ds *survey.Dataset) (any, error) { return ParadoxRateGrid(ds, "region", "gender", Options{}) }},
-		{"banner", func(ds *survey.Dataset) (any, error) {
-			res, err := Banner(ds, DefaultBannerVariables(ds), Options{})
+		{"paradox", func(ds *survey.Dataset, o Options) (any, error) { return Paradox(ds, o) }},
+		{"paradox by region", func(ds *survey.Dataset, o Options) (any, error) { o.By = []string{"region"}; return Paradox(ds, o) }},
+		{"trust", func(ds *survey.Dataset, o Options) (any, error) { return Trust(ds, o) }},
+		{"effect", func(ds *survey.Dataset, o Options) (any, error) { return Effect(ds, "concern", "sharing", o) }},
+		{"describe", func(ds *survey.Dataset, o Options) (any, error) { return Describe(ds, o) }},
+		{"compare", func(ds *survey.Dataset, o Options) (any, error) { return Compare(ds, o, nil) }},
+		{"segments", func(ds *survey.Dataset, o Options) (any, error) { return Segments(ds, o) }},
+		{"reliability", func(ds *survey.Dataset, o Options) (any, error) { return Reliability(ds) }},
+		{"grid", func(ds *survey.Dataset, o Options) (any, error) { return ParadoxRateGrid(ds, "region", "gender", o) }},
+		{"banner", func(ds *survey.Dataset, o Options) (any, error) {
+			res, err := Banner(ds, DefaultBannerVariables(ds), o)
 			if err != nil {
 				return nil, err
 			}
@@ -324,22 +319,18 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 		}},
 	} {
 		// The plain load sums grouping by grouping, the lean one through
-		// cross cells.
-		fusedMinRun = math.MaxInt32
-		want, err := r.f(plain)
+		// cross cells; both run the parallel paths on the small study.
+		want, err := r.f(plain, Options{Cache: testCache(func(th *thresholds) { th.parallelRows, th.fusedMinRun = 0, math.MaxInt32 })})
 		if err != nil {
 			t.Fatalf("%s (plain): %v", r.name, err)
 		}
-		fusedMinRun = 0
-		got, err := r.f(lean)
-		fusedMinRun = savedRun
+		got, err := r.f(lean, Options{Cache: testCache(func(th *thresholds) { th.parallelRows, th.fusedMinRun = 0, 0 })})
 		if err != nil {
 			t.Fatalf("%s (lean): %v", r.name, err)
 		}
 		jsonNumbersClose(t, r.name, got, want, 1e-9)
 	}
 	// Sequentially too.
-	parallelRows = saved
 	got, err := Paradox(lean, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,26 +1,15 @@
 package analysis
 
-import "sync"
-
-// SharedSums lets analyses of one dataset and design reuse one another's
-// passes over the data (Options.Shared). A construct's flag that the
-// banner reads for the total, the region and every segment need not be
-// read again for Compare's comparisons by region or a table of the total
+// Sums shared between analyses: a construct's flag that the banner
+// reads for the total, the region and every segment need not be read
+// again for Compare's comparisons by region or a table of the total
 // sample: the sums a pass keeps per stratum and domain (see psuMoments)
 // hold every smaller set of domains, which is taken out of them.
 //
 // Only what a pass keeps as moments is shared (coded variables of data
 // grouped by PSU), and only construct flags. Estimates read from shared
 // sums equal those of a pass of their own up to rounding (a PSU's sums are
-// added up in another order; about 1e-15 relative). Safe for concurrent
-// use.
-type SharedSums struct {
-	mu sync.Mutex
-	m  map[sharedKey][]*allSums
-}
-
-// NewSharedSums returns an empty SharedSums.
-func NewSharedSums() *SharedSums { return &SharedSums{m: map[sharedKey][]*allSums{}} }
+// added up in another order; about 1e-15 relative).
 
 // sharedKey names a variable read with a design.
 type sharedKey struct {
@@ -31,13 +20,13 @@ type sharedKey struct {
 // get returns y's sums for these groupings taken out of kept sums that
 // cover them (unless full is noFull, with the full products of each), or
 // nil.
-func (sh *SharedSums) get(d *Design, y vec, codes [][]int32, nLevels []int, full fullProducts) *allSums {
+func (sh *Cache) get(d *Design, y vec, codes [][]int32, nLevels []int, full fullProducts) *allSums {
 	if y.key == nil {
 		return nil
 	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	for _, a := range sh.m[sharedKey{d, y.key}] {
+	sh.sums.mu.Lock()
+	defer sh.sums.mu.Unlock()
+	for _, a := range sh.sums.m[sharedKey{d, y.key}] {
 		if sub := a.subset(codes, nLevels, full); sub != nil {
 			return sub
 		}
@@ -46,14 +35,14 @@ func (sh *SharedSums) get(d *Design, y vec, codes [][]int32, nLevels []int, full
 }
 
 // put keeps y's sums a when they are moments.
-func (sh *SharedSums) put(d *Design, y vec, a *allSums) {
+func (sh *Cache) put(d *Design, y vec, a *allSums) {
 	if y.key == nil || a.moments == nil {
 		return
 	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
+	sh.sums.mu.Lock()
+	defer sh.sums.mu.Unlock()
 	k := sharedKey{d, y.key}
-	sh.m[k] = append(sh.m[k], a)
+	sh.sums.m[k] = append(sh.sums.m[k], a)
 }
 
 // sameCodes reports whether a and b are the same slice of codes.
@@ -111,19 +100,21 @@ func (a *allSums) subset(codes [][]int32, nLevels []int, full fullProducts) *all
 	return out
 }
 
-// sumShared is d.sumAllFor with moments, through shared when it is set:
-// the variables whose sums are kept there for these groupings are not
-// read again, and the sums of the others are kept for later analyses.
-func (d *Design) sumShared(shared *SharedSums, ys []vec, codes [][]int32, nLevels []int, pairs [][2]int, full fullProducts) []*allSums {
-	if shared == nil {
-		return d.sumAllFor(ys, codes, nLevels, true, pairs, full)
+// sumShared is e.sumAllFor with moments, through the cache's sums when
+// shared is set: the variables whose sums are kept there for these
+// groupings are not read again, and the sums of the others are kept for
+// later analyses.
+func (e engine) sumShared(shared bool, ys []vec, codes [][]int32, nLevels []int, keys []any, pairs [][2]int, full fullProducts) []*allSums {
+	if !shared || e.c.sums == nil {
+		return e.sumAllFor(ys, codes, nLevels, keys, true, pairs, full)
 	}
+	d := e.Design
 	out := make([]*allSums, len(ys))
 	var todo []vec
 	var at []int
 	for v, y := range ys {
 		if len(pairs) == 0 {
-			out[v] = shared.get(d, y, codes, nLevels, full)
+			out[v] = e.c.get(d, y, codes, nLevels, full)
 		}
 		if out[v] == nil {
 			todo, at = append(todo, y), append(at, v)
@@ -132,9 +123,9 @@ func (d *Design) sumShared(shared *SharedSums, ys []vec, codes [][]int32, nLevel
 	if len(todo) == 0 {
 		return out
 	}
-	for j, a := range d.sumAllFor(todo, codes, nLevels, true, pairs, full) {
+	for j, a := range e.sumAllFor(todo, codes, nLevels, keys, true, pairs, full) {
 		out[at[j]] = a
-		shared.put(d, todo[j], a)
+		e.c.put(d, todo[j], a)
 	}
 	return out
 }

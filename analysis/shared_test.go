@@ -17,7 +17,8 @@ func TestSharedSubset(t *testing.T) {
 	cs := newCodedCase(t, 6000, true)
 	d := cs.d
 	yc := randomFlag(r, d.n)
-	big := d.sumAllFor([]vec{yc}, cs.codes, cs.nLevels, true, nil, nestedFull)[0]
+	e := testEngine(d, nil)
+	big := e.sumAllFor([]vec{yc}, cs.codes, cs.nLevels, nil, true, nil, nestedFull)[0]
 	mo := big.moments
 	// g1 (p % 4) is constant within PSUs; g2 and g3 are not.
 	if mo == nil || len(mo.full) != 3 || mo.full[0] == nil || mo.full[1] != nil || mo.full[2] != nil {
@@ -51,11 +52,11 @@ func TestSharedSubset(t *testing.T) {
 		if sub == nil {
 			t.Fatalf("%s: subset = nil", tc.name)
 		}
-		sameEstimates(tc.name, sub, d.sumVariances([]vec{yc}, tc.codes, tc.nLevels, nil)[0])
+		sameEstimates(tc.name, sub, e.sumVariances([]vec{yc}, tc.codes, tc.nLevels, nil, nil)[0])
 	}
 	// A grouping with its full products: comparisons and the Rao-Scott
 	// table (g1 from big; g3, the last, from a pass keeping them all).
-	all := d.sumAllFor([]vec{yc}, cs.codes, cs.nLevels, true, nil, allFull)[0]
+	all := e.sumAllFor([]vec{yc}, cs.codes, cs.nLevels, nil, true, nil, allFull)[0]
 	for _, tc := range []struct {
 		name  string
 		from  *allSums
@@ -66,7 +67,7 @@ func TestSharedSubset(t *testing.T) {
 		if sub == nil {
 			t.Fatalf("subset(%s, allFull) = nil", tc.name)
 		}
-		own := d.sumLevels([]vec{yc}, [][]int32{tc.codes}, []int{tc.L})[0]
+		own := e.sumLevels([]vec{yc}, [][]int32{tc.codes}, []int{tc.L}, nil)[0]
 		sameEstimates(tc.name+" (full)", sub, own)
 		mc, oc := sub.cellSums(d, 1), own.cellSums(d, 1)
 		for c := range tc.L {
@@ -99,11 +100,11 @@ func TestSharedSubset(t *testing.T) {
 			t.Errorf("subset(%s) = sums, want nil", tc.name)
 		}
 	}
-	rows := d.sumAllMulti([]vec{yc}, [][]int32{g1}, []int{4})[0]
+	rows := e.sumAllMulti([]vec{yc}, [][]int32{g1}, []int{4}, nil)[0]
 	if rows.subset(nil, nil, noFull) != nil {
 		t.Error("subset of sums by PSU (no moments) = sums, want nil")
 	}
-	rows.release(d)
+	rows.release(e)
 }
 
 // With SharedSums, Compare and Describe after the banner read the flags'
@@ -119,8 +120,8 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := NewSharedSums()
-	opts := Options{Design: d, Shared: shared}
+	shared := NewCache()
+	opts := Options{Design: d, Cache: shared}
 	if _, err := Banner(ds, DefaultBannerVariables(ds), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes, nLevels := s.groupings()
+	codes, nLevels, _ := s.groupings()
 	flags := 0
 	for _, c := range ds.Constructs {
 		if c.Def.Flag == "" {
@@ -149,8 +150,8 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	// They are read: with trust's sums kept as concern's, concern's
 	// comparisons and shares are trust's.
 	key := func(name string) sharedKey { return sharedKey{d, flagVec(ds.Construct(name)).key} }
-	shared.m[key("concern")] = shared.m[key("trust")]
-	cmp, err := Compare(ds, Options{Design: d, By: []string{"region"}, Shared: shared}, nil)
+	shared.sums.m[key("concern")] = shared.sums.m[key("trust")]
+	cmp, err := Compare(ds, Options{Design: d, By: []string{"region"}, Cache: shared}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestSharedSumsAnalyses(t *testing.T) {
 			t.Errorf("compare with trust's sums as concern's: %v ± %v, want trust's %v ± %v", c.Estimate, c.SE, tr.Estimate, tr.SE)
 		}
 	}
-	desc, err := Describe(ds, Options{Design: d, Shared: shared})
+	desc, err := Describe(ds, Options{Design: d, Cache: shared})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,24 +183,24 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oshared := NewSharedSums()
-	if _, err := Banner(other, DefaultBannerVariables(other), Options{Design: od, Shared: oshared}); err != nil {
+	oshared := NewCache()
+	if _, err := Banner(other, DefaultBannerVariables(other), Options{Design: od, Cache: oshared}); err != nil {
 		t.Fatal(err)
 	}
 	sameResults(t, other, od, oshared)
 
-	priv := &study{opts: Options{Shared: shared, Privacy: &Privacy{}}}
-	if priv.shared() != nil {
+	priv := &study{opts: Options{Cache: shared, Privacy: &Privacy{}}, e: newEngine(d, shared)}
+	if priv.shared() {
 		t.Error("a private release reads shared sums")
 	}
 }
 
 // sameResults checks that Compare and Describe give the same figures with
 // shared sums as without.
-func sameResults(t *testing.T, ds *survey.Dataset, d *Design, shared *SharedSums) {
+func sameResults(t *testing.T, ds *survey.Dataset, d *Design, shared *Cache) {
 	t.Helper()
 	for _, by := range [][]string{{"region"}, nil} {
-		got, err := Compare(ds, Options{Design: d, By: by, Shared: shared}, nil)
+		got, err := Compare(ds, Options{Design: d, By: by, Cache: shared}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +210,7 @@ func sameResults(t *testing.T, ds *survey.Dataset, d *Design, shared *SharedSums
 		}
 		jsonNumbersClose(t, "compare", got, want, 1e-12)
 	}
-	got, err := Describe(ds, Options{Design: d, Shared: shared})
+	got, err := Describe(ds, Options{Design: d, Cache: shared})
 	if err != nil {
 		t.Fatal(err)
 	}

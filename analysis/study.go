@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 
 	"github.com/trustgap/trustgap/survey"
 )
@@ -36,12 +35,12 @@ type Options struct {
 	// ItemsTotalOnly limits Paradox's item-by-item shares to the total
 	// sample, for a caller that shows no more: each domain costs a pass.
 	ItemsTotalOnly bool
-	// Shared, when set, lets the analyses given the same Shared, dataset
-	// and Design reuse one another's passes over the data (see
-	// SharedSums): a report that shows the banner, the comparisons by
-	// region and the total sample's shares reads each construct flag
-	// once. A private release does not use it.
-	Shared *SharedSums
+	// Cache, when set, lets the analyses given the same Cache and dataset
+	// reuse one another's work (see Cache): a report that shows the
+	// banner, the comparisons by region and the total sample's shares
+	// reads each construct flag once. A private release keeps no sums
+	// in it. Nil: each call keeps its own, for the call.
+	Cache *Cache
 }
 
 // DefaultMinBase is the minimum unweighted base below which a row is
@@ -117,6 +116,7 @@ type domainVar struct {
 	name   string // "region" or the segment's codebook name
 	codes  []int32
 	levels []string
+	key    any // the *survey.Column the codes come from, for the cache; nil for none
 }
 
 // domainRef is one reported domain: the total (v = -1) or level code of
@@ -133,6 +133,7 @@ type domainRef struct {
 type study struct {
 	ds   *survey.Dataset
 	d    *Design
+	e    engine // d with the caller's cache, or the call's own
 	opts Options
 	vars []domainVar
 	doms []domainRef
@@ -153,13 +154,13 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	} else if d.N() != ds.N {
 		panic("analysis: length mismatch")
 	}
-	s := &study{ds: ds, d: d, opts: opts}
+	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
 	var all []domainVar
 	if ds.Region != nil {
-		all = append(all, domainVar{name: "region", codes: ds.Region.Codes, levels: ds.Region.Levels})
+		all = append(all, domainVar{name: "region", codes: ds.Region.Codes, levels: ds.Region.Levels, key: ds.Region})
 	}
 	for _, c := range ds.Segments {
-		all = append(all, domainVar{name: c.Name, codes: c.Codes, levels: c.Levels})
+		all = append(all, domainVar{name: c.Name, codes: c.Codes, levels: c.Levels, key: c})
 	}
 	s.vars = all
 	if len(opts.By) > 0 {
@@ -198,17 +199,16 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	return s, nil
 }
 
-// shared returns the SharedSums the analysis may use, nil for none.
-func (s *study) shared() *SharedSums {
-	if s.opts.Privacy != nil {
-		return nil
-	}
-	return s.opts.Shared
+// shared reports whether the analysis may use sums that other analyses
+// kept in the cache, and keep its own there: when the caller gave a Cache,
+// and the release is not private.
+func (s *study) shared() bool {
+	return s.opts.Privacy == nil && s.e.c.sums != nil
 }
 
 // totalOnly returns s without its domain variables: the total sample only.
 func (s *study) totalOnly() *study {
-	return &study{ds: s.ds, d: s.d, opts: s.opts, doms: s.doms[:1:1]}
+	return &study{ds: s.ds, d: s.d, e: s.e, opts: s.opts, doms: s.doms[:1:1]}
 }
 
 // member returns the membership of domain k, nil for the total, filling buf
@@ -231,51 +231,49 @@ func (s *study) domainDF() []int {
 		s.df = make([]int, 0, len(s.doms))
 		s.df = append(s.df, s.d.DegF(nil))
 		for _, v := range s.vars {
-			s.df = append(s.df, s.d.levelDegF(v.codes, len(v.levels))...)
+			s.df = append(s.df, s.e.levelDegF(v.codes, len(v.levels), v.key)...)
 		}
 	}
 	return s.df
 }
 
-// levelDFCache keeps each domain variable's levelDegF, which the analyses
-// of a study (every section of a report) ask for again and again.
-type levelDFCache struct {
-	mu sync.Mutex
-	m  map[string][]int
-}
-
 // levelDegF returns the degf of each level of a domain variable (codes
-// in 0..G−1, −1 for none): its PSUs, less one per stratum it is in. The
-// result is the design's to keep: not to be changed.
-func (d *Design) levelDegF(codes []int32, G int) []int {
-	if len(codes) != d.n {
+// in 0..G−1, −1 for none): its PSUs, less one per stratum it is in. key
+// names the column the codes come from (nil: codes made for the call),
+// under which the cache keeps the result, which is not to be changed.
+func (e engine) levelDegF(codes []int32, G int, key any) []int {
+	if len(codes) != e.n {
 		panic("analysis: length mismatch")
 	}
-	id := ""
-	if len(codes) > 0 {
-		id = columnID(codes, G)
-	}
-	d.levelDF.mu.Lock()
-	defer d.levelDF.mu.Unlock()
-	if df, ok := d.levelDF.m[id]; ok && id != "" {
-		return df
+	k := dfKey{e.Design, key, G}
+	if key != nil {
+		e.c.st.mu.Lock()
+		got, ok := e.c.st.df[k]
+		e.c.st.mu.Unlock()
+		if ok && sameCodes(got.codes, codes) {
+			return got.df
+		}
 	}
 	// One pass: which PSUs each level has.
-	P := d.NumPSU()
+	P := e.NumPSU()
 	seen := make([]bool, P*G)
 	for i, c := range codes {
 		if c >= 0 {
-			seen[int(d.psu[i])*G+int(c)] = true
+			seen[int(e.psu[i])*G+int(c)] = true
 		}
 	}
 	df := make([]int, G)
 	for g := range df {
-		df[g] = d.degfSeen(func(p int) bool { return seen[p*G+g] })
+		df[g] = e.degfSeen(func(p int) bool { return seen[p*G+g] })
 	}
-	if d.levelDF.m == nil {
-		d.levelDF.m = map[string][]int{}
+	if key != nil {
+		e.c.st.mu.Lock()
+		defer e.c.st.mu.Unlock()
+		if e.c.st.df == nil {
+			e.c.st.df = map[dfKey]dfEntry{}
+		}
+		e.c.st.df[k] = dfEntry{codes: codes, df: df}
 	}
-	d.levelDF.m[id] = df
 	return df
 }
 
@@ -284,18 +282,20 @@ func (d *Design) levelDegF(codes []int32, G int) []int {
 // the degf of the whole domain, as svyciprop(..., df =
 // degf(subset(design, domain))).
 func (s *study) estimates(y vec) []Estimate {
-	codes, nLevels := s.groupings()
-	return s.d.meanAll(y, codes, nLevels, s.domainDF(), s.opts.level())
+	codes, nLevels, keys := s.groupings()
+	return s.e.meanAll(y, codes, nLevels, keys, s.domainDF(), s.opts.level())
 }
 
-// groupings returns the codes and level counts of the domain variables.
-func (s *study) groupings() ([][]int32, []int) {
+// groupings returns the codes, level counts and cache keys of the domain
+// variables.
+func (s *study) groupings() ([][]int32, []int, []any) {
 	codes := make([][]int32, len(s.vars))
 	nLevels := make([]int, len(s.vars))
+	keys := make([]any, len(s.vars))
 	for k, v := range s.vars {
-		codes[k], nLevels[k] = v.codes, len(v.levels)
+		codes[k], nLevels[k], keys[k] = v.codes, len(v.levels), v.key
 	}
-	return codes, nLevels
+	return codes, nLevels, keys
 }
 
 // propRows returns one row per domain for the share of y = 1 among

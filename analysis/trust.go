@@ -117,14 +117,18 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			return math.NaN()
 		})
 	}
-	codes, nLevels := s.groupings()
-	sums := s.d.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels)
-	defer sums[0].release(s.d)
-	defer sums[1].release(s.d)
+	codes, nLevels, keys := s.groupings()
+	sums := s.e.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels, keys)
+	defer sums[0].release(s.e)
+	defer sums[1].release(s.e)
 	dfs := s.domainDF()
 	res := &EffectResult{Factor: factor, Outcome: outcome}
 	if s.opts.Privacy != nil {
-		for _, r := range s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}}) {
+		all, err := s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range all {
 			res.Estimates = append(res.Estimates, r...)
 		}
 	} else {

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -33,6 +32,17 @@ type StudyOptions struct {
 	// correlations, crosstabs or reliability, which would spend budget or
 	// leak exact figures.
 	Privacy *analysis.Privacy
+	// Workers is the number of sections built at once: 0 means one on a
+	// study under 50,000 respondents and one per core from there, 1
+	// builds them in order. A private release is always built in order
+	// (its noise must be drawn in one order).
+	Workers int
+	// BeforeSection, when non-nil, is called with a section's name
+	// ("paradox", "trust", "segments", "regions", "comfort", "crosstabs",
+	// "reliability") as it starts to be built, possibly from several
+	// goroutines at once: for progress display, and for tests that
+	// inject a failure into one section.
+	BeforeSection func(section string)
 }
 
 // StudyReport is a built report plus its charts, which the caller saves as
@@ -84,9 +94,12 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		title = "Trust & privacy study"
 	}
 	b.rep = &Report{Title: title, Subtitle: "Privacy paradox, trust and personalization", ConfLevel: b.aopts.Level, Files: opts.Files}
-	steps := []step{{build: (*builder).paradox}, {build: (*builder).trust}, {build: (*builder).segments},
-		{build: (*builder).regions, afterBanner: true}, {build: (*builder).comfort, afterBanner: true},
-		{build: (*builder).crosstabs, banner: true}, {build: (*builder).reliability}}
+	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
+		{name: "segments", build: (*builder).segments},
+		{name: "regions", build: (*builder).regions, afterBanner: true},
+		{name: "comfort", build: (*builder).comfort, afterBanner: true},
+		{name: "crosstabs", build: (*builder).crosstabs, banner: true},
+		{name: "reliability", build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
 	}
@@ -98,14 +111,15 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 }
 
 // parallelSections is the number of respondents from which the report's
-// sections are built concurrently (a variable for the tests).
-var parallelSections = 50_000
+// sections are built concurrently when StudyOptions.Workers is 0.
+const parallelSections = 50_000
 
 // step builds one section of the report.
 type step struct {
+	name  string // for StudyOptions.BeforeSection
 	build func(*builder) error
 	// banner marks the section whose banner reads every construct flag
-	// (into Options.Shared); afterBanner the sections built after it, so
+	// (into Options.Cache); afterBanner the sections built after it, so
 	// that they find those sums (and read the same ones, large study or
 	// small).
 	banner, afterBanner bool
@@ -141,58 +155,67 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 	// those sums instead of reading the flags again. The others read
 	// their own, whichever section finishes first, so that every report
 	// of a study is the same to the last digit.
-	shared := b.aopts.Shared
+	// One cache for the report: the cross cells and degrees of freedom
+	// of its domain variables are built once.
+	shared := b.aopts.Cache
 	if shared == nil {
-		shared = analysis.NewSharedSums()
+		shared = analysis.NewCache()
 	}
 	kids := make([]*builder, len(steps))
 	for k, s := range steps {
 		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
-		kids[k].aopts.Shared = nil
+		kids[k].aopts.Cache = shared.WithoutSums()
 		if s.banner || s.afterBanner {
-			kids[k].aopts.Shared = shared
+			kids[k].aopts.Cache = shared
 		}
 	}
-	errs := make([]error, len(steps))
-	if b.opts.Privacy != nil || b.ds.N < parallelSections {
-		for _, k := range order(steps) {
-			if errs[k] = ctx.Err(); errs[k] == nil {
-				errs[k] = steps[k].build(kids[k])
-			}
-			if errs[k] != nil {
-				return errs[k]
-			}
+	workers := b.opts.Workers
+	if workers <= 0 {
+		workers = 1
+		if b.ds.N >= parallelSections {
+			workers = pool.Workers()
 		}
-	} else {
-		slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-		bannerDone := make(chan struct{})
-		hasBanner := false
-		var wg sync.WaitGroup
-		for _, k := range order(steps) {
-			s := steps[k]
-			hasBanner = hasBanner || s.banner
-			if s.afterBanner && hasBanner {
-				<-bannerDone
-			}
-			slots <- struct{}{} // started in order, as cores free up
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { <-slots }()
-				if s.banner {
-					defer close(bannerDone)
-				}
-				if errs[k] = ctx.Err(); errs[k] == nil {
-					errs[k] = s.build(kids[k])
-				}
-			}()
-		}
-		wg.Wait()
 	}
-	for k, kid := range kids {
-		if errs[k] != nil {
-			return errs[k]
+	if b.opts.Privacy != nil {
+		workers = 1
+	}
+	// The banner's step is built first (order), so a step marked
+	// afterBanner only waits for it once every other step has started:
+	// no worker idles while another step could run.
+	bannerDone := make(chan struct{})
+	hasBanner := false
+	for _, s := range steps {
+		hasBanner = hasBanner || s.banner
+	}
+	if !hasBanner {
+		close(bannerDone)
+	}
+	build := order(steps)
+	err := pool.ForEach(ctx, len(build), workers, func(ctx context.Context, i int) error {
+		k := build[i]
+		s := steps[k]
+		if s.banner {
+			defer close(bannerDone) // also when the step fails or panics
 		}
+		if s.afterBanner {
+			select {
+			case <-bannerDone:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if b.opts.BeforeSection != nil {
+			b.opts.BeforeSection(s.name)
+		}
+		return s.build(kids[k])
+	})
+	if err != nil {
+		return err
+	}
+	for _, kid := range kids {
 		b.rep.Sections = append(b.rep.Sections, kid.rep.Sections...)
 		b.charts = append(b.charts, kid.charts...)
 		b.skipped = append(b.skipped, kid.skipped...)

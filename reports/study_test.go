@@ -79,10 +79,7 @@ func TestBuildStudyReport(t *testing.T) {
 
 	// Built section by section concurrently (as on a large study), the
 	// report is the same.
-	saved := parallelSections
-	parallelSections = 0
-	defer func() { parallelSections = saved }()
-	par, err := BuildStudyReport(context.Background(), ds, StudyOptions{Files: []string{datasets.DefaultResponsesName}})
+	par, err := BuildStudyReport(context.Background(), ds, StudyOptions{Files: []string{datasets.DefaultResponsesName}, Workers: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,12 @@ type Codebook struct {
 	// the given lower bounds ([18, 25, 65]: "under 18", "18–24",
 	// "25–64", "65+"); it is then categorical, its levels in band order.
 	Bands map[string][]float64 `yaml:"bands"`
+	// AllowPII lists columns (logical or raw names) that may be published
+	// although their values look like personal data (see PIIScanner):
+	// without it Load refuses such a column as region, segment, stratum or
+	// any column an analysis groups or labels by. Listing a column says its
+	// owner has checked that publishing its values is intended and lawful.
+	AllowPII []string `yaml:"allow_pii"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

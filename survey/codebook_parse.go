@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -190,6 +190,8 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.labels(v)
 		case "bands":
 			p.bands(v)
+		case "allow_pii":
+			cb.AllowPII = p.strList(v, "allow_pii")
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}

@@ -129,7 +129,9 @@ func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, erro
 	}
 	ds := l.dataset()
 	if l.opts.GroupByPSU {
-		groupByPSU(ds)
+		if err := groupByPSU(ds); err != nil {
+			return nil, err
+		}
 	}
 	return ds, nil
 }
@@ -140,14 +142,15 @@ const maxDictNumeric = 1 << 16
 
 // colBuilder accumulates one column while rows stream by.
 type colBuilder struct {
-	name       string
-	raw, label string         // from the first file that has the column
-	cat        bool           // categorical by role
-	strict     string         // "weight" or "fpc": numeric, each value checked
-	required   string         // "stratum" or "psu": categorical, never missing
-	item       *constructRule // a construct using the column, to order its levels
-	found      bool           // present in at least one file
-	present    int            // non-missing cells
+	name        string
+	raw, label  string         // from the first file that has the column
+	valueLabels []ValueLabel   // declared by the first file that has the column (SPSS)
+	cat         bool           // categorical by role
+	strict      string         // "weight" or "fpc": numeric, each value checked
+	required    string         // "stratum" or "psu": categorical, never missing
+	item        *constructRule // a construct using the column, to order its levels
+	found       bool           // present in at least one file
+	present     int            // non-missing cells
 
 	idx int // index in the current file's records; -1 when absent
 
@@ -160,6 +163,11 @@ type colBuilder struct {
 	// byNumber[n] is the code of level n written as a plain number, -1
 	// if none (see known).
 	byNumber []int32
+
+	// published: the column's values reach an output (levels of a region,
+	// segment, stratum or a column an analysis groups by), so it must not
+	// hold personal data unless the codebook allows it.
+	published bool
 
 	// Validate only: where each ID level was first seen.
 	firstSeen []rowRef
@@ -235,6 +243,9 @@ type loader struct {
 	idCol *colBuilder
 	// headers are the files' headers, for checking codebook keys.
 	headers [][]string
+	// pii lists the columns of every file read that look like personal
+	// data, referenced or not.
+	pii []PIIColumn
 
 	compact bool
 	// scores and flags per rule in a Compact load.
@@ -282,13 +293,15 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	// The design needs every respondent's stratum and PSU; a missing one
 	// is reported here with its file and row.
 	st := l.use(d.Strata)
-	st.cat, st.required = true, "stratum"
+	st.cat, st.required, st.published = true, "stratum", true
 	psu := l.use(d.PSU)
 	psu.cat, psu.required = true, "psu"
 	l.use(d.FPC).strict = "fpc"
-	l.use(cb.Region).cat = true
+	rb := l.use(cb.Region)
+	rb.cat, rb.published = true, true
 	for _, s := range cb.Segments {
-		l.use(s).cat = true
+		sb := l.use(s)
+		sb.cat, sb.published = true, true
 	}
 	l.compact = opts.Compact && !lint
 	for _, name := range cb.constructNames() {
@@ -321,11 +334,12 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 				continue
 			}
 		}
-		l.use(e).rawItem = false
+		b := l.use(e)
+		b.rawItem, b.published = false, true
 	}
 	for _, c := range opts.Categorical {
 		b := l.use(c)
-		b.cat, b.rawItem = true, false
+		b.cat, b.rawItem, b.published = true, false, true
 	}
 	for name := range cb.Bands {
 		// Banded numbers are levels: keep them as text to band.
@@ -401,7 +415,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 	file := t.Name()
 	l.files = append(l.files, file)
 	dc := t.DecimalComma()
-	header, labels := t.Header(), t.Labels()
+	header, labels, infos := t.Header(), t.Labels(), ColumnInfos(t)
 	l.headers = append(l.headers, header)
 	for _, items := range l.items {
 		for _, it := range items {
@@ -427,6 +441,9 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			if idx < len(labels) {
 				b.label = labels[idx]
 			}
+			if idx < len(infos) {
+				b.valueLabels = infos[idx].ValueLabels
+			}
 		}
 	}
 	rows := 0
@@ -439,9 +456,11 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		}
 	}()
 	seq := &converter{l: l, units: l.units, file: file, dc: dc}
+	scan := NewPIIScanner(file, header)
 	for {
 		b := p.next()
-		for range b.rows {
+		for k := range b.rows {
+			scan.Add(b.record(k))
 			rows++
 			l.n++
 			if l.n&0xFFFF == 0 {
@@ -453,12 +472,16 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		switch {
 		case len(b.rows) == 0:
 		case par != nil:
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		case rows > l.par.after && l.par.converters > 1 && len(l.units) > 1:
 			// Large enough to be worth the goroutines; the rows before
 			// were converted in order.
 			par = l.startParallel(p, file, dc)
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		default:
 			seq.convert(b, 0)
 			l.addBatchProblems(b)
@@ -478,8 +501,11 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			return err
 		}
 		if par != nil {
-			par.finish()
+			if err := par.finish(); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		}
+		l.checkPII(file, scan.Columns())
 		if rows == 0 {
 			// A header alone is a truncated or wrong file (a template,
 			// an export of the wrong sheet), not a survey with no one in it.
@@ -487,6 +513,47 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		}
 		return nil
 	}
+}
+
+// checkPII records a file's columns that look like personal data and
+// refuses those whose values would be published (see colBuilder.published)
+// unless the codebook's allow_pii lists them. It runs while the builders'
+// idx still point into this file's header.
+func (l *loader) checkPII(file string, found []PIIColumn) {
+	l.pii = append(l.pii, found...)
+	for _, f := range found {
+		for _, b := range l.cols {
+			if b.idx != f.Index || !b.published || l.piiAllowed(b.name, f.Column) {
+				continue
+			}
+			l.problems.add(Problem{File: file, Column: b.name, Msg: fmt.Sprintf(
+				"%d of %d values look like %s, and the column's values would be published (as %s); "+
+					"drop it from the codebook, or list it under allow_pii: if publishing it is intended",
+				f.Count, f.Values, f.Kind, l.role(b))})
+		}
+	}
+}
+
+func (l *loader) piiAllowed(name, raw string) bool {
+	for _, a := range l.cb.AllowPII {
+		if a == name || strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(raw)) {
+			return true
+		}
+	}
+	return false
+}
+
+// role names what a published column is used as, for messages.
+func (l *loader) role(b *colBuilder) string {
+	switch {
+	case b.name == l.cb.Region:
+		return "the region"
+	case slices.Contains(l.cb.Segments, b.name):
+		return "a segment"
+	case b.name == l.design.Strata:
+		return "the strata"
+	}
+	return "a column the analysis groups or labels by"
 }
 
 // rawNames lists the header names a logical or raw name may have.
@@ -655,8 +722,14 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}
 		if first := b.firstSeen[k]; first.file != "" {
-			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(t),
-				Msg: fmt.Sprintf("duplicate id %q (first at %s row %d)", shortValue(t), first.file, first.row)}, t))
+			// Row numbers only: an id can be a phone number or an e-mail
+			// address, and the rows are enough to find it.
+			where := fmt.Sprintf("row %d", first.row)
+			if first.file != file {
+				where = fmt.Sprintf("%s row %d", first.file, first.row)
+			}
+			c.addProblem(Problem{File: file, Row: row, Column: b.name,
+				Msg: fmt.Sprintf("duplicate id (the same as %s; the id is not shown)", where)})
 		} else {
 			b.firstSeen[k] = rowRef{file, row}
 		}
@@ -736,6 +809,7 @@ func (c *converter) itemCell(rule *constructRule, it *itemBuilder, rec []string,
 func (b *colBuilder) column() *Column {
 	c := &Column{Name: b.name, Raw: b.raw, Label: b.label}
 	if !b.cat && (b.strict != "" || b.numeric) {
+		c.ValueLabels = b.valueLabels
 		c.Num = b.num
 		if c.Num == nil {
 			c.Num = []float64{}
@@ -751,12 +825,13 @@ func (b *colBuilder) column() *Column {
 	} else if b.item != nil && (len(b.item.def.Values) > 0 || b.item.count) {
 		orderLevelsByValues(c, b.item)
 	}
+	applyValueLabels(c, b.valueLabels)
 	return c
 }
 
 // dataset assembles the Dataset once every file is read.
 func (l *loader) dataset() *Dataset {
-	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}}
+	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}, PII: l.pii}
 	for _, b := range l.cols {
 		if !b.skip {
 			ds.Columns[b.name] = b.column()
@@ -781,7 +856,7 @@ func (l *loader) dataset() *Dataset {
 		c := &Construct{Name: rule.name, Def: rule.def}
 		if l.compact {
 			for _, it := range l.items[ri] {
-				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), small: it.small})
+				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, small: it.small})
 			}
 			c.score = l.scores[ri]
 			if l.scoreIsItem(ri) {
@@ -797,7 +872,7 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, Num: vals[k]})
 		}
 		c.Score, c.Flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)

@@ -88,8 +88,7 @@ constructs: {trust: {items: [tr1], scale: [1, 5]}}
 	if err != nil {
 		log.Fatal(err)
 	}
-	problems, warnings, err := survey.Validate(context.Background(), cb, []survey.TableReader{t},
-		survey.LoadOptions{Extra: []string{"email"}})
+	problems, warnings, err := survey.Validate(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -102,8 +101,8 @@ constructs: {trust: {items: [tr1], scale: [1, 5]}}
 	// Output:
 	// data.csv: row 3, column "wt": weight "-1" is negative
 	// data.csv: row 3, column "tr1": "7" is outside the scale [1, 5]
-	// data.csv: row 4, column "rid": duplicate id "2" (first at data.csv row 3)
-	// warning: column "email": looks like e-mail addresses (2 of 2 values)
+	// data.csv: row 4, column "rid": duplicate id (the same as row 3; the id is not shown)
+	// warning: data.csv: column "email": 2 of 2 values look like e-mail addresses (personal data: remove the column before sharing the file)
 }
 
 func ExampleParseCondition() {

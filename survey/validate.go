@@ -66,13 +66,33 @@ func (e *ProblemsError) Error() string {
 // such as a column that looks like it holds direct identifiers. Its message
 // never repeats the values that prompted it.
 type Warning struct {
+	File   string // "" when not about one file
 	Column string
 	Msg    string
 }
 
-// String formats the warning as `column "email": msg`.
+// String formats the warning as `file: column "email": msg`.
 func (w Warning) String() string {
-	return fmt.Sprintf("column %q: %s", shortValue(w.Column), w.Msg)
+	s := fmt.Sprintf("column %q: %s", shortValue(w.Column), w.Msg)
+	if w.File != "" {
+		s = w.File + ": " + s
+	}
+	return s
+}
+
+// PIIWarnings turns PII findings into warnings that count values and
+// never show one.
+func PIIWarnings(found []PIIColumn) []Warning {
+	out := make([]Warning, 0, len(found))
+	for _, f := range found {
+		scanned := "values"
+		if f.Sampled {
+			scanned = "values scanned"
+		}
+		out = append(out, Warning{File: f.File, Column: f.Column,
+			Msg: fmt.Sprintf("%d of %d %s look like %s (personal data: remove the column before sharing the file)", f.Count, f.Values, scanned, f.Kind)})
+	}
+	return out
 }
 
 // Validate checks a study without stopping at the first problem: it reads
@@ -82,10 +102,12 @@ func (w Warning) String() string {
 // along with its error), duplicate respondent ids and construct items that
 // are missing for every respondent.
 //
-// The warnings flag loaded categorical columns that look like direct
-// identifiers (e-mail addresses, phone numbers, person names, free text),
-// so that they can be dropped before data are shared. Their messages count
-// values and never echo them.
+// The warnings flag every column of every file, referenced by the codebook
+// or not, that looks like direct identifiers (see PIIScanner), so that
+// they can be dropped before data are shared. Their messages count values
+// and never echo them. A published column (region, segment, strata, an
+// Extra or Categorical column) that looks so is a problem unless the
+// codebook's allow_pii lists it.
 //
 // The error is for failures that stop the reading (a reader error, ctx
 // cancelled), not for problems in the study.
@@ -111,83 +133,27 @@ func Validate(ctx context.Context, cb *Codebook, tables []TableReader, opts Load
 			problems = append(problems, Problem{Column: b.name, Msg: fmt.Sprintf("item of construct %q is missing for every respondent", rule.name)})
 		}
 	}
-	var warnings []Warning
-	for _, b := range l.cols {
-		col := ds.Columns[b.name]
-		if col.IsNumeric() {
-			continue
-		}
-		if msg := identifierLike(col); msg != "" {
-			warnings = append(warnings, Warning{Column: b.name, Msg: msg})
-		}
-	}
-	return problems, warnings, nil
-}
-
-// identifierLike says what kind of direct identifier a categorical column
-// seems to hold, or "". The rules look at distinct values weighted by how
-// often they occur:
-//   - e-mail addresses: any value like local@domain.tld;
-//   - phone numbers: at least half the values are 7 to 15 digits written
-//     with +, spaces, dashes, dots or brackets (dates excluded);
-//   - person names: at least half the values are 2 to 4 capitalised words
-//     and they are mostly distinct (a region such as "United States"
-//     repeats);
-//   - free text: at least half the values have 4 or more words and they are
-//     mostly distinct (answer labels repeat).
-func identifierLike(col *Column) string {
-	counts := make([]int, len(col.Levels))
-	total := 0
-	for _, k := range col.Codes {
-		if k >= 0 {
-			counts[k]++
-			total++
-		}
-	}
-	if total == 0 {
-		return ""
-	}
-	tally := func(is func(string) bool) (values, distinct int) {
-		for k, l := range col.Levels {
-			if counts[k] > 0 && is(l) {
-				values += counts[k]
-				distinct++
-			}
-		}
-		return values, distinct
-	}
-	if n, _ := tally(looksLikeEmail); n > 0 {
-		return fmt.Sprintf("looks like e-mail addresses (%d of %d values)", n, total)
-	}
-	if n, _ := tally(looksLikePhone); 2*n >= total {
-		return fmt.Sprintf("looks like phone numbers (%d of %d values)", n, total)
-	}
-	mostlyDistinct := func(n, distinct int) bool {
-		return 2*n >= total && distinct >= 5 && 2*distinct >= n
-	}
-	if n, d := tally(looksLikeName); mostlyDistinct(n, d) {
-		return fmt.Sprintf("looks like person names (%d of %d values)", n, total)
-	}
-	if n, d := tally(looksLikeFreeText); mostlyDistinct(n, d) {
-		return fmt.Sprintf("looks like free text (%d of %d values)", n, total)
-	}
-	return ""
+	return problems, PIIWarnings(l.pii), nil
 }
 
 // redactProblem hides a problem's value when the cell it comes from,
-// full, looks like an e-mail address or a phone number: in Value and
+// full, looks like an e-mail address, a phone number or an IP address
+// (LooksLikePII): in Value and
 // wherever Msg quotes it. Problem lists are pasted into tickets and
 // e-mails; the row and column say where to look.
 func redactProblem(pr Problem, full string) Problem {
 	v := strings.TrimSpace(full)
 	var kind string
-	switch {
-	case v == "" || pr.Value == "":
+	if pr.Value == "" {
 		return pr
-	case looksLikeEmail(v):
+	}
+	switch LooksLikePII(v) {
+	case PIIEmail:
 		kind = "an e-mail address"
-	case looksLikePhone(v) && !looksLikeGroupedNumber(v):
+	case PIIPhone:
 		kind = "a phone number"
+	case PIIIP:
+		kind = "an IP address"
 	default:
 		return pr
 	}
@@ -256,7 +222,19 @@ func looksLikePhone(s string) bool {
 			return false
 		}
 	}
-	return digits >= 7 && digits <= 15 && seps > 0 && !looksLikeDate(s)
+	return digits >= 7 && digits <= 15 && seps > 0 && !looksLikeDate(s) && !looksLikeDecimal(s)
+}
+
+// looksLikeDecimal matches a signed decimal number such as 0.8366183906 or
+// -12.5 (a weight), which the phone rule's dots would otherwise take for
+// separators.
+func looksLikeDecimal(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	i := strings.IndexAny(s, ".,")
+	if i < 0 || strings.ContainsAny(s[i+1:], ".,") {
+		return false
+	}
+	return i > 0 && i < len(s)-1 && strings.Trim(s[:i], "0123456789") == "" && strings.Trim(s[i+1:], "0123456789") == ""
 }
 
 // looksLikeDate matches d-m-y style dates (1 to 4 digits, separator, 1 or 2
@@ -280,6 +258,7 @@ func looksLikeName(s string) bool {
 		return false
 	}
 	for _, w := range words {
+		w = strings.TrimSuffix(w, ",") // Last, First
 		for i, r := range w {
 			switch {
 			case i == 0 && !unicode.IsUpper(r):

@@ -49,7 +49,7 @@ constructs:
 		`a.csv: row 3, column "pc1": "Very much" is not a number and not in values`,
 		`a.csv: row 4, column "wt": weight "x" is not a number`,
 		`a.csv: row 4, column "pc1": "5" is outside the scale [1, 4]`,
-		`b.csv: row 3, column "rid": duplicate id "2" (first at a.csv row 3)`,
+		`b.csv: row 3, column "rid": duplicate id (the same as a.csv row 3; the id is not shown)`,
 		`column "pc2": item of construct "concern" is missing for every respondent`,
 	}
 	var got []string
@@ -114,27 +114,34 @@ func TestValidateIdentifierWarnings(t *testing.T) {
 		comments = append(comments, fmt.Sprintf("I think question %d was far too long", i))
 	}
 	names[0] = "Jan de Vries" // not capitalised throughout
+	const pre = `ids.csv: column "v": `
+	const post = ` (personal data: remove the column before sharing the file)`
 	tests := []struct {
 		name   string
 		values []string
 		want   string // "" for no warning
 	}{
-		{"e-mail", emails, `column "v": looks like e-mail addresses (12 of 12 values)`},
-		{"e-mail among text", []string{"no", "call me: bob@mail.example.com", "no", "no"}, ""},
-		{"phones", []string{"+49 170 1234567", "(555) 123-4567", "0170/1234567", "n/a"}, `column "v": looks like phone numbers (15 of 20 values)`},
+		{"e-mail", emails, pre + "12 of 12 values look like e-mail addresses" + post},
+		{"e-mail among text", []string{"no", "call me: bob@mail.example.com", "no", "no"}, pre + "5 of 20 values look like e-mail addresses" + post},
+		{"phones", []string{"+49 170 1234567", "(555) 123-4567", "0170/1234567", "n/a"}, pre + "15 of 20 values look like phone numbers" + post},
+		{"bare phones", []string{"4915100000006", "447700900123", "15555550123", "01701234567"}, pre + "20 of 20 values look like phone numbers" + post},
 		{"dates are not phones", []string{"2021-03-04", "04.03.2021", "1999/12/31"}, ""},
-		{"names", names, `column "v": looks like person names (19 of 20 values)`},
+		{"names", names, pre + "19 of 20 values look like person names" + post},
 		{"regions are not names", []string{"United States", "Great Britain", "New Zealand"}, ""},
-		{"free text", comments, `column "v": looks like free text (20 of 20 values)`},
+		{"free text", comments, pre + "20 of 20 values look like free text" + post},
 		{"answer labels are not free text", []string{"Not acceptable at all", "Somewhat acceptable in most cases"}, ""},
 		{"codes", []string{"A1", "B2", "C3"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cb := mustCodebook(t, `segments: [v, other]`)
-			_, warnings, err := Validate(context.Background(), cb, tables(identifierTable(t, tc.values)), LoadOptions{})
+			// The codebook does not use v: every column is scanned.
+			cb := mustCodebook(t, `segments: [other]`)
+			problems, warnings, err := Validate(context.Background(), cb, tables(identifierTable(t, tc.values)), LoadOptions{})
 			if err != nil {
 				t.Fatalf("Validate: %v", err)
+			}
+			if len(problems) > 0 {
+				t.Errorf("Validate problems = %v, want none (v is not published)", problems)
 			}
 			var got string
 			if len(warnings) > 1 {

@@ -410,7 +410,7 @@ func TestReportHasNoRespondentData(t *testing.T) {
 func TestValidateDoesNotEchoAddresses(t *testing.T) {
 	dir := t.TempDir()
 	cb := filepath.Join(dir, "cb.yaml")
-	if err := os.WriteFile(cb, []byte("design: {id: email}\nregion: region\nsegments: [contact]\nconstructs:\n  c: {items: [q1], scale: [1, 5], flag: \">= 4\"}\n"), 0o644); err != nil {
+	if err := os.WriteFile(cb, []byte("design: {id: email}\nregion: region\nsegments: [contact]\nallow_pii: [contact]\nconstructs:\n  c: {items: [q1], scale: [1, 5], flag: \">= 4\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	clean := "region,email,contact,q1\n" +
@@ -429,9 +429,9 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 		code       int
 		want       []string
 	}{
-		{"clean", clean, 0, []string{"ok: no problems found"}},
-		{"duplicate address", dup, 1, []string{"row 6, column \"email\": duplicate id [an e-mail address, not shown] (first at", "row 2)",
-			"row 7, column \"q1\": \"9\" is outside the scale", "row 8, column \"email\": duplicate id [an e-mail address, not shown] (first at",
+		{"clean", clean, 0, []string{"ok: no problems found, but 2 column(s) look like personal data"}},
+		{"duplicate address", dup, 1, []string{"row 6, column \"email\": duplicate id (the same as row 2; the id is not shown)",
+			"row 7, column \"q1\": \"9\" is outside the scale", "row 8, column \"email\": duplicate id (the same as row 7; the id is not shown)",
 			"row 9, column \"q1\": [an e-mail address, not shown] is not a number",
 			"row 10, column \"q1\": [a phone number, not shown] is not a number"}},
 	} {
@@ -445,9 +445,9 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 			if code != tc.code {
 				t.Errorf("trustgap %q: exit %d, want %d\nstdout: %s\nstderr: %s", args, code, tc.code, out, errOut)
 			}
-			for _, w := range []string{`warning: column "email": looks like e-mail addresses`, `warning: column "contact": looks like e-mail addresses`} {
-				if !strings.Contains(errOut, w) {
-					t.Errorf("trustgap %q: stderr does not contain %q:\n%s", args, w, errOut)
+			for _, w := range []string{`column "email": 4 of 4 values look like e-mail addresses`, `column "contact": 3 of 4 values look like e-mail addresses`} {
+				if tc.name == "clean" && !strings.Contains(out, "personal data: "+data+": "+w) {
+					t.Errorf("trustgap %q: stdout does not list %q:\n%s", args, w, out)
 				}
 			}
 			for _, w := range tc.want {
@@ -461,5 +461,56 @@ func TestValidateDoesNotEchoAddresses(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCommandsWarnAboutPII: every command that reads a file scans all its
+// columns, used or not, and warns on standard error without a value; one
+// used to group by is refused unless the codebook allows it.
+func TestCommandsWarnAboutPII(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("rid,q1,email,mobile,grp\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "%d,%d,user%d@example.org,49151000000%02d,%s\n", i+1, 1+i%5, i, i, []string{"a", "b"}[i%2])
+	}
+	data := filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cb := filepath.Join(dir, "cb.yaml")
+	if err := os.WriteFile(cb, []byte("design: {id: rid}\nconstructs:\n  concern: {items: [q1], scale: [1, 5], flag: \">= 4\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	allow := filepath.Join(dir, "allow.yaml")
+	if err := os.WriteFile(allow, []byte("design: {id: rid}\nallow_pii: [email]\nconstructs:\n  concern: {items: [q1], scale: [1, 5], flag: \">= 4\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // on stderr
+	}{
+		{[]string{"describe"}, 0, `column "email": 40 of 40 values look like e-mail addresses`},
+		{[]string{"describe"}, 0, `column "mobile": 40 of 40 values look like phone numbers`},
+		{[]string{"estimate", "--mean", "q1", "--by", "grp"}, 0, `column "mobile": 40 of 40 values look like phone numbers`},
+		{[]string{"estimate", "--mean", "q1", "--by", "email"}, 1, `list it under allow_pii:`},
+		{[]string{"crosstab", "--rows", "mobile", "--cols", "grp"}, 1, `list it under allow_pii:`},
+		{[]string{"estimate", "--mean", "q1", "--by", "email", "--codebook", allow}, 0, `column "email": 40 of 40 values look like e-mail addresses`},
+	} {
+		args := append([]string{tc.args[0], "--data", data}, tc.args[1:]...)
+		if !strings.Contains(strings.Join(args, " "), "--codebook") {
+			args = append(args, "--codebook", cb)
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != tc.code {
+			t.Errorf("trustgap %q: exit %d, want %d\nstderr: %s", args, code, tc.code, errOut)
+		}
+		if !strings.Contains(errOut, tc.want) {
+			t.Errorf("trustgap %q: stderr does not contain %q:\n%s", args, tc.want, errOut)
+		}
+		if code != 0 && strings.Contains(out+errOut, "@example.org") || strings.Contains(errOut, "@") || strings.Contains(errOut, "4915100") {
+			t.Errorf("trustgap %q: output echoes a value\nstderr: %s", args, errOut)
+		}
 	}
 }

@@ -13,7 +13,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // Exit statuses, decided here and nowhere else.
@@ -31,24 +34,29 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes the command line and maps its outcome to an exit status. A
-// panic is an internal error: reported in one line (the stack only with
+// run executes the command line on a fresh command tree and maps its
+// outcome to an exit status.
+func run(ctx context.Context, s *IOStreams, args []string) int {
+	return execute(ctx, s, NewCmdRoot(s), args)
+}
+
+// execute runs cmd with args and maps its outcome to an exit status. A
+// panic, in this goroutine or (through internal/pool) in a worker, is an
+// internal error: reported in one line (the stack only with
 // TRUSTGAP_DEBUG=1), never as a raw trace.
-func run(ctx context.Context, s *IOStreams, args []string) (code int) {
+func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(s.ErrOut, "trustgap: internal error: %v\nplease report this with the command you ran\n", r)
-			if os.Getenv("TRUSTGAP_DEBUG") == "1" {
-				s.ErrOut.Write(debug.Stack())
-			}
-			code = exitInternal
+			code = reportInternal(s, &pool.PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
-	cmd := NewCmdRoot(s)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, pool.ErrPanic) {
+		return reportInternal(s, err)
 	}
 	if isCobraUsageError(err) {
 		err = &usageError{err}
@@ -59,6 +67,22 @@ func run(ctx context.Context, s *IOStreams, args []string) (code int) {
 	}
 	fmt.Fprint(s.ErrOut, "trustgap: "+msg)
 	return exitCode(err)
+}
+
+// reportInternal prints a panic turned error in one line, its stack too
+// with TRUSTGAP_DEBUG=1, and returns the internal-error status.
+func reportInternal(s *IOStreams, err error) int {
+	fmt.Fprintf(s.ErrOut, "trustgap: internal error: %s (a bug in trustgap: please report it with the command you ran)\n", oneLine(err.Error()))
+	var pe *pool.PanicError
+	if os.Getenv("TRUSTGAP_DEBUG") == "1" && errors.As(err, &pe) {
+		s.ErrOut.Write(pe.Stack)
+	}
+	return exitInternal
+}
+
+// oneLine joins a message's lines, so that an internal error stays on one.
+func oneLine(msg string) string {
+	return strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
 }
 
 // usageError marks a mistake in how the command was called.
@@ -94,6 +118,8 @@ func exitCode(err error) int {
 	var ue *usageError
 	var ie *internalError
 	switch {
+	case errors.Is(err, pool.ErrPanic):
+		return exitInternal
 	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain):
 		return exitUsage
 	case errors.As(err, &ie):

@@ -1,18 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/reports"
 )
 
@@ -30,6 +29,10 @@ type ReportOptions struct {
 	DPEpsilon     float64
 	DPWeightBound float64
 	DPSeed        uint64
+
+	// beforeSection is passed to reports.StudyOptions.BeforeSection: a
+	// hook for tests that inject a failure into one section.
+	beforeSection func(section string)
 }
 
 // NewCmdReport builds `trustgap report`.
@@ -110,6 +113,8 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
+
+		BeforeSection: opts.beforeSection,
 	}
 	if st.Inputs == nil {
 		so.Files = append(so.Files, "embedded:codebook.yaml")
@@ -166,30 +171,19 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 			return err
 		}
 	}
-	// The files are independent (each written atomically): on the
-	// available cores, the first failure in the list's order reported.
+	// The files are independent (each written atomically): all are
+	// written, on the available cores, and the first failure in the
+	// list's order reported (a panic stops the rest).
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(files) {
-					return
-				}
-				if errs[k] = ctx.Err(); errs[k] != nil {
-					continue
-				}
-				if err := reports.WriteFileAtomic(files[k].path, files[k].write); err != nil {
-					errs[k] = fmt.Errorf("report: %w", err) // the error names the file
-				}
-			}
-		}()
+	err = pool.ForEach(ctx, len(files), pool.Workers(), func(ctx context.Context, k int) error {
+		if err := reports.WriteFileAtomic(files[k].path, files[k].write); err != nil {
+			errs[k] = fmt.Errorf("report: %w", err) // the error names the file
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return err

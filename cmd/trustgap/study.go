@@ -246,6 +246,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		}
 		return nil, err
 	}
+	// Every column of every file was scanned, used or not: say which look
+	// like personal data, never what they hold.
+	for _, w := range survey.PIIWarnings(ds.PII) {
+		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
+	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
 	d, err := analysis.StudyDesign(ds, lonely)
 	if err != nil {

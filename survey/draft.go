@@ -27,21 +27,6 @@ type DraftOptions struct {
 	Commands []string
 }
 
-// ValueLabel is one labelled code of a column, as SPSS files carry them.
-type ValueLabel struct {
-	Value string // the code as the reader writes it in cells ("1")
-	Label string // its label ("Very concerned")
-}
-
-// ValueLabeler is implemented by TableReaders whose format labels a
-// column's codes (SPSS value labels). DraftCodebook uses the labels to
-// recognise answer scales and level names; Labels() gives variable labels
-// (question texts) as for Qualtrics exports.
-type ValueLabeler interface {
-	// ValueLabels returns column i's labelled codes in code order, or nil.
-	ValueLabels(i int) []ValueLabel
-}
-
 // Draft is a codebook drafted from data files: what DraftCodebook found,
 // ready to be written as commented YAML (WriteYAML).
 type Draft struct {
@@ -92,7 +77,7 @@ type DraftColumn struct {
 	// option is the option's text when the key names one
 	// ("Incognito mode in your browser"), else "".
 	option string
-	used  bool      // an item of an active or proposed construct
+	used   bool // an item of an active or proposed construct
 }
 
 // DraftConstruct is a proposed construct.
@@ -120,6 +105,7 @@ type colStats struct {
 	unique      bool     // every answer distinct (tracked for id candidates)
 	all         map[string]struct{}
 	valueLabels []ValueLabel
+	pii         *PIIColumn // the file's PII scanner's finding
 }
 
 // maxDraftDistinct bounds the distinct answers remembered per column.
@@ -195,6 +181,9 @@ func (s *colStats) merge(o *colStats) {
 	}
 	if s.valueLabels == nil {
 		s.valueLabels = o.valueLabels
+	}
+	if s.pii == nil {
+		s.pii = o.pii
 	}
 }
 
@@ -276,17 +265,21 @@ func scanTable(ctx context.Context, t TableReader, maxRows int, seenMissing map[
 	header, labels := t.Header(), t.Labels()
 	f := DraftFile{Name: t.Name(), Columns: len(header)}
 	cols := make([]*fileCol, len(header))
-	vl, _ := t.(ValueLabeler)
+	infos := ColumnInfos(t) // SPSS variable and value labels
 	for i, h := range header {
 		key, text := headerKey(h)
 		if i < len(labels) && strings.TrimSpace(labels[i]) != "" && strings.TrimSpace(labels[i]) != strings.TrimSpace(h) {
 			text = strings.TrimSpace(labels[i])
 		}
 		cols[i] = &fileCol{header: h, key: key, text: text, stats: newColStats(idHint(key))}
-		if vl != nil {
-			cols[i].stats.valueLabels = vl.ValueLabels(i)
+		if i < len(infos) {
+			if l := strings.TrimSpace(infos[i].Label); l != "" && text == "" {
+				cols[i].text = l
+			}
+			cols[i].stats.valueLabels = infos[i].ValueLabels
 		}
 	}
+	pii := NewPIIScanner(t.Name(), header)
 	dc := t.DecimalComma()
 	for {
 		if f.Rows&0xFFF == 0 {
@@ -306,6 +299,7 @@ func scanTable(ctx context.Context, t TableReader, maxRows int, seenMissing map[
 			break
 		}
 		f.Rows++
+		pii.Add(rec)
 		for i, c := range cols {
 			if i >= len(rec) {
 				break
@@ -319,6 +313,11 @@ func scanTable(ctx context.Context, t TableReader, maxRows int, seenMissing map[
 				continue
 			}
 			c.stats.add(v, dc)
+		}
+	}
+	for _, p := range pii.Columns() {
+		if p.Index < len(cols) {
+			cols[p.Index].stats.pii = &p
 		}
 	}
 	return cols, f, nil
@@ -675,11 +674,10 @@ func (d *Draft) guessRoles() {
 			c.Role, c.Why = "partial", "no file but these has it, so no analysis can use it as it is"
 			continue
 		}
-		if c.Scale == nil && !s.numeric() && !s.overflow {
+		if len(s.valueLabels) > 0 && s.numeric() {
+			c.Scale = labelledScale(s.valueLabels, s)
+		} else if !s.numeric() && !s.overflow {
 			c.Scale = RecognizeScale(s.order)
-			if c.Scale == nil && len(s.valueLabels) > 0 {
-				c.Scale = labelledScale(s.valueLabels)
-			}
 		}
 		switch {
 		case d.Design.ID == "" && idHint(name) && s.all != nil && s.unique && s.n == d.rows():
@@ -752,9 +750,21 @@ func (d *Draft) guessRoles() {
 			continue
 		}
 		levels := slices.Clone(c.stats.order)
-		if o := ordinalLevelRank(levels); o != nil {
-			levels = o
-		} else if name == d.Region {
+		_, numeric := numericLevels(levels)
+		switch vls := c.stats.valueLabels; {
+		case len(vls) > 0:
+			// The loader names the levels by their labels, in code order.
+			levels = levels[:0]
+			for _, vl := range vls {
+				if _, ok := c.stats.counts[vl.Value]; ok && vl.Label != "" && !slices.Contains(levels, vl.Label) {
+					levels = append(levels, vl.Label)
+				}
+			}
+		case numeric:
+			sortNumeric(levels)
+		case ordinalLevelRank(levels) != nil:
+			levels = ordinalLevelRank(levels)
+		case name == d.Region:
 			sort.Strings(levels)
 		}
 		d.Levels[name] = levels
@@ -790,6 +800,10 @@ func (d *Draft) column(name string) *DraftColumn {
 }
 
 func scaleWhy(s *AnswerScale) string {
+	if s.Labels != nil {
+		lo, hi := s.Range()
+		return fmt.Sprintf("numbers %s–%s labelled on the %s scale", fmtNum(lo), fmtNum(hi), s.Family)
+	}
 	switch s.Family {
 	case "numbered":
 		lo, hi := s.Range()
@@ -802,7 +816,7 @@ func scaleWhy(s *AnswerScale) string {
 
 // labelledScale recognises the scale of a numeric column from its value
 // labels (SPSS): the labels in code order must follow a known scale.
-func labelledScale(vls []ValueLabel) *AnswerScale {
+func labelledScale(vls []ValueLabel, st *colStats) *AnswerScale {
 	labels := make([]string, len(vls))
 	for i, v := range vls {
 		labels[i] = v.Label
@@ -816,7 +830,7 @@ func labelledScale(vls []ValueLabel) *AnswerScale {
 	for _, v := range vls {
 		byLabel[v.Label] = v.Value
 	}
-	out := &AnswerScale{Family: s.Family, NonSubstantive: nil}
+	out := &AnswerScale{Family: s.Family, Lo: st.lo, Hi: st.hi}
 	for _, a := range s.Answers {
 		x, ok := parseDecimal(byLabel[a], false)
 		if !ok {
@@ -824,6 +838,12 @@ func labelledScale(vls []ValueLabel) *AnswerScale {
 		}
 		out.Answers = append(out.Answers, byLabel[a])
 		out.Values = append(out.Values, x)
+		out.Labels = append(out.Labels, a)
+	}
+	for _, a := range s.NonSubstantive {
+		// Codes such as 99 = "Don't know": missing, unless the file
+		// declares them user-missing already.
+		out.NonSubstantive = append(out.NonSubstantive, byLabel[a])
 	}
 	return out
 }
@@ -854,6 +874,14 @@ func numericBands(kind string, s *colStats) []float64 {
 		cuts = []float64{roundSig((s.lo+s.hi)/2, 2)}
 	}
 	return cuts
+}
+
+func sortNumeric(levels []string) {
+	sort.SliceStable(levels, func(i, j int) bool {
+		a, _ := parseDecimal(levels[i], false)
+		b, _ := parseDecimal(levels[j], false)
+		return a < b
+	})
 }
 
 func roundSig(x float64, digits int) float64 {

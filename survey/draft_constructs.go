@@ -11,37 +11,34 @@ import (
 // identifiers (e-mail addresses, phone numbers, names, free text, IP
 // addresses, coordinates), or "". A draft leaves such columns out.
 //
-// It is the one place init decides this, so that a fuller detector can
-// replace it: by the header's words (unless the answers follow a known
-// scale: "Content of your emails" is a question, not an address), then by
-// the answers as Validate judges them.
+// It is the one place init decides this: the values as the PII scanner
+// judges them (see PIIScanner), then, for columns the scanner cannot judge
+// (coordinates, empty contact fields), the header's words, unless the
+// answers follow a known scale ("Content of your emails" is a question,
+// not an address).
 func identifierColumn(c *DraftColumn) string {
 	s := c.stats
+	if p := s.pii; p != nil {
+		return fmt.Sprintf("%d of %d values look like %s", p.Count, p.Values, p.Kind)
+	}
 	if !s.overflow && RecognizeScale(s.order) != nil {
 		return ""
 	}
-	words := nameWords(strings.Join(c.Raw, " ") + " " + c.Name)
-	for _, w := range words {
+	text := strings.ToLower(c.Text)
+	for _, phrase := range []string{"first name", "last name", "full name", "given name", "surname", "e-mail address", "email address", "phone number", "telephone", "ip address", "home address", "postal address", "street address"} {
+		if strings.Contains(text, phrase) {
+			return fmt.Sprintf("the question asks for a %s", phrase)
+		}
+	}
+	for _, w := range nameWords(strings.Join(c.Raw, " ") + " " + c.Name) {
 		switch w {
-		case "email", "mail", "recipientemail", "phone", "telephone", "telefon", "mobile", "handy", "telefoon",
+		case "email", "recipientemail", "phone", "telephone", "telefon", "telefoon", "mobile",
 			"firstname", "lastname", "surname", "fullname", "recipientfirstname", "recipientlastname", "vorname", "nachname", "achternaam", "voornaam",
-			"ipaddress", "ip", "latitude", "longitude", "locationlatitude", "locationlongitude", "street", "strasse", "straat", "address", "adresse", "adres":
-			if s.numeric() && (w == "mail") {
-				continue
-			}
+			"ipaddress", "latitude", "longitude", "locationlatitude", "locationlongitude", "street", "strasse", "straat", "address", "adresse", "adres":
 			return fmt.Sprintf("the header names %s", strings.ReplaceAll(w, "recipient", "a recipient's "))
 		}
 	}
-	if s.numeric() {
-		return ""
-	}
-	col := &Column{Levels: s.order, Codes: make([]int32, 0, s.n)}
-	for k, a := range s.order {
-		for range s.counts[a] {
-			col.Codes = append(col.Codes, int32(k))
-		}
-	}
-	return identifierLike(col)
+	return ""
 }
 
 // themeWords are the words (lower-case substrings) of question texts and
@@ -206,9 +203,12 @@ func (d *Draft) addOrdinal(name string, items []*DraftColumn, sure bool, why str
 			dc.Why += "; so many items may be several questions: keep those that belong together"
 		}
 	}
-	if dc.Scale != nil {
-		top := dc.Scale.Answers[len(dc.Scale.Answers)-1]
-		dc.Why += fmt.Sprintf(" (%s = %s)", yamlString(top), fmtNum(dc.Hi))
+	if sc := dc.Scale; sc != nil {
+		top, v := sc.Answers[len(sc.Answers)-1], sc.Values[len(sc.Values)-1]
+		if sc.Labels != nil {
+			top = sc.Labels[len(sc.Labels)-1]
+		}
+		dc.Why += fmt.Sprintf(" (%s = %s)", yamlString(top), fmtNum(v))
 	}
 	d.Constructs = append(d.Constructs, dc)
 }

@@ -25,6 +25,12 @@ type AnswerScale struct {
 	// and 1 for a binary one, the written number for a numbered one.
 	Answers []string
 	Values  []float64
+	// Labels are the answers' value labels when the file codes them as
+	// numbers (SPSS); nil otherwise. Lo and Hi are then the lowest and
+	// highest numbers answered, which may lie beyond the labelled ones
+	// (1 = "Strongly disagree", 5 = "Strongly agree", 2 to 4 unlabelled).
+	Labels []string
+	Lo, Hi float64
 	// NonSubstantive are answers such as "Don't know" or "Keine Angabe"
 	// that belong to no point of the scale (read as missing).
 	NonSubstantive []string
@@ -44,6 +50,9 @@ func (s *AnswerScale) Range() (lo, hi float64) {
 	lo, hi = s.Values[0], s.Values[0]
 	for _, v := range s.Values {
 		lo, hi = min(lo, v), max(hi, v)
+	}
+	if s.Labels != nil {
+		lo, hi = min(lo, s.Lo), max(hi, s.Hi)
 	}
 	return lo, hi
 }
@@ -158,6 +167,9 @@ func numberedScale(answers []string) *AnswerScale {
 			return nil
 		}
 		rest := strings.TrimSpace(t[end:])
+		if rest != "" && !strings.ContainsFunc(rest, unicode.IsLetter) {
+			return nil // a date, a range: not a label
+		}
 		if rest != "" {
 			// A label must be set off: "1 (left)", "10 - very", "0 = never".
 			if r := rest[0]; r != '(' && r != '-' && r != '=' && r != ':' && !strings.HasPrefix(rest, "–") && t[end] != ' ' {

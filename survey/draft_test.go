@@ -303,3 +303,27 @@ func TestDraftIdentifiers(t *testing.T) {
 		t.Errorf("draft does not parse: %v", err)
 	}
 }
+
+// TestDraftSPSS: variable labels become question texts, value labels name
+// the region's levels and give a labelled item its scale, and the draft
+// validates.
+func TestDraftSPSS(t *testing.T) {
+	file := filepath.Join("testdata", "sav", "haven_byte.sav")
+	yml := draftFiles(t, file)
+	cb := validateDraft(t, yml, file)
+	for _, tt := range []struct{ what, got, want string }{
+		{"region", cb.Region, "country"},
+		{"region levels", strings.Join(cb.Levels["country"], "|"), "Germany|Great Britain|United States"},
+		{"concern items", strings.Join(cb.Constructs["concern"].Items, ","), "q1"},
+		{"concern scale", fmt.Sprint(cb.Constructs["concern"].Scale), "[1 5]"},
+		{"q1 label", cb.Labels["q1"], "I worry about how companies use my data"},
+		{"weight", cb.Design.Weight, "weight_variable_with_a_long_name"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("draft of %s: %s = %q, want %q", file, tt.what, tt.got, tt.want)
+		}
+	}
+	if !bytes.Contains(yml, []byte("#   name: ")) {
+		t.Errorf("the first-name column is not left out:\n%s", yml)
+	}
+}

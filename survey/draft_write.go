@@ -212,7 +212,14 @@ func (d *Draft) writeConstructs(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s%s:\n", pre, yamlString(c.Name))
 		fmt.Fprintf(w, "%s  items: %s\n", pre, flowList(c.Items))
-		if c.Scale != nil && c.Scale.Family != "numbered" || c.Scale != nil && hasText(c.Scale.Answers) {
+		if c.Scale != nil && c.Scale.Labels != nil {
+			var ls []string
+			for i, l := range c.Scale.Labels {
+				ls = append(ls, c.Scale.Answers[i]+" = "+l)
+			}
+			fmt.Fprintf(w, "%s  # %s\n", pre, comment(strings.Join(ls, ", ")))
+		}
+		if c.Scale != nil && hasText(c.Scale.Answers) {
 			key := c.Scale.Family + "|" + strings.Join(c.Scale.Answers, "|")
 			if a, ok := anchors[key]; ok && c.Sure {
 				fmt.Fprintf(w, "%s  values: *%s\n", pre, a)

@@ -51,13 +51,14 @@ func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []strin
 		}
 	}()
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
 	if errors.Is(err, pool.ErrPanic) {
 		return reportInternal(s, err)
 	}
+	err = withFlagHints(ran, err)
 	if isCobraUsageError(err) {
 		err = &usageError{err}
 	}

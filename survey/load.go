@@ -754,10 +754,21 @@ func (b *colBuilder) code(t string) int32 {
 // the problem's Kind is ErrDecimalComma.
 const decimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
 
-// strictValue reads a weight or fpc, which must be a finite number > 0,
-// returning the problem's message and kind if it is not.
+// strictValue reads a weight or fpc, which must be a finite number > 0;
+// an fpc may also be Inf (a population count) or 0 (a sampling fraction),
+// which say that the population is infinite, as R's svydesign(fpc=)
+// takes them. It returns the problem's message and kind if the value is
+// not valid.
 func strictValue(what, raw, t string, dc bool) (float64, string, error) {
 	x, ok := parseDecimal(t, dc)
+	if what == "fpc" {
+		switch {
+		case !ok && strings.EqualFold(strings.TrimPrefix(t, "+"), "inf"):
+			return math.Inf(1), "", nil
+		case ok && x == 0:
+			return 0, "", nil
+		}
+	}
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":

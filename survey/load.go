@@ -756,9 +756,20 @@ func (b *colBuilder) code(t string) int32 {
 // decimal commas (ReadOptions.DecimalComma) has with one, such as "1,5".
 const DecimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
 
-// strictValue reads a weight or fpc, which must be a finite number > 0.
+// strictValue reads a weight or fpc, which must be a finite number > 0;
+// an fpc may also be Inf (a population count) or 0 (a sampling fraction),
+// which say that the population is infinite, as R's svydesign(fpc=)
+// takes them.
 func strictValue(what, raw, t string, dc bool) (float64, string) {
 	x, ok := parseDecimal(t, dc)
+	if what == "fpc" {
+		switch {
+		case !ok && strings.EqualFold(strings.TrimPrefix(t, "+"), "inf"):
+			return math.Inf(1), ""
+		case ok && x == 0:
+			return 0, ""
+		}
+	}
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":

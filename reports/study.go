@@ -68,6 +68,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
+	b.sup = newSuppressor(ds, b.minBase)
 	b.aopts.Privacy = opts.Privacy
 	if b.aopts.Level == 0 {
 		b.aopts.Level = 0.95
@@ -149,7 +150,7 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 	}
 	kids := make([]*builder, len(steps))
 	for k, s := range steps {
-		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
+		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, sup: b.sup, rep: &Report{}}
 		kids[k].aopts.Cache = shared.WithoutSums()
 		if s.banner || s.afterBanner {
 			kids[k].aopts.Cache = shared
@@ -204,6 +205,9 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 		if kid.trustRes != nil {
 			b.trustRes = kid.trustRes
 		}
+		if kid.segmentsRes != nil {
+			b.segmentsRes = kid.segmentsRes
+		}
 	}
 	return nil
 }
@@ -213,12 +217,14 @@ type builder struct {
 	opts    StudyOptions
 	aopts   analysis.Options
 	minBase int
+	sup     *suppressor
 	rep     *Report
 	charts  []NamedChart
 	skipped []string
 	// results kept for findings and the regions section
-	paradoxRes *analysis.ParadoxResult
-	trustRes   *analysis.EffectResult
+	paradoxRes  *analysis.ParadoxResult
+	trustRes    *analysis.EffectResult
+	segmentsRes *analysis.SegmentsResult
 }
 
 // skip records an analysis left out because the codebook lacks what it
@@ -269,6 +275,10 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 	}
 	cols = append(cols, IntegerCol("Base (n)"))
 	t := b.newTable(title, cols...)
+	// A domain hidden for one statistic is hidden for all: the row's
+	// figures can be derived from one another (rate = share / concerned,
+	// effect = trusting − not trusting).
+	hidden := b.sup.hideAll(rows)
 	type key struct{ v, l string }
 	var order []analysis.Domain
 	byDom := map[key]map[string]analysis.Row{}
@@ -294,7 +304,11 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 			if base < 0 {
 				base = r.N
 			}
-			cells = append(cells, b.rowCell(r))
+			c := b.rowCell(r)
+			if hidden[d] {
+				c = c.WithSuppressed()
+			}
+			cells = append(cells, c)
 		}
 		cells = append(cells, Num(float64(max(base, 0))))
 		t.AddRow(cells...)
@@ -414,18 +428,26 @@ func (b *builder) paradox() error {
 	// Charts: the dumbbell by region, and the heat map region × segment.
 	cons, ctot := regionRows(res.Estimates, "concerned")
 	prot, ptot := regionRows(res.Estimates, "protects")
+	hidden := b.sup.hideAll(res.Estimates)
 	if len(cons) > 0 && len(cons) == len(prot) {
 		var rows []charts.GapRow
 		for i := range cons {
+			if hidden[cons[i].Domain] || hidden[prot[i].Domain] {
+				continue // suppressed in the table: no dot, no label
+			}
 			rows = append(rows, charts.GapRow{Region: cons[i].Domain.Level, Concern: interval(cons[i]), Protects: interval(prot[i]), LowBase: cons[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.GapRow{Region: "Total", Concern: interval(ctot), Protects: interval(ptot), Total: true})
-		c, err := charts.SayDoGap(rows, b.chartOptions())
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.GapRow{Region: "Total", Concern: interval(ctot), Protects: interval(ptot), Total: true})
 		}
-		if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
-			return err
+		if len(rows) > 0 { // every row may be suppressed
+			c, err := charts.SayDoGap(rows, b.chartOptions())
+			if err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
+				return err
+			}
 		}
 	}
 	if b.opts.Privacy == nil && b.ds.Region != nil && len(b.ds.Segments) > 0 {
@@ -435,12 +457,19 @@ func (b *builder) paradox() error {
 			return err
 		}
 		h := charts.Heatmap{Rows: g.RowLevels, Cols: g.ColLevels, RowTitle: "Region", ColTitle: titleCase(seg.Name)}
-		for _, row := range g.Cells {
-			var cells []charts.HeatCell
+		ns := make([][]int, len(g.Cells))
+		for i, row := range g.Cells {
 			for _, e := range row {
+				ns[i] = append(ns[i], e.N)
+			}
+		}
+		hideCell := b.sup.hideGrid(ns)
+		for i, row := range g.Cells {
+			var cells []charts.HeatCell
+			for j, e := range row {
 				v := e.Estimate
-				if e.N < b.minBase {
-					v = math.NaN() // suppressed, as in the tables
+				if hideCell[i][j] {
+					v = math.NaN() // suppressed, with a second cell of its row and column
 				}
 				cells = append(cells, charts.HeatCell{Value: v, N: e.N, LowBase: e.N < 2*b.minBase})
 			}
@@ -461,7 +490,14 @@ func (b *builder) paradox() error {
 func (b *builder) testsTable(tests []analysis.Test) *Table {
 	t := b.newTable("Do groups differ? Rao-Scott tests", TextCol("Variables"), DecimalCol("F", 2), DecimalCol("ndf", 2), DecimalCol("ddf", 1), PValueCol("p"))
 	for _, x := range tests {
-		t.AddRow(Str(strings.Join(x.Variables, " × ")), Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), Num(float64(x.P)))
+		cells := []Cell{Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), Num(float64(x.P))}
+		if b.sup.hasSmallLevel(x.Variables) {
+			// The test sets a suppressed level against the others.
+			for i := range cells {
+				cells[i] = cells[i].WithSuppressed()
+			}
+		}
+		t.AddRow(append([]Cell{Str(strings.Join(x.Variables, " × "))}, cells...)...)
 	}
 	return t
 }
@@ -497,18 +533,26 @@ func (b *builder) trust() error {
 	sec.Tables = append(sec.Tables, t)
 	tr, ttot := regionRows(res.Estimates, "comfort_trusting")
 	nt, ntot := regionRows(res.Estimates, "comfort_nontrusting")
+	hidden := b.sup.hideAll(res.Estimates)
 	if len(tr) > 0 && len(tr) == len(nt) {
 		var rows []charts.EffectRow
 		for i := range tr {
+			if hidden[tr[i].Domain] {
+				continue
+			}
 			rows = append(rows, charts.EffectRow{Region: tr[i].Domain.Level, Trusting: interval(tr[i]), NonTrusting: interval(nt[i]), LowBase: tr[i].N < 2*b.minBase || nt[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.EffectRow{Region: "Total", Trusting: interval(ttot), NonTrusting: interval(ntot), Total: true})
-		c, err := charts.TrustEffect(rows, b.chartOptions())
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.EffectRow{Region: "Total", Trusting: interval(ttot), NonTrusting: interval(ntot), Total: true})
 		}
-		if err := b.addChart(&sec, "trust-effect", "Share comfortable with personalization among trusting and non-trusting respondents by region", c); err != nil {
-			return err
+		if len(rows) > 0 { // every row may be suppressed
+			c, err := charts.TrustEffect(rows, b.chartOptions())
+			if err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if err := b.addChart(&sec, "trust-effect", "Share comfortable with personalization among trusting and non-trusting respondents by region", c); err != nil {
+				return err
+			}
 		}
 	}
 	b.rep.Sections = append(b.rep.Sections, sec)
@@ -520,6 +564,7 @@ func (b *builder) segments() error {
 	if err != nil {
 		return b.skip("westin segments", err)
 	}
+	b.segmentsRes = res
 	sec := Section{Name: "Segments", Intro: "Westin's privacy segmentation index: fundamentalists agree consumers have lost control and disagree that businesses and laws protect them; the unconcerned answer the opposite way; everyone else is a pragmatist."}
 	stats := []statCol{{"westin_fundamentalist", "Fundamentalists"}, {"westin_pragmatist", "Pragmatists"}, {"westin_unconcerned", "Unconcerned"}}
 	sec.Tables = append(sec.Tables, b.wideTable("Westin privacy segments", res.Estimates, stats))
@@ -533,16 +578,24 @@ func (b *builder) segments() error {
 			s := float64(f.Estimate) + float64(p.Estimate) + float64(u.Estimate)
 			return []float64{float64(f.Estimate) / s, float64(p.Estimate) / s, float64(u.Estimate) / s}
 		}
+		hidden := b.sup.hideAll(res.Estimates)
 		for i := range fund {
+			if hidden[fund[i].Domain] {
+				continue
+			}
 			rows = append(rows, charts.StackRow{Label: fund[i].Domain.Level, Shares: shares(fund[i], prag[i], unc[i]), LowBase: fund[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.StackRow{Label: "Total", Shares: shares(ftot, ptot, utot), Total: true})
-		c, err := charts.WestinSegments(rows, b.chartOptions())
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.StackRow{Label: "Total", Shares: shares(ftot, ptot, utot), Total: true})
 		}
-		if err := b.addChart(&sec, "westin-segments", "Westin privacy segments by region, stacked to 100%", c); err != nil {
-			return err
+		if len(rows) > 0 { // every row may be suppressed
+			c, err := charts.WestinSegments(rows, b.chartOptions())
+			if err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if err := b.addChart(&sec, "westin-segments", "Westin privacy segments by region, stacked to 100%", c); err != nil {
+				return err
+			}
 		}
 	}
 	b.rep.Sections = append(b.rep.Sections, sec)
@@ -564,16 +617,24 @@ func (b *builder) regions() error {
 	sec := Section{Name: "Regions", Intro: fmt.Sprintf("Each region against the rest of the sample. ▲/▼ mark a region significantly higher/lower than the rest at %g%% (design-based t test).", 100*b.aopts.Level)}
 	t := b.newTable("Regions against the rest of the sample", TextCol("Statistic"), TextCol("Region"), PercentCol("Region"), PercentCol("Rest"),
 		PercentCol("Difference").WithCI(), PValueCol("p"), IntegerCol("Base (n)"))
+	// A hidden region hides its rest-of-sample share, difference and test
+	// too: the rest and the total give the region back.
+	var asRows []analysis.Row
 	for _, c := range res.Comparisons {
+		asRows = append(asRows, analysis.Row{Statistic: c.Statistic, Domain: c.Domain, N: c.N})
+	}
+	hidden := b.sup.hideStats(asRows, paradoxLinks()...)
+	for _, c := range res.Comparisons {
+		h := hidden[c.Statistic][c.Domain]
 		d := b.cell(float64(c.Difference), float64(c.CILow), float64(c.CIHigh), c.N)
+		est, rest, p := Num(float64(c.Estimate)), Num(float64(c.Rest)), Num(float64(c.P))
+		if h {
+			d, est, rest, p = d.WithSuppressed(), est.WithSuppressed(), rest.WithSuppressed(), p.WithSuppressed()
+		}
 		if c.Significant && !d.Suppressed {
 			d = d.WithMark(map[string]string{"+": "▲", "-": "▼"}[c.Direction])
 		}
-		est := Num(float64(c.Estimate))
-		if c.N < b.minBase {
-			est = est.WithSuppressed()
-		}
-		t.AddRow(Str(c.Statistic), Str(c.Domain.Level), est, Num(float64(c.Rest)), d, Num(float64(c.P)), Num(float64(c.N)))
+		t.AddRow(Str(c.Statistic), Str(c.Domain.Level), est, rest, d, p, Num(float64(c.N)))
 	}
 	sec.Tables = append(sec.Tables, t)
 	// A compact table of the headline flags by region feeds the native chart.
@@ -593,6 +654,7 @@ func (b *builder) regions() error {
 			cols = append(cols, PercentCol(titleCase(f)))
 		}
 		ft := b.newTable("Headline flags by region", cols...)
+		hidden := b.sup.hideStats(desc.Estimates)
 		for _, lvl := range append(append([]string(nil), b.ds.Region.Levels...), "Total") {
 			d := analysis.Domain{Var: "region", Level: lvl}
 			if lvl == "Total" {
@@ -602,7 +664,7 @@ func (b *builder) regions() error {
 			for _, f := range flags {
 				r, ok := find(desc.Estimates, f, d)
 				c := Num(float64(r.Estimate))
-				if !ok || r.N < b.minBase {
+				if !ok || r.N < b.minBase || hidden[f][d] {
 					c = Num(math.NaN()).WithSuppressed()
 				}
 				cells = append(cells, c)
@@ -705,6 +767,9 @@ func (b *builder) comfort() error {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
 	for _, it := range items {
 		t.AddRow(Str(it.label), b.rowCell(it.row), Num(float64(it.row.N)))
+		if it.row.N < b.minBase {
+			continue // suppressed in the table: no bar
+		}
 		bars = append(bars, charts.BarRow{Label: it.label, Value: interval(it.row), LowBase: it.row.N < 2*b.minBase})
 	}
 	sec.Tables = append(sec.Tables, t)
@@ -744,16 +809,38 @@ func (b *builder) crosstabs() error {
 		}
 		bn.Columns = append(bn.Columns, BannerColumn{Letter: c.Letter, Group: titleCase(c.Group), Label: label})
 		bn.UnweightedBase = append(bn.UnweightedBase, float64(c.Base.N))
-		bn.WeightedBase = append(bn.WeightedBase, c.Base.WeightedN)
-		bn.EffectiveBase = append(bn.EffectiveBase, c.Base.EffectiveN)
+		bn.WeightedBase = append(bn.WeightedBase, roundBase(float64(c.Base.WeightedN)))
+		bn.EffectiveBase = append(bn.EffectiveBase, roundBase(float64(c.Base.EffectiveN)))
 	}
 	for _, r := range res.Rows {
 		row := BannerRow{Label: r.Label}
+		// The Total column is the margin of every group: a group with one
+		// hidden cell hides a second (see suppressor).
+		ns := map[analysis.Domain]int{}
+		for c, cell := range r.Cells {
+			ns[res.Columns[c].Domain] = min(cell.N, res.Columns[c].Base.N)
+		}
+		hidden := b.sup.hide(ns, nil)
+		hiddenLetters := map[rune]bool{}
+		for c := range r.Cells {
+			if hidden[res.Columns[c].Domain] {
+				for _, l := range res.Columns[c].Letter {
+					hiddenLetters[l] = true
+				}
+			}
+		}
 		for c, cell := range r.Cells {
 			n := res.Columns[c].Base.N
-			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: cell.Sig}
+			// No letter says how a shown cell compares with a hidden one.
+			sig := strings.Map(func(l rune) rune {
+				if hiddenLetters[l] {
+					return -1
+				}
+				return l
+			}, cell.Sig)
+			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: sig}
 			switch {
-			case n < b.minBase || cell.N == 0:
+			case hidden[res.Columns[c].Domain] || cell.N == 0:
 				bc = BannerCell{Pct: math.NaN(), Suppressed: true}
 			case n < 2*b.minBase:
 				bc.LowBase = true
@@ -869,6 +956,16 @@ func (b *builder) findings() {
 	add := func(format string, a ...any) {
 		f = append(f, Finding{Text: tidy.Replace(fmt.Sprintf(format, a...))})
 	}
+	// Findings quote only figures the tables show: none on a base below
+	// the minimum, none of a domain hidden by secondary suppression.
+	shown := func(rows ...analysis.Row) bool {
+		for _, r := range rows {
+			if r.N < b.minBase || math.IsNaN(float64(r.Estimate)) {
+				return false
+			}
+		}
+		return true
+	}
 	if p := b.paradoxRes; p != nil {
 		tot := analysis.Domain{}
 		con, _ := find(p.Estimates, "concerned", tot)
@@ -878,11 +975,13 @@ func (b *builder) findings() {
 		var best *analysis.ItemShares
 		for i := range p.Items {
 			it := &p.Items[i]
-			if it.Construct == "sharing" && it.Domain.IsTotal() && (best == nil || it.Concerned.Estimate > best.Concerned.Estimate) {
+			if it.Construct == "sharing" && it.Domain.IsTotal() && shown(it.Concerned) && (best == nil || it.Concerned.Estimate > best.Concerned.Estimate) {
 				best = it
 			}
 		}
-		if best != nil {
+		switch {
+		case !shown(con):
+		case best != nil:
 			// A label written as a behaviour ("Shared their location…")
 			// completes the sentence; a question is quoted.
 			what := fmt.Sprintf("answered yes to %q", best.Item)
@@ -894,15 +993,18 @@ func (b *builder) findings() {
 			}
 			add("%s say they are concerned about their privacy %s, yet %s of them %s %s.",
 				pct(con.Estimate), ci(con.CILow, con.CIHigh), pct(best.Concerned.Estimate), what, ci(best.Concerned.CILow, best.Concerned.CIHigh))
-		} else {
+		default:
 			add("%s say they are concerned about their privacy %s.", pct(con.Estimate), ci(con.CILow, con.CIHigh))
 		}
-		add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
-			pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
+		if shown(prot, rate) {
+			add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
+				pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
+		}
 		regs, _ := regionRows(p.Estimates, "paradox_rate")
+		hidden := b.sup.hideAll(p.Estimates)
 		var ok []analysis.Row
 		for _, r := range regs {
-			if r.N >= b.minBase {
+			if shown(r) && !hidden[r.Domain] {
 				ok = append(ok, r)
 			}
 		}
@@ -912,7 +1014,7 @@ func (b *builder) findings() {
 			add("The paradox is widest in %s (%s %s of the concerned do not protect themselves) and narrowest in %s (%s %s).",
 				hi.Domain.Level, pct(hi.Estimate), ci(hi.CILow, hi.CIHigh), lo.Domain.Level, pct(lo.Estimate), ci(lo.CILow, lo.CIHigh))
 		}
-		if c := p.Correlation; c != nil && !math.IsNaN(float64(c.Estimate)) {
+		if c := p.Correlation; c != nil && !math.IsNaN(float64(c.Estimate)) && c.N >= b.minBase {
 			r := float64(c.Estimate)
 			how := "barely linked"
 			switch {
@@ -929,8 +1031,10 @@ func (b *builder) findings() {
 		with, _ := find(t.Estimates, "comfort_trusting", tot)
 		without, _ := find(t.Estimates, "comfort_nontrusting", tot)
 		eff, _ := find(t.Estimates, "effect", tot)
-		add("Comfort with personalization is %.1f points higher among consumers who trust companies with their data (%s vs %s; difference %s).",
-			100*float64(eff.Estimate), pct(with.Estimate), pct(without.Estimate), ci(eff.CILow, eff.CIHigh))
+		if shown(with, without, eff) {
+			add("Comfort with personalization is %.1f points higher among consumers who trust companies with their data (%s vs %s; difference %s).",
+				100*float64(eff.Estimate), pct(with.Estimate), pct(without.Estimate), ci(eff.CILow, eff.CIHigh))
+		}
 	}
 	b.rep.Findings = f
 }

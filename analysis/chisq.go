@@ -40,6 +40,10 @@ type table struct {
 	sw2     []float64 // Σw² per cell, for Kish's effective base
 	colND   []int     // respondents with b=j, a answered or not
 	nDomain int       // respondents in the domain
+	// nu, when nuSet, is the test's ν instead of the domain's degf
+	// (compare: degf of subset(design, !is.na(y)), see answeredDegF).
+	nu    int
+	nuSet bool
 	// tot and cov, when cell is nil, are the cells' totals and their
 	// covariance across PSUs (allSums.binaryTableCov): what chisq reads.
 	tot []float64
@@ -293,6 +297,9 @@ func (t *table) raoScott(d *Design, in []bool, res ChiSqResult, rows, cols []int
 	nu := d.NumPSU() - d.NumStrata()
 	if in != nil {
 		nu = d.degfSeen(func(q int) bool { return t.psuSeen[q] })
+	}
+	if t.nuSet {
+		nu = t.nu
 	}
 	d0 := tr * tr / tr2
 	res.Pearson = x2

@@ -114,20 +114,29 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	}
 	out := make([]statResult, len(stats))
 	codes, nLevels, keys := s.groupings()
-	s.e.forEach(len(stats), func(k int) {
+	err = s.e.forEach(len(stats), func(k int) {
 		// One pass per statistic gives, for every domain variable, the
 		// sums by PSU and level of the comparisons and, for a 0/1
 		// statistic, the test's table (Σw of y = 1 and of y = 0).
 		st := stats[k]
 		sums := s.e.sumShared(s.shared(), []vec{st.y}, codes, nLevels, keys, nil, allFull)[0]
 		defer sums.release(s.e)
+		nu := 0
+		if st.binary && len(s.vars) > 0 {
+			nu = s.d.answeredDegF(st.y)
+		}
 		for j, v := range s.vars {
 			out[k].cmp = append(out[k].cmp, s.compareLevels(st, v, sums.cellSums(s.d, j+1))...)
 			if st.binary {
-				out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, sums.binaryTable(s.d, j+1)))
+				tab := sums.binaryTable(s.d, j+1)
+				tab.nu, tab.nuSet = nu, true
+				out[k].tests = append(out[k].tests, s.chiSqTable(v, st.name, tab))
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range out {
 		res.Comparisons = append(res.Comparisons, r.cmp...)
 		res.Tests = append(res.Tests, r.tests...)

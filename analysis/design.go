@@ -48,6 +48,9 @@ const (
 )
 
 // ParseLonelyPSU reads the names R uses: fail, adjust, remove, certainty.
+// R's "average" is not offered: R multiplies each estimate's variance by
+// H/(H − lonely) counting only the strata where the domain has answers,
+// a factor per domain rather than per design.
 func ParseLonelyPSU(s string) (LonelyPSU, error) {
 	switch s {
 	case "", "fail":
@@ -112,6 +115,7 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
+	single   []int // strata with one PSU that are not fully enumerated (SinglePSUStrata)
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
@@ -171,7 +175,10 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 		d.center[h] = true
 		if nh > 1 {
 			d.scale[h] = f[h] * float64(nh) / float64(nh-1)
-		} else {
+		} else if f[h] >= censusFraction {
+			// A fully enumerated stratum contributes nothing before R's
+			// onestrat looks at its PSUs: never lonely.
+			d.single = append(d.single, h)
 			switch d.lonely {
 			case LonelyFail:
 				return nil, fmt.Errorf("%w: stratum %s has only one PSU (use --lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))

@@ -86,9 +86,8 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += dv
 		sdev2 += dv * (v - mean)
 	}
-	v := d.VarianceFromPSUTotals(t) / (sw * sw)
-	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
-	e.Deff = deffReplace(v, sdev2/sw, n)
+	v, deff := zeroRounding(d.VarianceFromPSUTotals(t)/(sw*sw), sdev2/sw, n)
+	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
 }
@@ -218,9 +217,9 @@ func finishGroup(st *domainGroup, level float64, df int, v float64) Estimate {
 	}
 	delta := st.swd / st.sw
 	mean := st.shift + delta
-	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df}
 	sdev2 := math.Max(st.swd2-st.swd*delta, 0)
-	e.Deff = deffReplace(v, sdev2/st.sw, st.n)
+	v, deff := zeroRounding(v, sdev2/st.sw, st.n)
+	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
 }
@@ -264,7 +263,6 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 	}
 	e := Estimate{Estimate: tot, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: math.NaN()}
 	v := d.VarianceFromPSUTotals(t)
-	e.SE = math.Sqrt(v)
 	if n > 0 {
 		mean := tot / sw
 		var sdev2 float64
@@ -274,8 +272,9 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 			}
 			sdev2 += d.w[i] * (x - mean) * (x - mean)
 		}
-		e.Deff = deffReplace(v, sdev2*sw, n)
+		v, e.Deff = zeroRounding(v, sdev2*sw, n)
 	}
+	e.SE = math.Sqrt(v)
 	e.CILow, e.CIHigh = MeanCI(tot, e.SE, df, level)
 	return e
 }

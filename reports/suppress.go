@@ -3,6 +3,7 @@ package reports
 import (
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/survey"
@@ -193,6 +194,47 @@ func (s *suppressor) hideAll(rows []analysis.Row) map[analysis.Domain]bool {
 		}
 	}
 	return s.hide(ns, forced)
+}
+
+// bannerHidden is what a banner row hides: the domains of its hidden
+// cells and their letters.
+type bannerHidden struct {
+	domains map[analysis.Domain]bool
+	hidden  map[rune]bool
+}
+
+// letters drops from a cell's significance letters those of hidden
+// columns: no letter says how a shown cell compares with a hidden one.
+func (h bannerHidden) letters(sig string) string {
+	return strings.Map(func(l rune) rune {
+		if h.hidden[l] {
+			return -1
+		}
+		return l
+	}, sig)
+}
+
+// hideBanner returns, per row of a banner, the cells to hide: a cell on
+// fewer answers than the minimum base, and a second one in a group with
+// one such (the Total column is every group's margin).
+func (s *suppressor) hideBanner(res *analysis.BannerResult) []bannerHidden {
+	out := make([]bannerHidden, len(res.Rows))
+	for k, r := range res.Rows {
+		ns := map[analysis.Domain]int{}
+		for c, cell := range r.Cells {
+			ns[res.Columns[c].Domain] = min(cell.N, res.Columns[c].Base.N)
+		}
+		h := bannerHidden{domains: s.hide(ns, nil), hidden: map[rune]bool{}}
+		for c := range r.Cells {
+			if h.domains[res.Columns[c].Domain] {
+				for _, l := range res.Columns[c].Letter {
+					h.hidden[l] = true
+				}
+			}
+		}
+		out[k] = h
+	}
+	return out
 }
 
 // hideGrid returns which cells of a two-way grid to hide: cells on a base

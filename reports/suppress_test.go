@@ -154,7 +154,7 @@ func attackSubtraction(t *testing.T, p published, target string, truth float64) 
 // publishedFromTable reads column col of the rows of group (the Total row
 // for the total) in a wide table, and the weighted bases from the banner
 // (everyone in the level) or, with tableBases, the table's own unweighted
-// bases (those who answered: exact in an unweighted study).
+// bases in column col+1 (those who answered: exact in an unweighted study).
 func publishedFromTable(t *testing.T, r *Report, table, group string, col int, tableBases ...bool) published {
 	t.Helper()
 	p := published{where: table, shares: map[string]float64{}, bases: map[string]float64{}, total: math.NaN()}
@@ -174,12 +174,12 @@ func publishedFromTable(t *testing.T, r *Report, table, group string, col int, t
 		case first == "Total" || (first == group && tab.Cell(i, 1).Text == ""):
 			p.total = tab.Cell(i, col).Num
 			if len(tableBases) > 0 {
-				p.all = tab.Cell(i, len(tab.Cols())-1).Num
+				p.all = tab.Cell(i, col+1).Num
 			}
 		case first == group:
 			p.shares[tab.Cell(i, 1).Text] = tab.Cell(i, col).Num
 			if len(tableBases) > 0 {
-				p.bases[tab.Cell(i, 1).Text] = tab.Cell(i, len(tab.Cols())-1).Num
+				p.bases[tab.Cell(i, 1).Text] = tab.Cell(i, col+1).Num
 			}
 		}
 	}
@@ -242,113 +242,115 @@ func TestSuppressionCannotBeUndone(t *testing.T) {
 			r := sr.Report
 			truth := trueShare(ds, "concern", tc.col, "Tiny")
 
-			// The say-do gap table: column 2 is Concerned.
-			attackSubtraction(t, publishedFromTable(t, r, "The say-do gap", tc.group, 2), "Tiny", truth)
-			attackSubtraction(t, publishedFromTable(t, r, "The say-do gap", tc.group, 2, true), "Tiny", truth)
+			// The concern table: column 2 is Concerned, column 3 its base
+			// (those who answered: exact in an unweighted study).
+			const table, col = "Concern and protective behaviour", 2
+			fromBanner := publishedFromTable(t, r, table, tc.group, col)
+			fromTable := publishedFromTable(t, r, table, tc.group, col, true)
+			attackSubtraction(t, fromBanner, "Tiny", truth)
+			attackSubtraction(t, fromTable, "Tiny", truth)
 
-			// The banner's concern row, total and levels, with its bases.
-			bn := findBanner(t, r)
-			for _, row := range bn.Rows {
-				if row.Label != "concern" {
-					continue
-				}
-				p := published{where: "banner", shares: map[string]float64{}, bases: map[string]float64{}}
-				for j, c := range bn.Columns {
-					v := row.Cells[j].Pct
-					if row.Cells[j].Suppressed {
-						v = math.NaN()
+			// Every banner's concern row, total and levels, with its bases.
+			attacked := 0
+			for _, sec := range r.Sections {
+				for _, bn := range sec.Banners {
+					for _, row := range bn.Rows {
+						if !strings.HasPrefix(row.Label, constructLabel(ds.Construct("concern"))+" (") {
+							continue
+						}
+						attacked++
+						p := published{where: "banner " + bn.Title, shares: map[string]float64{}, bases: map[string]float64{}}
+						for j, c := range bn.Columns {
+							v := row.Cells[j].Pct
+							if row.Cells[j].Suppressed {
+								v = math.NaN()
+							}
+							switch {
+							case c.Label == "Total":
+								p.total, p.all = v, bn.WeightedBase[j]
+							case c.Group == tc.group:
+								p.shares[c.Label], p.bases[c.Label] = v, bn.WeightedBase[j]
+							}
+						}
+						attackSubtraction(t, p, "Tiny", truth)
+						// The banner's shares with the answered bases of the
+						// concern table.
+						p.where += " with the table's bases"
+						p.bases, p.all = fromTable.bases, fromTable.all
+						attackSubtraction(t, p, "Tiny", truth)
 					}
-					switch {
-					case c.Label == "Total":
-						p.total, p.all = v, bn.WeightedBase[j]
-					case c.Group == tc.group:
-						p.shares[c.Label], p.bases[c.Label] = v, bn.WeightedBase[j]
+					// No significance letter compares a shown cell with a
+					// hidden one.
+					for _, row := range bn.Rows {
+						for j, c := range row.Cells {
+							if !c.Suppressed {
+								continue
+							}
+							for _, other := range row.Cells {
+								if strings.Contains(other.Sig, bn.Columns[j].Letter) {
+									t.Errorf("banner %q row %q: letter %s of a suppressed cell marks another cell (%q)", bn.Title, row.Label, bn.Columns[j].Letter, other.Sig)
+								}
+							}
+						}
 					}
-				}
-				attackSubtraction(t, p, "Tiny", truth)
-			}
-			// No significance letter compares a shown cell with a hidden one.
-			for _, row := range bn.Rows {
-				for j, c := range row.Cells {
-					if !c.Suppressed {
-						continue
-					}
-					for _, other := range row.Cells {
-						if strings.Contains(other.Sig, bn.Columns[j].Letter) {
-							t.Errorf("banner row %q: letter %s of a suppressed cell marks another cell (%q)", row.Label, bn.Columns[j].Letter, other.Sig)
+					for _, w := range append(append([]float64(nil), bn.WeightedBase...), bn.EffectiveBase...) {
+						if !math.IsNaN(w) && w != math.Round(w) {
+							t.Errorf("banner %q base %v published with decimals, want a whole number", bn.Title, w)
 						}
 					}
 				}
 			}
-			for _, w := range append(append([]float64(nil), bn.WeightedBase...), bn.EffectiveBase...) {
-				if !math.IsNaN(w) && w != math.Round(w) {
-					t.Errorf("banner base %v published with decimals, want a whole number", w)
+			if attacked == 0 {
+				t.Fatal("no banner row of concern to attack")
+			}
+
+			// A table that sets a level against the rest of the sample
+			// gives it back directly (share = rest + difference, or from
+			// the total: (T·W − rest·(W − w)) / w), and a second hidden
+			// level given back so would undo the pair.
+			for _, sec := range r.Sections {
+				for _, tab := range sec.Tables {
+					rest, diff := -1, -1
+					for j, c := range tab.Cols() {
+						switch c.Name {
+						case "Rest":
+							rest = j
+						case "Difference":
+							diff = j
+						}
+					}
+					if rest < 0 && diff < 0 {
+						continue
+					}
+					for i := 0; i < tab.NumRows(); i++ {
+						if tab.Cell(i, 1).Text != "Tiny" {
+							continue
+						}
+						for _, j := range []int{rest, diff} {
+							if c := tab.Cell(i, max(j, 0)); j >= 0 && (!c.Suppressed || !math.IsNaN(c.Num)) {
+								t.Errorf("%s: Tiny column %d = %+v, want suppressed without a value", tab.Title, j, c)
+							}
+						}
+					}
+				}
+			}
+
+			// Rao-Scott tests that set the small level against the others.
+			for _, sec := range r.Sections {
+				for _, tab := range sec.Tables {
+					if !strings.HasPrefix(tab.Title, "Do groups differ?") {
+						continue
+					}
+					last := len(tab.Cols()) - 1
+					for i := 0; i < tab.NumRows(); i++ {
+						if strings.EqualFold(tab.Cell(i, 0).Text, tc.group) && !math.IsNaN(tab.Cell(i, last).Num) {
+							t.Errorf("%s: test %q × %q published (p = %v) with a level below the minimum base", tab.Title, tab.Cell(i, 0).Text, tab.Cell(i, 1).Text, tab.Cell(i, last).Num)
+						}
+					}
 				}
 			}
 
 			if tc.col == "region" {
-				// The rest of the sample and the difference give a region
-				// back directly: share = rest + difference, or from the
-				// total: (T·W − rest·(W − w)) / w.
-				cmp := findTable(t, r, "Regions against the rest of the sample")
-				for _, gap := range []published{publishedFromTable(t, r, "The say-do gap", "Region", 2), publishedFromTable(t, r, "The say-do gap", "Region", 2, true)} {
-					// A second hidden region given back by its own rest or
-					// difference would undo the pair: fill it in and subtract.
-					filled := gap
-					filled.where = "say-do gap with the Regions table"
-					filled.shares = map[string]float64{}
-					for l, v := range gap.shares {
-						filled.shares[l] = v
-					}
-					for i := 0; i < cmp.NumRows(); i++ {
-						l := cmp.Cell(i, 1).Text
-						if cmp.Cell(i, 0).Text != "concern" || l == "Tiny" || !math.IsNaN(filled.shares[l]) {
-							continue
-						}
-						rest, diff, w := cmp.Cell(i, 3).Num, cmp.Cell(i, 4).Num, gap.bases[l]
-						for _, v := range []float64{rest + diff, (gap.total*gap.all - rest*(gap.all-w)) / w, (gap.total*gap.all + diff*(gap.all-w)) / gap.all} {
-							if !math.IsNaN(v) {
-								filled.shares[l] = v
-							}
-						}
-					}
-					attackSubtraction(t, filled, "Tiny", truth)
-				}
-				gap := publishedFromTable(t, r, "The say-do gap", "Region", 2, !tc.weighted)
-				for i := 0; i < cmp.NumRows(); i++ {
-					if cmp.Cell(i, 0).Text != "concern" || cmp.Cell(i, 1).Text != "Tiny" {
-						continue
-					}
-					rest, diff := cmp.Cell(i, 3).Num, cmp.Cell(i, 4).Num
-					w := gap.bases["Tiny"]
-					for name, got := range map[string]float64{
-						"rest + difference":  rest + diff,
-						"total and rest":     (gap.total*gap.all - rest*(gap.all-w)) / w,
-						"total + difference": (gap.total*gap.all + diff*(gap.all-w)) / gap.all,
-					} {
-						if !math.IsNaN(got) && math.Abs(got-truth) <= rounding {
-							t.Errorf("Regions: Tiny reconstructed from %s as %.6f, true %.6f", name, got, truth)
-						}
-					}
-					for j := 2; j <= 5; j++ {
-						if c := cmp.Cell(i, j); !c.Suppressed || !math.IsNaN(c.Num) {
-							t.Errorf("Regions: Tiny column %d = %+v, want suppressed without a value", j, c)
-						}
-					}
-				}
-				// The Rao-Scott tests set the small region against the others.
-				for _, s := range r.Sections {
-					for _, tab := range s.Tables {
-						if !strings.HasPrefix(tab.Title, "Do groups differ?") {
-							continue
-						}
-						for i := 0; i < tab.NumRows(); i++ {
-							if strings.Contains(tab.Cell(i, 0).Text, "region") && !math.IsNaN(tab.Cell(i, 4).Num) {
-								t.Errorf("%s: test %q published (p = %v) with a region below the minimum base", tab.Title, tab.Cell(i, 0).Text, tab.Cell(i, 4).Num)
-							}
-						}
-					}
-				}
 				// Charts by region leave it out (a "Tiny" label would come
 				// with its dot or bar); the heat map keeps the row, empty.
 				for _, c := range sr.Charts {
@@ -361,7 +363,7 @@ func TestSuppressionCannotBeUndone(t *testing.T) {
 				}
 			}
 
-			// The workbook: the Tiny rows hold no number but bases.
+			// The workbook holds the share nowhere.
 			var buf bytes.Buffer
 			if err := WriteXLSX(&buf, r); err != nil {
 				t.Fatal(err)

@@ -43,12 +43,16 @@ func (d *Dataset) Construct(name string) *Construct {
 // Levels; a categorical column has Codes (-1 = missing) indexing Levels,
 // which are sorted in first-seen order unless the codebook orders them.
 type Column struct {
-	Name   string // logical name
-	Raw    string // header in the first file that had it
-	Label  string // question text, when the export carries one
-	Num    []float64
-	Codes  []int32
-	Levels []string
+	Name  string // logical name
+	Raw   string // header in the first file that had it
+	Label string // question text, when the export carries one
+	// ValueLabels names a numeric column's values ("1" = "Strongly
+	// disagree") as its file declares them (SPSS value labels), ordered
+	// by value; categorical columns use them as level names instead.
+	ValueLabels []ValueLabel
+	Num         []float64
+	Codes       []int32
+	Levels      []string
 
 	small *smallVec // a construct item's values after a Compact load (see NumValues)
 }

@@ -4,8 +4,15 @@
 // raw headers from differently-labelled files onto logical names, declares
 // the sample design and defines constructs (multi-item scales scored per
 // respondent and turned into 0/1 flags). Readers turn CSV/TSV in any of the
-// common encodings, XLSX workbooks and Qualtrics/SurveyMonkey exports into
-// rows of text (TableReader); Load stacks several files by logical column
+// common encodings, XLSX workbooks, Qualtrics/SurveyMonkey exports and SPSS
+// system files (.sav, .zsav) into rows of text (TableReader); Load stacks
+// several files by logical column
 // name into a Dataset of typed columns holding only what the codebook uses.
 // Validate lists every problem in a study rather than stopping at the first.
+//
+// The SPSS reader (NewSAVReader) is written by hand, from the PSPP
+// developers' description of the system file format: no maintained Go
+// reader of .sav files exists, and trustgap builds without cgo. Its value
+// labels name the levels of categorical columns and its variable labels
+// the items (ColumnInfo, Column.ValueLabels).
 package survey

@@ -129,7 +129,9 @@ func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, erro
 	}
 	ds := l.dataset()
 	if l.opts.GroupByPSU {
-		groupByPSU(ds)
+		if err := groupByPSU(ds); err != nil {
+			return nil, err
+		}
 	}
 	return ds, nil
 }
@@ -140,14 +142,15 @@ const maxDictNumeric = 1 << 16
 
 // colBuilder accumulates one column while rows stream by.
 type colBuilder struct {
-	name       string
-	raw, label string         // from the first file that has the column
-	cat        bool           // categorical by role
-	strict     string         // "weight" or "fpc": numeric, each value checked
-	required   string         // "stratum" or "psu": categorical, never missing
-	item       *constructRule // a construct using the column, to order its levels
-	found      bool           // present in at least one file
-	present    int            // non-missing cells
+	name        string
+	raw, label  string         // from the first file that has the column
+	valueLabels []ValueLabel   // declared by the first file that has the column (SPSS)
+	cat         bool           // categorical by role
+	strict      string         // "weight" or "fpc": numeric, each value checked
+	required    string         // "stratum" or "psu": categorical, never missing
+	item        *constructRule // a construct using the column, to order its levels
+	found       bool           // present in at least one file
+	present     int            // non-missing cells
 
 	idx int // index in the current file's records; -1 when absent
 
@@ -412,7 +415,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 	file := t.Name()
 	l.files = append(l.files, file)
 	dc := t.DecimalComma()
-	header, labels := t.Header(), t.Labels()
+	header, labels, infos := t.Header(), t.Labels(), ColumnInfos(t)
 	l.headers = append(l.headers, header)
 	for _, items := range l.items {
 		for _, it := range items {
@@ -437,6 +440,9 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			b.found, b.raw = true, header[idx]
 			if idx < len(labels) {
 				b.label = labels[idx]
+			}
+			if idx < len(infos) {
+				b.valueLabels = infos[idx].ValueLabels
 			}
 		}
 	}
@@ -466,12 +472,16 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		switch {
 		case len(b.rows) == 0:
 		case par != nil:
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		case rows > l.par.after && l.par.converters > 1 && len(l.units) > 1:
 			// Large enough to be worth the goroutines; the rows before
 			// were converted in order.
 			par = l.startParallel(p, file, dc)
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		default:
 			seq.convert(b, 0)
 			l.addBatchProblems(b)
@@ -491,7 +501,9 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			return err
 		}
 		if par != nil {
-			par.finish()
+			if err := par.finish(); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		}
 		l.checkPII(file, scan.Columns())
 		if rows == 0 {
@@ -797,6 +809,7 @@ func (c *converter) itemCell(rule *constructRule, it *itemBuilder, rec []string,
 func (b *colBuilder) column() *Column {
 	c := &Column{Name: b.name, Raw: b.raw, Label: b.label}
 	if !b.cat && (b.strict != "" || b.numeric) {
+		c.ValueLabels = b.valueLabels
 		c.Num = b.num
 		if c.Num == nil {
 			c.Num = []float64{}
@@ -812,6 +825,7 @@ func (b *colBuilder) column() *Column {
 	} else if b.item != nil && (len(b.item.def.Values) > 0 || b.item.count) {
 		orderLevelsByValues(c, b.item)
 	}
+	applyValueLabels(c, b.valueLabels)
 	return c
 }
 
@@ -842,7 +856,7 @@ func (l *loader) dataset() *Dataset {
 		c := &Construct{Name: rule.name, Def: rule.def}
 		if l.compact {
 			for _, it := range l.items[ri] {
-				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), small: it.small})
+				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, small: it.small})
 			}
 			c.score = l.scores[ri]
 			if l.scoreIsItem(ri) {
@@ -858,7 +872,7 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, Num: vals[k]})
 		}
 		c.Score, c.Flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)

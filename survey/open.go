@@ -100,6 +100,8 @@ const (
 	// oleMagic starts legacy .xls workbooks and password-protected .xlsx
 	// files, which Excel wraps in an OLE container.
 	oleMagic = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+	// magicBytes is how much of a file's start decides its format.
+	magicBytes = 64
 )
 
 // OpenTable opens a survey export for reading: path "-" reads opts.Stdin.
@@ -155,7 +157,7 @@ func OpenTable(ctx context.Context, path string, opts ReadOptions) (TableReader,
 
 // openFile opens a regular file, which an XLSX reader can read in place.
 func openFile(ctx context.Context, f *os.File, size int64, path string, opts ReadOptions) (TableReader, error) {
-	var magic [len(oleMagic)]byte
+	var magic [magicBytes]byte
 	n, err := f.ReadAt(magic[:], 0)
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read %s: %w", path, err)
@@ -165,6 +167,9 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 	}
 	if isZip(magic[:n]) {
 		return newXLSXReader(ctx, f, size, path, opts, f)
+	}
+	if isSAV(magic[:n]) {
+		return newSAVReader(ctx, ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
 	}
 	t, err := newCSVReader(ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
 	if tb, ok := t.(*table); ok && tb.bytesPerRow > 0 {
@@ -176,12 +181,15 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 // openStream opens a reader that can only be read forward.
 func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions, closer io.Closer) (TableReader, error) {
 	br := bufio.NewReaderSize(r, sniffBytes)
-	magic, err := br.Peek(len(oleMagic))
+	magic, err := br.Peek(magicBytes)
 	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if err := checkKind(magic, name); err != nil {
 		return nil, err
+	}
+	if isSAV(magic) {
+		return newSAVReader(ctx, br, name, opts, closer)
 	}
 	if !isZip(magic) {
 		return newCSVReader(br, name, opts, closer)
@@ -220,7 +228,14 @@ func isZip(magic []byte) bool {
 // checkKind refuses content that its name or nature says cannot be read.
 func checkKind(magic []byte, name string) error {
 	ext := strings.ToLower(filepath.Ext(name))
+	if !isSAV(magic) && !isZip(magic) {
+		if format, advice := sniffUnsupported(magic, ext); format != "" {
+			return &UnsupportedFormatError{File: name, Format: format, Advice: advice}
+		}
+	}
 	switch {
+	case !isSAV(magic) && (ext == ".sav" || ext == ".zsav"):
+		return fmt.Errorf("read %s: not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)", name)
 	case bytes.HasPrefix(magic, []byte(oleMagic)):
 		return fmt.Errorf("read %s: a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV", name)
 	case isZip(magic) && (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".tab"):

@@ -213,6 +213,16 @@ func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
 	return lo
 }
 
+// inputs are the files the study is read from (data and codebook), for
+// refusing outputs that would overwrite them.
+func (o *studyOptions) inputs() []string {
+	in := append([]string(nil), o.Data...)
+	if o.Codebook != "" {
+		in = append(in, o.Codebook)
+	}
+	return in
+}
+
 // load reads the study and builds its design.
 func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
 	gcForLargeData(o.Data)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -83,6 +84,16 @@ func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
 	for _, p := range problems {
 		fmt.Fprintln(out, p.String())
 	}
+	if len(problems) == 0 {
+		lonely, err := lonelyProblems(cmd, opts)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, lonely...)
+		for _, p := range lonely {
+			fmt.Fprintln(out, p)
+		}
+	}
 	if len(problems) > 0 {
 		fmt.Fprintf(out, "%d problem(s)\n", len(problems))
 		return errInvalid
@@ -93,4 +104,36 @@ func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
 	}
 	fmt.Fprintln(out, "ok: no problems found")
 	return nil
+}
+
+// lonelyProblems builds the design of a study that validated cleanly and,
+// when --lonely-psu is fail (every analysis's default), names each
+// single-PSU stratum: the analyses would refuse the design.
+func lonelyProblems(cmd *cobra.Command, opts *ValidateOptions) ([]survey.Problem, error) {
+	if lonely, _ := analysis.ParseLonelyPSU(opts.Study.LonelyPSU); lonely != analysis.LonelyFail {
+		return nil, nil
+	}
+	for _, d := range opts.Study.Data {
+		if d == "-" {
+			// Standard input has been read: the design cannot be built again.
+			fmt.Fprintln(opts.IO.ErrOut, "warning: single-PSU strata are not checked for standard input")
+			return nil, nil
+		}
+	}
+	so := opts.Study
+	so.LonelyPSU = analysis.LonelyCertainty.String()
+	st, err := so.load(cmd.Context(), opts.IO, survey.LoadOptions{Constructs: []string{}, SkipID: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []survey.Problem
+	column := ""
+	if st.DS.Strata != nil {
+		column = st.DS.Strata.Name
+	}
+	for _, name := range st.Design.SinglePSUStrata() {
+		out = append(out, survey.Problem{Column: column, Msg: fmt.Sprintf("stratum %s has only one PSU, so every analysis refuses the design by default; "+
+			"say how it enters variances with --lonely-psu adjust, remove or certainty (R's options(survey.lonely.psu = ...))", name)})
+	}
+	return out, nil
 }

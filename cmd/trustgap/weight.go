@@ -121,7 +121,11 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 		vars = append(vars, v)
 	}
 	slices.Sort(vars)
-	st, err := opts.Study.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	// Raking reads only the weights (R's rake() never asks how a
+	// single-PSU stratum enters a variance): any lonely-PSU rule will do.
+	so := opts.Study
+	so.LonelyPSU = analysis.LonelyCertainty.String()
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
 	if err != nil {
 		return err
 	}

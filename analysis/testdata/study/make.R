@@ -232,9 +232,12 @@ for (dm in domains) {
     westin[[length(westin) + 1]] <- prop_row(paste0("westin_", s), paste0("westin_", s), ds, dm$dom, df)
 }
 
-# Rao-Scott tests of each domain variable against a 0/1 variable.
-rao_scott <- function(var, y, name = y) {
-  t <- svychisq(as.formula(paste0("~", var, "+", y)), des, statistic = "F")
+# Rao-Scott tests of each domain variable against a 0/1 variable; compare's
+# (answered = TRUE) are svychisq on subset(des, !is.na(y)), whose ddf count
+# only the PSUs where someone answered y.
+rao_scott <- function(var, y, name = y, answered = FALSE) {
+  ds <- if (answered) subset(des, !is.na(des$variables[[y]])) else des
+  t <- svychisq(as.formula(paste0("~", var, "+", y)), ds, statistic = "F")
   list(name = "rao_scott", variables = c(var, name), f = unname(t$statistic),
        ndf = unname(t$parameter[1]), ddf = unname(t$parameter[2]), p = unname(t$p.value))
 }
@@ -270,7 +273,7 @@ for (y in cmp_stats) {
         difference = est, se = se, ci_low = est - q * se, ci_high = est + q * se,
         t = est / se, p = 2 * pt(-abs(est / se), dft), df = dft, n = sum(inlv), n_rest = sum(rest))
     }
-    if (y != "gap") cmp_tests[[length(cmp_tests) + 1]] <- rao_scott(var, y)
+    if (y != "gap") cmp_tests[[length(cmp_tests) + 1]] <- rao_scott(var, y, answered = TRUE)
   }
 }
 

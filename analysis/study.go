@@ -46,6 +46,10 @@ type Options struct {
 	// 0 means DefaultMaxLevels. A column with more (an id given as the
 	// region) is refused with a *DomainError before any estimate.
 	MaxLevels int
+
+	// calibrationOK is set by the analyses whose every figure comes
+	// through calibratedRows on a calibrated design (Describe).
+	calibrationOK bool
 }
 
 // DefaultMaxLevels is the most levels a region or segment may have by
@@ -226,6 +230,11 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 		}
 	} else if d.N() != ds.N {
 		panic("analysis: length mismatch")
+	}
+	if !opts.calibrationOK {
+		if err := d.requireUncalibrated("this analysis of constructs"); err != nil {
+			return nil, err
+		}
 	}
 	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
 	var all []domainVar

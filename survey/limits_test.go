@@ -58,11 +58,12 @@ func TestReadLimits(t *testing.T) {
 				return
 			}
 			var le *LimitError
-			if !errors.As(err, &le) || !errors.Is(err, ErrLimit) {
-				t.Fatalf("read = %v, want a *LimitError", err)
+			var re *ReadError
+			if !errors.As(err, &le) || !errors.Is(err, ErrLimit) || !errors.As(err, &re) {
+				t.Fatalf("read = %v, want a *LimitError in a *ReadError", err)
 			}
-			if le.File != "t.csv" || le.Row != tt.row || le.What != tt.what || le.Got != tt.got || le.Limit != tt.lim {
-				t.Errorf("LimitError = %+v, want t.csv row %d %s %d > %d", *le, tt.row, tt.what, tt.got, tt.lim)
+			if re.File != "t.csv" || re.Row != tt.row || le.What != tt.what || le.Got != tt.got || le.Limit != tt.lim {
+				t.Errorf("error = %+v in %s row %d, want t.csv row %d %s %d > %d", *le, re.File, re.Row, tt.row, tt.what, tt.got, tt.lim)
 			}
 			if !strings.Contains(err.Error(), "t.csv row") {
 				t.Errorf("message %q does not name file and row", err)

@@ -38,28 +38,22 @@ const (
 // ReadOptions (a *LimitError says which).
 var ErrLimit = errors.New("size limit exceeded")
 
-// LimitError reports input beyond one of ReadOptions' limits: the file,
-// the row (1-based, as a spreadsheet shows it; 0 when not known), what
-// was too large, how large it was (0 when not known: a record still not
-// ended at the limit) and the limit. It wraps ErrLimit.
+// LimitError is input beyond one of ReadOptions' limits, inside a
+// *ReadError that names the file and row: what was too large, how large
+// it was (0 when not known: a record still not ended at the limit) and
+// the limit. It wraps ErrLimit.
 type LimitError struct {
-	File  string
-	Row   int
 	What  string // "columns" or "record bytes"
 	Got   int64
 	Limit int64
 }
 
 func (e *LimitError) Error() string {
-	where := e.File
-	if e.Row > 0 {
-		where = fmt.Sprintf("%s row %d", e.File, e.Row)
-	}
 	switch e.What {
 	case "columns":
-		return fmt.Sprintf("read %s: %d columns, more than the limit of %d", where, e.Got, e.Limit)
+		return fmt.Sprintf("%d columns, more than the limit of %d", e.Got, e.Limit)
 	default:
-		return fmt.Sprintf("read %s: a row runs past %s without ending (the limit on one row's size): a line break missing, or a quote never closed", where, formatBytes(e.Limit))
+		return fmt.Sprintf("a row runs past %s without ending (the limit on one row's size): a line break missing, or a quote never closed", formatBytes(e.Limit))
 	}
 }
 
@@ -214,7 +208,7 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 	var magic [magicBytes]byte
 	n, err := f.ReadAt(magic[:], 0)
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, &ReadError{File: path, Err: err}
 	}
 	if err := checkKind(magic[:n], path); err != nil {
 		return nil, err
@@ -237,7 +231,7 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	br := bufio.NewReaderSize(r, sniffBytes)
 	magic, err := br.Peek(magicBytes)
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if err := checkKind(magic, name); err != nil {
 		return nil, err
@@ -253,22 +247,22 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	// closed; its compressed size cannot usefully exceed the unzip limit.
 	spool, err := os.CreateTemp("", "trustgap-stdin-*.xlsx")
 	if err != nil {
-		return nil, fmt.Errorf("read %s: spool the workbook: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	sp := &spoolFile{f: spool}
 	n, err := io.Copy(spool, io.LimitReader(br, opts.MaxUnzipBytes+1))
 	if err != nil {
 		sp.Close()
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if n > opts.MaxUnzipBytes {
 		sp.Close()
-		return nil, fmt.Errorf("read %s: workbook larger than the %s unzip limit (raise it with --max-unzip-mb)", name, formatBytes(opts.MaxUnzipBytes))
+		return nil, &ReadError{File: name, Err: &UnzipLimitError{Limit: opts.MaxUnzipBytes}}
 	}
 	if closer != nil {
 		if err := closer.Close(); err != nil {
 			sp.Close()
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return nil, &ReadError{File: name, Err: err}
 		}
 	}
 	t, err := newXLSXReader(ctx, spool, n, name, opts, sp)
@@ -320,13 +314,13 @@ func checkKind(magic []byte, name string) error {
 	}
 	switch {
 	case !isSAV(magic) && (ext == ".sav" || ext == ".zsav"):
-		return fmt.Errorf("read %s: not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)", name)
+		return &ReadError{File: name, Err: errors.New("not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)")}
 	case bytes.HasPrefix(magic, []byte(oleMagic)):
-		return fmt.Errorf("read %s: a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV", name)
+		return &ReadError{File: name, Err: errors.New("a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV")}
 	case isZip(magic) && (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".tab"):
-		return fmt.Errorf("read %s: a zip archive, not %s text (an Excel workbook? rename it .xlsx)", name, strings.ToUpper(ext[1:]))
+		return &ReadError{File: name, Err: fmt.Errorf("a zip archive, not %s text (an Excel workbook? rename it .xlsx)", strings.ToUpper(ext[1:]))}
 	case !isZip(magic) && (ext == ".xlsx" || ext == ".xlsm"):
-		return fmt.Errorf("read %s: not an XLSX workbook (no zip signature; if it is CSV text, rename it .csv)", name)
+		return &ReadError{File: name, Err: errors.New("not an XLSX workbook (no zip signature; if it is CSV text, rename it .csv)")}
 	}
 	return nil
 }

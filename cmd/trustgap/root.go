@@ -40,6 +40,7 @@ Without --data, commands run on the embedded default study.`,
 		return &usageError{err}
 	})
 	root.AddCommand(
+		NewCmdInit(s, nil),
 		NewCmdValidate(s, nil),
 		NewCmdDescribe(s, nil),
 		NewCmdEstimate(s, nil),

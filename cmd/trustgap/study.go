@@ -28,14 +28,17 @@ type studyOptions struct {
 	PSU        string
 	FPC        string
 	LonelyPSU  string
+	// Targets is --targets: population margins the design is
+	// calibrated to (commands that offer it; see addTargetsFlag).
+	Targets    string
 	MaxUnzipMB int64
 	// MaxColumns and MaxRecordMB raise the reading limits (0: defaults).
 	MaxColumns  int
 	MaxRecordMB int64
 	// MaxLevels raises the cap on a region's or segment's levels.
 	MaxLevels int
-	Encoding   string
-	Delimiter  string
+	Encoding  string
+	Delimiter string
 	// DecimalComma reads numbers such as 1,5 in files of any delimiter.
 	DecimalComma bool
 
@@ -244,6 +247,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		return nil, err
 	}
+	wd, err := o.weighting(cb)
+	if err != nil {
+		return nil, err
+	}
+	lo = withWeighting(lo, wd)
 	ts, err := o.tables(ctx, s, cb)
 	if err != nil {
 		return nil, limitHint(err)
@@ -257,12 +265,6 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		var pe *survey.ProblemsError
 		if errors.As(err, &pe) {
-			for _, p := range pe.Problems {
-				if strings.Contains(p.Msg, survey.DecimalCommaHint) {
-					err = fmt.Errorf("%w\n(--decimal-comma, or decimal_comma: true in the codebook, reads numbers written like 1,5)", err)
-					break
-				}
-			}
 			if pe.More > 0 {
 				err = fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
 			}
@@ -280,6 +282,15 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
+	}
+	if wd != nil {
+		source := "weighting"
+		if o.Targets != "" {
+			source = "targets " + o.Targets
+		}
+		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+			return nil, err
+		}
 	}
 	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels}
 	st.Inputs = append(st.Inputs, o.Data...)

@@ -115,11 +115,30 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
-	single   []int // strata with one PSU that are not fully enumerated (SinglePSUStrata)
+	single   []int        // strata with one PSU that are not fully enumerated (SinglePSUStrata)
+	cal      *calibration // set by Calibrate: variances take the raking out first
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
 var ErrDesign = errors.New("design")
+
+// ErrLonelyPSU is the kind of a design with a stratum of a single PSU
+// under LonelyFail (R's options(survey.lonely.psu = "fail")): errors.Is
+// holds for a *LonelyPSUError, which is also an ErrDesign.
+var ErrLonelyPSU = errors.New("stratum with one PSU")
+
+// LonelyPSUError is a stratum with a single PSU, whose variance cannot be
+// estimated without a LonelyPSU rule other than LonelyFail.
+type LonelyPSUError struct {
+	Stratum string // the stratum's name or code
+}
+
+func (e *LonelyPSUError) Error() string {
+	return fmt.Sprintf("%v: stratum %s has only one PSU (its variance needs a lonely-PSU rule such as adjust, remove or certainty)", ErrDesign, e.Stratum)
+}
+
+// Is makes errors.Is true for ErrLonelyPSU and ErrDesign.
+func (e *LonelyPSUError) Is(target error) bool { return target == ErrLonelyPSU || target == ErrDesign }
 
 // censusFraction is R's onestrat threshold: a stratum whose finite
 // population correction 1 − n/N is below it was fully enumerated and
@@ -181,7 +200,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			d.single = append(d.single, h)
 			switch d.lonely {
 			case LonelyFail:
-				return nil, fmt.Errorf("%w: stratum %s has only one PSU (use --lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))
+				return nil, &LonelyPSUError{Stratum: d.stratumName(h)}
 			case LonelyAdjust:
 				// onestrat leaves a lonely PSU's total uncentred under
 				// "adjust" and scales it by f alone.
@@ -412,10 +431,17 @@ func (d *Design) degfSeen(seen func(p int) bool) int {
 }
 
 // SumByPSU adds z up by PSU into dst (len NumPSU, zeroed first) and
-// returns it; a nil dst is allocated.
+// returns it; a nil dst is allocated. On a calibrated design it adds up
+// z's residuals on the margins, as svyrecvar does.
 func (d *Design) SumByPSU(z, dst []float64) []float64 {
 	if len(z) != d.n {
 		panic("analysis: length mismatch")
+	}
+	if d.cal != nil {
+		// A calibrated design's totals are those of the residuals on
+		// its margins (see Calibrate).
+		z = slices.Clone(z)
+		d.cal.rakeResidual(z, d.w)
 	}
 	if dst == nil {
 		dst = make([]float64, d.NumPSU())

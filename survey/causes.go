@@ -14,14 +14,14 @@ import (
 type causeKind uint8
 
 const (
-	causeNotNumber   causeKind = iota + 1 // an item's text answer, no values: for it
-	causeNotYesNo                         // a count item's answer that is no yes/no word
-	causeOutside                          // an item's number outside scale
-	causeMapsOutside                      // an answer whose values: number is outside scale
-	causeMissing                          // a weight, fpc, stratum or PSU missing
-	causeNotFinite                        // a weight or fpc of NaN or Inf
-	causeStrictText                       // a weight or fpc that is not a number
-	causeDecimalComma                     // … written with a decimal comma
+	causeNotNumber    causeKind = iota + 1 // an item's text answer, no values: for it
+	causeNotYesNo                          // a count item's answer that is no yes/no word
+	causeOutside                           // an item's number outside scale
+	causeMapsOutside                       // an answer whose values: number is outside scale
+	causeMissing                           // a weight, fpc, stratum or PSU missing
+	causeNotFinite                         // a weight or fpc of NaN or Inf
+	causeStrictText                        // a weight or fpc that is not a number
+	causeDecimalComma                      // … written with a decimal comma
 	causeNegative
 	causeZero
 )
@@ -215,7 +215,7 @@ func (l *loader) causeProblem(a *causeAgg) Problem {
 			causeDecimalComma: "written with a decimal comma", causeNegative: "that are negative", causeZero: "of zero"}[a.key.cause.kind]
 		pr.Msg = fmt.Sprintf("%s have %s values %s: %s", rows, a.key.cause.role, what, answers)
 		if a.key.cause.kind == causeDecimalComma {
-			pr.Msg += " (" + DecimalCommaHint + ")"
+			pr.Msg += " (" + decimalCommaHint + ")"
 		}
 	}
 	pr.Value = ""

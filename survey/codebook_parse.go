@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study", "weighting"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -196,6 +196,8 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.report(v)
 		case "study":
 			p.study(v)
+		case "weighting":
+			p.weighting(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}
@@ -545,7 +547,7 @@ func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {
 		add("score", "score %q is not one of mean, sum, count%s", shortValue(def.Score), suggestWord(def.Score, []string{"mean", "sum", "count"}))
 	}
 	if def.Flag != "" {
-		if _, err := parseFlag(def.Flag); err != nil {
+		if _, err := ParseFlag(def.Flag); err != nil {
 			add("flag", "flag %q: %v", shortValue(def.Flag), err)
 		}
 	}

@@ -28,6 +28,9 @@ type studyOptions struct {
 	PSU        string
 	FPC        string
 	LonelyPSU  string
+	// Targets is --targets: population margins the design is
+	// calibrated to (commands that offer it; see addTargetsFlag).
+	Targets    string
 	MaxUnzipMB int64
 	Encoding   string
 	Delimiter  string
@@ -230,6 +233,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		return nil, err
 	}
+	wd, err := o.weighting(cb)
+	if err != nil {
+		return nil, err
+	}
+	lo = withWeighting(lo, wd)
 	ts, err := o.tables(ctx, s, cb)
 	if err != nil {
 		return nil, err
@@ -243,12 +251,6 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		var pe *survey.ProblemsError
 		if errors.As(err, &pe) {
-			for _, p := range pe.Problems {
-				if strings.Contains(p.Msg, survey.DecimalCommaHint) {
-					err = fmt.Errorf("%w\n(--decimal-comma, or decimal_comma: true in the codebook, reads numbers written like 1,5)", err)
-					break
-				}
-			}
 			if pe.More > 0 {
 				err = fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
 			}
@@ -266,6 +268,15 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
+	}
+	if wd != nil {
+		source := "weighting"
+		if o.Targets != "" {
+			source = "targets " + o.Targets
+		}
+		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+			return nil, err
+		}
 	}
 	st := &study{CB: cb, DS: ds, Design: d}
 	st.Inputs = append(st.Inputs, o.Data...)

@@ -125,7 +125,10 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	// single-PSU stratum enters a variance): any lonely-PSU rule will do.
 	so := opts.Study
 	so.LonelyPSU = analysis.LonelyCertainty.String()
-	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	// The analyses' lean load (no constructs, respondents grouped by
+	// PSU): the raked weights go back to file order before they are
+	// written.
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars, Constructs: []string{}, SkipID: true, GroupByPSU: true})
 	if err != nil {
 		return err
 	}
@@ -168,6 +171,7 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	if err := reports.CheckNotInput(opts.Output, append(st.Inputs, opts.Targets)); err != nil {
 		return err
 	}
+	raked = st.DS.InFileOrder(raked)
 	return reports.WriteFileAtomic(opts.Output, func(out io.Writer) error {
 		return writeWeighted(ctx, opts, st, raked, out)
 	})

@@ -130,6 +130,9 @@ func Dummies(codes []int32, nLevels int, levels []string, prefix string) (cols [
 // convergence in 50 iterations (ErrNotConverged). It panics when a slice
 // has the wrong length.
 func (d *Design) Logistic(y []float64, X [][]float64, names []string, in []bool) (*LogisticFit, error) {
+	if err := d.requireUncalibrated("the logistic model"); err != nil {
+		return nil, err
+	}
 	return d.logistic(y, X, names, in, true)
 }
 

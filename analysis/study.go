@@ -154,6 +154,9 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	} else if d.N() != ds.N {
 		panic("analysis: length mismatch")
 	}
+	if err := d.requireUncalibrated("this analysis of constructs"); err != nil {
+		return nil, err
+	}
 	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
 	var all []domainVar
 	if ds.Region != nil {

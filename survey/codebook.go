@@ -46,6 +46,9 @@ type Codebook struct {
 	// and StudyDef).
 	Report ReportDef `yaml:"report" json:",omitzero"`
 	Study  StudyDef  `yaml:"study" json:",omitzero"`
+	// Weighting, when set, calibrates the design to population margins
+	// (the weighting: block; see WeightingDef).
+	Weighting *WeightingDef `yaml:"-" json:",omitempty"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 

@@ -15,7 +15,7 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study", "weighting"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
@@ -196,6 +196,8 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.report(v)
 		case "study":
 			p.study(v)
+		case "weighting":
+			p.weighting(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}

@@ -28,6 +28,9 @@ type studyOptions struct {
 	PSU        string
 	FPC        string
 	LonelyPSU  string
+	// Targets is --targets: population margins the design is
+	// calibrated to (commands that offer it; see addTargetsFlag).
+	Targets    string
 	MaxUnzipMB int64
 	Encoding   string
 	Delimiter  string
@@ -230,6 +233,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		return nil, err
 	}
+	wd, err := o.weighting(cb)
+	if err != nil {
+		return nil, err
+	}
+	lo = withWeighting(lo, wd)
 	ts, err := o.tables(ctx, s, cb)
 	if err != nil {
 		return nil, err
@@ -266,6 +274,15 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
+	}
+	if wd != nil {
+		source := "weighting"
+		if o.Targets != "" {
+			source = "targets " + o.Targets
+		}
+		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+			return nil, err
+		}
 	}
 	st := &study{CB: cb, DS: ds, Design: d}
 	st.Inputs = append(st.Inputs, o.Data...)

@@ -331,6 +331,11 @@ func (t *Table) AddRow(cells ...Cell) {
 			k++
 			continue
 		}
+		if c.Suppressed {
+			// A suppressed cell keeps no value: no writer (workbook,
+			// CSV, the frame) can publish what is not there.
+			c.Num, c.Lo, c.Hi, c.HasCI = math.NaN(), math.NaN(), math.NaN(), false
+		}
 		t.pending[k].num = append(t.pending[k].num, c.Num)
 		k++
 		if col.CI {
@@ -458,7 +463,7 @@ func lowBaseNote(n int) string {
 
 func suppressedNote(n int) string {
 	if n > 0 {
-		return "– Not shown: base below " + strconv.Itoa(n) + "."
+		return "– Not shown: base below " + strconv.Itoa(n) + ", or hidden with such a cell so that it cannot be worked out from the total and the other cells."
 	}
-	return "– Not shown: base too small."
+	return "– Not shown: base too small, or hidden with such a cell so that it cannot be worked out from the others."
 }

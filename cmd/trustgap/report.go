@@ -97,6 +97,7 @@ release does not protect.`,
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
+	addTargetsFlag(cmd, &opts.Study)
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "trustgap-report", "output `DIR`")
 	// --output, as the other commands spell it, names the same folder.
 	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")
@@ -164,7 +165,7 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 	ci, _ := analysis.ParseCIMethod(opts.CI)
 	lonely, _ := analysis.ParseLonelyPSU(opts.Study.LonelyPSU)
 	so := reports.StudyOptions{
-		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
+		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design, MaxLevels: opts.Study.MaxLevels},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
 		Report:   st.CB.Report,

@@ -54,4 +54,3 @@ func sortedUsedLevels(levels []string, used []bool) []int {
 	}
 	return out
 }
-

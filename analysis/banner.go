@@ -3,10 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/trustgap/trustgap/survey"
 )
@@ -229,36 +226,22 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	// respondents' PSUs and domains for all of them (sumAllMulti).
 	bannerChunk := d.multiChunk(nLevels)
 	chunks := (len(vars) + bannerChunk - 1) / bannerChunk
-	workers := 1
-	if ds.N >= s.e.c.th.parallelRows {
-		workers = min(runtime.GOMAXPROCS(0), chunks)
+	err = s.e.forEach(chunks, func(k int) {
+		lo, hi := k*bannerChunk, min((k+1)*bannerChunk, len(vars))
+		ys := make([]vec, 0, hi-lo)
+		for _, bv := range vars[lo:hi] {
+			ys = append(ys, yOf(bv))
+		}
+		// With shared sums, the full products of the groupings
+		// nested in PSUs too (bannerFull), for Compare to read.
+		for j, sums := range s.e.sumShared(s.shared(), ys, codes, nLevels, keys, pairs, bannerFull(s.shared())) {
+			res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
+			sums.release(s.e)
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < max(workers, 1); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= chunks {
-					return
-				}
-				lo, hi := k*bannerChunk, min((k+1)*bannerChunk, len(vars))
-				ys := make([]vec, 0, hi-lo)
-				for _, bv := range vars[lo:hi] {
-					ys = append(ys, yOf(bv))
-				}
-				// With shared sums, the full products of the groupings
-				// nested in PSUs too (bannerFull), for Compare to read.
-				for j, sums := range s.e.sumShared(s.shared(), ys, codes, nLevels, keys, pairs, bannerFull(s.shared())) {
-					res.Rows[lo+j] = bannerRow(vars[lo+j], sums)
-					sums.release(s.e)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 	return res, nil
 }
 

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -150,5 +151,155 @@ func TestEffectiveBaseOnePSU(t *testing.T) {
 		if !found {
 			t.Errorf("Describe(panel) has no concern_score row for gender Other")
 		}
+	}
+}
+
+// rakedGolden is calib.json's raked estimates.
+type rakedGolden struct {
+	Estimates []struct {
+		Design   string            `json:"design"`
+		Variable string            `json:"variable"`
+		Domain   map[string]string `json:"domain"`
+		Estimate Num               `json:"estimate"`
+		SE       Num               `json:"se"`
+		Deff     Num               `json:"deff"`
+		DF       int               `json:"df"`
+		CILow    Num               `json:"ci_low"`
+		CIHigh   Num               `json:"ci_high"`
+	} `json:"raked_estimates"`
+	Totals []struct {
+		Variable string `json:"variable"`
+		Estimate Num    `json:"estimate"`
+		SE       Num    `json:"se"`
+		Deff     Num    `json:"deff"`
+	} `json:"raked_totals"`
+}
+
+// panelMargins returns the margins of targets.yaml on the panel, region
+// first, as calib.R's rake() takes them.
+func panelMargins(t *testing.T, ds *survey.Dataset, vars ...string) []Margin {
+	t.Helper()
+	targets := map[string]map[string]float64{
+		"region":     {"North": 0.35, "South": 0.3, "West": 0.3, "Island": 0.05},
+		"generation": {"Gen Z": 0.22, "Millennials": 0.28, "Gen X": 0.27, "Boomers": 0.23},
+	}
+	var out []Margin
+	for _, v := range vars {
+		col := ds.Region
+		if v != "region" {
+			col = ds.Columns[v]
+		}
+		if col == nil {
+			t.Fatalf("panel has no column %s", v)
+		}
+		m := Margin{Var: v, Codes: col.Codes, Levels: col.Levels}
+		for _, l := range col.Levels {
+			share, ok := targets[v][l]
+			if !ok {
+				t.Fatalf("targets have no share for %s %q", v, l)
+			}
+			m.Targets = append(m.Targets, share)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestCalibratedDesign: means, shares (logit intervals) and totals on the
+// panel raked to region and generation, in the total and by gender, equal
+// svymean/svyciprop/svytotal on R's rake() design, not on the raked
+// weights taken as fixed; raking to region alone is rake() with one
+// margin.
+func TestCalibratedDesign(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g rakedGolden
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Estimates) != 3*12 || len(g.Totals) != 3 {
+		t.Fatalf("calib.json has %d raked estimates and %d totals, want 36 and 3", len(g.Estimates), len(g.Totals))
+	}
+	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation", "gender"}, Categorical: []string{"generation", "gender"}})
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	designs := map[string]*Design{}
+	if designs["raked"], err = base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if designs["region_only"], err = base.Calibrate(panelMargins(t, ds, "region"), CalibrationOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := NewDesign(ds.N, DesignSpec{Weights: designs["raked"].Weights(), Strata: ds.Strata.Codes, PSU: ds.PSU.Codes, FPC: ds.FPC, Lonely: LonelyAdjust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	designs["fixed"] = fixed
+	y := func(name string) []float64 {
+		if c := ds.Construct(strings.TrimSuffix(name, "_score")); c != nil {
+			if strings.HasSuffix(name, "_score") {
+				return c.Score
+			}
+			return c.Flag
+		}
+		t.Fatalf("panel has no construct for %s", name)
+		return nil
+	}
+	gender := ds.Columns["gender"]
+	for _, w := range g.Estimates {
+		d := designs[w.Design]
+		var in []bool
+		if lvl, ok := w.Domain["gender"]; ok {
+			in = make([]bool, ds.N)
+			for i, c := range gender.Codes {
+				in[i] = c >= 0 && gender.Levels[c] == lvl
+			}
+		}
+		var e Estimate
+		if strings.HasSuffix(w.Variable, "_score") {
+			e = d.Mean(y(w.Variable), in, 0.95)
+		} else {
+			e = d.Prop(y(w.Variable), in, CILogit, 0.95)
+		}
+		k := w.Design + " " + w.Variable + " " + fmt.Sprint(w.Domain)
+		c := checker{t, "Calibrate(panel)"}
+		c.num(k, "estimate", Num(e.Estimate), w.Estimate)
+		c.num(k, "se", Num(e.SE), w.SE)
+		c.num(k, "deff", Num(e.Deff), w.Deff)
+		c.num(k, "ci_low", Num(e.CILow), w.CILow)
+		c.num(k, "ci_high", Num(e.CIHigh), w.CIHigh)
+		c.int(k, "df", e.DF, w.DF)
+	}
+	north := make([]float64, ds.N)
+	for i, c := range ds.Region.Codes {
+		if ds.Region.Levels[c] == "North" {
+			north[i] = 1
+		}
+	}
+	for _, w := range g.Totals {
+		var yv []float64
+		if w.Variable == "north" {
+			yv = north
+		} else {
+			yv = y(w.Variable)
+		}
+		e := designs["raked"].Total(yv, nil, 0.95)
+		c := checker{t, "Calibrate(panel).Total"}
+		c.num(w.Variable, "estimate", Num(e.Estimate), w.Estimate)
+		if float64(w.SE) < 1e-9*float64(w.Estimate) {
+			// A margin's total is fixed: R's SE is rounding, ours 0 and
+			// the effective base null.
+			if e.SE != 0 || !math.IsInf(e.EffectiveN(), 1) {
+				t.Errorf("Calibrate(panel).Total(%s) se = %v, effective base %v; want 0 and +Inf (null)", w.Variable, e.SE, e.EffectiveN())
+			}
+			continue
+		}
+		c.num(w.Variable, "se", Num(e.SE), w.SE)
+		c.num(w.Variable, "deff", Num(e.Deff), w.Deff)
 	}
 }

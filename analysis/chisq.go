@@ -143,6 +143,9 @@ func (d *Design) ChiSq(a, b []int32, na, nb int) (ChiSqResult, error) {
 // statistic). The error wraps ErrChiSq when fewer than two levels of
 // either variable remain. It panics on codes outside their ranges.
 func (d *Design) ChiSqIn(a, b []int32, na, nb int, in []bool) (ChiSqResult, error) {
+	if err := d.requireUncalibrated("the Rao-Scott test"); err != nil {
+		return ChiSqResult{}, err
+	}
 	return d.tabulate(a, b, na, nb, in).chisq(d, in)
 }
 

@@ -114,7 +114,7 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	}
 	out := make([]statResult, len(stats))
 	codes, nLevels, keys := s.groupings()
-	s.e.forEach(len(stats), func(k int) {
+	err = s.e.forEach(len(stats), func(k int) {
 		// One pass per statistic gives, for every domain variable, the
 		// sums by PSU and level of the comparisons and, for a 0/1
 		// statistic, the test's table (Σw of y = 1 and of y = 0).
@@ -134,6 +134,9 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 			}
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range out {
 		res.Comparisons = append(res.Comparisons, r.cmp...)
 		res.Tests = append(res.Tests, r.tests...)

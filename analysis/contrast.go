@@ -66,6 +66,10 @@ func (d *Design) DiffMeans(y []float64, in1, in2 []bool, level float64) Estimate
 	}
 	m1, m2 := swy[0]/sw[0], swy[1]/sw[1]
 	t := make([]float64, d.NumPSU())
+	var zs []float64 // influence values, for a calibrated design
+	if d.cal != nil {
+		zs = make([]float64, d.n)
+	}
 	for i, v := range y {
 		if math.IsNaN(v) {
 			continue
@@ -78,6 +82,12 @@ func (d *Design) DiffMeans(y []float64, in1, in2 []bool, level float64) Estimate
 			z -= d.w[i] * (v - m2) / sw[1]
 		}
 		t[d.psu[i]] += z
+		if zs != nil {
+			zs[i] = z
+		}
+	}
+	if zs != nil {
+		t = d.influenceTotals(zs)
 	}
 	e.Estimate = m1 - m2
 	e.SE = math.Sqrt(d.VarianceFromPSUTotals(t))

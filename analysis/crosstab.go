@@ -44,6 +44,9 @@ type Crosstab struct {
 // slices of the wrong length; the error is reserved for the test's matrix
 // algebra failing.
 func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
+	if err := d.requireUncalibrated("crosstab"); err != nil {
+		return nil, err
+	}
 	na, nb := len(aLevels), len(bLevels)
 	t := d.tabulate(a, b, na, nb, nil)
 	ct := &Crosstab{

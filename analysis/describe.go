@@ -54,7 +54,11 @@ func describe(ds *survey.Dataset, opts Options, scores bool) (*DescribeResult, e
 			names = append(names, c.Name)
 		}
 	}
-	for k, rows := range s.rowsOf(specs) {
+	all, err := s.rowsOf(specs)
+	if err != nil {
+		return nil, err
+	}
+	for k, rows := range all {
 		for i := range rows {
 			rows[i].Variable = names[k]
 		}

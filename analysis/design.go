@@ -115,7 +115,8 @@ type Design struct {
 	codes    []int32   // original stratum code per dense stratum
 	names    []string  // spec.StrataNames, for messages
 	lonely   LonelyPSU
-	single   []int // strata with one PSU that are not fully enumerated (SinglePSUStrata)
+	single   []int        // strata with one PSU that are not fully enumerated (SinglePSUStrata)
+	cal      *calibration // set by Calibrate: variances take the raking out first
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
@@ -412,10 +413,17 @@ func (d *Design) degfSeen(seen func(p int) bool) int {
 }
 
 // SumByPSU adds z up by PSU into dst (len NumPSU, zeroed first) and
-// returns it; a nil dst is allocated.
+// returns it; a nil dst is allocated. On a calibrated design it adds up
+// z's residuals on the margins, as svyrecvar does.
 func (d *Design) SumByPSU(z, dst []float64) []float64 {
 	if len(z) != d.n {
 		panic("analysis: length mismatch")
+	}
+	if d.cal != nil {
+		// A calibrated design's totals are those of the residuals on
+		// its margins (see Calibrate).
+		z = slices.Clone(z)
+		d.cal.rakeResidual(z, d.w)
 	}
 	if dst == nil {
 		dst = make([]float64, d.NumPSU())

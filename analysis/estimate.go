@@ -77,6 +77,10 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	}
 	mean := swy / sw
 	t := make([]float64, d.NumPSU())
+	var z []float64 // influence values, for a calibrated design
+	if d.cal != nil {
+		z = make([]float64, d.n)
+	}
 	var sdev2 float64 // Σ w (y−ŷ)², for the design effect
 	for i, v := range y {
 		if math.IsNaN(v) || (in != nil && !in[i]) {
@@ -85,6 +89,12 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		dv := d.w[i] * (v - mean)
 		t[d.psu[i]] += dv
 		sdev2 += dv * (v - mean)
+		if z != nil {
+			z[i] = dv
+		}
+	}
+	if z != nil {
+		t = d.influenceTotals(z)
 	}
 	v, deff := zeroRounding(d.VarianceFromPSUTotals(t)/(sw*sw), sdev2/sw, n)
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
@@ -139,6 +149,9 @@ type byCell struct {
 func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64) []Estimate {
 	if len(y) != d.n || len(groups) != d.n {
 		panic("analysis: length mismatch")
+	}
+	if d.cal != nil {
+		return d.meanByDomains(y, groups, nGroups, level)
 	}
 	G := nGroups
 	P := d.NumPSU()
@@ -257,6 +270,15 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += d.w[i] * v
 		n++
 	}
+	if d.cal != nil {
+		z := make([]float64, d.n)
+		for i, v := range y {
+			if !math.IsNaN(v) && (in == nil || in[i]) {
+				z[i] = d.w[i] * v
+			}
+		}
+		t = d.influenceTotals(z)
+	}
 	df := d.NumPSU() - d.NumStrata()
 	if in != nil {
 		df = d.degfSeen(func(p int) bool { return seen[p] })
@@ -330,6 +352,15 @@ func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += d.w[i] * ri
 		swr += d.w[i] * ri
 		swr2 += d.w[i] * ri * ri
+	}
+	if d.cal != nil {
+		z := make([]float64, d.n)
+		for i := range y {
+			if !math.IsNaN(y[i]) && !math.IsNaN(x[i]) && (in == nil || in[i]) {
+				z[i] = d.w[i] * (y[i] - r*x[i]) / sx
+			}
+		}
+		t = d.influenceTotals(z)
 	}
 	v := d.VarianceFromPSUTotals(t)
 	e := Estimate{Estimate: r, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}

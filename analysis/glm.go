@@ -130,6 +130,9 @@ func Dummies(codes []int32, nLevels int, levels []string, prefix string) (cols [
 // convergence in 50 iterations (ErrNotConverged). It panics when a slice
 // has the wrong length.
 func (d *Design) Logistic(y []float64, X [][]float64, names []string, in []bool) (*LogisticFit, error) {
+	if err := d.requireUncalibrated("the logistic model"); err != nil {
+		return nil, err
+	}
 	return d.logistic(y, X, names, in, true)
 }
 
@@ -184,8 +187,18 @@ func (d *Design) fitUnits(u *logitUnits, fitNames []string, in []bool) (*Logisti
 		return nil, err
 	}
 	se := make([]float64, p)
+	scale := 0.0
 	for j := range se {
-		se[j] = math.Sqrt(cov[j][j])
+		scale = max(scale, math.Abs(cov[j][j]))
+	}
+	for j := range se {
+		v := cov[j][j]
+		// A variance that is zero in exact arithmetic can come out as
+		// -1e-13 of the others: zero, not NaN.
+		if v < 0 && v > -1e-9*scale {
+			v = 0
+		}
+		se[j] = math.Sqrt(v)
 	}
 	return &LogisticFit{Coef: beta, SE: se, Cov: cov, DF: d.DegF(in), N: u.n, Iter: iter, Names: fitNames}, nil
 }

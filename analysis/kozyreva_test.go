@@ -21,7 +21,18 @@ func loadKozyreva(t *testing.T) *survey.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(root, "..", "shared", "realdata", "kozyreva2021")
+	// The nearest shared/realdata above the repository (a worktree sits
+	// deeper than the main checkout).
+	dir := ""
+	for up := root; ; up = filepath.Dir(up) {
+		if p := filepath.Join(up, "shared", "realdata", "kozyreva2021"); dirExists(p) {
+			dir = p
+			break
+		}
+		if filepath.Dir(up) == up {
+			t.Skip("real data not available above the repository")
+		}
+	}
 	cbPath := filepath.Join(root, "survey", "testdata", "kozyreva", "codebook.yaml")
 	for _, p := range []string{filepath.Join(dir, "data_GER.csv"), filepath.Join(dir, "data_GB_US.csv"), cbPath} {
 		if _, err := os.Stat(p); err != nil {
@@ -46,6 +57,11 @@ func loadKozyreva(t *testing.T) *survey.Dataset {
 		t.Fatal(err)
 	}
 	return ds
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // TestKozyreva checks Describe and Paradox by country on real data against

@@ -136,13 +136,16 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	// Each statistic reads vecs of its own, so that they can run in
 	// parallel.
 	derived := func(stat int) vec { return paradoxVec(stat, flagVec(concern), protectsVec(behaviour)) }
-	rows := s.rowsOf([]rowSpec{
+	rows, err := s.rowsOf([]rowSpec{
 		{"concerned", flagVec(concern), true},
 		{"protects", protectsVec(behaviour), true},
 		{"gap", derived(statGap), false},
 		{"paradox_rate", derived(statRate), true},
 		{"paradox_share", derived(statShare), true},
 	})
+	if err != nil {
+		return nil, err
+	}
 	for i := range rows[2] {
 		rows[2][i].Proportion = true // the gap: a difference of shares, shown in points
 	}
@@ -165,7 +168,9 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	if opts.ItemsTotalOnly {
 		is = s.totalOnly()
 	}
-	res.Items = is.itemShares(func() vec { return flagVec(concern) })
+	if res.Items, err = is.itemShares(func() vec { return flagVec(concern) }); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -262,7 +267,7 @@ func (s *study) correlation(xName string, xv vec, yName string, yv vec) *Correla
 // itemShares lists every 0/1 behaviour item's share among concerned and
 // unconcerned respondents, per domain; concerned makes a fresh vec of the
 // concern flags.
-func (s *study) itemShares(concerned func() vec) []ItemShares {
+func (s *study) itemShares(concerned func() vec) ([]ItemShares, error) {
 	type item struct {
 		construct string
 		col       *survey.Column
@@ -288,7 +293,10 @@ func (s *study) itemShares(concerned func() vec) []ItemShares {
 			specs = append(specs, rowSpec{stat, among(1), true}, rowSpec{stat, among(0), true})
 		}
 	}
-	rows := s.rowsOf(specs)
+	rows, err := s.rowsOf(specs)
+	if err != nil {
+		return nil, err
+	}
 	out := []ItemShares{}
 	for j, it := range items {
 		con, unc := rows[2*j], rows[2*j+1]
@@ -297,5 +305,5 @@ func (s *study) itemShares(concerned func() vec) []ItemShares {
 				Concerned: con[k], Unconcerned: unc[k]})
 		}
 	}
-	return out
+	return out, nil
 }

@@ -53,7 +53,7 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 	// reading its items block by block (a Compact load's items are never
 	// decoded whole), with the covariance matrix computed once for alpha
 	// and alpha if deleted.
-	forEach(len(cons), ds.N, defaultThresholds().parallelRows, func(k int) {
+	err := forEach(len(cons), ds.N, defaultThresholds().parallelRows, func(k int) {
 		c := cons[k]
 		items := make([]vec, len(c.Items))
 		for j, it := range c.Items {
@@ -81,6 +81,9 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 			r.AlphaIfDeleted = append(r.AlphaIfDeleted, ItemAlpha{Item: c.Items[j].Name, Alpha: Num(a)})
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	if len(res.Constructs) == 0 {
 		return nil, fmt.Errorf("reliability: %w: codebook defines no construct with two or more items", ErrMissingConstruct)
 	}

@@ -1,11 +1,11 @@
 package analysis
 
 import (
+	"context"
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"slices"
 
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -370,6 +370,18 @@ func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, 
 	}
 	if len(cy) > 0 {
 		d.sumCoded(cy, cc, cs)
+		// Moments whose variances rounding would spoil: read again into
+		// rows.
+		for j, a := range cs {
+			if a.moments == nil || a.momentsPrecise(d, pairs) {
+				continue
+			}
+			v := slices.Index(out, a)
+			out[v] = e.newAllSums(codes, nLevels, !cc.fillsRows(d))
+			out[v].byStratum = make([]sumCell, H*cc.size)
+			d.sumCoded(cy[j:j+1], cc, out[v:v+1])
+			cs[j] = out[v]
+		}
 	}
 	for _, a := range cs {
 		for k, isNested := range nested {
@@ -525,7 +537,7 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 	}
 	v, pv = make([]float64, size), make([]float64, len(pairs))
 	if a.moments != nil {
-		a.momentVariances(d, pairs, delta, inv, v, pv)
+		a.momentVariances(d, pairs, delta, inv, v, pv, nil, nil)
 		return v, pv
 	}
 	m, dev, ss, sp := make([]float64, size), make([]float64, size), make([]float64, size), make([]float64, len(pairs))
@@ -578,9 +590,14 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 // momentVariances is variances from psuMoments: in each stratum of n
 // PSUs, Σ(x − x̄)² = Σx² − (Σx)²/n (Σx² alone when the stratum is not
 // centred), Σx² expanded from the products of the sums, and for a pair
-// the same of x_a − x_b. A sum of squares that rounding leaves below 0 is
-// 0.
-func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv []float64) {
+// the same of x_a − x_b. A sum of squares within the rounding error of
+// its expanded terms (noise, or below 0) is 0: expanding the squares
+// costs a relative 1e-16 of the terms, so that where the influence totals
+// are all 0 (a domain in one PSU, or answering alike) the noise would
+// otherwise leave an SE of about 1e-8 of the values' scale instead of 0.
+//
+// ev and epv, when not nil, get bounds on the rounding error of v and pv.
+func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv, ev, epv []float64) {
 	mo := a.moments
 	if len(pairs) != len(mo.of) {
 		panic("analysis: variances of pairs other than those summed")
@@ -591,7 +608,7 @@ func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv [
 		}
 	}
 	size := len(v)
-	sx, sxx := make([]float64, size), make([]float64, size)
+	sx, sxx, mag := make([]float64, size), make([]float64, size), make([]float64, size)
 	for h, s := range d.scale {
 		if s == 0 {
 			continue
@@ -602,11 +619,15 @@ func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv [
 			dl := delta[g]
 			sx[g] = (str[g].swd - dl*str[g].sw) * inv[g]
 			sxx[g] = (mc[g].dd - 2*dl*mc[g].wd + dl*dl*mc[g].ww) * inv[g] * inv[g]
+			mag[g] = (mc[g].dd + 2*math.Abs(dl*mc[g].wd) + dl*dl*mc[g].ww) * inv[g] * inv[g]
 			ss := sxx[g]
 			if d.center[h] {
 				ss -= sx[g] * sx[g] / n
 			}
-			v[g] += s * max(ss, 0)
+			v[g] += s * aboveNoise(ss, mag[g], n)
+			if ev != nil {
+				ev[g] += s * noiseOf(mag[g], n)
+			}
 		}
 		for k, ab := range pairs {
 			ga, gb, m := ab[0], ab[1], mo.pairs[h*len(pairs)+k]
@@ -616,9 +637,71 @@ func (a *allSums) momentVariances(d *Design, pairs [][2]int, delta, inv, v, pv [
 				dx := sx[ga] - sx[gb]
 				ss -= dx * dx / n
 			}
-			pv[k] += s * max(ss, 0)
+			pv[k] += s * aboveNoise(ss, 2*(mag[ga]+mag[gb]), n)
+			if epv != nil {
+				epv[k] += s * noiseOf(2*(mag[ga]+mag[gb]), n)
+			}
 		}
 	}
+}
+
+// aboveNoise returns a stratum's sum of squares ss, expanded from terms
+// of total magnitude mag over n PSUs, or 0 where ss is within their
+// rounding error.
+func aboveNoise(ss, mag, n float64) float64 {
+	if ss <= noiseOf(mag, n) {
+		return 0
+	}
+	return ss
+}
+
+// noise bounds the rounding error of a sum of squares expanded from terms
+// of total magnitude mag, each summed over n PSUs.
+func noiseOf(mag, n float64) float64 {
+	const eps = 0x1p-52
+	return 4 * (n + 4) * eps * mag
+}
+
+// momentsPrecise reports whether the variances a's moments give (of each
+// group's mean and of the differences in pairs) are within 1e-10 of their
+// value, or, where they come out 0, within (1e-9·scale)² of it, scale
+// being the group's mean and shift: expanding the squares loses the
+// digits of the PSU totals' size over their deviations, which is too many
+// where weights span orders of magnitude and a domain hangs on a few
+// respondents. Sums that are not precise are read again into rows.
+func (a *allSums) momentsPrecise(d *Design, pairs [][2]int) bool {
+	gr := a.groupings
+	size := gr[0].stride
+	delta, inv := make([]float64, size), make([]float64, size)
+	scale := make([]float64, size)
+	for _, g := range gr {
+		for l := range g.gs {
+			if st := &g.gs[l]; st.sw > 0 {
+				delta[g.off+l], inv[g.off+l] = st.swd/st.sw, 1/st.sw
+				scale[g.off+l] = math.Abs(st.shift) + math.Abs(st.swd/st.sw) + 1
+			}
+		}
+	}
+	v, pv := make([]float64, size), make([]float64, len(pairs))
+	ev, epv := make([]float64, size), make([]float64, len(pairs))
+	a.momentVariances(d, pairs, delta, inv, v, pv, ev, epv)
+	precise := func(v, ev, scale float64) bool {
+		if v == 0 {
+			return ev <= 1e-18*scale*scale
+		}
+		return ev <= 1e-10*v
+	}
+	for g := range v {
+		if !precise(v[g], ev[g], scale[g]) {
+			return false
+		}
+	}
+	for k, ab := range pairs {
+		if !precise(pv[k], epv[k], max(scale[ab[0]], scale[ab[1]])) {
+			return false
+		}
+	}
+	return true
 }
 
 // cellSums returns grouping k's sums (k ≥ 1; 0 is the total) as
@@ -631,11 +714,15 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 	}
 	g := &a.groupings[k]
 	L := len(g.gs)
-	cs := &cellSums{d: d, nCells: L, cell: make([]wsum, L), n: make([]int, L), cov: a.levelCov(d, k)}
+	// The covariance of (Σw, Σw·(y − shift)): turned into that of Σw·y it
+	// would lose the digits of shift², which contrast need not.
+	cs := &cellSums{d: d, nCells: L, cell: make([]wsum, L), n: make([]int, L), shift: make([]float64, L)}
+	cs.cov, cs.covNoise = a.levelCovShifted(d, k)
 	for l := range g.gs {
 		st := &g.gs[l]
 		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
 		cs.n[l] = st.n
+		cs.shift[l] = st.shift
 	}
 	return cs
 }
@@ -646,13 +733,35 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 // the stratum is not centred), from the moments' full products, then
 // Σw·(y − shift) turned into Σw·y.
 func (a *allSums) levelCov(d *Design, k int) [][]float64 {
+	cz, _ := a.levelCovShifted(d, k)
+	g := &a.groupings[k]
+	// Σw·y = Σw·(y − shift) + shift·Σw: row and column 2l + 1 gain shift
+	// times 2l.
+	for l := range g.gs {
+		sh := g.gs[l].shift
+		if sh == 0 {
+			continue
+		}
+		for j := range cz {
+			cz[2*l+1][j] += sh * cz[2*l][j]
+		}
+		for i := range cz {
+			cz[i][2*l+1] += sh * cz[i][2*l]
+		}
+	}
+	return cz
+}
+
+// levelCovShifted is levelCov of (Σw, Σw·(y − shift)), each level with
+// its own shift.
+func (a *allSums) levelCovShifted(d *Design, k int) (cov, noise [][]float64) {
 	mo, g := a.moments, &a.groupings[k]
 	if mo == nil || len(mo.full) < k || mo.full[k-1] == nil {
 		panic("analysis: level covariance of sums without full moments")
 	}
 	L, size := len(g.gs), g.stride
 	M2 := 2 * L
-	cz := make([]float64, M2*M2)
+	cz, ez := make([]float64, M2*M2), make([]float64, M2*M2)
 	sum := make([]float64, M2)
 	for h, s := range d.scale {
 		if s == 0 {
@@ -666,32 +775,23 @@ func (a *allSums) levelCov(d *Design, k int) [][]float64 {
 		for i := range M2 {
 			for j := range M2 {
 				x := m[i*M2+j]
+				// The entry's terms: |Σ z_i z_j| ≤ √(Σz_i² Σz_j²).
+				mag := math.Sqrt(m[i*M2+i] * m[j*M2+j])
 				if d.center[h] {
 					x -= sum[i] * sum[j] / n
+					mag += math.Abs(sum[i] * sum[j] / n)
 				}
 				cz[i*M2+j] += s * x
+				ez[i*M2+j] += s * noiseOf(mag, n)
 			}
 		}
 	}
-	// Σw·y = Σw·(y − shift) + shift·Σw: row and column 2l + 1 gain shift
-	// times 2l.
-	for l := range L {
-		sh := g.gs[l].shift
-		if sh == 0 {
-			continue
-		}
-		for j := range M2 {
-			cz[(2*l+1)*M2+j] += sh * cz[2*l*M2+j]
-		}
-		for i := range M2 {
-			cz[i*M2+2*l+1] += sh * cz[i*M2+2*l]
-		}
+	cov, noise = make([][]float64, M2), make([][]float64, M2)
+	for i := range cov {
+		cov[i] = cz[i*M2 : (i+1)*M2 : (i+1)*M2]
+		noise[i] = ez[i*M2 : (i+1)*M2 : (i+1)*M2]
 	}
-	out := make([][]float64, M2)
-	for i := range out {
-		out[i] = cz[i*M2 : (i+1)*M2 : (i+1)*M2]
-	}
-	return out
+	return cov, noise
 }
 
 // pairCells is cellSums of two variables' sums a and b (the same y among
@@ -822,20 +922,20 @@ type rowSpec struct {
 // statistics in one pass over the data (sumAllMulti) and running the
 // passes on the available cores. The vecs must not share buffers. A
 // private release runs in order: its noise is drawn from one stream.
-func (s *study) rowsOf(specs []rowSpec) [][]Row {
+func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {
 		for k, sp := range specs {
 			out[k] = s.rows(sp.stat, sp.y, sp.prop)
 		}
-		return out
+		return out, nil
 	}
 	df := s.domainDF() // computed once, before any worker reads it
 	codes, nLevels, keys := s.groupings()
 	level := s.opts.level()
 	per := s.d.multiChunk(nLevels)
 	chunks := (len(specs) + per - 1) / per
-	s.e.forEach(chunks, func(k int) {
+	err := s.e.forEach(chunks, func(k int) {
 		lo, hi := k*per, min((k+1)*per, len(specs))
 		ys := make([]vec, 0, hi-lo)
 		for _, sp := range specs[lo:hi] {
@@ -847,7 +947,10 @@ func (s *study) rowsOf(specs []rowSpec) [][]Row {
 			sums.release(s.e)
 		}
 	})
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // multiChunk is how many variables one sumAllMulti pass should read: up
@@ -870,33 +973,21 @@ const (
 
 // forEach calls f(k) for k in 0..n−1 on the available cores when the
 // sample has at least the parallelRows threshold's respondents, else in
-// order.
-func (e engine) forEach(n int, f func(k int)) { forEach(n, e.n, e.c.th.parallelRows, f) }
+// order. A panic in f is returned as a *pool.PanicError.
+func (e engine) forEach(n int, f func(k int)) error {
+	return forEach(n, e.n, e.c.th.parallelRows, f)
+}
 
-// forEach calls f(k) for k in 0..n−1 on the available cores when there
-// are at least parallelRows respondents, else in order.
-func forEach(n, respondents, parallelRows int, f func(k int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers < 2 || respondents < parallelRows {
-		for k := 0; k < n; k++ {
-			f(k)
-		}
-		return
+// forEach calls f(k) for k in 0..n−1 through internal/pool: on the
+// available cores when there are at least parallelRows respondents, else
+// in order. A panic in f is returned as a *pool.PanicError.
+func forEach(n, respondents, parallelRows int, f func(k int)) error {
+	workers := pool.Workers()
+	if respondents < parallelRows {
+		workers = 1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= n {
-					return
-				}
-				f(k)
-			}
-		}()
-	}
-	wg.Wait()
+	return pool.ForEach(context.Background(), n, workers, func(_ context.Context, k int) error {
+		f(k)
+		return nil
+	})
 }

@@ -173,7 +173,11 @@ func Segments(ds *survey.Dataset, opts Options) (*SegmentsResult, error) {
 	for code, stat := range westinStats() {
 		specs = append(specs, rowSpec{stat, indicatorVec(seg.Codes, int32(code)), true})
 	}
-	for _, rows := range s.rowsOf(specs) {
+	all, err := s.rowsOf(specs)
+	if err != nil {
+		return nil, err
+	}
+	for _, rows := range all {
 		res.Estimates = append(res.Estimates, rows...)
 	}
 	return res, nil

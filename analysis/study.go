@@ -154,6 +154,9 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	} else if d.N() != ds.N {
 		panic("analysis: length mismatch")
 	}
+	if err := d.requireUncalibrated("this analysis of constructs"); err != nil {
+		return nil, err
+	}
 	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
 	var all []domainVar
 	if ds.Region != nil {
@@ -405,8 +408,12 @@ type cellSums struct {
 	cell   []wsum
 	n      []int
 	// cov, when set instead of psu, is the covariance across PSUs of the
-	// cells' (Σw, Σw·y): [2c] and [2c + 1] for cell c (allSums.levelCov).
-	cov [][]float64
+	// cells' (Σw, Σw·(y − shift[c])): [2c] and [2c + 1] for cell c
+	// (allSums.levelCovShifted).
+	cov   [][]float64
+	shift []float64
+	// covNoise bounds the rounding error of each entry of cov.
+	covNoise [][]float64
 }
 
 type wsum struct{ w, wy float64 }
@@ -467,19 +474,23 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 		}
 	}
 	if cs.cov != nil {
-		// The influence is a fixed combination of the cells' sums: its
-		// variance is a'·cov·a.
+		// The influence is a fixed combination of the cells' sums,
+		// k·(Σw·(y − shift) − (m − shift)·Σw): its variance is a'·cov·a.
 		a := make([]float64, 2*cs.nCells)
 		for c := range k {
-			a[2*c], a[2*c+1] = -k[c]*m[c], k[c]
+			a[2*c], a[2*c+1] = -k[c]*(m[c]-cs.shift[c]), k[c]
 		}
-		var v float64
+		var v, noise float64
 		for i, ai := range a {
 			for j, aj := range a {
 				v += ai * cs.cov[i][j] * aj
+				noise += math.Abs(ai) * cs.covNoise[i][j] * math.Abs(aj)
 			}
 		}
-		e.SE = math.Sqrt(max(v, 0))
+		if v <= noise {
+			v = 0 // rounding's: a contrast whose influence totals are all 0
+		}
+		e.SE = math.Sqrt(v)
 		return e
 	}
 	t := make([]float64, cs.d.NumPSU())

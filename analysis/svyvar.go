@@ -23,6 +23,9 @@ func (d *Design) CovMatrix(x [][]float64, in []bool) ([][]float64, error) {
 	if len(x) == 0 {
 		panic("analysis: CovMatrix of no variables")
 	}
+	if err := d.requireUncalibrated("svyvar"); err != nil {
+		return nil, err
+	}
 	if in != nil && len(in) != d.n {
 		panic("analysis: length mismatch")
 	}

@@ -124,7 +124,11 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	dfs := s.domainDF()
 	res := &EffectResult{Factor: factor, Outcome: outcome}
 	if s.opts.Privacy != nil {
-		for _, r := range s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}}) {
+		all, err := s.rowsOf([]rowSpec{{names.with, among(1), true}, {names.without, among(0), true}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range all {
 			res.Estimates = append(res.Estimates, r...)
 		}
 	} else {

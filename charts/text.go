@@ -34,6 +34,11 @@ const ellipsis = "…"
 // (as in scripts without spaces). More than maxLines lines are cut to
 // maxLines, the last ending in an ellipsis; maxLines <= 0 means no limit.
 // Lines are joined with "\n", which gonum/plot draws as separate lines.
+//
+// The work is linear in the length of s (times a logarithm): a line's
+// break inside a word is found by measuring prefixes of doubling length
+// and then bisecting, so no text is measured more than a few times over,
+// and with maxLines the text after the last shown line is not measured.
 func wrap(sty text.Style, s string, width vg.Length, maxLines int) string {
 	words := strings.Fields(s)
 	if len(words) == 0 {
@@ -41,40 +46,81 @@ func wrap(sty text.Style, s string, width vg.Length, maxLines int) string {
 	}
 	fits := func(t string) bool { return sty.Width(t) <= width }
 	var lines []string
-	cur := ""
+	full := func() bool { return maxLines > 0 && len(lines) > maxLines }
+	// A line's width is kept as the sum of its words' and spaces' widths
+	// (kerning across a space is nil), so that adding a word costs its
+	// own length, not the line's.
+	space := sty.Width(" ")
+	cur, curW := "", vg.Length(0)
 	for _, w := range words {
-		try := w
-		if cur != "" {
-			try = cur + " " + w
+		if full() {
+			break
 		}
-		if fits(try) {
-			cur = try
+		ww := sty.Width(w)
+		if cur != "" && curW+space+ww <= width {
+			cur, curW = cur+" "+w, curW+space+ww
 			continue
 		}
 		if cur != "" {
 			lines = append(lines, cur)
 		}
+		if ww <= width {
+			cur, curW = w, ww
+			continue
+		}
 		// A word wider than the line is broken between characters.
-		for !fits(w) {
-			r := []rune(w)
-			if len(r) == 1 {
-				break // a single character wider than the line overflows
-			}
-			n := len(r) - 1
-			for n > 1 && !fits(string(r[:n])) {
-				n--
+		r := []rune(w)
+		for len(r) > 1 && !full() {
+			n := fitPrefix(r, fits)
+			if n == len(r) {
+				break
 			}
 			lines = append(lines, string(r[:n]))
-			w = string(r[n:])
+			r = r[n:]
 		}
-		cur = w
+		cur = string(r)
+		curW = sty.Width(cur)
 	}
-	lines = append(lines, cur)
+	if !full() {
+		lines = append(lines, cur)
+	}
 	if maxLines > 0 && len(lines) > maxLines {
 		lines = lines[:maxLines]
 		lines[maxLines-1] = truncate(sty, lines[maxLines-1], width)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fitPrefix returns the length of the longest prefix of r (at least one
+// rune) that fits. Prefixes of doubling length are measured until one is
+// too wide, then the last step is bisected: the cost is proportional to
+// the prefix found, not to r.
+func fitPrefix(r []rune, fits func(string) bool) int {
+	lo := 1 // fits, or is the single rune that must be taken anyway
+	hi := 2
+	for {
+		if hi >= len(r) {
+			if fits(string(r)) {
+				return len(r)
+			}
+			hi = len(r)
+			break
+		}
+		if !fits(string(r[:hi])) {
+			break
+		}
+		lo, hi = hi, 2*hi
+	}
+	// r[:lo] fits (or lo == 1); r[:hi] does not.
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fits(string(r[:mid])) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 // truncate shortens s from the end until s plus an ellipsis fits width.

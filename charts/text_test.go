@@ -88,6 +88,8 @@ func FuzzWrap(f *testing.F) {
 	f.Add("北京上海广州深圳", 20.0, 2)
 	f.Add("a\tb\nc", 1.0, 1)
 	f.Add("", 0.0, 0)
+	f.Add(strings.Repeat("x", 1400), 30.0, 0) // hung the quadratic wrap
+	f.Add(strings.Repeat("ab ", 700), 5.0, 3)
 	sty := tickStyleForTest()
 	f.Fuzz(func(t *testing.T, s string, width float64, maxLines int) {
 		if !utf8.ValidString(s) || math.IsNaN(width) || width < 0 || width > 1e4 || maxLines > 50 {
@@ -111,6 +113,32 @@ func FuzzWrap(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWrapLongLabel wraps labels far longer than any chart shows: one
+// unbroken word and many short ones. The quadratic wrap took minutes on
+// 2,500 characters; this one measures each character a few times.
+func TestWrapLongLabel(t *testing.T) {
+	sty := tickStyleForTest()
+	for _, s := range []string{strings.Repeat("X", 2500), strings.Repeat("Ж", 100000), strings.Repeat("ab ", 50000)} {
+		got := wrap(sty, s, 80, 0)
+		squash := func(x string) string { return strings.Join(strings.Fields(x), "") }
+		if squash(got) != squash(s) {
+			t.Errorf("wrap(%d runes, 80, 0) lost text", utf8.RuneCountInString(s))
+		}
+		got = wrap(sty, s, 80, 2)
+		if n := strings.Count(got, "\n") + 1; n != 2 || !strings.HasSuffix(got, ellipsis) {
+			t.Errorf("wrap(%d runes, 80, 2) = %d lines ending %q, want 2 ending in an ellipsis", utf8.RuneCountInString(s), n, got[len(got)-5:])
+		}
+	}
+}
+
+func BenchmarkWrapLongWord(b *testing.B) {
+	sty := tickStyleForTest()
+	s := strings.Repeat("X", 2500)
+	for b.Loop() {
+		wrap(sty, s, 80, 0)
+	}
 }
 
 func TestVcenterCentresInk(t *testing.T) {

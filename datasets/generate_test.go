@@ -135,11 +135,12 @@ func TestGenerateShape(t *testing.T) {
 			case def.Score == "count":
 				r.numbers = []float64{0, 1}
 				r.texts = []string{"Yes", "No"}
-			case len(def.Values) > 0:
+			default:
+				// values: names the scale's answers; the files may give
+				// the text or the number.
 				for k := range def.Values {
 					r.texts = append(r.texts, k)
 				}
-			default:
 				for v := def.Scale[0]; v <= def.Scale[1]; v++ {
 					r.numbers = append(r.numbers, v)
 				}

@@ -18,9 +18,24 @@ import (
 // removed and the previous file is left as it was; a panic is re-raised
 // after cleanup.
 //
-// A symbolic link at path is replaced by a regular file rather than
-// followed.
+// Only a regular file, or nothing, is replaced. A character device or a
+// named pipe at path (or behind a symbolic link there) is written to as a
+// stream, as a shell's redirection would: `-o /dev/stdout` prints and `-o
+// /dev/null` discards, never replacing the device node. A directory, a
+// socket or another special file is refused with an error wrapping
+// ErrNotRegular. A symbolic link to a regular file is replaced by a
+// regular file rather than followed.
 func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
+	if fi, statErr := os.Stat(path); statErr == nil && !fi.Mode().IsRegular() {
+		switch {
+		case fi.Mode()&(fs.ModeNamedPipe|fs.ModeCharDevice) != 0:
+			return writeStream(path, write)
+		case fi.IsDir():
+			return fmt.Errorf("write %s: %w: it is a directory", path, ErrNotRegular)
+		default:
+			return fmt.Errorf("write %s: %w (%v)", path, ErrNotRegular, fi.Mode().Type())
+		}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -60,6 +75,27 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	done = true
 	syncDir(dir)
+	return nil
+}
+
+// ErrNotRegular is wrapped by WriteFileAtomic's error for a path that is
+// neither a regular file, a device nor a pipe (a directory, a socket).
+var ErrNotRegular = errors.New("not a regular file, device or pipe")
+
+// writeStream writes to an existing device or named pipe in place. What a
+// failed write has sent cannot be taken back, as with any stream.
+func writeStream(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	return nil
 }
 

@@ -37,6 +37,12 @@ func formatNum(k Kind, digits int, x float64) string {
 			return "<0.001"
 		}
 		return fixed(x, 3)
+	case Points:
+		v := fixed(x*100, 1)
+		if !strings.HasPrefix(v, "-") && strings.Trim(v, "0.") != "" {
+			v = "+" + v
+		}
+		return v + " pts"
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
@@ -44,6 +50,9 @@ func formatNum(k Kind, digits int, x float64) string {
 // formatBound is formatNum without the percent sign, for interval bounds
 // ("[51.8–54.4]" reads better than "[51.8%–54.4%]").
 func formatBound(k Kind, digits int, x float64) string {
+	if k == Points {
+		return fixed(x*100, 1)
+	}
 	return strings.TrimSuffix(formatNum(k, digits, x), "%")
 }
 

@@ -50,6 +50,7 @@ type (
 		Title, Subtitle string
 		Date, DateISO   string
 		Findings        []string
+		NotMeasured     []string
 		Notation        []string
 		Sections        []htmlSection
 		Methodology     []KeyValue
@@ -119,8 +120,9 @@ type (
 		Values []string
 	}
 	htmlBannerRow struct {
-		Label string
-		Cells []htmlBannerCell
+		Label     string
+		Cells     []htmlBannerCell
+		Net, Mean bool
 	}
 	htmlBannerCell struct {
 		Value, Sig string
@@ -140,6 +142,7 @@ func newHTMLView(r *Report) htmlView {
 	if !r.Date.IsZero() {
 		v.Date, v.DateISO = r.Date.Format(humanDate), r.Date.Format("2006-01-02")
 	}
+	v.NotMeasured = r.notMeasuredLines()
 	for _, f := range r.Findings {
 		v.Findings = append(v.Findings, f.Text)
 	}
@@ -286,9 +289,9 @@ func newHTMLBanner(b *Banner) htmlBanner {
 		hb.Bases = append(hb.Bases, hr)
 	}
 	for _, r := range b.Rows {
-		hr := htmlBannerRow{Label: r.Label}
+		hr := htmlBannerRow{Label: r.Label, Net: r.Net, Mean: r.Mean}
 		for _, c := range r.Cells {
-			hc := htmlBannerCell{Value: bannerPct(BannerCell{Pct: c.Pct, Suppressed: c.Suppressed}), Dash: c.Suppressed}
+			hc := htmlBannerCell{Value: bannerValue(r, BannerCell{Pct: c.Pct, Suppressed: c.Suppressed}), Dash: c.Suppressed}
 			if !c.Suppressed {
 				hc.Sig, hc.Star = c.Sig, c.LowBase
 			}

@@ -75,6 +75,8 @@ table.banner tbody.bases th,table.banner tbody.bases td{color:var(--muted);font-
 table.banner td{text-align:right;white-space:nowrap}
 table.banner tbody.bases td{padding-right:calc(.8 * var(--sigw,2.2em) + 4px)}
 table.banner tbody tr:nth-child(even){background:var(--zebra)}
+.not-measured{color:var(--muted);font-size:.9rem;margin:.2rem 0}
+table.banner tr.net th,table.banner tr.net td,table.banner tr.mean th,table.banner tr.mean td{font-weight:700}
 dl.method{display:grid;grid-template-columns:minmax(140px,220px) 1fr;gap:10px 24px;margin:0}
 dl.method dt{font-weight:650}
 dl.method dd{margin:0}
@@ -123,6 +125,9 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 {{- end}}
 <li><a href="#methodology">Methodology</a></li>
 </ol>
+{{- range .NotMeasured}}
+<p class="not-measured">{{.}}</p>
+{{- end}}
 </nav>
 <main>
 {{- if .Findings}}
@@ -236,7 +241,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 </tbody>
 <tbody>
 {{- range .Rows}}
-<tr><th scope="row">{{.Label}}</th>
+<tr{{if .Net}} class="net"{{else if .Mean}} class="mean"{{end}}><th scope="row">{{.Label}}</th>
 {{- range .Cells}}<td>{{if .Dash}}<span class="dash" title="Not shown: base too small">{{.Value}}</span>{{else}}{{.Value}}{{end}}{{if .Star}}<span class="star" title="Low base">*</span>{{end}}<span class="sig">{{.Sig}}</span></td>{{end -}}
 </tr>
 {{- end}}

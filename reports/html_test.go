@@ -150,7 +150,7 @@ func TestWriteHTMLEscapes(t *testing.T) {
 	r.Sections[0].ID = `x" onmouseover="alert(1)`
 	r.Sections[0].Tables[0].AddRow(Str(evil), Num(0.1).WithMark(evil))
 	r.Sections[0].Banners[0].Rows[0].Label = evil
-	r.Methodology = append(r.Methodology, KeyValue{evil, evil})
+	r.Methodology = append(r.Methodology, KeyValue{Key: evil, Value: evil})
 	r.Sections[0].Images = []Image{{Name: "x", Title: evil, AltText: `" onerror="alert(1)`, PNG: []byte("\x89PNG")}}
 	s := string(writeHTML(t, r))
 	if strings.Contains(s, "<script") || strings.Contains(s, `" onerror=`) || strings.Contains(s, `" onmouseover=`) {

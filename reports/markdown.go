@@ -212,6 +212,11 @@ func WriteReportMarkdown(w io.Writer, r *Report) error {
 		}
 		bw.WriteString("\n")
 	}
+	if nm := r.notMeasuredLines(); len(nm) > 0 {
+		for _, l := range nm {
+			bw.WriteString("*" + mdEscape(l) + "*\n\n")
+		}
+	}
 	for _, s := range r.Sections {
 		bw.WriteString("## " + mdEscape(s.Name) + "\n\n")
 		mdParagraphs(bw, s.Intro)
@@ -274,9 +279,13 @@ func writeMDBanner(w *bufio.Writer, b *Banner) {
 		mdRow(w, row)
 	}
 	for _, r := range b.Rows {
-		row := []string{mdEscape(r.Label)}
+		label := mdEscape(r.Label)
+		if r.Net || r.Mean {
+			label = "**" + label + "**"
+		}
+		row := []string{label}
 		for _, c := range r.Cells {
-			s := strings.ReplaceAll(bannerPct(c), "*", `\*`)
+			s := strings.ReplaceAll(bannerValue(r, c), "*", `\*`)
 			if c.Sig != "" && !c.Suppressed {
 				s += " " + mdEscape(c.Sig)
 			}

@@ -28,6 +28,11 @@ type Report struct {
 	Findings    []Finding
 	Sections    []Section
 	Methodology []KeyValue
+	// NotMeasured lists the report's sections this study cannot have,
+	// each with the reason ("Trust & comfort": "the codebook has no trust
+	// construct"); every format says so in one line where the section
+	// would be listed.
+	NotMeasured []KeyValue
 	// Files names the inputs the figures come from.
 	Files []string
 }
@@ -41,6 +46,15 @@ type Finding struct {
 // KeyValue is one methodology entry ("Weighting": "raked to age × region").
 type KeyValue struct {
 	Key, Value string
+	// Kind, when not Text, marks a figure: Num holds it and Value is its
+	// display, so the deck stores a number, not text.
+	Kind Kind
+	Num  float64
+}
+
+// NumKeyValue is a methodology entry holding a figure of kind k.
+func NumKeyValue(key string, x float64, k Kind) KeyValue {
+	return KeyValue{Key: key, Value: formatNum(k, 1, x), Kind: k, Num: x}
 }
 
 // Section is one chapter of the report and one sheet of the deck.
@@ -125,6 +139,9 @@ type Banner struct {
 	// own flags; these only word the footnotes.
 	MinBase int
 	LowBase int
+	// Notes are footnotes shown after the generated ones and before the
+	// legend (what a reversed item shows, what the mean is of).
+	Notes []string
 }
 
 // BannerColumn is one column of a banner.
@@ -140,6 +157,10 @@ type BannerColumn struct {
 type BannerRow struct {
 	Label string
 	Cells []BannerCell
+	// Mean marks a row of means (shown with two decimals) rather than
+	// percentages; Net a row of a net (top-2 or bottom-2 box), shown
+	// bold.
+	Mean, Net bool
 }
 
 // BannerCell is a percentage (as a fraction) and the letters of the
@@ -175,6 +196,7 @@ func (b *Banner) footnotes() []string {
 	if sup {
 		out = append(out, suppressedNote(b.MinBase))
 	}
+	out = append(out, b.Notes...)
 	return append(out, b.legend())
 }
 
@@ -199,7 +221,11 @@ type bannerGroup struct {
 
 // bannerPct shows a banner percentage: whole percents, as crosstab decks
 // do, "*" for low bases and "–" when suppressed.
-func bannerPct(c BannerCell) string {
+func bannerPct(c BannerCell) string { return bannerValue(BannerRow{}, c) }
+
+// bannerValue shows a cell of row r: a percentage, or a mean with two
+// decimals in a mean row.
+func bannerValue(r BannerRow, c BannerCell) string {
 	switch {
 	case c.Suppressed:
 		return suppressedMark
@@ -207,6 +233,9 @@ func bannerPct(c BannerCell) string {
 		return ""
 	}
 	s := fixed(c.Pct*100, 0) + "%"
+	if r.Mean {
+		s = fixed(c.Pct, 2)
+	}
 	if c.LowBase {
 		s += lowBaseMark
 	}
@@ -383,6 +412,17 @@ type titledTable struct {
 	title string
 }
 
+// notMeasuredLines are the one-line notes of sections the study cannot
+// have: "Trust & comfort: not measured in this study (the codebook has no
+// trust construct)".
+func (r *Report) notMeasuredLines() []string {
+	var out []string
+	for _, kv := range r.NotMeasured {
+		out = append(out, kv.Key+": not measured in this study ("+kv.Value+").")
+	}
+	return out
+}
+
 // humanDate is the layout of Report.Date in documents.
 const humanDate = "2 January 2006"
 
@@ -421,6 +461,6 @@ func (b *Banner) bases() []namedBase {
 func (r *Report) methodology() []KeyValue {
 	out := append([]KeyValue(nil), r.Methodology...)
 	return append(out,
-		KeyValue{"Confidence intervals", r.confNote()},
-		KeyValue{"Symbols", "* low base: interpret with caution. – not shown: base too small to report."})
+		KeyValue{Key: "Confidence intervals", Value: r.confNote()},
+		KeyValue{Key: "Symbols", Value: "* low base: interpret with caution. – not shown: base too small to report. pts: percentage points."})
 }

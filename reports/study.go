@@ -6,18 +6,27 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
 )
 
 // StudyOptions configure BuildStudyReport.
 type StudyOptions struct {
+	// Report and Study are the codebook's report: and study: blocks:
+	// title, subtitle, region label and effects to show; fieldwork,
+	// population, sample and weighting for Methodology.
+	Report survey.ReportDef
+	Study  survey.StudyDef
+	// Version is the tool's version and RunDate the time of the run,
+	// both stated in Methodology when set.
+	Version string
+	RunDate time.Time
 	// Analysis carries the confidence level, interval method, lonely-PSU
 	// rule and design; its MinBase is ignored (see MinBase).
 	Analysis analysis.Options
@@ -33,6 +42,17 @@ type StudyOptions struct {
 	// correlations, crosstabs or reliability, which would spend budget or
 	// leak exact figures.
 	Privacy *analysis.Privacy
+	// Workers is the number of sections built at once: 0 means one on a
+	// study under 50,000 respondents and one per core from there, 1
+	// builds them in order. A private release is always built in order
+	// (its noise must be drawn in one order).
+	Workers int
+	// BeforeSection, when non-nil, is called with a section's name
+	// ("paradox", "trust", "segments", "regions", "comfort", "crosstabs",
+	// "reliability") as it starts to be built, possibly from several
+	// goroutines at once: for progress display, and for tests that
+	// inject a failure into one section.
+	BeforeSection func(section string)
 }
 
 // StudyReport is a built report plus its charts, which the caller saves as
@@ -41,6 +61,9 @@ type StudyOptions struct {
 type StudyReport struct {
 	Report *Report
 	Charts []NamedChart
+	// NotMeasured lists the sections the study cannot have and why, for
+	// the caller to tell the user (the report itself says so too).
+	NotMeasured []KeyValue
 }
 
 // NamedChart is a chart and the file stem it is saved under, with the
@@ -79,30 +102,67 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		}
 		b.aopts.Design = d
 	}
-	title := ds.Title
+	title := opts.Report.Title
 	if title == "" {
-		title = "Trust & privacy study"
+		title = ds.Title
 	}
-	b.rep = &Report{Title: title, Subtitle: "Privacy paradox, trust and personalization", ConfLevel: b.aopts.Level, Files: opts.Files}
-	steps := []step{{build: (*builder).paradox}, {build: (*builder).trust}, {build: (*builder).segments},
-		{build: (*builder).regions, afterBanner: true}, {build: (*builder).comfort, afterBanner: true},
-		{build: (*builder).crosstabs, banner: true}, {build: (*builder).reliability}}
+	if title == "" {
+		title = "Privacy survey report"
+	}
+	sub := opts.Report.Subtitle
+	if sub == "" {
+		sub = subtitleOf(ds)
+	}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate}
+	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
+		{name: "effects", build: (*builder).effects},
+		{name: "segments", build: (*builder).segments},
+		{name: "regions", build: (*builder).regions, afterBanner: true},
+		{name: "comfort", build: (*builder).comfort, afterBanner: true},
+		{name: "crosstabs", build: (*builder).crosstabs, banner: true},
+		{name: "reliability", build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
 	}
 	if len(b.rep.Sections) == 0 {
 		return nil, errors.New("report: the codebook defines none of the constructs the report analyses (concern with protection or sharing, trust and comfort, westin)")
 	}
+	b.rep.NotMeasured = b.missing
 	b.methodology()
-	return &StudyReport{Report: b.rep, Charts: b.charts}, nil
+	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing}, nil
+}
+
+// subtitleOf says what the report covers, from what the codebook
+// measures: it promises nothing the study lacks.
+func subtitleOf(ds *survey.Dataset) string {
+	var parts []string
+	if ds.Construct("concern") != nil && (ds.Construct("protection") != nil || ds.Construct("sharing") != nil) {
+		parts = append(parts, "the privacy paradox")
+	}
+	if ds.Construct("trust") != nil && ds.Construct("comfort") != nil {
+		parts = append(parts, "trust and comfort with personalization")
+	} else if ds.Construct("comfort") != nil {
+		parts = append(parts, "comfort with personalization")
+	}
+	if ds.Construct("westin") != nil {
+		parts = append(parts, "Westin privacy segments")
+	}
+	switch len(parts) {
+	case 0:
+		return "Survey results"
+	case 1:
+		return titleCase(parts[0])
+	}
+	return titleCase(strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1])
 }
 
 // parallelSections is the number of respondents from which the report's
-// sections are built concurrently (a variable for the tests).
-var parallelSections = 50_000
+// sections are built concurrently when StudyOptions.Workers is 0.
+const parallelSections = 50_000
 
 // step builds one section of the report.
 type step struct {
+	name  string // for StudyOptions.BeforeSection
 	build func(*builder) error
 	// banner marks the section whose banner reads every construct flag
 	// (into Options.Cache); afterBanner the sections built after it, so
@@ -155,49 +215,60 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 			kids[k].aopts.Cache = shared
 		}
 	}
-	errs := make([]error, len(steps))
-	if b.opts.Privacy != nil || b.ds.N < parallelSections {
-		for _, k := range order(steps) {
-			if errs[k] = ctx.Err(); errs[k] == nil {
-				errs[k] = steps[k].build(kids[k])
-			}
-			if errs[k] != nil {
-				return errs[k]
-			}
+	workers := b.opts.Workers
+	if workers <= 0 {
+		workers = 1
+		if b.ds.N >= parallelSections {
+			workers = pool.Workers()
 		}
-	} else {
-		slots := make(chan struct{}, runtime.GOMAXPROCS(0))
-		bannerDone := make(chan struct{})
-		hasBanner := false
-		var wg sync.WaitGroup
-		for _, k := range order(steps) {
-			s := steps[k]
-			hasBanner = hasBanner || s.banner
-			if s.afterBanner && hasBanner {
-				<-bannerDone
-			}
-			slots <- struct{}{} // started in order, as cores free up
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { <-slots }()
-				if s.banner {
-					defer close(bannerDone)
-				}
-				if errs[k] = ctx.Err(); errs[k] == nil {
-					errs[k] = s.build(kids[k])
-				}
-			}()
-		}
-		wg.Wait()
 	}
-	for k, kid := range kids {
-		if errs[k] != nil {
-			return errs[k]
+	if b.opts.Privacy != nil {
+		workers = 1
+	}
+	// The banner's step is built first (order), so a step marked
+	// afterBanner only waits for it once every other step has started:
+	// no worker idles while another step could run.
+	bannerDone := make(chan struct{})
+	hasBanner := false
+	for _, s := range steps {
+		hasBanner = hasBanner || s.banner
+	}
+	if !hasBanner {
+		close(bannerDone)
+	}
+	build := order(steps)
+	err := pool.ForEach(ctx, len(build), workers, func(ctx context.Context, i int) error {
+		k := build[i]
+		s := steps[k]
+		if s.banner {
+			defer close(bannerDone) // also when the step fails or panics
 		}
+		if s.afterBanner {
+			select {
+			case <-bannerDone:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if b.opts.BeforeSection != nil {
+			b.opts.BeforeSection(s.name)
+		}
+		return s.build(kids[k])
+	})
+	if err != nil {
+		return err
+	}
+	for _, kid := range kids {
 		b.rep.Sections = append(b.rep.Sections, kid.rep.Sections...)
 		b.charts = append(b.charts, kid.charts...)
-		b.skipped = append(b.skipped, kid.skipped...)
+		b.missing = append(b.missing, kid.missing...)
+		b.effectRes = append(b.effectRes, kid.effectRes...)
+		if kid.compareRes != nil {
+			b.compareRes = kid.compareRes
+		}
 		if kid.paradoxRes != nil {
 			b.paradoxRes = kid.paradoxRes
 		}
@@ -215,17 +286,28 @@ type builder struct {
 	minBase int
 	rep     *Report
 	charts  []NamedChart
-	skipped []string
 	// results kept for findings and the regions section
 	paradoxRes *analysis.ParadoxResult
 	trustRes   *analysis.EffectResult
+	effectRes  []namedEffect
+	compareRes *analysis.CompareResult
+	// missing are the sections the study cannot have, each with why
+	// ("Trust & comfort": "the codebook has no trust construct").
+	missing []KeyValue
 }
 
-// skip records an analysis left out because the codebook lacks what it
-// needs; any other error stops the report.
-func (b *builder) skip(what string, err error) error {
+// notMeasured records a section the study cannot have, for the contents,
+// Methodology and the console.
+func (b *builder) notMeasured(section, why string) {
+	b.missing = append(b.missing, KeyValue{Key: section, Value: why})
+}
+
+// skip records a section left out because the codebook lacks what it
+// needs (a typed analysis.ErrMissingConstruct); any other error stops the
+// report.
+func (b *builder) skip(section string, err error) error {
 	if errors.Is(err, analysis.ErrMissingConstruct) {
-		b.skipped = append(b.skipped, fmt.Sprintf("%s: %v", what, err))
+		b.notMeasured(section, "the codebook lacks a construct it needs")
 		return nil
 	}
 	return err
@@ -255,19 +337,30 @@ func (b *builder) newTable(title string, cols ...Col) *Table {
 	return t
 }
 
-// statCol is one statistic shown as a column of a wide table.
+// statCol is one statistic shown as a column of a wide table: a share
+// (or, with points, a difference of shares in percentage points) and,
+// when base is set, a column of its own unweighted base headed base.
 type statCol struct {
 	stat, header string
+	points       bool
+	base         string
 }
 
 // wideTable lays rows out with one line per domain (Total first) and one
-// column per statistic, plus the unweighted base of the first statistic.
+// column per statistic, each followed by its base when it has one: every
+// figure sits beside the base it is computed on.
 func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) *Table {
-	cols := []Col{TextCol("Group"), TextCol("Level")}
+	cols := []Col{TextCol("Group"), TextCol(b.groupLevelHeader())}
 	for _, s := range stats {
-		cols = append(cols, PercentCol(s.header).WithCI())
+		if s.points {
+			cols = append(cols, PointsCol(s.header).WithCI())
+		} else {
+			cols = append(cols, PercentCol(s.header).WithCI())
+		}
+		if s.base != "" {
+			cols = append(cols, IntegerCol(s.base))
+		}
 	}
-	cols = append(cols, IntegerCol("Base (n)"))
 	t := b.newTable(title, cols...)
 	type key struct{ v, l string }
 	var order []analysis.Domain
@@ -282,31 +375,32 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 	}
 	for _, d := range order {
 		m := byDom[key{d.Var, d.Level}]
-		group, level := domainLabels(d)
+		group, level := b.domainLabels(d)
 		cells := []Cell{Str(group), Str(level)}
-		base := -1
 		for _, s := range stats {
 			r, ok := m[s.stat]
 			if !ok {
-				cells = append(cells, Num(math.NaN()))
-				continue
+				cells = append(cells, Num(math.NaN()).WithSuppressed())
+			} else {
+				cells = append(cells, b.rowCell(r))
 			}
-			if base < 0 {
-				base = r.N
+			if s.base != "" {
+				cells = append(cells, Num(float64(r.N)))
 			}
-			cells = append(cells, b.rowCell(r))
 		}
-		cells = append(cells, Num(float64(max(base, 0))))
 		t.AddRow(cells...)
 	}
 	return t
 }
 
-func domainLabels(d analysis.Domain) (string, string) {
+// groupLevelHeader heads the column of domain levels.
+func (b *builder) groupLevelHeader() string { return "Level" }
+
+func (b *builder) domainLabels(d analysis.Domain) (string, string) {
 	if d.IsTotal() {
 		return "Total", ""
 	}
-	return titleCase(d.Var), d.Level
+	return b.varLabel(d.Var), d.Level
 }
 
 func titleCase(s string) string {
@@ -362,6 +456,13 @@ func (b *builder) addChart(sec *Section, name, alt string, c *charts.Chart) erro
 	return nil
 }
 
+// chartTitled is chartOptions with the chart's title.
+func (b *builder) chartTitled(title string) charts.Options {
+	o := b.chartOptions()
+	o.Title = title
+	return o
+}
+
 func (b *builder) chartOptions() charts.Options {
 	return charts.Options{MinBase: 2 * b.minBase, Level: b.aopts.Level}
 }
@@ -369,22 +470,50 @@ func (b *builder) chartOptions() charts.Options {
 func (b *builder) paradox() error {
 	opts := b.aopts
 	opts.ItemsTotalOnly = true // the item table shows the total sample
+	concern := b.ds.Construct("concern")
+	behaviour := b.ds.Construct("protection")
+	if behaviour == nil {
+		behaviour = b.ds.Construct("sharing")
+	}
+	switch {
+	case concern == nil || concern.Def.Flag == "":
+		b.notMeasured("Paradox", "the codebook has no flagged concern construct")
+		return nil
+	case behaviour == nil || behaviour.Def.Flag == "":
+		b.notMeasured("Paradox", "the codebook has no flagged protection or sharing construct")
+		return nil
+	}
 	res, err := analysis.Paradox(b.ds, opts)
 	if err != nil {
-		return b.skip("paradox", err)
+		return b.skip("Paradox", err)
 	}
 	b.paradoxRes = res
+	protects := constructLabel(behaviour) + ", " + flagWords(behaviour)
+	if res.Behaviour == "sharing" {
+		protects = "not " + lowerFirst(constructLabel(behaviour)) + " (" + flagWords(behaviour) + ")"
+	}
 	sec := Section{Name: "Paradox", Intro: fmt.Sprintf(
-		"Concerned: the concern flag. Protects: the %s flag%s. Gap: concerned minus protects (percentage points; positive when more people say they care than act on it). Paradox rate: the share of concerned respondents who do not act protectively. Paradox share: the share of everyone who is concerned and does not act.",
-		res.Behaviour, map[bool]string{true: " inverted (not sharing)", false: ""}[res.Behaviour == "sharing"])}
-	sec.Tables = append(sec.Tables, b.wideTable("The say-do gap", res.Estimates, []statCol{
-		{"concerned", "Concerned"}, {"protects", "Protects"}, {"gap", "Gap (points)"}, {"paradox_rate", "Paradox rate"}, {"paradox_share", "Paradox share"},
-	}))
+		"Concerned: %s, %s. Protects: %s. Gap: concerned minus protects, in percentage points (positive when more people say they care than act on it). Paradox rate: the share of the concerned who do not protect their data (base: the concerned). Paradox share: the share of everyone who is concerned and does not protect.",
+		constructLabel(concern), flagWords(concern), protects)}
+	sec.Tables = append(sec.Tables,
+		b.wideTable("Concern and protective behaviour", res.Estimates, []statCol{
+			{stat: "concerned", header: "Concerned", base: "Base: answered concern (n)"},
+			{stat: "protects", header: "Protects", base: "Base: answered behaviour (n)"},
+		}),
+		b.wideTable("The say-do gap", res.Estimates, []statCol{
+			{stat: "gap", header: "Gap (points)", points: true},
+			{stat: "paradox_share", header: "Paradox share", base: "Base: answered both (n)"},
+		}),
+		b.wideTable("Paradox rate: share of the concerned who do not protect their data", res.Estimates, []statCol{
+			{stat: "paradox_rate", header: "Paradox rate", base: "Base: concerned (n)"},
+		}))
 	if b.opts.Privacy == nil {
 		if c := res.Correlation; c != nil {
-			t := b.newTable("Does concern go with action? Design-based correlation", TextCol("Group"), TextCol("Level"), DecimalCol("Correlation of "+c.X+" and "+c.Y, 3), IntegerCol("Base (n)"))
+			t := b.newTable("Does concern go with action? Design-based correlation", TextCol("Group"), TextCol("Level"), DecimalCol("Correlation", 3), IntegerCol("Base (n)"))
+			t.Notes = append(t.Notes, fmt.Sprintf("Pearson correlation of the %s score and the %s score, design-based (cov2cor(svyvar(~x + y, design))), over respondents with both scores.",
+				lowerFirst(constructLabel(b.ds.Construct(c.X))), lowerFirst(constructLabel(b.ds.Construct(c.Y)))))
 			for _, d := range c.Domains {
-				g, l := domainLabels(d.Domain)
+				g, l := b.domainLabels(d.Domain)
 				cell := Num(float64(d.Estimate))
 				if d.N < b.minBase {
 					cell = cell.WithSuppressed()
@@ -394,16 +523,9 @@ func (b *builder) paradox() error {
 			sec.Tables = append(sec.Tables, t)
 		}
 		if len(res.Items) > 0 {
-			t := b.newTable("Behaviour item by item (total sample)", TextCol("Item"), PercentCol("Concerned").WithCI(), PercentCol("Not concerned").WithCI())
-			for _, it := range res.Items {
-				if !it.Domain.IsTotal() {
-					continue
-				}
-				label := it.Item
-				if it.Label != "" {
-					label = it.Label
-				}
-				t.AddRow(Str(label), b.rowCell(it.Concerned), b.rowCell(it.Unconcerned))
+			t, err := b.itemTable(res, concern)
+			if err != nil {
+				return err
 			}
 			sec.Tables = append(sec.Tables, t)
 		}
@@ -420,7 +542,7 @@ func (b *builder) paradox() error {
 			rows = append(rows, charts.GapRow{Region: cons[i].Domain.Level, Concern: interval(cons[i]), Protects: interval(prot[i]), LowBase: cons[i].N < 2*b.minBase})
 		}
 		rows = append(rows, charts.GapRow{Region: "Total", Concern: interval(ctot), Protects: interval(ptot), Total: true})
-		c, err := charts.SayDoGap(rows, b.chartOptions())
+		c, err := charts.SayDoGap(rows, b.chartTitled("The say-do gap: privacy concern and protective behaviour by "+lowerFirst(b.regionLabel())))
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
@@ -434,7 +556,7 @@ func (b *builder) paradox() error {
 		if err != nil {
 			return err
 		}
-		h := charts.Heatmap{Rows: g.RowLevels, Cols: g.ColLevels, RowTitle: "Region", ColTitle: titleCase(seg.Name)}
+		h := charts.Heatmap{Rows: g.RowLevels, Cols: g.ColLevels, RowTitle: b.regionLabel(), ColTitle: humanize(seg.Name)}
 		for _, row := range g.Cells {
 			var cells []charts.HeatCell
 			for _, e := range row {
@@ -446,11 +568,11 @@ func (b *builder) paradox() error {
 			}
 			h.Cells = append(h.Cells, cells)
 		}
-		c, err := charts.ParadoxHeatmap(h, b.chartOptions())
+		c, err := charts.ParadoxHeatmap(h, b.chartTitled("The privacy paradox by "+lowerFirst(b.regionLabel())+" and "+lowerFirst(humanize(seg.Name))))
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := b.addChart(&sec, "paradox-rate-heatmap", "Paradox rate by region and "+seg.Name, c); err != nil {
+		if err := b.addChart(&sec, "paradox-rate-heatmap", "Paradox rate by "+lowerFirst(b.regionLabel())+" and "+lowerFirst(humanize(seg.Name)), c); err != nil {
 			return err
 		}
 	}
@@ -459,55 +581,168 @@ func (b *builder) paradox() error {
 }
 
 func (b *builder) testsTable(tests []analysis.Test) *Table {
-	t := b.newTable("Do groups differ? Rao-Scott tests", TextCol("Variables"), DecimalCol("F", 2), DecimalCol("ndf", 2), DecimalCol("ddf", 1), PValueCol("p"))
+	t := b.newTable("Do groups differ? Rao-Scott tests", TextCol("Groups"), TextCol("Measure"), DecimalCol("F", 2), DecimalCol("ndf", 2), DecimalCol("ddf", 1), PValueCol("p"))
 	for _, x := range tests {
-		t.AddRow(Str(strings.Join(x.Variables, " × ")), Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), Num(float64(x.P)))
+		if len(x.Variables) != 2 {
+			continue
+		}
+		p := Num(float64(x.P))
+		if math.IsNaN(float64(x.P)) {
+			p = p.WithSuppressed()
+		}
+		t.AddRow(Str(b.varLabel(x.Variables[0])), Str(b.statLabel(x.Variables[1])), Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), p)
 	}
+	t.Notes = append(t.Notes, fmt.Sprintf("Rao-Scott second-order corrected F test of independence (R: svychisq(~group + measure, design)); p below %g means the groups differ at the %g%% level.", 1-b.aopts.Level, 100*b.aopts.Level))
 	return t
+}
+
+// statLabel names a statistic of the analyses for readers: a construct's
+// flag by its label, the paradox statistics in words.
+func (b *builder) statLabel(stat string) string {
+	switch stat {
+	case "concerned":
+		return "Concerned"
+	case "protects":
+		return "Protects"
+	case "gap":
+		return "Say-do gap"
+	case "paradox_rate":
+		return "Paradox rate (among the concerned)"
+	case "paradox_share":
+		return "Paradox share"
+	}
+	if c := b.ds.Construct(stat); c != nil {
+		return constructLabel(c)
+	}
+	return humanize(stat)
 }
 
 func (b *builder) trust() error {
 	if b.opts.Privacy != nil {
 		return nil // odds ratios and differences are not part of the private release
 	}
+	if b.ds.Construct("trust") == nil || b.ds.Construct("comfort") == nil {
+		what := "trust"
+		if b.ds.Construct("trust") != nil {
+			what = "comfort with personalization"
+		}
+		b.notMeasured("Trust & comfort", "the codebook has no "+what+" construct")
+		return nil
+	}
 	res, err := analysis.Trust(b.ds, b.aopts)
 	if err != nil {
-		return b.skip("trust", err)
+		return b.skip("Trust & comfort", err)
 	}
 	b.trustRes = res
-	sec := Section{Name: "Trust & comfort", Intro: "Comfort with personalization among respondents who trust companies with their data and among those who do not; the effect is the difference in percentage points, with the odds ratio from a design-based logistic regression."}
-	sec.Tables = append(sec.Tables, b.wideTable("Comfort with personalization by trust", res.Estimates, []statCol{
-		{"comfort_trusting", "Trusting"}, {"comfort_nontrusting", "Not trusting"}, {"effect", "Effect (points)"},
+	return b.effectSection(res, effectWords{
+		section: "Trust & comfort", with: "Trusting", without: "Not trusting",
+		stats: [2]string{"comfort_trusting", "comfort_nontrusting"}, chart: "trust-effect",
+		intro: "Comfort with personalization among respondents who trust companies with their data and among those who do not; the effect is the difference in percentage points, with the odds ratio from a design-based logistic regression.",
+	})
+}
+
+// effectWords names an effect's section, groups and statistics.
+type effectWords struct {
+	section, intro, with, without, chart string
+	stats                                [2]string
+}
+
+// effects builds a section for each effect the codebook's report: block
+// asks for.
+func (b *builder) effects() error {
+	if b.opts.Privacy != nil {
+		return nil
+	}
+	for _, e := range b.opts.Report.Effects {
+		f, o := b.ds.Construct(e.Factor), b.ds.Construct(e.Outcome)
+		if f == nil || o == nil {
+			b.notMeasured(e.Factor+" → "+e.Outcome, "the codebook has no such construct")
+			continue
+		}
+		res, err := analysis.Effect(b.ds, e.Factor, e.Outcome, b.aopts)
+		if err != nil {
+			if err2 := b.skip(constructLabel(o)+" by "+strings.ToLower(constructLabel(f)), err); err2 != nil {
+				return err2
+			}
+			continue
+		}
+		fl, ol := constructLabel(f), constructLabel(o)
+		w := effectWords{
+			section: ol + " by " + lowerFirst(fl),
+			with:    fl + ": " + flagWords(f), without: fl + ": not",
+			stats: [2]string{"with_factor", "without_factor"}, chart: "effect-" + slug(e.Factor+"-"+e.Outcome),
+			intro: fmt.Sprintf("%s (%s) among respondents flagged on %s (%s) and among the others; the effect is the difference in percentage points, with the odds ratio from a design-based logistic regression.",
+				ol, flagWords(o), lowerFirst(fl), flagWords(f)),
+		}
+		b.effectRes = append(b.effectRes, namedEffect{res, w, f, o})
+		if err := b.effectSection(res, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type namedEffect struct {
+	res             *analysis.EffectResult
+	words           effectWords
+	factor, outcome *survey.Construct
+}
+
+func lowerFirst(s string) string {
+	if len(s) > 1 && strings.ToUpper(s[:2]) == s[:2] { // an acronym: keep it
+		return s
+	}
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error {
+	sec := Section{Name: w.section, Intro: w.intro}
+	outcome := constructLabel(b.ds.Construct(res.Outcome))
+	sec.Tables = append(sec.Tables, b.wideTable(outcome+" by "+lowerFirst(constructLabel(b.ds.Construct(res.Factor))), res.Estimates, []statCol{
+		{stat: w.stats[0], header: w.with, base: "Base (n)"},
+		{stat: w.stats[1], header: w.without, base: "Base (n)"},
+		{stat: "effect", header: "Effect (points)", points: true},
 	}))
-	t := b.newTable("Odds ratio of comfort for trusting respondents", TextCol("Group"), TextCol("Level"), DecimalCol("Odds ratio", 2).WithCI(), IntegerCol("Base (n)"))
+	t := b.newTable("Odds ratio of "+lowerFirst(outcome)+" ("+w.with+" against "+w.without+")", TextCol("Group"), TextCol("Level"), DecimalCol("Odds ratio", 2).WithCI(), IntegerCol("Base (n)"))
 	for _, o := range res.OddsRatios {
-		g, l := domainLabels(o.Domain)
+		g, l := b.domainLabels(o.Domain)
 		c := NumCI(float64(o.Estimate), float64(o.CILow), float64(o.CIHigh))
 		switch {
-		case o.N < b.minBase:
+		case o.N < b.minBase || math.IsNaN(float64(o.Estimate)):
 			c = c.WithSuppressed()
 		case o.N < 2*b.minBase:
 			c = c.WithLowBase()
 		}
 		t.AddRow(Str(g), Str(l), c, Num(float64(o.N)))
 	}
-	if a := res.Adjusted; a != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("Adjusted for %s: odds ratio %.2f [%.2f–%.2f] (n = %d).", strings.Join(a.Covariates, ", "), float64(a.OddsRatio), float64(a.CILow), float64(a.CIHigh), a.N))
+	if a := res.Adjusted; a != nil && !math.IsNaN(float64(a.OddsRatio)) {
+		var covs []string
+		for _, c := range a.Covariates {
+			covs = append(covs, lowerFirst(b.varLabel(c)))
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("Adjusted for %s: odds ratio %.2f [%.2f–%.2f] (n = %s).", strings.Join(covs, ", "), float64(a.OddsRatio), float64(a.CILow), float64(a.CIHigh), grouped(float64(a.N))))
 	}
+	t.Notes = append(t.Notes, "The effect's base is the two groups together; each group's share sits beside its own base.")
 	sec.Tables = append(sec.Tables, t)
-	tr, ttot := regionRows(res.Estimates, "comfort_trusting")
-	nt, ntot := regionRows(res.Estimates, "comfort_nontrusting")
+	tr, ttot := regionRows(res.Estimates, w.stats[0])
+	nt, ntot := regionRows(res.Estimates, w.stats[1])
 	if len(tr) > 0 && len(tr) == len(nt) {
 		var rows []charts.EffectRow
 		for i := range tr {
 			rows = append(rows, charts.EffectRow{Region: tr[i].Domain.Level, Trusting: interval(tr[i]), NonTrusting: interval(nt[i]), LowBase: tr[i].N < 2*b.minBase || nt[i].N < 2*b.minBase})
 		}
 		rows = append(rows, charts.EffectRow{Region: "Total", Trusting: interval(ttot), NonTrusting: interval(ntot), Total: true})
-		c, err := charts.TrustEffect(rows, b.chartOptions())
+		o := b.chartOptions()
+		o.Title = outcome + " by " + lowerFirst(constructLabel(b.ds.Construct(res.Factor))) + " and " + lowerFirst(b.regionLabel())
+		o.Series = []string{w.with, w.without}
+		c, err := charts.TrustEffect(rows, o)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := b.addChart(&sec, "trust-effect", "Share comfortable with personalization among trusting and non-trusting respondents by region", c); err != nil {
+		if err := b.addChart(&sec, w.chart, "Share "+lowerFirst(outcome)+" by "+lowerFirst(constructLabel(b.ds.Construct(res.Factor)))+" and "+lowerFirst(b.regionLabel()), c); err != nil {
 			return err
 		}
 	}
@@ -516,12 +751,16 @@ func (b *builder) trust() error {
 }
 
 func (b *builder) segments() error {
+	if w := b.ds.Construct("westin"); w == nil || len(w.Items) != 3 {
+		b.notMeasured("Segments", "the codebook has no westin construct of Westin's three items")
+		return nil
+	}
 	res, err := analysis.Segments(b.ds, b.aopts)
 	if err != nil {
-		return b.skip("westin segments", err)
+		return b.skip("Segments", err)
 	}
 	sec := Section{Name: "Segments", Intro: "Westin's privacy segmentation index: fundamentalists agree consumers have lost control and disagree that businesses and laws protect them; the unconcerned answer the opposite way; everyone else is a pragmatist."}
-	stats := []statCol{{"westin_fundamentalist", "Fundamentalists"}, {"westin_pragmatist", "Pragmatists"}, {"westin_unconcerned", "Unconcerned"}}
+	stats := []statCol{{stat: "westin_fundamentalist", header: "Fundamentalists"}, {stat: "westin_pragmatist", header: "Pragmatists"}, {stat: "westin_unconcerned", header: "Unconcerned", base: "Base: answered all three (n)"}}
 	sec.Tables = append(sec.Tables, b.wideTable("Westin privacy segments", res.Estimates, stats))
 	fund, ftot := regionRows(res.Estimates, "westin_fundamentalist")
 	prag, ptot := regionRows(res.Estimates, "westin_pragmatist")
@@ -537,7 +776,7 @@ func (b *builder) segments() error {
 			rows = append(rows, charts.StackRow{Label: fund[i].Domain.Level, Shares: shares(fund[i], prag[i], unc[i]), LowBase: fund[i].N < 2*b.minBase})
 		}
 		rows = append(rows, charts.StackRow{Label: "Total", Shares: shares(ftot, ptot, utot), Total: true})
-		c, err := charts.WestinSegments(rows, b.chartOptions())
+		c, err := charts.WestinSegments(rows, b.chartTitled("Westin privacy segments by "+lowerFirst(b.regionLabel())))
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
@@ -549,75 +788,137 @@ func (b *builder) segments() error {
 	return nil
 }
 
-// regions compares each region with the rest of the sample and draws the
-// construct flags by region as a native (editable) column chart.
+// regions shows every flagged measure by region and segment as a banner:
+// Total, each region and each segment level as lettered columns with
+// their unweighted, weighted and effective bases; letters for columns of
+// a group significantly higher than another, ▲/▼ for a column
+// significantly higher/lower than the rest of the sample (analysis.Compare).
+// A native chart draws the flags by region.
 func (b *builder) regions() error {
-	if b.ds.Region == nil || b.opts.Privacy != nil {
+	if b.opts.Privacy != nil {
 		return nil
 	}
-	opts := b.aopts
-	opts.By = []string{"region"}
-	res, err := analysis.Compare(b.ds, opts, nil)
+	if b.ds.Region == nil && len(b.ds.Segments) == 0 {
+		b.notMeasured("Regions & segments", "the codebook names no region or segments")
+		return nil
+	}
+	var flagged []*survey.Construct
+	for _, c := range b.ds.Constructs {
+		if c.Def.Flag != "" && !strings.HasPrefix(c.Name, "comfort_") {
+			flagged = append(flagged, c)
+		}
+	}
+	if len(flagged) == 0 {
+		b.notMeasured("Regions & segments", "the codebook has no flagged construct")
+		return nil
+	}
+	cmp, err := analysis.Compare(b.ds, b.aopts, nil)
 	if err != nil {
-		return b.skip("regions", err)
+		return b.skip("Regions & segments", err)
 	}
-	sec := Section{Name: "Regions", Intro: fmt.Sprintf("Each region against the rest of the sample. ▲/▼ mark a region significantly higher/lower than the rest at %g%% (design-based t test).", 100*b.aopts.Level)}
-	t := b.newTable("Regions against the rest of the sample", TextCol("Statistic"), TextCol("Region"), PercentCol("Region"), PercentCol("Rest"),
-		PercentCol("Difference").WithCI(), PValueCol("p"), IntegerCol("Base (n)"))
-	for _, c := range res.Comparisons {
-		d := b.cell(float64(c.Difference), float64(c.CILow), float64(c.CIHigh), c.N)
-		if c.Significant && !d.Suppressed {
-			d = d.WithMark(map[string]string{"+": "▲", "-": "▼"}[c.Direction])
-		}
-		est := Num(float64(c.Estimate))
-		if c.N < b.minBase {
-			est = est.WithSuppressed()
-		}
-		t.AddRow(Str(c.Statistic), Str(c.Domain.Level), est, Num(float64(c.Rest)), d, Num(float64(c.P)), Num(float64(c.N)))
+	b.compareRes = cmp
+	var vars []analysis.BannerVariable
+	for _, c := range flagged {
+		vars = append(vars, analysis.FlagVariable(constructLabel(c)+" ("+flagWords(c)+")", c))
 	}
-	sec.Tables = append(sec.Tables, t)
+	res, err := analysis.Banner(b.ds, vars, b.aopts)
+	if err != nil {
+		return err
+	}
+	arrow := map[string]map[analysis.Domain]string{}
+	for _, c := range cmp.Comparisons {
+		if !c.Significant || c.N < b.minBase {
+			continue
+		}
+		if arrow[c.Statistic] == nil {
+			arrow[c.Statistic] = map[analysis.Domain]string{}
+		}
+		arrow[c.Statistic][c.Domain] = map[string]string{"+": "▲", "-": "▼"}[c.Direction]
+	}
+	bn := &Banner{Title: "Measures by " + lowerFirst(b.regionLabel()) + " and segment", MinBase: b.minBase, LowBase: 2 * b.minBase,
+		Legend: fmt.Sprintf("▲/▼: the column is significantly higher/lower than the rest of the sample (design-based t test of the column against everyone outside it, as the Total column's share is the two together). Letters: significantly higher than the lettered column of the same group. Both at the %g%% level, two-sided, each comparison tested separately with no adjustment for multiple comparisons. Cells on unweighted bases below %d are suppressed (–), below %d flagged *.", 100*b.aopts.Level, b.minBase, 2*b.minBase)}
+	for _, c := range res.Columns {
+		label, group := c.Domain.Level, b.varLabel(c.Group)
+		if c.Domain.IsTotal() {
+			label, group = "Total", "Total"
+		}
+		bn.Columns = append(bn.Columns, BannerColumn{Letter: c.Letter, Group: group, Label: label})
+		bn.UnweightedBase = append(bn.UnweightedBase, float64(c.Base.N))
+		bn.WeightedBase = append(bn.WeightedBase, c.Base.WeightedN)
+		bn.EffectiveBase = append(bn.EffectiveBase, c.Base.EffectiveN)
+	}
+	for k, r := range res.Rows {
+		row := BannerRow{Label: r.Label}
+		for c, cell := range r.Cells {
+			n := res.Columns[c].Base.N
+			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: cell.Sig}
+			if a := arrow[flagged[k].Name][res.Columns[c].Domain]; a != "" {
+				bc.Sig = strings.TrimSpace(a + " " + bc.Sig)
+			}
+			switch {
+			case n < b.minBase || cell.N == 0:
+				bc = BannerCell{Pct: math.NaN(), Suppressed: true}
+			case n < 2*b.minBase:
+				bc.LowBase = true
+			}
+			row.Cells = append(row.Cells, bc)
+		}
+		bn.Rows = append(bn.Rows, row)
+	}
+	sec := Section{Name: "Regions & segments", Intro: fmt.Sprintf("Each measure by %s and segment, against the rest of the sample (▲/▼) and between the columns of a group (letters).", lowerFirst(b.regionLabel())), Banners: []*Banner{bn}}
 	// A compact table of the headline flags by region feeds the native chart.
-	var flags []string
-	for _, name := range []string{"concern", "trust", "comfort", "personalization", "sharing", "protection"} {
-		if c := b.ds.Construct(name); c != nil && c.Def.Flag != "" {
-			flags = append(flags, name)
-		}
-	}
-	if len(flags) > 0 {
-		desc, err := b.describe(flags, opts, false)
-		if err != nil {
-			return b.skip("regions", err)
-		}
-		cols := []Col{TextCol("Region")}
-		for _, f := range flags {
-			cols = append(cols, PercentCol(titleCase(f)))
-		}
-		ft := b.newTable("Headline flags by region", cols...)
-		for _, lvl := range append(append([]string(nil), b.ds.Region.Levels...), "Total") {
-			d := analysis.Domain{Var: "region", Level: lvl}
-			if lvl == "Total" {
-				d = analysis.Domain{}
+	if b.ds.Region != nil {
+		var flags []*survey.Construct
+		for _, name := range []string{"concern", "trust", "comfort", "personalization", "sharing", "protection"} {
+			if c := b.ds.Construct(name); c != nil && c.Def.Flag != "" {
+				flags = append(flags, c)
 			}
-			cells := []Cell{Str(lvl)}
+		}
+		if len(flags) > 0 {
+			cols := []Col{TextCol(b.regionLabel())}
 			for _, f := range flags {
-				r, ok := find(desc.Estimates, f, d)
-				c := Num(float64(r.Estimate))
-				if !ok || r.N < b.minBase {
-					c = Num(math.NaN()).WithSuppressed()
-				}
-				cells = append(cells, c)
+				cols = append(cols, PercentCol(constructLabel(f)))
 			}
-			ft.AddRow(cells...)
+			ft := b.newTable("Headline measures by "+lowerFirst(b.regionLabel()), cols...)
+			ft.Notes = append(ft.Notes, "Bases, tests and the segments are in the banner above.")
+			col := map[analysis.Domain]int{}
+			for c, bc := range res.Columns {
+				col[bc.Domain] = c
+			}
+			row := map[string]int{}
+			for k, c := range flagged {
+				row[c.Name] = k
+			}
+			for _, lvl := range append(append([]string(nil), b.ds.Region.Levels...), "Total") {
+				d := analysis.Domain{Var: "region", Level: lvl}
+				if lvl == "Total" {
+					d = analysis.Domain{}
+				}
+				cells := []Cell{Str(lvl)}
+				for _, f := range flags {
+					c, ok := col[d]
+					var e analysis.Estimate
+					if ok {
+						e = res.Rows[row[f.Name]].Cells[c].Estimate
+					}
+					cell := Num(e.Estimate)
+					if !ok || res.Columns[c].Base.N < b.minBase || e.N == 0 {
+						cell = Num(math.NaN()).WithSuppressed()
+					}
+					cells = append(cells, cell)
+				}
+				ft.AddRow(cells...)
+			}
+			series := make([]int, len(flags))
+			for i := range series {
+				series[i] = i + 1
+			}
+			sec.Tables = append(sec.Tables, ft)
+			sec.NativeCharts = append(sec.NativeCharts, NativeChart{Title: "Headline measures by " + lowerFirst(b.regionLabel()), Type: Column, Table: ft, CategoryCol: 0, SeriesCols: series, PercentAxis: true})
 		}
-		series := make([]int, len(flags))
-		for i := range series {
-			series[i] = i + 1
-		}
-		sec.Tables = append(sec.Tables, ft)
-		sec.NativeCharts = append(sec.NativeCharts, NativeChart{Title: "Headline flags by region", Type: Column, Table: ft, CategoryCol: 0, SeriesCols: series, PercentAxis: true})
 	}
-	if len(res.Tests) > 0 {
-		sec.Tables = append(sec.Tables, b.testsTable(res.Tests))
+	if len(cmp.Tests) > 0 {
+		sec.Tables = append(sec.Tables, b.testsTable(cmp.Tests))
 	}
 	b.rep.Sections = append(b.rep.Sections, sec)
 	return nil
@@ -677,6 +978,7 @@ func PrivateTables(ds *survey.Dataset) int {
 func (b *builder) comfort() error {
 	names := comfortConstructs(b.ds)
 	if len(names) == 0 {
+		b.notMeasured("Comfort by data type", "the codebook has no comfort_<data type> constructs")
 		return nil
 	}
 	// Only the comfort constructs: a private release then spends budget on
@@ -685,7 +987,7 @@ func (b *builder) comfort() error {
 	// tables PrivateTables planned.
 	desc, err := b.describe(names, b.aopts, b.opts.Privacy == nil)
 	if err != nil {
-		return b.skip("comfort by data type", err)
+		return b.skip("Comfort by data type", err)
 	}
 	sec := Section{Name: "Comfort by data type", Intro: "Share of respondents comfortable with companies using each type of personal data for personalization."}
 	t := b.newTable("Comfortable with personalization using…", TextCol("Data type"), PercentCol("Comfortable").WithCI(), IntegerCol("Base (n)"))
@@ -721,69 +1023,54 @@ func (b *builder) comfort() error {
 	return nil
 }
 
-// crosstabs builds the market-research banner: Total, each region and each
-// segment level as lettered columns; construct flags and items as rows.
-func (b *builder) crosstabs() error {
-	if b.opts.Privacy != nil {
-		return nil
-	}
-	vars := analysis.DefaultBannerVariables(b.ds)
-	if len(vars) == 0 {
-		return nil
-	}
-	res, err := analysis.Banner(b.ds, vars, b.aopts)
-	if err != nil {
-		return err
-	}
-	bn := &Banner{Title: "Banner: construct flags and items", MinBase: b.minBase, LowBase: 2 * b.minBase,
-		Legend: fmt.Sprintf("Letters mark a column significantly higher than the lettered column of the same group at %g%% (design-based t test on the difference of the two domain shares). Bases are unweighted respondents; cells on bases below %d are suppressed, below %d flagged *.", 100*b.aopts.Level, b.minBase, 2*b.minBase)}
-	for _, c := range res.Columns {
-		label := c.Domain.Level
-		if c.Domain.IsTotal() {
-			label = "Total"
-		}
-		bn.Columns = append(bn.Columns, BannerColumn{Letter: c.Letter, Group: titleCase(c.Group), Label: label})
-		bn.UnweightedBase = append(bn.UnweightedBase, float64(c.Base.N))
-		bn.WeightedBase = append(bn.WeightedBase, c.Base.WeightedN)
-		bn.EffectiveBase = append(bn.EffectiveBase, c.Base.EffectiveN)
-	}
-	for _, r := range res.Rows {
-		row := BannerRow{Label: r.Label}
-		for c, cell := range r.Cells {
-			n := res.Columns[c].Base.N
-			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: cell.Sig}
-			switch {
-			case n < b.minBase || cell.N == 0:
-				bc = BannerCell{Pct: math.NaN(), Suppressed: true}
-			case n < 2*b.minBase:
-				bc.LowBase = true
-			}
-			row.Cells = append(row.Cells, bc)
-		}
-		bn.Rows = append(bn.Rows, row)
-	}
-	b.rep.Sections = append(b.rep.Sections, Section{Name: "Crosstabs", Intro: "Column percentages: each cell is the share of the column's respondents (who answered) with the row's answer.", Banners: []*Banner{bn}})
-	return nil
-}
-
 func (b *builder) reliability() error {
 	if b.opts.Privacy != nil {
 		return nil
 	}
 	res, err := analysis.Reliability(b.ds)
 	if err != nil {
-		return b.skip("reliability", err)
+		return b.skip("Reliability", err)
 	}
-	t := b.newTable("Internal consistency (Cronbach's alpha)", TextCol("Construct"), IntegerCol("Items"), DecimalCol("Alpha", 3), IntegerCol("Complete cases"), TextCol("Note"))
+	if len(res.Constructs) == 0 {
+		b.notMeasured("Reliability", "the codebook has no construct of two or more items on a scale")
+		return nil
+	}
+	t := b.newTable("Internal consistency (Cronbach's alpha)", TextCol("Measure"), IntegerCol("Items"), DecimalCol("Alpha", 3), IntegerCol("Complete cases"), TextCol("Reading"))
 	for _, c := range res.Constructs {
-		note := c.Note
-		if float64(c.Alpha) < 0 && note == "" {
-			note = "negative: the items are not coded in one direction (expected for index items such as Westin's)"
+		note := alphaReading(float64(c.Alpha), c.Construct == "westin")
+		if c.Note != "" {
+			note = c.Note
 		}
-		t.AddRow(Str(c.Construct), Num(float64(c.Items)), Num(float64(c.Alpha)), Num(float64(c.N)), Str(note))
+		a := Num(float64(c.Alpha))
+		if math.IsNaN(a.Num) {
+			a = a.WithSuppressed()
+		}
+		t.AddRow(Str(constructLabel(b.ds.Construct(c.Construct))), Num(float64(c.Items)), a, Num(float64(c.N)), Str(note))
 	}
-	b.rep.Sections = append(b.rep.Sections, Section{Name: "Reliability", Intro: "Cronbach's alpha of each multi-item construct after reverse coding, unweighted, over respondents who answered every item (psych::alpha raw_alpha).", Tables: []*Table{t}})
+	t.Notes = append(t.Notes, "Alpha measures whether a measure's items move together: 0.9 or more excellent, 0.8 good, 0.7 acceptable, 0.6 questionable, below 0.6 poor (George & Mallery's rule of thumb). A negative alpha means the items pull in opposite directions: check the reverse coding.")
+	b.rep.Sections = append(b.rep.Sections, Section{Name: "Reliability", Intro: "Cronbach's alpha of each multi-item measure after reverse coding, unweighted, over respondents who answered every item (psych::alpha raw_alpha).", Tables: []*Table{t}})
 	return nil
+}
+
+// alphaReading puts an alpha in plain words.
+func alphaReading(a float64, westin bool) string {
+	switch {
+	case math.IsNaN(a):
+		return "Not computed."
+	case a < 0 && westin:
+		return "Negative, as expected for Westin's index: its first item is worded against the other two, and the index combines answers rather than adding them; no reverse coding is needed."
+	case a < 0:
+		return "Negative: the items pull in opposite directions. Check reverse coding (an item worded the other way needs reverse: in the codebook)."
+	case a >= 0.9:
+		return "Excellent: the items measure one thing."
+	case a >= 0.8:
+		return "Good."
+	case a >= 0.7:
+		return "Acceptable."
+	case a >= 0.6:
+		return "Questionable: read the score with care."
+	}
+	return "Poor: the items do not hang together; report them one by one rather than as a score."
 }
 
 func (b *builder) methodology() {
@@ -795,10 +1082,10 @@ func (b *builder) methodology() {
 		parts = append(parts, "weighted")
 	}
 	if ds.Strata != nil {
-		parts = append(parts, fmt.Sprintf("%d strata (%s)", d.NumStrata(), ds.Strata.Name))
+		parts = append(parts, fmt.Sprintf("%d strata (%s)", d.NumStrata(), lowerFirst(b.varLabel(ds.Strata.Name))))
 	}
 	if ds.PSU != nil {
-		parts = append(parts, fmt.Sprintf("%d PSUs (%s)", d.NumPSU(), ds.PSU.Name))
+		parts = append(parts, fmt.Sprintf("%d primary sampling units (clusters)", d.NumPSU()))
 	}
 	if ds.FPC != nil {
 		parts = append(parts, "finite population correction")
@@ -806,46 +1093,187 @@ func (b *builder) methodology() {
 	if len(parts) > 0 {
 		design = strings.Join(parts, ", ")
 	}
-	m := []KeyValue{
-		{"Study", b.rep.Title},
-		{"Respondents", fmt.Sprintf("%d", ds.N)},
-		{"Design", design},
-		{"Degrees of freedom", fmt.Sprintf("%d (PSUs minus strata; per domain, the PSUs and strata with respondents in it)", d.DegF(nil))},
-		{"Weighting efficiency", fmt.Sprintf("%.1f%% (Kish: (Σw)² / (n·Σw²))", 100*d.KishEfficiency(nil))},
-		{"Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: " + b.aopts.Lonely.String()},
-		{"Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI)},
-		{"Significance", "Regions: each region against the rest of the sample, design-based t test. Crosstabs: column letters from pairwise design-based t tests within each group. Rao-Scott second-order corrected F tests for association."},
-		{"Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–); fewer than %d are flagged *. No respondent-level data appear in this report.", b.minBase, 2*b.minBase)},
-		{"Concerned", "concern construct flag (the codebook's rule on the concern score)"},
-		{"Protects", "protection construct flag, or 1 − sharing flag when there is no protection construct"},
-		{"Gap", "mean of concerned − protects over respondents who answered both"},
-		{"Paradox rate", "share not acting protectively among concerned respondents"},
-		{"Paradox share", "share concerned and not acting protectively"},
-		{"Trust effect", "comfort among trusting minus comfort among non-trusting respondents (svycontrast of svyby means); odds ratio from svyglm(comfortable ~ trusting, quasibinomial)"},
-		{"Westin segments", "fundamentalist: agrees item 1 (lost control) and disagrees items 2–3; unconcerned: the reverse; pragmatist: everyone else with all three answered"},
+	st := b.opts.Study
+	var m []KeyValue
+	add := func(k, v string) {
+		if v != "" {
+			m = append(m, KeyValue{Key: k, Value: v})
+		}
+	}
+	add("Study", b.rep.Title)
+	add("Fieldwork", st.Fieldwork)
+	add("Population", st.Population)
+	add("Sample", st.Sample)
+	m = append(m, NumKeyValue("Respondents", float64(ds.N), Integer))
+	add("Design", design)
+	weighting := st.Weighting
+	switch {
+	case ds.Weights == nil && weighting == "":
+		weighting = "Unweighted: every respondent counts once."
+	case weighting == "":
+		weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
+	}
+	add("Weighting", weighting)
+	if ds.Weights != nil {
+		add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
+		m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
+		add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
+	}
+	m = append(m, NumKeyValue("Degrees of freedom", float64(d.DegF(nil)), Integer))
+	add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
+	add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+b.aopts.Lonely.String()+".")
+	add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
+	add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼: each column against the rest of the sample. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
+	add("Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–); fewer than %d are flagged *. No respondent-level data appear in this report.", b.minBase, 2*b.minBase))
+	if b.paradoxRes != nil {
+		add("Concerned", constructLabel(ds.Construct("concern"))+": "+flagWords(ds.Construct("concern"))+".")
+		if c := ds.Construct(b.paradoxRes.Behaviour); c != nil {
+			if b.paradoxRes.Behaviour == "sharing" {
+				add("Protects", "Not "+lowerFirst(constructLabel(c))+": "+flagWords(c)+" is not met.")
+			} else {
+				add("Protects", constructLabel(c)+": "+flagWords(c)+".")
+			}
+		}
+		add("Say-do gap", "Share concerned minus share protecting, over respondents who answered both, in percentage points.")
+		add("Paradox rate", "Share not protecting among the concerned (base: the concerned).")
+		add("Paradox share", "Share concerned and not protecting (base: everyone who answered both).")
+	}
+	if b.trustRes != nil || len(b.effectRes) > 0 {
+		add("Effects", "Share with the outcome among flagged minus among unflagged respondents, in percentage points (svycontrast of svyby means); odds ratio from svyglm(outcome ~ factor, quasibinomial).")
+	}
+	if ds.Construct("westin") != nil {
+		add("Westin segments", "Fundamentalist: agrees consumers have lost control and disagrees that businesses and laws protect them; unconcerned: the reverse; pragmatist: everyone else who answered all three.")
 	}
 	for _, c := range ds.Constructs {
-		def := "items " + strings.Join(c.Def.Items, ", ")
-		if c.Def.Score != "" {
-			def += "; score " + c.Def.Score
-		}
-		if len(c.Def.Reverse) > 0 {
-			def += "; reversed " + strings.Join(c.Def.Reverse, ", ")
-		}
-		if c.Def.Flag != "" {
-			def += "; flag score " + c.Def.Flag
-		}
-		m = append(m, KeyValue{"Construct " + c.Name, def})
+		m = append(m, KeyValue{Key: constructLabel(c), Value: b.constructDefinition(c)})
 	}
 	if p := b.opts.Privacy; p != nil {
-		m = append(m, KeyValue{"Differential privacy", p.Describe()})
+		add("Differential privacy", p.Describe())
 	}
-	for _, s := range b.skipped {
-		m = append(m, KeyValue{"Not reported", s})
+	for _, kv := range b.missing {
+		add(kv.Key, "Not measured in this study ("+kv.Value+").")
 	}
-	m = append(m, KeyValue{"Data files", strings.Join(b.opts.Files, ", ")})
+	add("Tool", "trustgap "+b.opts.Version)
+	if !b.opts.RunDate.IsZero() {
+		add("Run", b.opts.RunDate.UTC().Format(humanDate))
+	}
+	add("Data files", strings.Join(b.opts.Files, ", "))
 	b.rep.Methodology = m
 	b.findings()
+}
+
+// constructDefinition says how a construct is measured, in words, with
+// item labels: "Items: …; score: mean of the items; flag: …".
+func (b *builder) constructDefinition(c *survey.Construct) string {
+	var items []string
+	for _, it := range c.Items {
+		l := itemLabel(it)
+		if reversed(c, it.Name) {
+			l += " (reverse-scored)"
+		}
+		items = append(items, "“"+l+"”")
+	}
+	def := "Items: " + strings.Join(items, "; ") + "."
+	switch c.Def.Score {
+	case "count":
+		def += " Score: number of items answered yes."
+	case "sum":
+		def += " Score: sum of the items."
+	default:
+		if len(c.Items) > 1 {
+			def += " Score: mean of the items."
+		}
+	}
+	if sc, ok := scaleOf(c); ok {
+		def += fmt.Sprintf(" Scale: %s to %s.", sc.answer(sc.lo), sc.answer(sc.hi))
+	}
+	if c.Def.Flag != "" {
+		def += " Flagged: " + flagWords(c) + "."
+	}
+	return def
+}
+
+// groupFinding words how stat differs between the regions: the highest
+// and lowest when the Rao-Scott test of region × stat (analysis.Compare)
+// is significant, with its p, else that they do not differ significantly.
+// It says nothing when there is no test or fewer than two regions with a
+// reportable base.
+func (b *builder) groupFinding(stat string, rows []analysis.Row, what string) string {
+	regs, _ := regionRows(rows, stat)
+	var ok []analysis.Row
+	for _, r := range regs {
+		if r.N >= b.minBase && !math.IsNaN(float64(r.Estimate)) {
+			ok = append(ok, r)
+		}
+	}
+	if len(ok) < 2 || b.compareRes == nil {
+		return ""
+	}
+	var test *analysis.Test
+	for i, t := range b.compareRes.Tests {
+		if len(t.Variables) == 2 && t.Variables[0] == "region" && t.Variables[1] == stat {
+			test = &b.compareRes.Tests[i]
+		}
+	}
+	if test == nil || math.IsNaN(float64(test.P)) {
+		return ""
+	}
+	region := lowerFirst(b.regionLabel())
+	if float64(test.P) >= 1-b.aopts.Level {
+		return fmt.Sprintf("%s does not differ significantly by %s (%s; Rao-Scott test, p = %s).", what, region, rangeOf(ok), pValue(float64(test.P)))
+	}
+	sort.SliceStable(ok, func(i, j int) bool { return ok[i].Estimate > ok[j].Estimate })
+	hi, lo := ok[0], ok[len(ok)-1]
+	return fmt.Sprintf("%s differs by %s (Rao-Scott test, p = %s): highest in %s (%s %s), lowest in %s (%s %s).",
+		what, region, pValue(float64(test.P)), hi.Domain.Level, pct(hi.Estimate), ci(hi.CILow, hi.CIHigh), lo.Domain.Level, pct(lo.Estimate), ci(lo.CILow, lo.CIHigh))
+}
+
+// rangeOf lists the groups' shares: "DE 19.2%, GB 22.0%, US 18.0%".
+func rangeOf(rows []analysis.Row) string {
+	var parts []string
+	for _, r := range rows {
+		parts = append(parts, r.Domain.Level+" "+pct(r.Estimate))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// pValue formats p for a sentence: "0.103", "<0.001".
+func pValue(p float64) string { return formatNum(PValue, 0, p) }
+
+// effectFinding words an effect: the difference with its interval and p
+// when the design-based t test finds one, else "no significant
+// difference". Figures on suppressed bases are not worded.
+func (b *builder) effectFinding(res *analysis.EffectResult, withStat, withoutStat, outcome, withWho, withoutWho string) string {
+	tot := analysis.Domain{}
+	with, ok1 := find(res.Estimates, withStat, tot)
+	without, ok2 := find(res.Estimates, withoutStat, tot)
+	eff, ok3 := find(res.Estimates, "effect", tot)
+	if !ok1 || !ok2 || !ok3 || with.N < b.minBase || without.N < b.minBase ||
+		math.IsNaN(float64(eff.Estimate)) || math.IsNaN(float64(eff.SE)) {
+		return ""
+	}
+	p := analysis.TTestP(float64(eff.Estimate), float64(eff.SE), eff.DF)
+	if math.IsNaN(p) {
+		return ""
+	}
+	if p >= 1-b.aopts.Level {
+		return fmt.Sprintf("%s shows no significant difference between %s (%s) and %s (%s; design-based t test, p = %s).",
+			outcome, withWho, pct(with.Estimate), withoutWho, pct(without.Estimate), pValue(p))
+	}
+	dir := "higher"
+	if eff.Estimate < 0 {
+		dir = "lower"
+	}
+	return fmt.Sprintf("%s is %.1f points %s among %s than among %s (%s vs %s; difference %s, p = %s).",
+		outcome, math.Abs(100*float64(eff.Estimate)), dir, withWho, withoutWho, pct(with.Estimate), pct(without.Estimate), ciPoints(eff.CILow, eff.CIHigh), pValue(p))
+}
+
+// ciPoints formats an interval of a difference in points: "[12.1, 20.9]".
+func ciPoints(lo, hi analysis.Num) string {
+	if math.IsNaN(float64(lo)) || math.IsNaN(float64(hi)) {
+		return ""
+	}
+	return fmt.Sprintf("[%s, %s] points", fixed(100*float64(lo), 1), fixed(100*float64(hi), 1))
 }
 
 // pct formats a share for a sentence: "53.1%".
@@ -899,18 +1327,8 @@ func (b *builder) findings() {
 		}
 		add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
 			pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
-		regs, _ := regionRows(p.Estimates, "paradox_rate")
-		var ok []analysis.Row
-		for _, r := range regs {
-			if r.N >= b.minBase {
-				ok = append(ok, r)
-			}
-		}
-		if len(ok) >= 2 {
-			sort.SliceStable(ok, func(i, j int) bool { return ok[i].Estimate > ok[j].Estimate })
-			hi, lo := ok[0], ok[len(ok)-1]
-			add("The paradox is widest in %s (%s %s of the concerned do not protect themselves) and narrowest in %s (%s %s).",
-				hi.Domain.Level, pct(hi.Estimate), ci(hi.CILow, hi.CIHigh), lo.Domain.Level, pct(lo.Estimate), ci(lo.CILow, lo.CIHigh))
+		if f := b.groupFinding("paradox_rate", p.Estimates, "The paradox rate"); f != "" {
+			add("%s", f)
 		}
 		if c := p.Correlation; c != nil && !math.IsNaN(float64(c.Estimate)) {
 			r := float64(c.Estimate)
@@ -925,12 +1343,111 @@ func (b *builder) findings() {
 		}
 	}
 	if t := b.trustRes; t != nil {
-		tot := analysis.Domain{}
-		with, _ := find(t.Estimates, "comfort_trusting", tot)
-		without, _ := find(t.Estimates, "comfort_nontrusting", tot)
-		eff, _ := find(t.Estimates, "effect", tot)
-		add("Comfort with personalization is %.1f points higher among consumers who trust companies with their data (%s vs %s; difference %s).",
-			100*float64(eff.Estimate), pct(with.Estimate), pct(without.Estimate), ci(eff.CILow, eff.CIHigh))
+		if x := b.effectFinding(t, "comfort_trusting", "comfort_nontrusting", "Comfort with personalization", "consumers who trust companies with their data", "those who do not"); x != "" {
+			add("%s", x)
+		}
 	}
+	for _, e := range b.effectRes {
+		if x := b.effectFinding(e.res, "with_factor", "without_factor", constructLabel(e.outcome), "respondents flagged on "+lowerFirst(constructLabel(e.factor)), "the others"); x != "" {
+			add("%s", x)
+		}
+	}
+	// Findings never print a figure that is not a number.
+	kept := f[:0]
+	for _, x := range f {
+		if !strings.Contains(x.Text, "NaN") && !strings.Contains(x.Text, "Inf") {
+			kept = append(kept, x)
+		}
+	}
+	f = kept
 	b.rep.Findings = f
+}
+
+// itemTable compares each behaviour item between the concerned and the
+// others in the total sample: each share beside its base, and the
+// Rao-Scott test of concerned × item (svychisq(~concerned + item,
+// design)), so that a difference is read only where the test finds one.
+func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Construct) (*Table, error) {
+	t := b.newTable("Each behaviour among the concerned and the others (total sample)", TextCol("Behaviour"),
+		PercentCol("Concerned").WithCI(), IntegerCol("Base: concerned (n)"),
+		PercentCol("Not concerned").WithCI(), IntegerCol("Base: not concerned (n)"),
+		PointsCol("Difference"), PValueCol("p"))
+	d := b.aopts.Design
+	n := b.ds.N
+	flag := codes01(n, concern.ReadFlags)
+	itemCodes := make([]int32, n)
+	buf := make([]float64, 1<<14)
+	for _, it := range res.Items {
+		if !it.Domain.IsTotal() {
+			continue
+		}
+		var col *survey.Column
+		for _, name := range []string{"protection", "sharing"} {
+			if c := b.ds.Construct(name); c != nil && name == it.Construct {
+				for _, ic := range c.Items {
+					if ic.Name == it.Item {
+						col = ic
+					}
+				}
+			}
+		}
+		label := it.Label
+		if label == "" {
+			label = humanize(it.Item)
+		}
+		diff := Num(float64(it.Concerned.Estimate) - float64(it.Unconcerned.Estimate))
+		p := Num(math.NaN())
+		if col != nil {
+			for from := 0; from < n; from += len(buf) {
+				blk := buf[:min(len(buf), n-from)]
+				col.ReadNum(blk, from)
+				for i, v := range blk {
+					switch {
+					case math.IsNaN(v):
+						itemCodes[from+i] = -1
+					case v != 0:
+						itemCodes[from+i] = 1
+					default:
+						itemCodes[from+i] = 0
+					}
+				}
+			}
+			if r, err := d.ChiSqIn(flag, itemCodes, 2, 2, nil); err == nil {
+				p = Num(r.P)
+			}
+		}
+		if it.Concerned.N < b.minBase || it.Unconcerned.N < b.minBase {
+			diff, p = diff.WithSuppressed(), p.WithSuppressed()
+		} else if !math.IsNaN(p.Num) && p.Num < 1-b.aopts.Level {
+			diff = diff.WithMark("▲")
+			if diff.Num < 0 {
+				diff = diff.WithMark("▼")
+			}
+		}
+		t.AddRow(Str(label), b.rowCell(it.Concerned), Num(float64(it.Concerned.N)), b.rowCell(it.Unconcerned), Num(float64(it.Unconcerned.N)), diff, p)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("Difference: concerned minus not concerned, in percentage points; ▲/▼ where the Rao-Scott test of concern × behaviour (svychisq) finds a difference at the %g%% level, p beside it.", 100*b.aopts.Level))
+	return t, nil
+}
+
+// codes01 reads a 0/1 variable block by block into codes 0, 1 and −1 for
+// missing, as the tests take them.
+func codes01(n int, read func(dst []float64, from int)) []int32 {
+	out := make([]int32, n)
+	buf := make([]float64, 1<<14)
+	for from := 0; from < n; from += len(buf) {
+		blk := buf[:min(len(buf), n-from)]
+		read(blk, from)
+		for i, v := range blk {
+			switch {
+			case math.IsNaN(v):
+				out[from+i] = -1
+			case v != 0:
+				out[from+i] = 1
+			default:
+				out[from+i] = 0
+			}
+		}
+	}
+	return out
 }

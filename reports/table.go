@@ -27,6 +27,9 @@ const (
 	// PValue columns hold p-values, shown with three decimals and as
 	// "<0.001" below that.
 	PValue
+	// Points columns hold differences of two shares as fractions (0.165),
+	// shown as percentage points with a sign: "+16.5 pts".
+	Points
 )
 
 // String names the kind for messages.
@@ -42,6 +45,8 @@ func (k Kind) String() string {
 		return "integer"
 	case PValue:
 		return "p-value"
+	case Points:
+		return "points"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -77,6 +82,10 @@ func IntegerCol(name string) Col { return Col{Name: name, Kind: Integer} }
 
 // PValueCol is a column of p-values.
 func PValueCol(name string) Col { return Col{Name: name, Kind: PValue} }
+
+// PointsCol is a column of differences of shares, shown in percentage
+// points.
+func PointsCol(name string) Col { return Col{Name: name, Kind: Points} }
 
 // WithCI returns c with confidence intervals enabled.
 func (c Col) WithCI() Col { c.CI = true; return c }
@@ -198,7 +207,7 @@ func NewTable(title string, cols ...Col) *Table {
 	t := &Table{Title: title, cols: append([]Col(nil), cols...)}
 	var ss []series.Series
 	for j, c := range cols {
-		if c.Kind < Text || c.Kind > PValue {
+		if c.Kind < Text || c.Kind > Points {
 			panic(fmt.Sprintf("reports: column %q has invalid kind %d", c.Name, int(c.Kind)))
 		}
 		if c.Kind == Decimal && (c.Digits < 0 || c.Digits > 15) {

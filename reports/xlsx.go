@@ -392,6 +392,7 @@ type numKey struct {
 	digits int
 	star   bool // low base
 	ci     bool // interval bound: muted
+	left   bool // a figure in prose (Methodology)
 }
 
 func (d *deck) numStyle(k numKey) int {
@@ -409,6 +410,22 @@ func (d *deck) numStyle(k numKey) int {
 		CustomNumFmt: ptr(numFormat(k.kind, k.digits, k.star)),
 	})
 	d.numStyles[k] = id
+	return id
+}
+
+// numStyleLeft is a number style for a figure in prose (Methodology):
+// left-aligned, no rule.
+func (d *deck) numStyleLeft(k Kind) int {
+	key := numKey{kind: k, digits: 1, left: true}
+	if id, ok := d.numStyles[key]; ok {
+		return id
+	}
+	id := d.style(&excelize.Style{
+		Font:         &excelize.Font{Size: 11, Color: ink, Family: "Calibri"},
+		Alignment:    &excelize.Alignment{Horizontal: "left", Vertical: "top"},
+		CustomNumFmt: ptr(numFormat(k, 1, false)),
+	})
+	d.numStyles[key] = id
 	return id
 }
 
@@ -434,8 +451,21 @@ func numFormat(k Kind, digits int, star bool) string {
 			return `[<0.001]"<0.001*";0.000"*"`
 		}
 		return `[<0.001]"<0.001";0.000`
+	case Points:
+		// Stored in points (sheetValue): a number format cannot scale.
+		return `+0.0" pts"` + suffix + `;-0.0" pts"` + suffix + `;0.0" pts"` + suffix
 	}
 	return "General"
+}
+
+// sheetValue is the number a cell of kind k stores: percentage points as
+// points (16.5), since no number format multiplies by 100 without adding a
+// percent sign; everything else as it is (percentages as fractions).
+func sheetValue(k Kind, x float64) float64 {
+	if k == Points {
+		return x * 100
+	}
+	return x
 }
 
 // sheet writes one worksheet, remembering what it needs to size columns
@@ -616,6 +646,10 @@ func (d *deck) writeContents(sheets []contentsEntry) {
 		s.wrap(row, 2, 1, desc, 11)
 		row++
 	}
+	for _, l := range d.r.notMeasuredLines() {
+		s.str(1, row, l, d.st.note, false)
+		row++
+	}
 	s.freeze(0, 4)
 	s.finish(map[int]float64{1: 34, 2: 90})
 }
@@ -760,7 +794,7 @@ func (s *sheet) table(t *Table, title string) int {
 			case v.Suppressed:
 				s.str(x, row, suppressedMark, d.st.suppressed, false)
 			default:
-				s.num(x, row, v.Num, d.numStyle(numKey{kind: c.Kind, digits: c.Digits, star: v.LowBase}),
+				s.num(x, row, sheetValue(c.Kind, v.Num), d.numStyle(numKey{kind: c.Kind, digits: c.Digits, star: v.LowBase}),
 					parts(c, Cell{Num: v.Num, LowBase: v.LowBase}).join())
 			}
 			next := x + 1
@@ -770,8 +804,8 @@ func (s *sheet) table(t *Table, title string) int {
 				if v.HasCI && !v.Suppressed {
 					lo, hi = v.Lo, v.Hi
 				}
-				s.num(next, row, lo, ci, formatNum(c.Kind, c.Digits, lo))
-				s.num(next+1, row, hi, ci, formatNum(c.Kind, c.Digits, hi))
+				s.num(next, row, sheetValue(c.Kind, lo), ci, formatNum(c.Kind, c.Digits, lo))
+				s.num(next+1, row, sheetValue(c.Kind, hi), ci, formatNum(c.Kind, c.Digits, hi))
 				next += 2
 			}
 			if t.colHasMark(j) {
@@ -1047,6 +1081,11 @@ func (d *deck) writeMethodology() {
 	s.titleBlock("Methodology", d.r.Title)
 	for _, kv := range d.r.methodology() {
 		s.str(1, s.row, kv.Key, d.st.key, false)
+		if kv.Kind != Text && !math.IsNaN(kv.Num) {
+			s.num(2, s.row, sheetValue(kv.Kind, kv.Num), d.numStyleLeft(kv.Kind), "")
+			s.row++
+			continue
+		}
 		s.str(2, s.row, kv.Value, d.st.textWrap, false)
 		s.wrap(s.row, 2, 1, kv.Value, 11)
 		s.wrap(s.row, 1, 1, kv.Key, 11)

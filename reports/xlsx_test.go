@@ -230,7 +230,7 @@ func formulaReport() *Report {
 				Legend:         "=LEGEND()",
 			}},
 		}},
-		Methodology: []KeyValue{{"=K()", "=V()"}},
+		Methodology: []KeyValue{{Key: "=K()", Value: "=V()"}},
 		Files:       []string{"=F()"},
 	}
 }

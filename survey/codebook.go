@@ -42,6 +42,13 @@ type Codebook struct {
 	// any column an analysis groups or labels by. Listing a column says its
 	// owner has checked that publishing its values is intended and lawful.
 	AllowPII []string `yaml:"allow_pii"`
+	// Report and Study are the report: and study: blocks (see ReportDef
+	// and StudyDef).
+	Report ReportDef `yaml:"report" json:",omitzero"`
+	Study  StudyDef  `yaml:"study" json:",omitzero"`
+	// Weighting, when set, calibrates the design to population margins
+	// (the weighting: block; see WeightingDef).
+	Weighting *WeightingDef `yaml:"-" json:",omitempty"`
 	// ConstructOrder lists construct names in the order the YAML gives them.
 	ConstructOrder []string `yaml:"-"`
 
@@ -66,6 +73,9 @@ type DesignDef struct {
 // ConstructDef defines a construct: its items, how text answers map to
 // numbers, the item scale, reverse-coded items, the score and the flag.
 type ConstructDef struct {
+	// Label names the construct in reports ("Privacy concern"); empty
+	// means its name.
+	Label    string             `yaml:"label" json:",omitempty"`
 	Items    []string           `yaml:"items"`
 	Values   map[string]float64 `yaml:"values"`
 	Scale    []float64          `yaml:"scale"` // [min, max]

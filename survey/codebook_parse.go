@@ -15,13 +15,13 @@ import (
 // Keys the codebook format knows, per level, in the order the format
 // documents them (used in suggestions).
 func topKeys() []string {
-	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii"}
+	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study", "weighting"}
 }
 
 func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
 
 func constructKeys() []string {
-	return []string{"items", "values", "scale", "reverse", "score", "flag", "min_items"}
+	return []string{"items", "values", "scale", "reverse", "score", "flag", "min_items", "label"}
 }
 
 // LoadCodebook reads the YAML codebook at path; see ParseCodebook.
@@ -192,6 +192,12 @@ func (p *cbParser) top(root *yaml.Node) {
 			p.bands(v)
 		case "allow_pii":
 			cb.AllowPII = p.strList(v, "allow_pii")
+		case "report":
+			p.report(v)
+		case "study":
+			p.study(v)
+		case "weighting":
+			p.weighting(v)
 		default:
 			p.unknownKey(k, "the codebook", topKeys())
 		}
@@ -385,6 +391,8 @@ func (p *cbParser) construct(name string, n *yaml.Node) ConstructDef {
 			def.Flag, _ = p.str(v, what)
 		case "min_items":
 			def.MinItems = p.integer(v, what)
+		case "label":
+			def.Label, _ = p.str(v, what)
 		default:
 			p.unknownKey(k, where, constructKeys())
 		}
@@ -485,7 +493,8 @@ func (cb *Codebook) check() []Problem {
 	for _, name := range cb.constructNames() {
 		out = append(out, cb.checkConstruct(name, cb.Constructs[name])...)
 	}
-	return append(out, cb.checkBands()...)
+	out = append(out, cb.checkBands()...)
+	return append(out, cb.checkReport()...)
 }
 
 func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {

@@ -100,7 +100,7 @@ func TestParseCodebookProblems(t *testing.T) {
 		{"unknown construct key", "constructs:\n  c:\n    items: [a]\n    flg: '>= 1'\n",
 			`codebook.yaml: line 4: unknown key "flg" in construct "c"; did you mean "flag"?`},
 		{"key far from all", "zzzzzzzzzz: 1\n",
-			`codebook.yaml: line 1: unknown key "zzzzzzzzzz" in the codebook; valid keys are title, missing, header_rows, decimal_comma, columns, design, region, segments, constructs, levels, labels, bands, allow_pii`},
+			`codebook.yaml: line 1: unknown key "zzzzzzzzzz" in the codebook; valid keys are title, missing, header_rows, decimal_comma, columns, design, region, segments, constructs, levels, labels, bands, allow_pii, report, study, weighting`},
 		{"upper-case key", "Title: x\n",
 			`codebook.yaml: line 1: unknown key "Title" in the codebook; did you mean "title"?`},
 		{"scale order", "constructs:\n  c: {items: [a], scale: [5, 1]}\n",

@@ -1,25 +1,27 @@
 package survey
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
-	"runtime"
-	"sync"
 	"sync/atomic"
+
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // groupByPSU reorders the respondents of ds so that each PSU's are
 // contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
 // file order within a PSU, respondents without a PSU last. Every
 // per-respondent slice is permuted in place, so the slices that share
-// memory (Weights and its column) stay shared.
-func groupByPSU(ds *Dataset) {
+// memory (Weights and its column) stay shared. The error is a panic in
+// a worker (a *pool.PanicError).
+func groupByPSU(ds *Dataset) error {
 	if ds.PSU == nil || ds.N < 2 {
-		return
+		return nil
 	}
 	codes := ds.PSU.Codes
 	if len(codes) != ds.N {
-		return
+		return nil
 	}
 	// Counting sort: start[c] is the first new position of PSU code c;
 	// code -1 goes last.
@@ -33,7 +35,7 @@ func groupByPSU(ds *Dataset) {
 		}
 	}
 	if sorted && (codes[0] >= 0 || codes[ds.N-1] < 0) {
-		return // already grouped
+		return nil // already grouped
 	}
 	missing := start[1]
 	start[1] = 0
@@ -70,7 +72,7 @@ func groupByPSU(ds *Dataset) {
 			p.small(it.small)
 		}
 	}
-	p.flushBytes()
+	return p.flushBytes()
 }
 
 // permuter applies one permutation to many slices, with a scratch slice
@@ -146,7 +148,7 @@ func (p *permuter) small(v *smallVec) {
 // With many packs (a load of every construct) two goroutines share them,
 // each with its own 8-byte-per-respondent scratch; with few (an analysis
 // loading a few constructs) one does, to keep the peak memory down.
-func (p *permuter) flushBytes() {
+func (p *permuter) flushBytes() error {
 	var packs [][][]uint8
 	for xs := p.bytes; len(xs) > 0; {
 		k := min(8, len(xs))
@@ -156,15 +158,13 @@ func (p *permuter) flushBytes() {
 	p.bytes = nil
 	p.i32 = nil // no longer needed: let the collector have it
 	workers := 1
-	if len(packs) >= 4 && runtime.GOMAXPROCS(0) > 1 {
+	if len(packs) >= 4 && pool.Workers() > 1 {
 		workers = 2
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	g, _ := pool.New(context.Background(), workers)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func(context.Context) error {
 			var packed []uint64
 			if w == 0 {
 				packed = p.u64 // the float64s' scratch, or nil
@@ -172,16 +172,16 @@ func (p *permuter) flushBytes() {
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= len(packs) {
-					return
+					return nil
 				}
 				if len(packed) != len(p.order) {
 					packed = make([]uint64, len(p.order))
 				}
 				permutePack(p.order, packs[k], packed)
 			}
-		}()
+		})
 	}
-	wg.Wait()
+	return g.Wait()
 }
 
 // permutePack permutes up to eight byte vectors through packed (len n).

@@ -28,11 +28,15 @@ func kozyrevaDir(t *testing.T) string {
 		}
 		dir = parent
 	}
-	data := filepath.Join(dir, "..", "shared", "realdata", "kozyreva2021")
-	if _, err := os.Stat(filepath.Join(data, "data_GER.csv")); err != nil {
-		t.Skipf("real data not available: %v", err)
+	// Beside the repository, or beside the worktrees' folder.
+	for _, up := range []string{"..", filepath.Join("..", "..")} {
+		data := filepath.Join(dir, up, "shared", "realdata", "kozyreva2021")
+		if _, err = os.Stat(filepath.Join(data, "data_GER.csv")); err == nil {
+			return data
+		}
 	}
-	return data
+	t.Skipf("real data not available: %v", err)
+	return ""
 }
 
 func openKozyreva(t *testing.T, cb *Codebook) []TableReader {

@@ -129,7 +129,9 @@ func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, erro
 	}
 	ds := l.dataset()
 	if l.opts.GroupByPSU {
-		groupByPSU(ds)
+		if err := groupByPSU(ds); err != nil {
+			return nil, err
+		}
 	}
 	return ds, nil
 }
@@ -470,12 +472,16 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		switch {
 		case len(b.rows) == 0:
 		case par != nil:
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		case rows > l.par.after && l.par.converters > 1 && len(l.units) > 1:
 			// Large enough to be worth the goroutines; the rows before
 			// were converted in order.
 			par = l.startParallel(p, file, dc)
-			par.submit(b)
+			if err := par.submit(b); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		default:
 			seq.convert(b, 0)
 			l.addBatchProblems(b)
@@ -495,7 +501,9 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			return err
 		}
 		if par != nil {
-			par.finish()
+			if err := par.finish(); err != nil {
+				return fmt.Errorf("load %s: %w", file, err)
+			}
 		}
 		l.checkPII(file, scan.Columns())
 		if rows == 0 {
@@ -748,9 +756,20 @@ func (b *colBuilder) code(t string) int32 {
 // decimal commas (ReadOptions.DecimalComma) has with one, such as "1,5".
 const DecimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
 
-// strictValue reads a weight or fpc, which must be a finite number > 0.
+// strictValue reads a weight or fpc, which must be a finite number > 0;
+// an fpc may also be Inf (a population count) or 0 (a sampling fraction),
+// which say that the population is infinite, as R's svydesign(fpc=)
+// takes them.
 func strictValue(what, raw, t string, dc bool) (float64, string) {
 	x, ok := parseDecimal(t, dc)
+	if what == "fpc" {
+		switch {
+		case !ok && strings.EqualFold(strings.TrimPrefix(t, "+"), "inf"):
+			return math.Inf(1), ""
+		case ok && x == 0:
+			return 0, ""
+		}
+	}
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":

@@ -2,10 +2,13 @@ package survey
 
 import (
 	"cmp"
+	"context"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // Converting in parallel. Turning a large file's cells into columns costs
@@ -338,15 +341,15 @@ type parallelConverter struct {
 	l       *loader
 	p       *readAhead
 	in      []chan *recordBatch
-	wg      sync.WaitGroup
+	g       *pool.Group
 	quit    atomic.Bool    // stop converting: the load failed
 	pending []*recordBatch // submitted and not yet merged, oldest first
 	stopped bool
-	// panicked holds the first panic of a converter, which the loading
-	// goroutine raises again so that it reaches Load's caller (a panic
-	// left in a goroutine would end the process without it).
-	mu       sync.Mutex
-	panicked any
+	// failed holds the first panic of a converter (a *pool.PanicError),
+	// which the loading goroutine returns so that it reaches Load's
+	// caller as an error.
+	mu     sync.Mutex
+	failed error
 }
 
 // maxPending bounds the batches being converted at a time.
@@ -356,56 +359,56 @@ const maxPending = readAheadBatches
 func (l *loader) startParallel(p *readAhead, file string, dc bool) *parallelConverter {
 	shares := shareUnits(l.units, l.par.converters)
 	pc := &parallelConverter{l: l, p: p, in: make([]chan *recordBatch, len(shares))}
-	pc.wg.Add(len(shares))
+	pc.g, _ = pool.New(context.Background(), 0)
 	for w, units := range shares {
 		in := make(chan *recordBatch, maxPending)
 		pc.in[w] = in
 		c := &converter{l: l, units: units, file: file, dc: dc}
-		go func() {
-			defer pc.wg.Done()
+		pc.g.Go(func(context.Context) error {
 			for b := range in {
 				if !pc.quit.Load() {
 					pc.convert(c, b, w)
 				}
 				b.converting.Done()
 			}
-		}()
+			return nil
+		})
 	}
 	return pc
 }
 
 // convert runs c on b, keeping a panic for the loading goroutine.
 func (pc *parallelConverter) convert(c *converter, b *recordBatch, w int) {
-	defer func() {
-		if r := recover(); r != nil {
-			pc.mu.Lock()
-			if pc.panicked == nil {
-				pc.panicked = r
-			}
-			pc.mu.Unlock()
-			pc.quit.Store(true)
+	err := pool.Run(func() error { c.convert(b, w); return nil })
+	if err != nil {
+		pc.mu.Lock()
+		if pc.failed == nil {
+			pc.failed = err
 		}
-	}()
-	c.convert(b, w)
+		pc.mu.Unlock()
+		pc.quit.Store(true)
+	}
 }
 
-// repanic raises a converter's panic in the calling goroutine, after
-// stopping the converters.
-func (pc *parallelConverter) repanic() {
+// err returns a converter's panic as an error, after stopping the
+// converters.
+func (pc *parallelConverter) err() error {
 	pc.mu.Lock()
-	r := pc.panicked
+	err := pc.failed
 	pc.mu.Unlock()
-	if r != nil {
+	if err != nil {
 		pc.stop()
-		panic(r)
 	}
+	return err
 }
 
 // submit hands b to every converter, first merging the oldest batch if
 // maxPending are being converted.
-func (pc *parallelConverter) submit(b *recordBatch) {
+func (pc *parallelConverter) submit(b *recordBatch) error {
 	if len(pc.pending) == maxPending {
-		pc.mergeOldest()
+		if err := pc.mergeOldest(); err != nil {
+			return err
+		}
 	}
 	// Sized here, not by the converters, which share b.
 	for len(b.probs) < len(pc.in) {
@@ -417,28 +420,35 @@ func (pc *parallelConverter) submit(b *recordBatch) {
 		in <- b
 	}
 	pc.pending = append(pc.pending, b)
+	return nil
 }
 
 // mergeOldest waits for the converters to be done with the oldest batch,
 // adds its problems and gives it back to the reader.
-func (pc *parallelConverter) mergeOldest() {
+func (pc *parallelConverter) mergeOldest() error {
 	b := pc.pending[0]
 	b.converting.Wait()
-	pc.repanic()
+	if err := pc.err(); err != nil {
+		return err
+	}
 	pc.l.addBatchProblems(b)
 	pc.pending = slices.Delete(pc.pending, 0, 1)
 	if b.err == nil {
 		pc.p.recycle(b)
 	}
+	return nil
 }
 
 // finish waits for every batch submitted to be converted and merged, then
 // ends the converters.
-func (pc *parallelConverter) finish() {
+func (pc *parallelConverter) finish() error {
 	for len(pc.pending) > 0 {
-		pc.mergeOldest()
+		if err := pc.mergeOldest(); err != nil {
+			return err
+		}
 	}
 	pc.stop()
+	return nil
 }
 
 // stop ends the converters, abandoning the batches not converted yet, and
@@ -452,5 +462,5 @@ func (pc *parallelConverter) stop() {
 	for _, in := range pc.in {
 		close(in)
 	}
-	pc.wg.Wait()
+	pc.g.Wait() // nil: convert keeps the converters' panics
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // sequential converts every record on the loading goroutine.
@@ -433,9 +435,10 @@ func TestShareUnits(t *testing.T) {
 	}
 }
 
-// A panic in a converter (a bug) reaches Load's caller, which the command
-// line reports as an internal error, instead of ending the process from
-// the converter's goroutine; no goroutine is left behind.
+// A panic in a converter (a bug) reaches Load's caller as an error (a
+// *pool.PanicError), which the command line reports as an internal error,
+// instead of ending the process from the converter's goroutine; no
+// goroutine is left behind.
 func TestLoadParallelPanicReachesCaller(t *testing.T) {
 	cb := mustCodebook(t, parallelCodebook)
 	m := problemStudy(3 * readAheadRows)[0]
@@ -444,18 +447,48 @@ func TestLoadParallelPanicReachesCaller(t *testing.T) {
 	l.par = parallelism{converters: 2}
 	// A unit no converter can run: its construct does not exist.
 	l.units = append(l.units, convUnit{seq: len(l.units), rule: len(l.rules) + 1, cost: 1})
-	panicked := func() (r any) {
-		defer func() { r = recover() }()
-		l.load(context.Background(), []TableReader{m})
-		return nil
-	}()
-	if panicked == nil {
-		t.Errorf("load with a failing converter returned, want its panic")
+	_, err := l.load(context.Background(), []TableReader{m})
+	if !errors.Is(err, pool.ErrPanic) {
+		t.Errorf("load with a failing converter = %v, want a *pool.PanicError", err)
 	}
 	if l.parallelRows == 0 {
 		t.Errorf("no row converted in parallel; the test does not exercise the converters")
 	}
 	if got := waitGoroutines(before); got > before {
 		t.Errorf("%d goroutines after load, want %d", got, before)
+	}
+}
+
+// panicTable is a reader with a bug: Next panics on data row panicAt.
+type panicTable struct {
+	*memTable
+	panicAt int
+}
+
+func (p *panicTable) Next() ([]string, int, error) {
+	if p.i+1 == p.panicAt {
+		panic("reader bug")
+	}
+	return p.memTable.Next()
+}
+
+// A panic in a reader's Next, which runs in the read-ahead goroutine,
+// reaches Load's caller as an error, in order or in parallel, and leaves
+// no goroutine behind.
+func TestLoadReaderPanicReachesCaller(t *testing.T) {
+	cb := mustCodebook(t, parallelCodebook)
+	for _, converters := range []int{1, 2} {
+		before := runtime.NumGoroutine()
+		m := problemStudy(3 * readAheadRows)[0]
+		l := newLoader(cb, LoadOptions{}, 50, false)
+		l.par = parallelism{converters: converters}
+		_, err := l.load(context.Background(), []TableReader{&panicTable{m, 2*readAheadRows + 7}})
+		var pe *pool.PanicError
+		if !errors.As(err, &pe) || pe.Value != "reader bug" {
+			t.Errorf("converters %d: load with a panicking reader = %v, want its panic as an error", converters, err)
+		}
+		if got := waitGoroutines(before); got > before {
+			t.Errorf("converters %d: %d goroutines after load, want %d", converters, got, before)
+		}
 	}
 }

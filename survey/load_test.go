@@ -331,8 +331,12 @@ w.csv: row 9, column "wt": weight is missing`,
 		{
 			name:  "fpc",
 			cb:    `design: {fpc: N}`,
-			files: []string{"f.csv", "N\n100\n-1\n"},
-			want:  `f.csv: row 3, column "N": fpc "-1" is negative`,
+			files: []string{"f.csv", "N\n100\n-1\nInf\n0\n-Inf\nNaN\n"},
+			// Inf (a count) and 0 (a fraction) say the population is
+			// infinite, as in R's svydesign(fpc=): read, not refused.
+			want: `f.csv: row 3, column "N": fpc "-1" is negative
+f.csv: row 6, column "N": fpc "-Inf" is not a finite number
+f.csv: row 7, column "N": fpc "NaN" is not a finite number`,
 		},
 		{
 			name: "items",

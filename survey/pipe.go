@@ -1,7 +1,10 @@
 package survey
 
 import (
+	"context"
 	"sync"
+
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // Reading ahead: Load parses a file's records in a goroutine of its own
@@ -44,13 +47,14 @@ func (b *recordBatch) record(k int) []string {
 type readAhead struct {
 	full, free chan *recordBatch
 	done       chan struct{}
-	wg         sync.WaitGroup
+	g          *pool.Group
 	once       sync.Once
 }
 
 // startReadAhead starts reading t. The caller takes the batches with next,
 // gives each back with recycle once it no longer uses its records, and
-// must call stop once it wants no more, before t is closed.
+// must call stop once it wants no more, before t is closed. A panic in
+// t.Next reaches the caller as the last batch's err (a *pool.PanicError).
 func startReadAhead(t TableReader) *readAhead {
 	p := &readAhead{
 		full: make(chan *recordBatch, readAheadBatches),
@@ -59,51 +63,61 @@ func startReadAhead(t TableReader) *readAhead {
 		free: make(chan *recordBatch, 2*readAheadBatches+2),
 		done: make(chan struct{}),
 	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	p.g, _ = pool.New(context.Background(), 1)
+	p.g.Go(func(context.Context) error {
 		defer close(p.full)
-		// The cells of the first full batch: later new batches are made
-		// that large rather than grown by doubling.
-		batchCells := 0
-		for {
-			var b *recordBatch
+		if err := pool.Run(func() error { p.read(t); return nil }); err != nil {
 			select {
-			case b = <-p.free:
-				b.cells, b.ends, b.rows, b.err = b.cells[:0], b.ends[:0], b.rows[:0], nil
-			default:
-				b = &recordBatch{}
-				if batchCells > 0 {
-					b.cells = make([]string, 0, batchCells)
-					b.ends, b.rows = make([]int, 0, readAheadRows), make([]int, 0, readAheadRows)
-				}
-			}
-			for len(b.rows) < readAheadRows {
-				rec, row, err := t.Next()
-				if err != nil {
-					b.err = err
-					break
-				}
-				b.cells = append(b.cells, rec...)
-				b.ends = append(b.ends, len(b.cells))
-				b.rows = append(b.rows, row)
-			}
-			if batchCells == 0 && len(b.rows) == readAheadRows {
-				batchCells = len(b.cells)
-			}
-			// b is the receiver's once sent.
-			last := b.err != nil
-			select {
-			case p.full <- b:
+			case p.full <- &recordBatch{err: err}:
 			case <-p.done:
-				return
-			}
-			if last {
-				return
 			}
 		}
-	}()
+		return nil
+	})
 	return p
+}
+
+// read reads t into batches until its error or stop.
+func (p *readAhead) read(t TableReader) {
+	// The cells of the first full batch: later new batches are made
+	// that large rather than grown by doubling.
+	batchCells := 0
+	for {
+		var b *recordBatch
+		select {
+		case b = <-p.free:
+			b.cells, b.ends, b.rows, b.err = b.cells[:0], b.ends[:0], b.rows[:0], nil
+		default:
+			b = &recordBatch{}
+			if batchCells > 0 {
+				b.cells = make([]string, 0, batchCells)
+				b.ends, b.rows = make([]int, 0, readAheadRows), make([]int, 0, readAheadRows)
+			}
+		}
+		for len(b.rows) < readAheadRows {
+			rec, row, err := t.Next()
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.cells = append(b.cells, rec...)
+			b.ends = append(b.ends, len(b.cells))
+			b.rows = append(b.rows, row)
+		}
+		if batchCells == 0 && len(b.rows) == readAheadRows {
+			batchCells = len(b.cells)
+		}
+		// b is the receiver's once sent.
+		last := b.err != nil
+		select {
+		case p.full <- b:
+		case <-p.done:
+			return
+		}
+		if last {
+			return
+		}
+	}
 }
 
 // next returns the next batch, in order; the last one has a non-nil err
@@ -130,6 +144,6 @@ func (p *readAhead) stop() {
 		close(p.done)
 		for range p.full { // let a blocked send finish
 		}
-		p.wg.Wait()
+		p.g.Wait() // nil: read's panic went to the batches
 	})
 }

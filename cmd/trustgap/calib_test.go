@@ -93,3 +93,112 @@ func readColumn(t *testing.T, path, name string) []float64 {
 	}
 	return out
 }
+
+// TestEstimateCalibrated: estimate on the panel raked by --targets, or by
+// the codebook's weighting: block, gives svymean/svyciprop on R's rake()
+// design (calib.json's cli_estimates); weight with the block writes the
+// design's weights, R's; the analyses that cannot yet carry a calibration
+// refuse it.
+func TestEstimateCalibrated(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		Raked []float64 `json:"raked_weights"`
+		CLI   []struct {
+			Variable string            `json:"variable"`
+			Domain   map[string]string `json:"domain"`
+			Estimate *float64          `json:"estimate"`
+			SE       *float64          `json:"se"`
+			DF       int               `json:"df"`
+			CILow    *float64          `json:"ci_low"`
+			CIHigh   *float64          `json:"ci_high"`
+		} `json:"cli_estimates"`
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	withBlock := filepath.Join(panelDir, "codebook_weighting.yaml")
+	for _, how := range [][]string{
+		{"--codebook", panelCodebook, "--targets", panelTargets},
+		{"--codebook", withBlock},
+	} {
+		args := append([]string{"estimate", "--data", panelData, "--lonely-psu", "adjust", "--mean", "pc1", "--prop", "tr1==Agree", "--by", "gender", "--format", "json"}, how...)
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", how, code, errOut)
+		}
+		var res struct {
+			Estimates []struct {
+				Variable string            `json:"variable"`
+				Domain   map[string]string `json:"domain"`
+				Estimate *float64          `json:"estimate"`
+				SE       *float64          `json:"se"`
+				DF       int               `json:"df"`
+				CILow    *float64          `json:"ci_low"`
+				CIHigh   *float64          `json:"ci_high"`
+			} `json:"estimates"`
+			Design struct {
+				Calibration *struct {
+					Order []string `json:"margin_order"`
+				} `json:"calibration"`
+			} `json:"design"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%v: %v\n%s", how, err, out)
+		}
+		if c := res.Design.Calibration; c == nil || strings.Join(c.Order, ",") != "region,generation" {
+			t.Errorf("%v: design.calibration = %+v, want margins region, generation", how, c)
+		}
+		if len(res.Estimates) != len(golden.CLI) {
+			t.Fatalf("%v: %d estimates, want %d", how, len(res.Estimates), len(golden.CLI))
+		}
+		near := func(got, want *float64) bool {
+			if got == nil || want == nil {
+				return got == nil && want == nil
+			}
+			return math.Abs(*got-*want) <= 1e-6*math.Abs(*want)+1e-12
+		}
+		for i, w := range golden.CLI {
+			g := res.Estimates[i]
+			if g.Domain["gender"] != w.Domain["gender"] {
+				t.Fatalf("%v: estimate %d is for %v, want %v", how, i, g.Domain, w.Domain)
+			}
+			for _, f := range []struct {
+				name      string
+				got, want *float64
+			}{{"estimate", g.Estimate, w.Estimate}, {"se", g.SE, w.SE}, {"ci_low", g.CILow, w.CILow}, {"ci_high", g.CIHigh, w.CIHigh}} {
+				if !near(f.got, f.want) {
+					t.Errorf("%v: %s %v %s = %v, want R's %v", how, w.Variable, w.Domain, f.name, deref(f.got), deref(f.want))
+				}
+			}
+			if g.DF != w.DF {
+				t.Errorf("%v: %s %v df = %d, want %d", how, w.Variable, w.Domain, g.DF, w.DF)
+			}
+		}
+	}
+
+	out := filepath.Join(t.TempDir(), "w.csv")
+	if code, _, errOut := runCLI(t, "weight", "--data", panelData, "--codebook", withBlock, "-o", out); code != 0 {
+		t.Fatalf("weight with a weighting: block: exit %d: %s", code, errOut)
+	}
+	got := readColumn(t, out, "weight_raked")
+	for i, w := range golden.Raked {
+		if math.Abs(got[i]-w) > 1e-9*w {
+			t.Errorf("weight (weighting: block) respondent %d = %v, want R's %v", i+1, got[i], w)
+		}
+	}
+
+	code, _, errOut := runCLI(t, "describe", "--data", panelData, "--codebook", withBlock, "--lonely-psu", "adjust")
+	if code != 1 || !strings.Contains(errOut, "calibrat") {
+		t.Errorf("describe on a calibrated design: exit %d, stderr %q; want 1 saying it cannot carry the calibration", code, errOut)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

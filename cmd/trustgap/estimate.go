@@ -58,6 +58,7 @@ Proportion intervals: logit (default, svyciprop method "logit"), beta
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
+	addTargetsFlag(cmd, &opts.Study)
 	addOutputFlags(cmd, &opts.Output)
 	cmd.Flags().StringArrayVar(&opts.Means, "mean", nil, "estimate the mean of `COL` (repeatable)")
 	cmd.Flags().StringArrayVar(&opts.Props, "prop", nil, "estimate the proportion where `EXPR` holds, e.g. 'api00>875' (repeatable)")
@@ -102,10 +103,12 @@ type designJSON struct {
 	Strata int `json:"strata"`
 	PSUs   int `json:"psus"`
 	DegF   int `json:"degf"`
+	// Calibration states the margins of a calibrated design.
+	Calibration *calibrationJSON `json:"calibration,omitempty"`
 }
 
 func newDesignJSON(d *analysis.Design) designJSON {
-	return designJSON{N: d.N(), Strata: d.NumStrata(), PSUs: d.NumPSU(), DegF: d.DegF(nil)}
+	return designJSON{N: d.N(), Strata: d.NumStrata(), PSUs: d.NumPSU(), DegF: d.DegF(nil), Calibration: newCalibrationJSON(d)}
 }
 
 func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
@@ -184,7 +187,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},
-		Tables: append(rowsTables("Estimates", rows, opts.MinBs), designTable(st.Design)),
+		Tables: append(rowsTables("Estimates", rows, opts.MinBs), designTables(st.Design)...),
 		CSV:    rowsCSV(rows),
 	}
 	return opts.Output.write(opts.IO, st.Inputs, res)

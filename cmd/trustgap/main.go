@@ -12,8 +12,12 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/pool"
 )
 
 // Exit statuses, decided here and nowhere else.
@@ -22,33 +26,113 @@ const (
 	exitData     = 1 // bad input data or codebook
 	exitUsage    = 2 // bad usage: flags, arguments
 	exitInternal = 3 // a bug in trustgap
+	// A run ended by a signal exits 128 + the signal's number, as shells
+	// report it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM.
+	exitSignal = 128
 )
 
+// interruptGrace is how long an interrupted command is given to stop by
+// itself (removing its temporary files) before the process ends anyway.
+const interruptGrace = 700 * time.Millisecond
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, SystemStreams(), os.Args[1:])
-	stop()
-	os.Exit(code)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		cancel(&interruptedError{sig: sig})
+		// A second signal ends the process at once: the user means it.
+		sig = <-sigs
+		os.Exit(exitCode(&interruptedError{sig: sig}))
+	}()
+	s := SystemStreams()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, s, os.Args[1:]) }()
+	os.Exit(waitRun(ctx, s, done, interruptGrace))
 }
 
-// run executes the command line and maps its outcome to an exit status. A
-// panic is an internal error: reported in one line (the stack only with
+// waitRun waits for the command's exit status on done. Once ctx is
+// cancelled by a signal, the command has grace to stop (every write
+// checks ctx before it replaces anything, so stopping early loses
+// nothing); a command still busy after that (an estimation that does not
+// poll ctx) is abandoned and the process ends with the signal's status.
+func waitRun(ctx context.Context, s *IOStreams, done <-chan int, grace time.Duration) int {
+	select {
+	case code := <-done:
+		return code
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case code := <-done:
+		return code
+	case <-t.C:
+	}
+	err := context.Cause(ctx)
+	fmt.Fprintf(s.ErrOut, "trustgap: %v\n", err)
+	return exitCode(err)
+}
+
+// interruptedError is the cause of a run's cancellation by a signal.
+type interruptedError struct {
+	sig os.Signal
+	err error // the command's own error after the cancellation, if any
+}
+
+func (e *interruptedError) Error() string {
+	return fmt.Sprintf("interrupted by %s: stopped before replacing any output file", signalName(e.sig))
+}
+
+func (e *interruptedError) Unwrap() error { return e.err }
+
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// interrupted returns the error a command ended with once ctx was
+// cancelled: the interruption, when a signal caused it.
+func interrupted(ctx context.Context, err error) error {
+	var ie *interruptedError
+	if errors.As(context.Cause(ctx), &ie) {
+		return &interruptedError{sig: ie.sig, err: err}
+	}
+	return err
+}
+
+// run executes the command line on a fresh command tree and maps its
+// outcome to an exit status.
+func run(ctx context.Context, s *IOStreams, args []string) int {
+	return execute(ctx, s, NewCmdRoot(s), args)
+}
+
+// execute runs cmd with args and maps its outcome to an exit status. A
+// panic, in this goroutine or (through internal/pool) in a worker, is an
+// internal error: reported in one line (the stack only with
 // TRUSTGAP_DEBUG=1), never as a raw trace.
-func run(ctx context.Context, s *IOStreams, args []string) (code int) {
+func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []string) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(s.ErrOut, "trustgap: internal error: %v\nplease report this with the command you ran\n", r)
-			if os.Getenv("TRUSTGAP_DEBUG") == "1" {
-				s.ErrOut.Write(debug.Stack())
-			}
-			code = exitInternal
+			code = reportInternal(s, &pool.PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
-	cmd := NewCmdRoot(s)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if errors.Is(err, pool.ErrPanic) {
+		return reportInternal(s, err)
+	}
+	if ctx.Err() != nil {
+		err = interrupted(ctx, err)
 	}
 	if isCobraUsageError(err) {
 		err = &usageError{err}
@@ -59,6 +143,22 @@ func run(ctx context.Context, s *IOStreams, args []string) (code int) {
 	}
 	fmt.Fprint(s.ErrOut, "trustgap: "+msg)
 	return exitCode(err)
+}
+
+// reportInternal prints a panic turned error in one line, its stack too
+// with TRUSTGAP_DEBUG=1, and returns the internal-error status.
+func reportInternal(s *IOStreams, err error) int {
+	fmt.Fprintf(s.ErrOut, "trustgap: internal error: %s (a bug in trustgap: please report it with the command you ran)\n", oneLine(err.Error()))
+	var pe *pool.PanicError
+	if os.Getenv("TRUSTGAP_DEBUG") == "1" && errors.As(err, &pe) {
+		s.ErrOut.Write(pe.Stack)
+	}
+	return exitInternal
+}
+
+// oneLine joins a message's lines, so that an internal error stays on one.
+func oneLine(msg string) string {
+	return strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
 }
 
 // usageError marks a mistake in how the command was called.
@@ -93,13 +193,19 @@ func isCobraUsageError(err error) bool {
 func exitCode(err error) int {
 	var ue *usageError
 	var ie *internalError
+	var se *interruptedError
 	switch {
+	case errors.Is(err, pool.ErrPanic):
+		return exitInternal
+	case errors.As(err, &se):
+		if sig, ok := se.sig.(syscall.Signal); ok {
+			return exitSignal + int(sig)
+		}
+		return exitSignal + int(syscall.SIGINT)
 	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain):
 		return exitUsage
 	case errors.As(err, &ie):
 		return exitInternal
-	case errors.Is(err, context.Canceled):
-		return exitData
 	}
 	// Everything else comes from reading or analysing the input.
 	return exitData

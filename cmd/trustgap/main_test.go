@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // runCLI executes the command line on a fresh command tree.
@@ -148,5 +150,51 @@ func TestOutputFileRefusesInput(t *testing.T) {
 	b, _ := os.ReadFile(data)
 	if string(b) != "x,w\n1,1\n2,1\n" {
 		t.Errorf("estimate -o <input> changed the input to %q", b)
+	}
+}
+
+// TestReportSectionPanic injects a panic into one section of `trustgap
+// report` (through the options' test hook): the CLI prints one line, no
+// stack, exits 3 and writes no report.
+func TestReportSectionPanic(t *testing.T) {
+	for _, section := range []string{"trust", "crosstabs"} {
+		t.Run(section, func(t *testing.T) {
+			dir := t.TempDir()
+			s, _, out, errOut := TestStreams()
+			var cmd *cobra.Command
+			cmd = NewCmdReport(s, func(o *ReportOptions) error {
+				o.beforeSection = func(name string) {
+					if name == section {
+						panic("injected in " + name)
+					}
+				}
+				return reportRun(cmd, o)
+			})
+			code := execute(context.Background(), s, cmd, []string{"--out", dir})
+			if code != exitInternal {
+				t.Errorf("report with a panicking %s section: exit %d, want %d", section, code, exitInternal)
+			}
+			want := "trustgap: internal error: panic: injected in " + section + " (a bug in trustgap: please report it with the command you ran)\n"
+			if errOut.String() != want {
+				t.Errorf("stderr = %q, want %q", errOut.String(), want)
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing", out.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "report.xlsx")); err == nil {
+				t.Errorf("report.xlsx written despite the panic")
+			}
+		})
+	}
+}
+
+// TestPanicInCommand checks a panic in the command's own goroutine: one
+// line, exit 3.
+func TestPanicInCommand(t *testing.T) {
+	s, _, _, errOut := TestStreams()
+	cmd := NewCmdReport(s, func(o *ReportOptions) error { panic("direct") })
+	code := execute(context.Background(), s, cmd, nil)
+	if code != exitInternal || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), "internal error: panic: direct") {
+		t.Errorf("panic in a command: exit %d, stderr %q; want %d and one line", code, errOut.String(), exitInternal)
 	}
 }

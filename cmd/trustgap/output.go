@@ -1,10 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -18,9 +18,14 @@ var formats = []string{"table", "json", "csv", "markdown"}
 type outputOptions struct {
 	Format string
 	Output string
+
+	// cmd is the command the flags belong to, whose context (cancelled
+	// by SIGINT/SIGTERM) the writing checks before replacing a file.
+	cmd *cobra.Command
 }
 
 func addOutputFlags(cmd *cobra.Command, o *outputOptions) {
+	o.cmd = cmd
 	cmd.Flags().StringVar(&o.Format, "format", "table", "output format: table, json, csv or markdown")
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "write to `FILE` (atomically) instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
@@ -67,16 +72,27 @@ func (o *outputOptions) write(s *IOStreams, inputs []string, res result) error {
 			return reports.WriteText(w, res.Tables...)
 		}
 	}
+	ctx := context.Background()
+	if o.cmd != nil && o.cmd.Context() != nil {
+		ctx = o.cmd.Context()
+	}
+	// An analysis that ran on after an interrupt writes nothing.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if o.Output == "" || o.Output == "-" {
 		return emit(s.Out)
 	}
 	if err := reports.CheckNotInput(o.Output, inputs); err != nil {
 		return err
 	}
-	if err := reports.WriteFileAtomic(o.Output, emit); err != nil {
-		return fmt.Errorf("write %s: %w", o.Output, err)
+	commit := func(w io.Writer) error {
+		if err := emit(w); err != nil {
+			return err
+		}
+		return ctx.Err() // interrupted while writing: keep the old file
 	}
-	if _, err := os.Stat(o.Output); err != nil {
+	if err := reports.WriteFileAtomic(o.Output, commit); err != nil {
 		return fmt.Errorf("write %s: %w", o.Output, err)
 	}
 	return nil

@@ -1,18 +1,21 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/reports"
 )
 
@@ -30,13 +33,17 @@ type ReportOptions struct {
 	DPEpsilon     float64
 	DPWeightBound float64
 	DPSeed        uint64
+
+	// beforeSection is passed to reports.StudyOptions.BeforeSection: a
+	// hook for tests that inject a failure into one section.
+	beforeSection func(section string)
 }
 
 // NewCmdReport builds `trustgap report`.
 func NewCmdReport(s *IOStreams, runF func(*ReportOptions) error) *cobra.Command {
 	opts := &ReportOptions{IO: s}
 	cmd := &cobra.Command{
-		Use:   "report [--data FILE]... [--codebook C] [--out DIR]",
+		Use:   "report [--data FILE]... [--codebook C] [-o DIR]",
 		Short: "Write the client deliverables: Excel deck, HTML and Markdown reports, charts",
 		Long: `Run every analysis and write DIR/report.xlsx (the deck: contents, summary,
 paradox, trust & comfort, segments, regions, comfort by data type,
@@ -85,7 +92,10 @@ left out.`,
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
-	cmd.Flags().StringVar(&opts.Out, "out", "trustgap-report", "output `DIR`")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "trustgap-report", "output `DIR`")
+	// --output, as the other commands spell it, names the same folder.
+	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")
+	_ = cmd.Flags().MarkHidden("output")
 	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions: logit, beta or wald")
 	cmd.Flags().Float64Var(&opts.Level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(&opts.MinBase, "min-base", 30, "suppress estimates on fewer than `N` respondents (flag those under 2N with *)")
@@ -97,12 +107,54 @@ left out.`,
 	return cmd
 }
 
+// runDate is the day the report states it was run: SOURCE_DATE_EPOCH
+// (seconds since 1970) when set, else today (UTC). A day, not a time, so
+// that the same inputs give the same bytes all day long.
+func runDate() time.Time {
+	t := time.Now().UTC()
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			t = time.Unix(n, 0).UTC()
+		}
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
-	ctx := cmd.Context()
 	opts.Study.Quiet = opts.Quiet
-	st, err := opts.Study.load(ctx, opts.IO, leanLoad(nil))
+	// A folder that cannot be replaced is said before the work is done.
+	if err := reports.CheckNotInside(opts.Out, opts.Study.inputs()); err != nil {
+		return err
+	}
+	if err := reports.CheckDirReplaceable(opts.Out, reportFile); err != nil {
+		return err
+	}
+	// The whole run holds the folder's lock, so a second run into it fails
+	// at once; the folder is built aside and swapped in whole (see
+	// reports.WriteDirAtomic): a failure or an interrupt leaves the
+	// previous report as it was.
+	nCharts := 0
+	err := reports.WriteDirAtomic(opts.Out, reportFile, func(root string) error {
+		n, err := reportBuild(cmd, opts, root)
+		nCharts = n
+		return err
+	})
 	if err != nil {
 		return err
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.ErrOut, "wrote %s: report.xlsx, report.html, report.md and %d chart files in charts/\n", opts.Out, nCharts)
+	}
+	return nil
+}
+
+// reportBuild reads the study and writes the report into root, a new
+// folder; it returns the number of chart files.
+func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, error) {
+	ctx := cmd.Context()
+	st, err := opts.Study.load(ctx, opts.IO, leanLoad(nil))
+	if err != nil {
+		return 0, err
 	}
 	ci, _ := analysis.ParseCIMethod(opts.CI)
 	lonely, _ := analysis.ParseLonelyPSU(opts.Study.LonelyPSU)
@@ -110,6 +162,12 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
+		Report:   st.CB.Report,
+		Study:    st.CB.Study,
+		Version:  version(),
+		RunDate:  runDate(),
+
+		BeforeSection: opts.beforeSection,
 	}
 	if st.Inputs == nil {
 		so.Files = append(so.Files, "embedded:codebook.yaml")
@@ -119,31 +177,32 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 	if cmd.Flags().Changed("dp-epsilon") {
 		p, err := analysis.NewPrivacy(opts.DPEpsilon, opts.DPWeightBound, reports.PrivateTables(st.DS), opts.DPSeed)
 		if err != nil {
-			return &usageError{err}
+			return 0, &usageError{err}
 		}
 		so.Privacy = p
 	}
 	sr, err := reports.BuildStudyReport(ctx, st.DS, so)
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if !opts.Quiet {
+		for _, kv := range sr.NotMeasured {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s left out: not measured in this study (%s)\n", kv.Key, kv.Value)
+		}
 	}
 	if so.Privacy != nil {
 		if err := so.Privacy.Err(); err != nil {
-			return &internalError{fmt.Errorf("report: %w", err)}
+			return 0, &internalError{fmt.Errorf("report: %w", err)}
 		}
 	}
-	chartDir := filepath.Join(opts.Out, "charts")
-	if err := os.MkdirAll(chartDir, 0o755); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
 	type file struct {
-		path  string
+		rel   string // path inside the report folder
 		write func(io.Writer) error
 	}
 	files := []file{
-		{filepath.Join(opts.Out, "report.xlsx"), func(w io.Writer) error { return reports.WriteXLSX(w, sr.Report) }},
-		{filepath.Join(opts.Out, "report.html"), func(w io.Writer) error { return reports.WriteHTML(w, sr.Report) }},
-		{filepath.Join(opts.Out, "report.md"), func(w io.Writer) error { return reports.WriteReportMarkdown(w, sr.Report) }},
+		{"report.xlsx", func(w io.Writer) error { return reports.WriteXLSX(w, sr.Report) }},
+		{"report.html", func(w io.Writer) error { return reports.WriteHTML(w, sr.Report) }},
+		{"report.md", func(w io.Writer) error { return reports.WriteReportMarkdown(w, sr.Report) }},
 	}
 	formats := []charts.Format{charts.PNG, charts.SVG}
 	if opts.PDF {
@@ -158,45 +217,68 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 			case charts.SVG:
 				write = func(w io.Writer) error { _, err := w.Write(c.SVG); return err }
 			}
-			files = append(files, file{filepath.Join(chartDir, c.Name+"."+string(f)), write})
+			files = append(files, file{"charts/" + c.Name + "." + string(f), write})
 		}
 	}
-	for _, f := range files {
-		if err := reports.CheckNotInput(f.path, st.Inputs); err != nil {
-			return err
-		}
+	if err := os.MkdirAll(filepath.Join(root, "charts"), 0o755); err != nil {
+		return 0, fmt.Errorf("report: %w", err)
 	}
-	// The files are independent (each written atomically): on the
-	// available cores, the first failure in the list's order reported.
+	// The files are independent: all are written, on the available
+	// cores, and the first failure in the list's order reported (a panic
+	// stops the rest).
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(files) {
-					return
-				}
-				if errs[k] = ctx.Err(); errs[k] != nil {
-					continue
-				}
-				if err := reports.WriteFileAtomic(files[k].path, files[k].write); err != nil {
-					errs[k] = fmt.Errorf("report: %w", err) // the error names the file
-				}
-			}
-		}()
+	err = pool.ForEach(ctx, len(files), pool.Workers(), func(ctx context.Context, k int) error {
+		if errs[k] = ctx.Err(); errs[k] != nil {
+			return nil
+		}
+		if err := writeNew(filepath.Join(root, filepath.FromSlash(files[k].rel)), files[k].write); err != nil {
+			errs[k] = fmt.Errorf("report: write %s: %w", filepath.Join(opts.Out, filepath.FromSlash(files[k].rel)), err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return err
+			return 0, err
 		}
 	}
-	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.ErrOut, "wrote %s: report.xlsx, report.html, report.md and %d chart files in charts/\n", opts.Out, len(files)-3)
+	return len(files) - 3, ctx.Err() // interrupted after the last file: keep the old report
+}
+
+// reportFile reports whether rel (slash-separated, inside a report folder)
+// is a file a report of any options may write, or the litter desktops
+// leave in folders: such entries of a previous report need not be in the
+// new one for the folder to be replaced.
+func reportFile(rel string) bool {
+	switch rel {
+	case "charts", "tables", ".DS_Store", "Thumbs.db", "desktop.ini":
+		return true
 	}
-	return nil
+	dir, name := path.Split(rel)
+	ext := path.Ext(name)
+	switch dir {
+	case "":
+		return strings.HasPrefix(name, "report.") || ext == ".csv"
+	case "charts/":
+		return ext == ".png" || ext == ".svg" || ext == ".pdf" || name == ".DS_Store" || name == "Thumbs.db"
+	case "tables/":
+		return ext == ".csv"
+	}
+	return false
+}
+
+// writeNew writes a file that does not exist yet, in a folder of the
+// command's own.
+func writeNew(p string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

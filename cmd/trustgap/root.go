@@ -11,6 +11,7 @@ EXIT STATUS
   1  bad input data or codebook (the message names file, row, column or key)
   2  bad usage (unknown command or flag, invalid flag value)
   3  internal error (a bug in trustgap; please report it)
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM; no output file was replaced
 `
 
 // NewCmdRoot builds the whole command tree. Every call returns a fresh tree,
@@ -28,7 +29,9 @@ surveys. Estimates, standard errors and intervals follow R's survey package
 Without --data, commands run on the embedded default study.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("trustgap {{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
@@ -37,6 +40,7 @@ Without --data, commands run on the embedded default study.`,
 		return &usageError{err}
 	})
 	root.AddCommand(
+		NewCmdInit(s, nil),
 		NewCmdValidate(s, nil),
 		NewCmdDescribe(s, nil),
 		NewCmdEstimate(s, nil),

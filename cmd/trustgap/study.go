@@ -28,6 +28,9 @@ type studyOptions struct {
 	PSU        string
 	FPC        string
 	LonelyPSU  string
+	// Targets is --targets: population margins the design is
+	// calibrated to (commands that offer it; see addTargetsFlag).
+	Targets    string
 	MaxUnzipMB int64
 	Encoding   string
 	Delimiter  string
@@ -213,6 +216,16 @@ func (o *studyOptions) loadOptions(lo survey.LoadOptions) survey.LoadOptions {
 	return lo
 }
 
+// inputs are the files the study is read from (data and codebook), for
+// refusing outputs that would overwrite them.
+func (o *studyOptions) inputs() []string {
+	in := append([]string(nil), o.Data...)
+	if o.Codebook != "" {
+		in = append(in, o.Codebook)
+	}
+	return in
+}
+
 // load reads the study and builds its design.
 func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
 	gcForLargeData(o.Data)
@@ -220,6 +233,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		return nil, err
 	}
+	wd, err := o.weighting(cb)
+	if err != nil {
+		return nil, err
+	}
+	lo = withWeighting(lo, wd)
 	ts, err := o.tables(ctx, s, cb)
 	if err != nil {
 		return nil, err
@@ -256,6 +274,15 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
+	}
+	if wd != nil {
+		source := "weighting"
+		if o.Targets != "" {
+			source = "targets " + o.Targets
+		}
+		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+			return nil, err
+		}
 	}
 	st := &study{CB: cb, DS: ds, Design: d}
 	st.Inputs = append(st.Inputs, o.Data...)

@@ -36,7 +36,7 @@ type WeightOptions struct {
 func NewCmdWeight(s *IOStreams, runF func(*WeightOptions) error) *cobra.Command {
 	opts := &WeightOptions{IO: s}
 	cmd := &cobra.Command{
-		Use:   "weight --targets T.yaml -o OUT.csv [--name weight_raked]",
+		Use:   "weight (--targets T.yaml | a codebook weighting: block) -o OUT.csv [--name weight_raked]",
 		Short: "Rake weights to population margins (iterative proportional fitting)",
 		Long: `Rake the design weights (or 1) to margin targets by iterative proportional
 fitting, as R's rake(). T.yaml gives shares that sum to 1 per variable:
@@ -45,6 +45,11 @@ fitting, as R's rake(). T.yaml gives shares that sum to 1 per variable:
     region: {North America: 0.3, Europe: 0.3, Asia-Pacific: 0.4}
     gender: {Female: 0.51, Male: 0.49}
   total: 10000     # optional; default: the sum of the input weights
+
+Without --targets, the codebook's weighting: block (rake: with the same
+shares, optional bounds:) gives the margins, and OUT.csv holds exactly the
+weights of the calibrated design every analysis then uses. Raking reads
+only the weights, so single-PSU strata need no --lonely-psu.
 
 OUT.csv is every input column plus the new weight column. Diagnostics
 (iterations, largest margin error, weighting efficiency, min/max weight) go
@@ -55,8 +60,8 @@ and exits with status 1.`,
 			if err := opts.Study.validate(); err != nil {
 				return err
 			}
-			if opts.Targets == "" || opts.Output == "" {
-				return usageErrorf("--targets T.yaml and -o OUT.csv are required")
+			if opts.Output == "" {
+				return usageErrorf("-o OUT.csv is required")
 			}
 			if opts.Tol <= 0 || opts.MaxIter <= 0 {
 				return usageErrorf("--tol and --max-iter must be positive")
@@ -111,6 +116,9 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 		if d == "-" {
 			return usageErrorf("weight reads the data twice and cannot read standard input")
 		}
+	}
+	if opts.Targets == "" {
+		return weightFromCodebook(cmd, opts)
 	}
 	tg, err := readTargets(opts.Targets)
 	if err != nil {
@@ -170,6 +178,33 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	}
 	return reports.WriteFileAtomic(opts.Output, func(out io.Writer) error {
 		return writeWeighted(ctx, opts, st, raked, out)
+	})
+}
+
+// weightFromCodebook writes the weights of the design the codebook's
+// weighting: block calibrates: exactly those every analysis uses.
+func weightFromCodebook(cmd *cobra.Command, opts *WeightOptions) error {
+	ctx := cmd.Context()
+	if opts.TrimLow != 0 || opts.TrimHigh != 0 {
+		return usageErrorf("--trim-low and --trim-high clip and re-rake to --targets; a codebook's weighting: block takes bounds: instead")
+	}
+	so := opts.Study
+	so.LonelyPSU = analysis.LonelyCertainty.String() // raking reads only the weights
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Constructs: []string{}})
+	if err != nil {
+		return err
+	}
+	c, ok := st.Design.Calibrated()
+	if !ok {
+		return usageErrorf("--targets T.yaml is required unless the codebook has a weighting: block")
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "raking (codebook weighting:): %d iterations, largest margin error %.3g, weighting efficiency %.1f%%, weights %.4g to %.4g\n",
+		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, 100*c.Diagnostics.Efficiency, c.Diagnostics.MinWeight, c.Diagnostics.MaxWeight)
+	if err := reports.CheckNotInput(opts.Output, st.Inputs); err != nil {
+		return err
+	}
+	return reports.WriteFileAtomic(opts.Output, func(out io.Writer) error {
+		return writeWeighted(ctx, opts, st, st.Design.Weights(), out)
 	})
 }
 

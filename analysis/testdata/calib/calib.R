@@ -67,6 +67,71 @@ pop_generation <- data.frame(generation = c("Gen Z", "Millennials", "Gen X", "Bo
 raked <- rake(des, list(~region, ~generation), list(pop_region, pop_generation),
               control = list(maxit = 1000, epsilon = 1e-13))
 
+## ---- estimates on the raked design ---------------------------------------
+est_rows <- function(ds, tag) {
+  rows <- list()
+  add <- function(y, dom, sub) {
+    prop <- y %in% flags
+    m <- svymean(as.formula(paste0("~", y)), sub, na.rm = TRUE, deff = "replace")
+    r <- list(design = tag, variable = y, domain = dom, estimate = unname(coef(m)),
+              se = as.numeric(SE(m)), deff = as.numeric(deff(m)), df = degf(sub))
+    if (prop) {
+      ci <- svyciprop(as.formula(paste0("~", y)), sub, method = "logit", df = degf(sub), na.rm = TRUE)
+      r$ci_low <- unname(attr(ci, "ci")[1]); r$ci_high <- unname(attr(ci, "ci")[2])
+    } else {
+      ci <- confint(m, df = degf(sub))
+      r$ci_low <- ci[1]; r$ci_high <- ci[2]
+    }
+    rows[[length(rows) + 1]] <<- r
+  }
+  for (y in c("concern_score", "concern", "trust", "comfort_score")) {
+    add(y, NULL, ds)
+    for (g in c("Female", "Male")) add(y, list(gender = g), subset(ds, gender == g))
+  }
+  rows
+}
+raked_est <- est_rows(raked, "raked")
+# The same raked weights taken as fixed sampling weights: larger SEs for
+# what the margins explain.
+fixed <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, fpc = ~fpc, nest = TRUE,
+                   data = transform(v, w = weights(raked)))
+fixed_est <- est_rows(fixed, "fixed")
+one <- rake(des, list(~region), list(pop_region), control = list(maxit = 1000, epsilon = 1e-13))
+one_est <- est_rows(one, "region_only")
+
+# trustgap estimate --targets targets.yaml --mean pc1 --prop 'tr1==Agree'
+# --by gender (and the same through codebook_weighting.yaml).
+raked <- update(raked, pc1 = num(d$pc1), agree = ifelse(is.na(d$tr1), NA, (d$tr1 == "Agree") + 0))
+cli <- list()
+for (y in c("pc1", "agree")) {
+  doms <- list(list(dom = NULL, ds = raked))
+  for (g in c("Male", "Female", "Other"))
+    doms[[length(doms) + 1]] <- list(dom = list(gender = g), ds = subset(raked, gender == g))
+  for (dm in doms) {
+    f <- as.formula(paste0("~", y))
+    m <- svymean(f, dm$ds, na.rm = TRUE, deff = "replace")
+    r <- list(variable = y, domain = dm$dom, estimate = unname(coef(m)), se = as.numeric(SE(m)), df = degf(dm$ds))
+    if (y == "agree") {
+      ci <- svyciprop(f, dm$ds, method = "logit", df = degf(dm$ds), na.rm = TRUE)
+      r$ci_low <- unname(attr(ci, "ci")[1]); r$ci_high <- unname(attr(ci, "ci")[2])
+    } else {
+      ci <- confint(m, df = degf(dm$ds)); r$ci_low <- ci[1]; r$ci_high <- ci[2]
+    }
+    cli[[length(cli) + 1]] <- r
+  }
+}
+
+# Totals (svytotal, deff = "replace"): a margin's level has SE 0.
+totals <- list()
+v$north <- (v$region == "North") + 0
+raked <- update(raked, north = (region == "North") + 0)
+for (y in c("concern", "concern_score", "north")) {
+  t <- svytotal(as.formula(paste0("~", y)), raked, na.rm = TRUE, deff = "replace")
+  totals[[length(totals) + 1]] <- list(variable = y, estimate = unname(coef(t)), se = as.numeric(SE(t)),
+                                       deff = as.numeric(deff(t)))
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
-            raked_weights = unname(weights(raked)))
+            raked_weights = unname(weights(raked)),
+            raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/trustgap/trustgap/reports"
+)
+
+// readDir reads every file under dir (relative path -> content).
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestExitCodeSignals(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{&interruptedError{sig: os.Interrupt}, 130},
+		{&interruptedError{sig: syscall.SIGTERM}, 143},
+		{&interruptedError{sig: syscall.SIGINT, err: context.Canceled}, 130},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+// cancelled returns a context cancelled as main's signal handler does.
+func cancelled(sig os.Signal) context.Context {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(&interruptedError{sig: sig})
+	return ctx
+}
+
+// TestInterruptedReportKeepsPrevious: a report interrupted by SIGINT or
+// SIGTERM exits 130/143, leaves the previous report byte for byte and no
+// temporary folder, and says it was interrupted.
+func TestInterruptedReportKeepsPrevious(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "rep")
+	if code, _, errOut := runCLI(t, "report", "--out", out, "-q"); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	before := readDir(t, out)
+	for _, tt := range []struct {
+		sig  os.Signal
+		code int
+	}{{os.Interrupt, 130}, {syscall.SIGTERM, 143}} {
+		s, _, _, errOut := TestStreams()
+		code := run(cancelled(tt.sig), s, []string{"report", "--out", out, "-q"})
+		if code != tt.code {
+			t.Errorf("report interrupted by %v: exit %d, want %d (%s)", tt.sig, code, tt.code, errOut)
+		}
+		if !strings.Contains(errOut.String(), "interrupted by") || strings.Contains(errOut.String(), "context canceled") {
+			t.Errorf("report interrupted by %v: stderr %q, want it to say interrupted", tt.sig, errOut)
+		}
+		after := readDir(t, out)
+		if len(after) != len(before) {
+			t.Errorf("interrupted report: %d files, want the previous %d", len(after), len(before))
+		}
+		for k, v := range before {
+			if after[k] != v {
+				t.Errorf("interrupted report changed %s", k)
+			}
+		}
+		ents, _ := os.ReadDir(dir)
+		if len(ents) != 1 {
+			t.Errorf("interrupted report left %d entries beside the folder, want none", len(ents)-1)
+		}
+	}
+}
+
+// TestInterruptedAnalysisWritesNothing: -o is not written after SIGTERM.
+func TestInterruptedAnalysisWritesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "p.txt")
+	if err := os.WriteFile(out, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _, stdout, errOut := TestStreams()
+	if code := run(cancelled(syscall.SIGTERM), s, []string{"paradox", "-o", out}); code != 143 {
+		t.Errorf("paradox after SIGTERM: exit %d, want 143 (%s)", code, errOut)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "previous" {
+		t.Errorf("paradox after SIGTERM rewrote -o: %q", b)
+	}
+	s, _, stdout, _ = TestStreams()
+	if code := run(cancelled(os.Interrupt), s, []string{"paradox"}); code != 130 || stdout.Len() != 0 {
+		t.Errorf("paradox after SIGINT: exit %d and %d bytes of output, want 130 and none", code, stdout.Len())
+	}
+}
+
+// TestWaitRunAbandons: a command that does not stop is abandoned after
+// the grace period with the signal's status.
+func TestWaitRunAbandons(t *testing.T) {
+	s, _, _, errOut := TestStreams()
+	done := make(chan int) // never sent: the command runs on
+	if code := waitRun(cancelled(syscall.SIGTERM), s, done, time.Millisecond); code != 143 {
+		t.Errorf("waitRun(SIGTERM, busy command) = %d, want 143", code)
+	}
+	if !strings.Contains(errOut.String(), "interrupted by SIGTERM") {
+		t.Errorf("waitRun stderr = %q, want it to name SIGTERM", errOut)
+	}
+	finished := make(chan int, 1)
+	finished <- 0
+	if code := waitRun(context.Background(), s, finished, time.Millisecond); code != 0 {
+		t.Errorf("waitRun(finished 0) = %d, want 0", code)
+	}
+}
+
+// TestReportLocked: a report into a folder another run is writing fails
+// at once, saying so, and leaves that run's folder alone.
+func TestReportLocked(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rep")
+	var code int
+	var errOut string
+	err := reports.WriteDirAtomic(out, nil, func(tmp string) error {
+		code, _, errOut = runCLI(t, "report", "--out", out, "-q")
+		return os.WriteFile(filepath.Join(tmp, "report.md"), []byte("first"), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || !strings.Contains(errOut, "another trustgap run is writing") {
+		t.Errorf("second report: exit %d, stderr %q, want 1 and a lock message", code, errOut)
+	}
+	if got := readDir(t, out); len(got) != 1 || got["report.md"] != "first" {
+		t.Errorf("first run's folder = %v, want only its report.md", got)
+	}
+}
+
+// TestReportRefusesForeignFolder: a folder holding other files (the
+// user's documents, the data) is never replaced.
+func TestReportRefusesForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "report", "--out", dir, "-q")
+	if code != 1 || !strings.Contains(errOut, "notes.txt") {
+		t.Errorf("report --out (folder with notes.txt): exit %d, stderr %q, want 1 naming notes.txt", code, errOut)
+	}
+	if b, err := os.ReadFile(notes); err != nil || string(b) != "mine" {
+		t.Errorf("notes.txt = %q, %v after the refused report", b, err)
+	}
+}
+
+// TestOutputFIFO: -o on a named pipe streams into it (as `>` would) and
+// leaves the pipe a pipe.
+func TestOutputFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pipe")
+	if err := mkfifo(p); err != nil {
+		t.Skip(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(p)
+		if err != nil {
+			got <- nil
+			return
+		}
+		var b []byte
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			b = append(b, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		f.Close()
+		got <- b
+	}()
+	code, _, errOut := runCLI(t, "paradox", "--format", "csv", "-o", p)
+	if code != 0 {
+		t.Fatalf("paradox -o fifo: exit %d: %s", code, errOut)
+	}
+	if b := <-got; !strings.Contains(string(b), "paradox_rate") {
+		t.Errorf("the pipe's reader got %q, want the table", b)
+	}
+	if fi, err := os.Lstat(p); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("after -o the pipe is %v, want a named pipe", fi.Mode())
+	}
+}
+
+// TestOutputIsInput: -o naming the data or the codebook is refused.
+func TestOutputIsInput(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, "generate", "--n", "200", "--seed", "1", "--out", dir); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	data, cb := filepath.Join(dir, "responses.csv"), filepath.Join(dir, "codebook.yaml")
+	before, _ := os.ReadFile(data)
+	for _, out := range []string{data, cb, filepath.Join(dir, ".", "responses.csv")} {
+		code, _, errOut := runCLI(t, "describe", "--data", data, "--codebook", cb, "-o", out)
+		if code == 0 || !strings.Contains(errOut, "same file as input") {
+			t.Errorf("describe -o %s: exit %d, stderr %q, want a refusal", out, code, errOut)
+		}
+	}
+	if after, _ := os.ReadFile(data); string(after) != string(before) {
+		t.Errorf("the data file changed")
+	}
+	code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", dir, "-q")
+	if code == 0 || !strings.Contains(errOut, "holds the input") {
+		t.Errorf("report --out DATA_FOLDER: exit %d, stderr %q, want a refusal", code, errOut)
+	}
+}

@@ -344,8 +344,8 @@ func flagIsTop2(c *survey.Construct) bool {
 	if len(c.Items) != 1 || d.Score == "count" || d.Flag == "" || len(d.Scale) != 2 || d.MinItems > 1 {
 		return false
 	}
-	cond, err := survey.ParseCondition("x " + d.Flag)
-	if err != nil || !cond.IsNum {
+	cond, err := survey.ParseFlag(d.Flag)
+	if err != nil {
 		return false
 	}
 	lo, hi := d.Scale[0], d.Scale[1]
@@ -360,24 +360,7 @@ func flagIsTop2(c *survey.Construct) bool {
 		vals = append(vals, v)
 	}
 	for _, v := range vals {
-		var flag bool
-		switch cond.Op {
-		case ">=":
-			flag = v >= cond.Num
-		case ">":
-			flag = v > cond.Num
-		case "<=":
-			flag = v <= cond.Num
-		case "<":
-			flag = v < cond.Num
-		case "==":
-			flag = v == cond.Num
-		case "!=":
-			flag = v != cond.Num
-		default:
-			return false
-		}
-		if flag != (v >= hi-1) {
+		if cond.Holds(v) != (v >= hi-1) {
 			return false
 		}
 	}

@@ -121,6 +121,9 @@ func TestFlagIsTop2(t *testing.T) {
 		{"count score", survey.ConstructDef{Items: []string{"a"}, Score: "count", Flag: ">= 1"}, false},
 		{"no scale", survey.ConstructDef{Items: []string{"a"}, Flag: ">= 4"}, false},
 		{"no flag", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}}, false},
+		{"top box by ==", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: "== 5"}, false},
+		{"not the bottom 3 by !=", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 2}, Flag: "!= 0"}, true},
+		{"flag not a number", survey.ConstructDef{Items: []string{"a"}, Scale: []float64{1, 5}, Flag: ">= four"}, false},
 	} {
 		c := &survey.Construct{Name: "c", Def: tt.def}
 		for _, it := range tt.def.Items {

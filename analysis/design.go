@@ -122,6 +122,24 @@ type Design struct {
 // ErrDesign marks problems with the design variables that come from the data.
 var ErrDesign = errors.New("design")
 
+// ErrLonelyPSU is the kind of a design with a stratum of a single PSU
+// under LonelyFail (R's options(survey.lonely.psu = "fail")): errors.Is
+// holds for a *LonelyPSUError, which is also an ErrDesign.
+var ErrLonelyPSU = errors.New("stratum with one PSU")
+
+// LonelyPSUError is a stratum with a single PSU, whose variance cannot be
+// estimated without a LonelyPSU rule other than LonelyFail.
+type LonelyPSUError struct {
+	Stratum string // the stratum's name or code
+}
+
+func (e *LonelyPSUError) Error() string {
+	return fmt.Sprintf("%v: stratum %s has only one PSU (its variance needs a lonely-PSU rule such as adjust, remove or certainty)", ErrDesign, e.Stratum)
+}
+
+// Is makes errors.Is true for ErrLonelyPSU and ErrDesign.
+func (e *LonelyPSUError) Is(target error) bool { return target == ErrLonelyPSU || target == ErrDesign }
+
 // censusFraction is R's onestrat threshold: a stratum whose finite
 // population correction 1 − n/N is below it was fully enumerated and
 // contributes no variance.
@@ -182,7 +200,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			d.single = append(d.single, h)
 			switch d.lonely {
 			case LonelyFail:
-				return nil, fmt.Errorf("%w: stratum %s has only one PSU (use --lonely-psu adjust, remove or certainty)", ErrDesign, d.stratumName(h))
+				return nil, &LonelyPSUError{Stratum: d.stratumName(h)}
 			case LonelyAdjust:
 				// onestrat leaves a lonely PSU's total uncentred under
 				// "adjust" and scales it by f alone.

@@ -377,6 +377,10 @@ func TestNewDesignErrors(t *testing.T) {
 			if err == nil || !errors.Is(err, ErrDesign) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("NewDesign(4, %s) error = %v, want an ErrDesign containing %q", tt.name, err, tt.want)
 			}
+			var le *LonelyPSUError
+			if lonely := strings.HasPrefix(tt.name, "lonely"); errors.Is(err, ErrLonelyPSU) != lonely || errors.As(err, &le) != lonely {
+				t.Errorf("NewDesign(4, %s) error = %v: errors.Is ErrLonelyPSU = %v, want %v", tt.name, err, errors.Is(err, ErrLonelyPSU), lonely)
+			}
 		})
 	}
 }

@@ -116,7 +116,7 @@ func ExampleNewDesign_lonelyPSU() {
 	d, err := analysis.NewDesign(4, spec)
 	fmt.Println(d.NumPSU(), d.DegF(nil), err)
 	// Output:
-	// design: stratum "South" has only one PSU (use --lonely-psu adjust, remove or certainty)
+	// design: stratum "South" has only one PSU (its variance needs a lonely-PSU rule such as adjust, remove or certainty)
 	// 3 1 <nil>
 }
 

@@ -547,7 +547,7 @@ func (cb *Codebook) checkConstruct(name string, def ConstructDef) []Problem {
 		add("score", "score %q is not one of mean, sum, count%s", shortValue(def.Score), suggestWord(def.Score, []string{"mean", "sum", "count"}))
 	}
 	if def.Flag != "" {
-		if _, err := parseFlag(def.Flag); err != nil {
+		if _, err := ParseFlag(def.Flag); err != nil {
 			add("flag", "flag %q: %v", shortValue(def.Flag), err)
 		}
 	}

@@ -38,7 +38,7 @@ func newConstructRule(name string, def ConstructDef) *constructRule {
 		}
 	}
 	if def.Flag != "" {
-		if c, err := parseFlag(def.Flag); err == nil {
+		if c, err := ParseFlag(def.Flag); err == nil {
 			r.flag = &c
 		}
 	}

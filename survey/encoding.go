@@ -2,7 +2,6 @@ package survey
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -101,7 +100,7 @@ func detectEncoding(prefix []byte, complete bool) (enc textEncoding, bomLen int,
 		// Windows-1252 text almost never forms valid UTF-8 sequences, so
 		// this is UTF-8 with stray bytes; decoding it as Windows-1252
 		// would garble every accented letter without a word.
-		return encUTF8, 0, errors.New("text mixes UTF-8 characters with bytes that are not UTF-8: set the encoding (utf-8 to find the bad row, or windows-1252)")
+		return encUTF8, 0, &EncodingError{Encoding: "UTF-8", Mixed: true}
 	}
 	return encWindows1252, 0, nil
 }

@@ -41,8 +41,10 @@ func ParseCondition(s string) (Condition, error) {
 	return c, nil
 }
 
-// parseFlag parses a construct's flag rule, `OP NUMBER`.
-func parseFlag(s string) (Condition, error) {
+// ParseFlag parses a construct's flag rule, `OP NUMBER` such as ">= 4"
+// (ConstructDef.Flag): the one parser of flag rules, which Load and the
+// analyses share.
+func ParseFlag(s string) (Condition, error) {
 	c, err := parseOpValue(s)
 	if err != nil {
 		return Condition{}, err
@@ -194,6 +196,13 @@ func (c Condition) Eval(col *Column) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// Holds reports whether x satisfies a numeric condition (x OP Num), as a
+// flag rule does for a score; false for NaN or a condition that is not
+// numeric.
+func (c Condition) Holds(x float64) bool {
+	return c.IsNum && compareOp(c.Op, x, c.Num) == 1
 }
 
 // compareOp returns 1 when x OP y holds, 0 when not, NaN when x is NaN.

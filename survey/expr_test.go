@@ -77,15 +77,15 @@ func TestParseFlag(t *testing.T) {
 		{"x >= 4", "", 0, "no operator (want one of == != >= > <= <)"},
 	}
 	for _, tc := range tests {
-		c, err := parseFlag(tc.in)
+		c, err := ParseFlag(tc.in)
 		if tc.wantErr != "" {
 			if err == nil || err.Error() != tc.wantErr {
-				t.Errorf("parseFlag(%q) error = %v, want %q", tc.in, err, tc.wantErr)
+				t.Errorf("ParseFlag(%q) error = %v, want %q", tc.in, err, tc.wantErr)
 			}
 			continue
 		}
 		if err != nil || c.Op != tc.op || c.Num != tc.num || !c.IsNum {
-			t.Errorf("parseFlag(%q) = %+v, %v, want %s %v", tc.in, c, err, tc.op, tc.num)
+			t.Errorf("ParseFlag(%q) = %+v, %v, want %s %v", tc.in, c, err, tc.op, tc.num)
 		}
 	}
 }
@@ -242,4 +242,29 @@ func FuzzParseDecimal(f *testing.F) {
 			t.Fatalf("parseDecimal(%q, %v) = %v, but strconv.ParseFloat(%q) = %v, %v", s, comma, x, plain, y, err)
 		}
 	})
+}
+
+func TestConditionHolds(t *testing.T) {
+	tests := []struct {
+		flag string
+		x    float64
+		want bool
+	}{
+		{">= 4", 4, true}, {">= 4", 3.5, false}, {"> 4", 4, false}, {"> 4", 4.5, true},
+		{"<= 2", 2, true}, {"< 2", 2, false}, {"== 3", 3, true}, {"== 3", 3.1, false},
+		{"!= 3", 2, true}, {"!= 3", 3, false}, {">= 4", math.NaN(), false}, {"!= 3", math.NaN(), false},
+	}
+	for _, tt := range tests {
+		c, err := ParseFlag(tt.flag)
+		if err != nil {
+			t.Fatalf("ParseFlag(%q): %v", tt.flag, err)
+		}
+		if got := c.Holds(tt.x); got != tt.want {
+			t.Errorf("ParseFlag(%q).Holds(%v) = %v, want %v", tt.flag, tt.x, got, tt.want)
+		}
+	}
+	// A condition on text holds for no number.
+	if c, err := ParseCondition(`region == Europe`); err != nil || c.Holds(0) {
+		t.Errorf("ParseCondition(region == Europe) = %+v, %v: want a condition holding for no number", c, err)
+	}
 }

@@ -493,12 +493,9 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			continue
 		}
 		if b.err != io.EOF {
-			// The readers' errors name the file already.
-			err := b.err
-			if !strings.Contains(err.Error(), file) {
-				err = fmt.Errorf("read %s: %w", file, err)
-			}
-			return err
+			// The readers' errors are located in the file already; another
+			// TableReader's may not be.
+			return readErr(file, 0, b.err)
 		}
 		if par != nil {
 			if err := par.finish(); err != nil {
@@ -689,9 +686,9 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 	}
 	b.present++
 	if b.strict != "" {
-		x, msg := strictValue(b.strict, raw, t, dc)
+		x, msg, kind := strictValue(b.strict, raw, t, dc)
 		if msg != "" {
-			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg}, raw))
+			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg, Kind: kind}, raw))
 		}
 		b.num = append(b.num, x)
 		if b.cat {
@@ -752,45 +749,47 @@ func (b *colBuilder) code(t string) int32 {
 	return k
 }
 
-// DecimalCommaHint ends the message of a number that a file read without
-// decimal commas (ReadOptions.DecimalComma) has with one, such as "1,5".
-const DecimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
+// decimalCommaHint ends the message of a number that a file read without
+// decimal commas (ReadOptions.DecimalComma) has with one, such as "1,5";
+// the problem's Kind is ErrDecimalComma.
+const decimalCommaHint = "if the comma is a decimal comma: read the file with decimal commas"
 
 // strictValue reads a weight or fpc, which must be a finite number > 0;
 // an fpc may also be Inf (a population count) or 0 (a sampling fraction),
 // which say that the population is infinite, as R's svydesign(fpc=)
-// takes them.
-func strictValue(what, raw, t string, dc bool) (float64, string) {
+// takes them. It returns the problem's message and kind if the value is
+// not valid.
+func strictValue(what, raw, t string, dc bool) (float64, string, error) {
 	x, ok := parseDecimal(t, dc)
 	if what == "fpc" {
 		switch {
 		case !ok && strings.EqualFold(strings.TrimPrefix(t, "+"), "inf"):
-			return math.Inf(1), ""
+			return math.Inf(1), "", nil
 		case ok && x == 0:
-			return 0, ""
+			return 0, "", nil
 		}
 	}
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":
-			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
+			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
 		}
 		if _, err := strconv.ParseFloat(t, 64); errors.Is(err, strconv.ErrRange) {
 			// Digits, but too large for a number (1e999).
-			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw))
+			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
 		}
 		if x, ok := parseDecimal(t, true); ok && !dc {
-			return math.NaN(), fmt.Sprintf("%s %q is not a number (%v %s)", what, shortValue(raw), x, DecimalCommaHint)
+			return math.NaN(), fmt.Sprintf("%s %q is not a number (%v %s)", what, shortValue(raw), x, decimalCommaHint), ErrDecimalComma
 		}
-		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw))
+		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw)), nil
 	}
 	switch {
 	case x < 0:
-		return x, fmt.Sprintf("%s %q is negative", what, shortValue(raw))
+		return x, fmt.Sprintf("%s %q is negative", what, shortValue(raw)), nil
 	case x == 0:
-		return x, fmt.Sprintf("%s %q is zero", what, shortValue(raw))
+		return x, fmt.Sprintf("%s %q is zero", what, shortValue(raw)), nil
 	}
-	return x, ""
+	return x, "", nil
 }
 
 // itemCell returns one respondent's processed value of a construct item.

@@ -212,12 +212,13 @@ func TestLoadDecimalComma(t *testing.T) {
 		wantW   []float64
 		wantX   []float64 // nil: x is categorical
 		wantErr string
+		comma   bool // the error is of kind ErrDecimalComma
 	}{
-		{true, "wt;x\n\"1,5\";\"3,5\"\n2;1.234\n", []float64{1.5, 2}, []float64{3.5, 1.234}, ""},
-		{false, "wt;x\n1.5;\"3,5\"\n2;1\n", []float64{1.5, 2}, nil, ""},
-		{false, "wt;x\n\"1,5\";1\n", nil, nil, `a.csv: row 2, column "wt": weight "1,5" is not a number (1.5 ` + DecimalCommaHint + `)`},
-		{false, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`},
-		{true, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`},
+		{true, "wt;x\n\"1,5\";\"3,5\"\n2;1.234\n", []float64{1.5, 2}, []float64{3.5, 1.234}, "", false},
+		{false, "wt;x\n1.5;\"3,5\"\n2;1\n", []float64{1.5, 2}, nil, "", false},
+		{false, "wt;x\n\"1,5\";1\n", nil, nil, `a.csv: row 2, column "wt": weight "1,5" is not a number (1.5 ` + decimalCommaHint + `)`, true},
+		{false, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`, false},
+		{true, "wt;x\nabc;1\n", nil, nil, `a.csv: row 2, column "wt": weight "abc" is not a number`, false},
 	}
 	for _, tc := range tests {
 		m := newMemTable(t, "a.csv", strings.ReplaceAll(tc.text, ";", ","))
@@ -226,6 +227,9 @@ func TestLoadDecimalComma(t *testing.T) {
 		if tc.wantErr != "" {
 			if err == nil || err.Error() != tc.wantErr {
 				t.Errorf("Load(%q, dc=%v) error = %v, want %q", tc.text, tc.dc, err, tc.wantErr)
+			}
+			if got := errors.Is(err, ErrDecimalComma); got != tc.comma {
+				t.Errorf("errors.Is(Load(%q, dc=%v), ErrDecimalComma) = %v, want %v", tc.text, tc.dc, got, tc.comma)
 			}
 			continue
 		}

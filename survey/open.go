@@ -163,7 +163,7 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 	var magic [magicBytes]byte
 	n, err := f.ReadAt(magic[:], 0)
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, &ReadError{File: path, Err: err}
 	}
 	if err := checkKind(magic[:n], path); err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	br := bufio.NewReaderSize(r, sniffBytes)
 	magic, err := br.Peek(magicBytes)
 	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if err := checkKind(magic, name); err != nil {
 		return nil, err
@@ -220,14 +220,14 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	// its compressed size cannot usefully exceed the unzip limit.
 	data, err := io.ReadAll(io.LimitReader(br, opts.MaxUnzipBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if int64(len(data)) > opts.MaxUnzipBytes {
-		return nil, fmt.Errorf("read %s: workbook larger than the %s unzip limit (raise it with --max-unzip-mb)", name, formatBytes(opts.MaxUnzipBytes))
+		return nil, &ReadError{File: name, Err: &UnzipLimitError{Limit: opts.MaxUnzipBytes}}
 	}
 	if closer != nil {
 		if err := closer.Close(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return nil, &ReadError{File: name, Err: err}
 		}
 	}
 	return newXLSXReader(ctx, bytes.NewReader(data), int64(len(data)), name, opts, nil)
@@ -259,13 +259,13 @@ func checkKind(magic []byte, name string) error {
 	case !isParquet(magic) && ext == ".parquet":
 		return fmt.Errorf("read %s: not a Parquet file (no PAR1 signature)", name)
 	case !isSAV(magic) && (ext == ".sav" || ext == ".zsav"):
-		return fmt.Errorf("read %s: not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)", name)
+		return &ReadError{File: name, Err: errors.New("not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)")}
 	case bytes.HasPrefix(magic, []byte(oleMagic)):
-		return fmt.Errorf("read %s: a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV", name)
+		return &ReadError{File: name, Err: errors.New("a legacy .xls or password-protected workbook, which cannot be read: save it as .xlsx (without password) or CSV")}
 	case isZip(magic) && (ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".tab"):
-		return fmt.Errorf("read %s: a zip archive, not %s text (an Excel workbook? rename it .xlsx)", name, strings.ToUpper(ext[1:]))
+		return &ReadError{File: name, Err: fmt.Errorf("a zip archive, not %s text (an Excel workbook? rename it .xlsx)", strings.ToUpper(ext[1:]))}
 	case !isZip(magic) && (ext == ".xlsx" || ext == ".xlsm"):
-		return fmt.Errorf("read %s: not an XLSX workbook (no zip signature; if it is CSV text, rename it .csv)", name)
+		return &ReadError{File: name, Err: errors.New("not an XLSX workbook (no zip signature; if it is CSV text, rename it .csv)")}
 	}
 	return nil
 }

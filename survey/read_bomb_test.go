@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -67,8 +68,9 @@ func TestXLSXBombRefusedQuickly(t *testing.T) {
 		tr.Close()
 		t.Fatal("OpenTable(1 GiB bomb) = nil error, want the unzip limit refused")
 	}
-	if !strings.Contains(err.Error(), "--max-unzip-mb") || !strings.Contains(err.Error(), "unzip limit") {
-		t.Errorf("OpenTable(bomb) error = %q, want the limit and the flag that raises it", err)
+	var ue *UnzipLimitError
+	if !errors.As(err, &ue) || ue.Limit != DefaultMaxUnzipBytes || !strings.Contains(err.Error(), "unzip limit") {
+		t.Errorf("OpenTable(bomb) error = %q, want an *UnzipLimitError at the default limit", err)
 	}
 	// Refused from the zip directory, before anything is unpacked.
 	if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {

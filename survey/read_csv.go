@@ -53,7 +53,7 @@ const (
 func NewCSVReader(r io.Reader, name string, opts ReadOptions) (TableReader, error) {
 	opts, err := opts.resolve()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	return newCSVReader(r, name, opts, nil)
 }
@@ -74,19 +74,19 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 	}
 	enc, auto, err := parseEncoding(opts.Encoding)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	bom := 0
 	switch {
 	case auto:
 		if enc, bom, err = detectEncoding(prefix, complete); err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return nil, &ReadError{File: name, Err: err}
 		}
 	case enc == encUTF8 && bytes.HasPrefix(prefix, []byte("\xEF\xBB\xBF")):
 		bom = 3
 	}
 	if _, err := raw.Discard(bom); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 
 	var decoded io.Reader = raw
@@ -394,7 +394,7 @@ func (u *utf8Checker) Read(p []byte) (int, error) {
 		u.switched = true
 		return i, nil
 	}
-	u.err = errors.New("invalid UTF-8 text: set the file's encoding with --encoding (windows-1252, utf-16le, utf-16be) if it is not UTF-8")
+	u.err = &EncodingError{Encoding: "UTF-8"}
 	return i, nil
 }
 

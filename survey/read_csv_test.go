@@ -312,7 +312,7 @@ func TestNewCSVReaderErrors(t *testing.T) {
 			"invalid UTF-8 after the sniffed prefix",
 			[]byte("x,y\nZ\xC3\xBCrich,0\n" + asciiPrefix + "M\xFCller,1\n"),
 			ReadOptions{},
-			[]string{fmt.Sprintf("read t.csv row %d: invalid UTF-8", sniffBytes/4+13), "--encoding"},
+			[]string{fmt.Sprintf("read t.csv row %d: invalid UTF-8", sniffBytes/4+13), "windows-1252"},
 		},
 		{"two header rows wanted", []byte("a,b\n"), ReadOptions{HeaderRows: 2}, []string{"read t.csv: file ends within its 2 header rows (after row 1)"}},
 		{"header rows option", []byte("a\n1\n"), ReadOptions{HeaderRows: 4}, []string{"read t.csv: read options: 4 header rows not supported"}},
@@ -633,7 +633,8 @@ func TestLateWindows1252(t *testing.T) {
 	for rerr == nil {
 		_, _, rerr = tr.Next()
 	}
-	if rerr == io.EOF || !strings.Contains(rerr.Error(), "--encoding") {
-		t.Errorf("mixed UTF-8 and Windows-1252: error %v, want one suggesting --encoding", rerr)
+	var re *ReadError
+	if !errors.Is(rerr, ErrEncoding) || !errors.As(rerr, &re) || re.File != "bad.csv" || re.Row != 2*sniffBytes/8+3 {
+		t.Errorf("mixed UTF-8 and Windows-1252: error %v, want an ErrEncoding *ReadError in bad.csv row %d", rerr, 2*sniffBytes/8+3)
 	}
 }

@@ -158,7 +158,7 @@ func TestOpenTableErrors(t *testing.T) {
 		{"legacy xls", nil, write("old.xls", []byte(oleMagic+"rest of an OLE file")), ReadOptions{}, "old.xls: a legacy .xls or password-protected workbook", nil},
 		{"empty file", nil, write("empty.csv", nil), ReadOptions{}, "read " + filepath.Join(dir, "empty.csv") + ": empty file", nil},
 		{"stdin not given", nil, "-", ReadOptions{}, "open -: no standard input to read", nil},
-		{"stdin workbook over the limit", nil, "-", ReadOptions{Stdin: bytes.NewReader(workbook), MaxUnzipBytes: 1000}, "read -: workbook larger than the 1000 bytes unzip limit (raise it with --max-unzip-mb)", nil},
+		{"stdin workbook over the limit", nil, "-", ReadOptions{Stdin: bytes.NewReader(workbook), MaxUnzipBytes: 1000}, "read -: workbook larger than the 1000 bytes unzip limit", ErrUnzipLimit},
 		{"canceled", canceled, write("ok.csv", []byte("a\n1\n")), ReadOptions{}, "context canceled", context.Canceled},
 		{"bad options", nil, write("ok2.csv", []byte("a\n1\n")), ReadOptions{HeaderRows: -1}, "read options: -1 header rows not supported", nil},
 	}

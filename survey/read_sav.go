@@ -198,7 +198,7 @@ func (c *countReader) ReadByte() (byte, error) {
 func NewSAVReader(r io.Reader, name string, opts ReadOptions) (TableReader, error) {
 	opts, err := opts.resolve()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	return newSAVReader(context.Background(), r, name, opts, nil)
 }
@@ -224,7 +224,7 @@ func (s *savReader) damaged(msg string, err error) error {
 		err = io.ErrUnexpectedEOF
 	}
 	if err != nil && s.ctx.Err() != nil {
-		return fmt.Errorf("read %s: %w", s.name, s.ctx.Err())
+		return &ReadError{File: s.name, Err: s.ctx.Err()}
 	}
 	return &DamagedFileError{File: s.name, Format: "SPSS", Offset: s.src.n, Case: s.caseNo, Msg: msg, Err: err}
 }
@@ -1118,7 +1118,7 @@ func (s *savReader) Next() ([]string, int, error) {
 	s.caseNo++
 	if s.caseNo&0x3FFF == 0 {
 		if err := s.ctx.Err(); err != nil {
-			s.err = fmt.Errorf("read %s: %w", s.name, err)
+			s.err = &ReadError{File: s.name, Err: err}
 			return nil, 0, s.err
 		}
 	}

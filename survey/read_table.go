@@ -2,6 +2,7 @@ package survey
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -69,9 +70,9 @@ func (t *table) readHeader(headerRows int) error {
 	rec, row, err := t.nextFilled()
 	if err == io.EOF {
 		if t.sheet != "" {
-			return fmt.Errorf("read %s: sheet %q is empty", t.name, t.sheet)
+			return &ReadError{File: t.name, Err: fmt.Errorf("sheet %q is empty", t.sheet)}
 		}
-		return fmt.Errorf("read %s: empty file", t.name)
+		return &ReadError{File: t.name, Err: errors.New("empty file")}
 	}
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func (t *table) readHeader(headerRows int) error {
 	case headerRows == 2 && len(extra) == 1:
 		t.labels = extra[0]
 	default:
-		return fmt.Errorf("read %s: file ends within its %d header rows (after row %d)", t.name, headerRows, headerRow)
+		return &ReadError{File: t.name, Err: fmt.Errorf("file ends within its %d header rows (after row %d)", headerRows, headerRow)}
 	}
 
 	if t.xlsx {
@@ -173,7 +174,7 @@ func (t *table) nextFilled() ([]string, int, error) {
 			return nil, 0, io.EOF
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("read %s row %d: %w", t.name, row, err)
+			return nil, 0, readErr(t.name, row, err)
 		}
 		if allEmpty(rec) {
 			continue
@@ -188,7 +189,7 @@ func (t *table) nextFilled() ([]string, int, error) {
 func (t *table) checkCells(rec []string, row int) error {
 	for i, c := range rec {
 		if len(c) > t.maxCell {
-			return fmt.Errorf("read %s %s: cell of %s exceeds the %s cell size limit", t.name, t.where(i, row), formatBytes(int64(len(c))), formatBytes(int64(t.maxCell)))
+			return t.cellError(i, row, fmt.Errorf("cell of %s exceeds the %s cell size limit", formatBytes(int64(len(c))), formatBytes(int64(t.maxCell))))
 		}
 	}
 	return nil
@@ -202,14 +203,14 @@ func (t *table) checkCells(rec []string, row int) error {
 func (t *table) fit(rec []string, row int) ([]string, error) {
 	if !t.xlsx {
 		if len(rec) != t.width {
-			return nil, fmt.Errorf("read %s row %d: %d fields, want %d as in the header", t.name, row, len(rec), t.width)
+			return nil, &ReadError{File: t.name, Row: row, Err: fmt.Errorf("%d fields, want %d as in the header", len(rec), t.width)}
 		}
 		return rec, nil
 	}
 	if len(rec) > t.width {
 		for i := t.width; i < len(rec); i++ {
 			if rec[i] != "" {
-				return nil, fmt.Errorf("read %s %s: value in a column with no header", t.name, t.where(i, row))
+				return nil, t.cellError(i, row, errors.New("value in a column with no header"))
 			}
 		}
 		return rec[:t.width], nil
@@ -221,20 +222,17 @@ func (t *table) fit(rec []string, row int) ([]string, error) {
 	return rec, nil
 }
 
-// where names a cell for messages: "row 5 column 3 (q1)" in a CSV file,
+// cellError locates err in a cell: "row 5 column 3 (q1)" in a CSV file,
 // "cell C5 (q1)" in a workbook.
-func (t *table) where(col, row int) string {
-	var s string
+func (t *table) cellError(col, row int, err error) *ReadError {
+	e := &ReadError{File: t.name, Row: row, Column: col + 1, Err: err}
 	if t.xlsx {
-		name, _ := excelize.CoordinatesToCellName(col+1, row)
-		s = "cell " + name
-	} else {
-		s = fmt.Sprintf("row %d column %d", row, col+1)
+		e.Cell, _ = excelize.CoordinatesToCellName(col+1, row)
 	}
-	if col < len(t.header) && t.header[col] != "" {
-		s += fmt.Sprintf(" (%s)", t.header[col])
+	if col < len(t.header) {
+		e.Header = t.header[col]
 	}
-	return s
+	return e
 }
 
 func allEmpty(rec []string) bool {

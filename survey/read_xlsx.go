@@ -46,7 +46,7 @@ const xlsxMemoryPartBytes = 64 << 20
 func NewXLSXReader(r io.ReaderAt, size int64, name string, opts ReadOptions) (TableReader, error) {
 	opts, err := opts.resolve()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	return newXLSXReader(context.Background(), r, size, name, opts, nil)
 }
@@ -56,13 +56,13 @@ func NewXLSXReader(r io.ReaderAt, size int64, name string, opts ReadOptions) (Ta
 func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, opts ReadOptions, closer io.Closer) (TableReader, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: not an XLSX workbook: %w", name, err)
+		return nil, &ReadError{File: name, Err: fmt.Errorf("not an XLSX workbook: %w", err)}
 	}
 	if err := checkWorkbookParts(zr); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if err := checkWorkbookZip(ctx, zr, opts.MaxUnzipBytes); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		UnzipSizeLimit:    opts.MaxUnzipBytes,
@@ -72,7 +72,7 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 		if f != nil {
 			f.Close()
 		}
-		return nil, fmt.Errorf("read %s: not an XLSX workbook: %w", name, err)
+		return nil, &ReadError{File: name, Err: fmt.Errorf("not an XLSX workbook: %w", err)}
 	}
 	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
@@ -90,14 +90,14 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 // openSheet starts reading the chosen sheet and its header.
 func openSheet(ctx context.Context, zr *zip.Reader, src *xlsxSource, name string, opts ReadOptions) (*table, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	sheet, err := pickSheet(src.f.GetSheetList(), opts.Sheet)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	if src.rows, err = src.f.Rows(sheet); err != nil {
-		return nil, fmt.Errorf("read %s sheet %q: %w", name, sheet, err)
+		return nil, &ReadError{File: name, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
 	}
 	src.kind = dateColumns(zr, src.f, sheet)
 	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, decimalComma: opts.DecimalComma}
@@ -159,7 +159,7 @@ func checkWorkbookZip(ctx context.Context, zr *zip.Reader, limit int64) error {
 		total = addSat(total, f.UncompressedSize64)
 	}
 	if total > uint64(limit) {
-		return fmt.Errorf("workbook would unpack to %s, over the %s unzip limit (raise it with --max-unzip-mb)", formatUnzipped(total), formatBytes(limit))
+		return &UnzipLimitError{Limit: limit, Size: total}
 	}
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {

@@ -16,6 +16,9 @@ type Problem struct {
 	Column string // logical column name; "" when not about a column
 	Value  string // offending cell, cut to about 40 characters; "" when none
 	Msg    string // what is wrong, lower-case, quoting the value where it helps
+	// Kind is the problem's kind for errors.Is on a *ProblemsError
+	// (ErrDecimalComma, …); nil for most problems.
+	Kind error
 }
 
 // String formats the problem as `file: row 17, column "pc2": msg`.

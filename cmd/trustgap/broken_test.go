@@ -86,6 +86,22 @@ func bkXLSX(t *testing.T, rows [][]any) []byte {
 	return b.Bytes()
 }
 
+// bkBomb returns a workbook's zip whose one part unpacks to n bytes.
+func bkBomb(t *testing.T, n int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create("xl/workbook.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(make([]byte, n))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // bkZip returns a zip archive that is not a workbook.
 func bkZip(t *testing.T) []byte {
 	t.Helper()
@@ -160,6 +176,8 @@ func TestBrokenInputs(t *testing.T) {
 		{"B", "s2", "p4", 1, 6, 3},
 	}))
 	write("truncated.xlsx", book[:len(book)/2])
+	write("mixed.csv", []byte(bkHeader+"Ä,s1,p1,1,2,3\n\xc4,s1,p2,1,2,3\n"))
+	write("bomb.xlsx", bkBomb(t, 2<<20))
 	if err := os.Mkdir(p("folder.csv"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +204,11 @@ func TestBrokenInputs(t *testing.T) {
 		{"many bad weights", []string{"--data", p("manyweights.csv"), "--codebook", cb}, "", 1, []string{"manyweights.csv: row 2, column \"w\"", "and 190 more", "trustgap validate"}},
 		{"out-of-scale answers", []string{"--data", p("scale.csv"), "--codebook", cb}, "", 1, []string{"scale.csv: row 2, column \"q1\": \"7\" is outside the scale [1, 5]",
 			"row 3, column \"q2\": \"0\" is outside the scale"}},
-		{"decimal comma in tab-separated text", []string{"--data", p("unicode-de.txt"), "--codebook", cb}, "", 1, []string{"unicode-de.txt: row 2, column \"w\": weight \"1,25\" is not a number"}},
+		{"decimal comma in tab-separated text", []string{"--data", p("unicode-de.txt"), "--codebook", cb}, "", 1, []string{"unicode-de.txt: row 2, column \"w\": weight \"1,25\" is not a number", "(--decimal-comma"}},
 		{"missing stratum", []string{"--data", p("nostratum.csv"), "--codebook", cb}, "", 1, []string{"nostratum.csv: row 3, column \"st\": stratum is missing"}},
-		{"stratum with one PSU", []string{"--data", p("lonely.csv"), "--codebook", cb}, "", 1, []string{"lonely.csv", "stratum \"s2\" has only one PSU", "lonely-psu"}},
+		{"stratum with one PSU", []string{"--data", p("lonely.csv"), "--codebook", cb}, "", 1, []string{"lonely.csv", "stratum \"s2\" has only one PSU", "(--lonely-psu adjust, remove or certainty"}},
+		{"mixed encodings", []string{"--data", p("mixed.csv"), "--codebook", cb}, "", 1, []string{"read " + p("mixed.csv") + ": text mixes UTF-8", "(--encoding windows-1252"}},
+		{"workbook over the unzip limit", []string{"--data", p("bomb.xlsx"), "--codebook", cb, "--max-unzip-mb", "1"}, "", 1, []string{"bomb.xlsx", "over the 1 MiB unzip limit", "(--max-unzip-mb raises"}},
 		{"unknown values label", []string{"--data", p("values.csv"), "--codebook", p("values.yaml")}, "", 1, []string{"values.csv: row 3, column \"q1\": \"Tres d accord\" is not a number and not in values"}},
 		{"codebook YAML syntax", []string{"--data", p("good.csv"), "--codebook", p("syntax.yaml")}, "", 1, []string{"syntax.yaml", "line 1"}},
 		{"codebook tab indent", []string{"--data", p("good.csv"), "--codebook", p("tab.yaml")}, "", 1, []string{"tab.yaml", "line 2", "tab"}},

@@ -124,7 +124,7 @@ func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []strin
 		}
 	}()
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -134,6 +134,7 @@ func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []strin
 	if ctx.Err() != nil {
 		err = interrupted(ctx, err)
 	}
+	err = withFlagHints(ran, err)
 	if isCobraUsageError(err) {
 		err = &usageError{err}
 	}

@@ -251,12 +251,6 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	if err != nil {
 		var pe *survey.ProblemsError
 		if errors.As(err, &pe) {
-			for _, p := range pe.Problems {
-				if strings.Contains(p.Msg, survey.DecimalCommaHint) {
-					err = fmt.Errorf("%w\n(--decimal-comma, or decimal_comma: true in the codebook, reads numbers written like 1,5)", err)
-					break
-				}
-			}
 			if pe.More > 0 {
 				err = fmt.Errorf("%w\n(trustgap validate lists every problem)", err)
 			}

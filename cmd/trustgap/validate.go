@@ -95,6 +95,9 @@ func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
 		}
 	}
 	if len(problems) > 0 {
+		for _, h := range problemHints(cmd, problems) {
+			fmt.Fprintf(out, "(%s)\n", h)
+		}
 		fmt.Fprintf(out, "%d problem(s)\n", len(problems))
 		return errInvalid
 	}

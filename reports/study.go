@@ -917,11 +917,52 @@ func (b *builder) regions() error {
 			sec.NativeCharts = append(sec.NativeCharts, NativeChart{Title: "Headline measures by " + lowerFirst(b.regionLabel()), Type: Column, Table: ft, CategoryCol: 0, SeriesCols: series, PercentAxis: true})
 		}
 	}
-	if len(cmp.Tests) > 0 {
-		sec.Tables = append(sec.Tables, b.testsTable(cmp.Tests))
-	}
+	bn.Notes = append(bn.Notes, b.testNotes(cmp.Tests, flagged)...)
 	b.rep.Sections = append(b.rep.Sections, sec)
 	return nil
+}
+
+// testNotes words the Rao-Scott tests of each measure against each group:
+// "Privacy concern: differs by region (p < 0.001) and generation (p =
+// 0.003); no significant difference by gender (p = 0.214)."
+func (b *builder) testNotes(tests []analysis.Test, measures []*survey.Construct) []string {
+	var out []string
+	for _, c := range measures {
+		var differs, not []string
+		for _, t := range tests {
+			if len(t.Variables) != 2 || t.Variables[1] != c.Name || math.IsNaN(float64(t.P)) {
+				continue
+			}
+			w := fmt.Sprintf("%s (p %s)", lowerFirst(b.varLabel(t.Variables[0])), pEquals(float64(t.P)))
+			if float64(t.P) < 1-b.aopts.Level {
+				differs = append(differs, w)
+			} else {
+				not = append(not, w)
+			}
+		}
+		var parts []string
+		if len(differs) > 0 {
+			parts = append(parts, "differs by "+strings.Join(differs, ", "))
+		}
+		if len(not) > 0 {
+			parts = append(parts, "no significant difference by "+strings.Join(not, ", "))
+		}
+		if len(parts) > 0 {
+			out = append(out, constructLabel(c)+": "+strings.Join(parts, "; ")+".")
+		}
+	}
+	if len(out) > 0 {
+		out = append([]string{fmt.Sprintf("Rao-Scott tests of each measure against each group (svychisq, %g%% level):", 100*b.aopts.Level)}, out...)
+	}
+	return out
+}
+
+// pEquals is "= 0.214" or "< 0.001".
+func pEquals(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return "= " + fixed(p, 3)
 }
 
 // describe runs analysis.DescribeFlags on the named constructs only, so the

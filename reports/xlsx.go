@@ -23,7 +23,6 @@ import (
 const (
 	sheetContents    = "Contents"
 	sheetSummary     = "Summary"
-	sheetCrosstabs   = "Crosstabs"
 	sheetMethodology = "Methodology"
 )
 
@@ -38,7 +37,6 @@ const (
 	rowPx        = 20
 	chartWidth   = 720
 	chartHeight  = 340
-	imageMaxPx   = 760
 	maxColWidth  = 60.0
 	minNumWidth  = 9.0
 	headerMaxLen = 18 // headers wrap beyond this, so they don't widen columns
@@ -82,10 +80,51 @@ func WriteXLSX(w io.Writer, r *Report) error {
 	if err := f.Write(&raw); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
-	if err := normalizeZip(w, raw.Bytes()); err != nil {
+	if err := normalizeZip(w, raw.Bytes(), d.caches); err != nil {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
+}
+
+// chartCache is what a chart reference shows: numbers (NaN for none) or
+// text.
+type chartCache struct {
+	ref  string
+	nums []float64
+	strs []string
+}
+
+// fillChartCaches writes each reference's cached values into a chart
+// part, where excelize left the cache empty.
+func fillChartCaches(data []byte, caches []chartCache) []byte {
+	s := string(data)
+	for _, c := range caches {
+		var ref bytes.Buffer
+		_ = xml.EscapeText(&ref, []byte(c.ref))
+		f := "<f>" + ref.String() + "</f>"
+		var b strings.Builder
+		if c.strs != nil {
+			b.WriteString(f + "<strCache><ptCount val=\"" + strconv.Itoa(len(c.strs)) + "\"></ptCount>")
+			for i, v := range c.strs {
+				var t bytes.Buffer
+				_ = xml.EscapeText(&t, []byte(v))
+				b.WriteString("<pt idx=\"" + strconv.Itoa(i) + "\"><v>" + t.String() + "</v></pt>")
+			}
+			b.WriteString("</strCache>")
+			s = strings.ReplaceAll(s, "<strRef>"+f+"</strRef>", "<strRef>"+b.String()+"</strRef>")
+			continue
+		}
+		b.WriteString(f + "<numCache><formatCode>General</formatCode><ptCount val=\"" + strconv.Itoa(len(c.nums)) + "\"></ptCount>")
+		for i, v := range c.nums {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				continue // a suppressed cell: no point
+			}
+			b.WriteString("<pt idx=\"" + strconv.Itoa(i) + "\"><v>" + strconv.FormatFloat(v, 'g', -1, 64) + "</v></pt>")
+		}
+		b.WriteString("</numCache>")
+		s = strings.ReplaceAll(s, f+"<numCache><formatCode></formatCode></numCache>", b.String())
+	}
+	return []byte(s)
 }
 
 // zipEpoch stamps every zip entry, matching fixedStamp.
@@ -96,7 +135,11 @@ func zipEpoch() time.Time { return time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) }
 // list, which excelize fills from a map when a picture is added, is
 // sorted. The content-type list goes first, where file-type sniffers
 // look for it; the other entries keep excelize's (sorted) order.
-func normalizeZip(w io.Writer, b []byte) error {
+//
+// Chart parts get the cached values of the cells their series refer to
+// (caches, by escaped reference), which excelize leaves empty: previewers
+// and viewers that do not recalculate draw charts from the cache.
+func normalizeZip(w io.Writer, b []byte, caches []chartCache) error {
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return fmt.Errorf("repack workbook: %w", err)
@@ -112,7 +155,7 @@ func normalizeZip(w io.Writer, b []byte) error {
 	}
 	zw := zip.NewWriter(w)
 	for _, e := range files {
-		if err := repackEntry(zw, e); err != nil {
+		if err := repackEntry(zw, e, caches); err != nil {
 			return fmt.Errorf("repack workbook: %s: %w", e.Name, err)
 		}
 	}
@@ -122,7 +165,7 @@ func normalizeZip(w io.Writer, b []byte) error {
 	return nil
 }
 
-func repackEntry(zw *zip.Writer, e *zip.File) error {
+func repackEntry(zw *zip.Writer, e *zip.File, caches []chartCache) error {
 	rc, err := e.Open()
 	if err != nil {
 		return err
@@ -136,6 +179,9 @@ func repackEntry(zw *zip.Writer, e *zip.File) error {
 		if data, err = sortContentTypes(data); err != nil {
 			return err
 		}
+	}
+	if strings.HasPrefix(e.Name, "xl/charts/chart") && strings.HasSuffix(e.Name, ".xml") {
+		data = fillChartCaches(data, caches)
 	}
 	hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Deflate, Modified: zipEpoch()})
 	if err != nil {
@@ -182,6 +228,7 @@ type deck struct {
 	st        styles
 	numStyles map[numKey]int
 	tables    map[*Table]tablePos
+	caches    []chartCache
 }
 
 func (d *deck) check(err error) {
@@ -209,12 +256,7 @@ func (d *deck) build() {
 	d.writeContents(p.sheets)
 	d.writeSummary()
 	for i, name := range p.sections {
-		if name != "" {
-			d.writeSection(name, &d.r.Sections[i])
-		}
-	}
-	if d.hasBanners() {
-		d.writeCrosstabs(p.sections)
+		d.writeSection(name, p.pages[i])
 	}
 	d.writeMethodology()
 	d.f.SetActiveSheet(0)
@@ -233,50 +275,88 @@ func (d *deck) build() {
 	d.check(d.f.SetAppProps(&excelize.AppProperties{Application: "trustgap"}))
 }
 
-func (d *deck) hasBanners() bool {
-	for _, s := range d.r.Sections {
-		if len(s.Banners) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // sheetPlan is the deck's sheets in order, with what Contents says of
-// each, and the sheet of every section ("" for a section of banners only,
-// which lives on Crosstabs).
+// each, and the sheet and content of every page of a section.
 type sheetPlan struct {
 	sheets   []contentsEntry
-	sections []string
+	sections []string   // sheet of each page
+	pages    []*Section // what each page shows
 }
 
 type contentsEntry struct {
 	name, desc string
 }
 
-// sheetPlan names every sheet: Contents, Summary, one per section with
-// tables, charts or images, Crosstabs when there are banners, and
-// Methodology.
+// sheetPlan names every sheet: Contents, Summary, the sections' pages
+// and Methodology.
+//
+// A section with one table (or only banners) is one sheet. A section of
+// several tables gets a sheet per table, its banners one sheet and its
+// pictures one more: sheets size their columns for one table, so that
+// each prints at a legible scale when fitted to the page's width.
 func (d *deck) sheetPlan() sheetPlan {
 	used := map[string]bool{}
-	for _, n := range []string{sheetContents, sheetSummary, sheetCrosstabs, sheetMethodology, "History"} {
+	for _, n := range []string{sheetContents, sheetSummary, sheetMethodology, "History"} {
 		used[strings.ToLower(n)] = true
 	}
 	p := sheetPlan{sheets: []contentsEntry{{sheetContents, ""}, {sheetSummary, "Key findings"}}}
-	for i, s := range d.r.Sections {
-		if len(s.Tables) == 0 && len(s.NativeCharts) == 0 && len(s.Images) == 0 && len(s.Banners) > 0 {
-			p.sections = append(p.sections, "")
+	add := func(i int, page *Section, desc string) {
+		name := sheetName(page.Name, i+1, used)
+		p.sections = append(p.sections, name)
+		p.pages = append(p.pages, page)
+		p.sheets = append(p.sheets, contentsEntry{name, desc})
+	}
+	for i := range d.r.Sections {
+		sec := &d.r.Sections[i]
+		chartTabs := sec.chartTables()
+		units := len(sec.Tables) + len(chartTabs)
+		if len(sec.Banners) > 0 {
+			units++
+		}
+		desc := firstSentence(sec.Intro)
+		if units <= 1 {
+			if desc == "" && len(sec.Banners) > 0 {
+				desc = "Banner tables with significance letters and bases"
+			}
+			add(i, sec, desc)
 			continue
 		}
-		name := sheetName(s.Name, i+1, used)
-		p.sections = append(p.sections, name)
-		p.sheets = append(p.sheets, contentsEntry{name, firstSentence(s.Intro)})
-	}
-	if d.hasBanners() {
-		p.sheets = append(p.sheets, contentsEntry{sheetCrosstabs, "Banner tables with significance letters and bases"})
+		intro := sec.Intro
+		take := func() string { s := intro; intro = ""; return s }
+		if len(sec.Banners) > 0 {
+			add(i, &Section{Name: sec.Name, Intro: take(), Banners: sec.Banners}, desc)
+			desc = ""
+		}
+		chartsOf := func(t *Table) []NativeChart {
+			var out []NativeChart
+			for _, c := range sec.NativeCharts {
+				if c.Table == t {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		for _, t := range sec.Tables {
+			add(i, &Section{Name: sec.Name, Intro: take(), Tables: []*Table{t}, NativeCharts: chartsOf(t)}, nonEmpty(desc, t.Title))
+			desc = ""
+		}
+		for _, t := range chartTabs {
+			add(i, &Section{Name: sec.Name, Intro: take(), NativeCharts: chartsOf(t.Table)}, nonEmpty(desc, t.title))
+			desc = ""
+		}
+		if len(sec.Images) > 0 {
+			add(i, &Section{Name: sec.Name, Images: sec.Images}, "Charts")
+		}
 	}
 	p.sheets = append(p.sheets, contentsEntry{sheetMethodology, "Sample, weighting, estimation and sources"})
 	return p
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // sheetName makes name a valid, unused sheet name: the characters Excel
@@ -326,6 +406,8 @@ type styles struct {
 	groupHead, bannerLabel, letter         int
 	baseLabel, base, bannerPct, bannerLow  int
 	sig, findingNo                         int
+	textBold, bannerMean, bannerMeanLow    int
+	noteWrap, legendWrap                   int
 }
 
 // Colours of the deck.
@@ -357,29 +439,34 @@ func (d *deck) newStyles() styles {
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
 	mid := &excelize.Alignment{Vertical: "center"}
 	return styles{
-		title:       d.style(&excelize.Style{Font: f(18, true, false, navy)}),
-		subtitle:    d.style(&excelize.Style{Font: f(12, false, false, grey)}),
-		h1:          d.style(&excelize.Style{Font: f(15, true, false, navy)}),
-		h2:          d.style(&excelize.Style{Font: f(13, true, false, navy)}),
-		note:        d.style(&excelize.Style{Font: f(9, false, true, grey)}),
-		link:        d.style(&excelize.Style{Font: &excelize.Font{Size: 11, Color: "0563C1", Underline: "single", Family: "Calibri"}, Alignment: &excelize.Alignment{Vertical: "top"}}),
-		header:      d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1, Vertical: "center", WrapText: true}}),
-		headerNum:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "right", Indent: 1, Vertical: "center", WrapText: true}}),
-		text:        d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}),
-		textWrap:    d.style(&excelize.Style{Font: f(11, false, false, ink), Alignment: top}),
-		key:         d.style(&excelize.Style{Font: f(11, true, false, ink), Alignment: top}),
-		suppressed:  d.style(&excelize.Style{Font: f(11, false, false, grey), Border: under, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}}),
-		mark:        d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
-		legend:      d.style(&excelize.Style{Font: f(9, false, true, grey)}),
-		groupHead:   d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
-		bannerLabel: d.style(&excelize.Style{Font: f(10, true, false, ink), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
-		letter:      d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center"}, Border: []excelize.Border{{Type: "bottom", Color: navy, Style: 1}, {Type: "left", Color: "FFFFFF", Style: 2}}}),
-		baseLabel:   d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid}),
-		base:        d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid, CustomNumFmt: ptr("#,##0")}),
-		bannerPct:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr("0%")}),
-		bannerLow:   d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr(`0%"*"`)}),
-		sig:         d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
-		findingNo:   d.style(&excelize.Style{Font: f(14, true, false, accent), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
+		title:         d.style(&excelize.Style{Font: f(18, true, false, navy)}),
+		subtitle:      d.style(&excelize.Style{Font: f(12, false, false, grey)}),
+		h1:            d.style(&excelize.Style{Font: f(15, true, false, navy)}),
+		h2:            d.style(&excelize.Style{Font: f(13, true, false, navy)}),
+		note:          d.style(&excelize.Style{Font: f(9, false, true, grey)}),
+		link:          d.style(&excelize.Style{Font: &excelize.Font{Size: 11, Color: "0563C1", Underline: "single", Family: "Calibri"}, Alignment: &excelize.Alignment{Vertical: "top"}}),
+		header:        d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 1, Vertical: "center", WrapText: true}}),
+		headerNum:     d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "right", Indent: 1, Vertical: "center", WrapText: true}}),
+		text:          d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}),
+		textWrap:      d.style(&excelize.Style{Font: f(11, false, false, ink), Alignment: top}),
+		key:           d.style(&excelize.Style{Font: f(11, true, false, ink), Alignment: top}),
+		suppressed:    d.style(&excelize.Style{Font: f(11, false, false, grey), Border: under, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "center"}}),
+		mark:          d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
+		legend:        d.style(&excelize.Style{Font: f(9, false, true, grey)}),
+		groupHead:     d.style(&excelize.Style{Font: f(10, true, false, "FFFFFF"), Fill: navyFill, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
+		bannerLabel:   d.style(&excelize.Style{Font: f(10, true, false, ink), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: []excelize.Border{{Type: "left", Color: "FFFFFF", Style: 2}}}),
+		letter:        d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{groupFill}}, Alignment: &excelize.Alignment{Horizontal: "center"}, Border: []excelize.Border{{Type: "bottom", Color: navy, Style: 1}, {Type: "left", Color: "FFFFFF", Style: 2}}}),
+		baseLabel:     d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid}),
+		base:          d.style(&excelize.Style{Font: f(9, false, true, grey), Border: under, Alignment: mid, CustomNumFmt: ptr("#,##0")}),
+		bannerPct:     d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr("0%")}),
+		bannerLow:     d.style(&excelize.Style{Font: f(11, false, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr(`0%"*"`)}),
+		sig:           d.style(&excelize.Style{Font: f(9, true, false, sigBlue), Border: under, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}),
+		noteWrap:      d.style(&excelize.Style{Font: f(9, false, true, grey), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
+		legendWrap:    d.style(&excelize.Style{Font: f(9, false, true, grey), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}),
+		textBold:      d.style(&excelize.Style{Font: f(11, true, false, ink), Border: under, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}),
+		bannerMean:    d.style(&excelize.Style{Font: f(11, true, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr("0.00")}),
+		bannerMeanLow: d.style(&excelize.Style{Font: f(11, true, false, ink), Border: under, Alignment: mid, CustomNumFmt: ptr(`0.00"*"`)}),
+		findingNo:     d.style(&excelize.Style{Font: f(14, true, false, accent), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}),
 	}
 }
 
@@ -476,6 +563,11 @@ type sheet struct {
 	widths map[int]float64
 	wraps  []wrapped
 	row    int // next free row
+	// images wait for the column widths (placeImages), so that they
+	// span the sheet's printed width; imagesFirst says whether nothing
+	// precedes them.
+	images      []Image
+	imagesFirst bool
 }
 
 type wrapped struct {
@@ -614,7 +706,8 @@ func (s *sheet) titleBlock(title, sub string) {
 		s.str(1, 2, sub, s.d.st.subtitle, false)
 		s.row = 3
 	}
-	s.row++
+	s.backLink(s.row)
+	s.row += 2
 }
 
 // quoteSheet is a sheet name as formulas and links reference it.
@@ -679,7 +772,7 @@ func (d *deck) writeSummary() {
 	if len(d.r.Findings) == 0 {
 		s.str(1, s.row, "No findings were recorded for this report.", d.st.note, false)
 	}
-	s.freeze(0, 2)
+	s.freeze(0, 3)
 	s.finish(map[int]float64{1: 5, 2: 110})
 }
 
@@ -687,11 +780,15 @@ func (d *deck) writeSection(name string, sec *Section) {
 	s := d.sheet(name)
 	s.str(1, 1, sec.Name, d.st.title, false)
 	d.check(d.f.SetRowHeight(name, 1, 28))
-	s.row = 2
+	s.backLink(2)
+	s.row = 3
 	introRows := paragraphs(sec.Intro)
 	span := 8
 	for _, t := range sec.Tables {
 		span = max(span, sheetCols(t))
+	}
+	for _, b := range sec.Banners {
+		span = max(span, 1+2*len(b.Columns))
 	}
 	for _, p := range introRows {
 		s.str(1, s.row, p, d.st.textWrap, false)
@@ -702,37 +799,143 @@ func (d *deck) writeSection(name string, sec *Section) {
 		s.row++
 	}
 	s.row++
-	var headerRows []int
+	// Blocks print one to a page: a table, a banner, a chart never runs
+	// over a page break and its header is at the top of its page.
+	first := true
+	block := func() {
+		if !first {
+			s.pageBreak()
+		}
+		first = false
+	}
+	var headerRows []int // the header rows of each block, for freezing
+	banners := len(sec.Banners) > 0
+	if banners {
+		if sharedColumns(sec.Banners) {
+			// One header for every banner, frozen and printed on every
+			// page: the columns are the same all the way down.
+			h1, h2 := s.bannerHeader(sec.Banners[0])
+			if len(sec.Tables) == 0 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0 {
+				s.freeze(1, h2)
+				s.printTitles(h1, h2)
+			}
+			// Banners share pages while they fit: a page of the banner's
+			// width holds about bannerPageRows rows.
+			onPage := 0
+			for i, b := range sec.Banners {
+				n := bannerRowsEstimate(b)
+				if i > 0 && onPage+n > bannerPageRows {
+					s.pageBreak()
+					onPage = 0
+				}
+				onPage += n
+				s.bannerBody(b, sec.Name)
+			}
+			first = false
+		} else {
+			for _, b := range sec.Banners {
+				block()
+				headerRows = append(headerRows, s.banner(b, sec.Name))
+			}
+		}
+	}
 	for _, t := range sec.Tables {
+		block()
 		headerRows = append(headerRows, s.table(t, t.Title))
 	}
 	for _, t := range sec.chartTables() {
-		s.table(t.Table, t.title)
+		block()
+		headerRows = append(headerRows, s.table(t.Table, t.title))
 	}
 	for _, c := range sec.NativeCharts {
+		block()
 		s.chart(c)
 	}
-	for _, im := range sec.Images {
-		s.image(im)
-	}
-	if len(sec.Banners) > 0 {
-		s.str(1, s.row, "Crosstabs for this section are on the Crosstabs sheet.", d.st.link, false)
-		if d.err == nil {
-			d.check(d.f.SetCellHyperLink(name, cell(1, s.row), quoteSheet(sheetCrosstabs)+"!A1", "Location"))
+	s.images = sec.Images // placed once the column widths are known
+	s.imagesFirst = first
+	if !(banners && sharedColumns(sec.Banners)) {
+		// A single table keeps its header in view and prints it on every
+		// page; otherwise the title and the link back to Contents stay.
+		if len(headerRows) == 1 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0 {
+			s.freeze(1, headerRows[0])
+			s.printTitles(headerRows[0], headerRows[0])
+		} else {
+			s.freeze(0, 2)
 		}
-		s.row++
-	}
-	// A single table keeps its header in view; otherwise the title does.
-	if len(headerRows) == 1 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0 {
-		s.freeze(1, headerRows[0])
-	} else {
-		s.freeze(0, 1)
 	}
 	fixed := map[int]float64{}
-	if len(sec.Tables) == 0 && len(sec.chartTables()) == 0 {
+	if banners {
+		fixed[1] = 46
+		widest := 0
+		for _, b := range sec.Banners {
+			widest = max(widest, len(b.Columns))
+		}
+		for k := range widest {
+			fixed[2+2*k] = 7
+			s.fit(3+2*k, 3.5)
+		}
+	} else if len(sec.Tables) == 0 && len(sec.chartTables()) == 0 {
 		fixed[1] = 12
 	}
 	s.finish(fixed)
+	s.placeImages(fixed)
+}
+
+// bannerPageRows is about the number of rows a landscape page holds
+// below a banner's repeated header once the sheet is fitted to the page's
+// width (a banner of a dozen columns prints at about 60%).
+const bannerPageRows = 44
+
+// bannerRowsEstimate is the rows a banner takes: title, bases, rows,
+// wrapped footnotes (about two lines each) and the gap after it.
+func bannerRowsEstimate(b *Banner) int {
+	return 1 + len(b.bases()) + len(b.Rows) + 2*len(b.footnotes()) + 2
+}
+
+// sharedColumns reports whether every banner has the same columns, so
+// that one header serves them all.
+func sharedColumns(bs []*Banner) bool {
+	for _, b := range bs[1:] {
+		if len(b.Columns) != len(bs[0].Columns) {
+			return false
+		}
+		for k, c := range b.Columns {
+			if c != bs[0].Columns[k] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// note writes a footnote across span columns, wrapped, so that a long
+// note neither runs off the printed page nor widens it.
+func (s *sheet) note(text string, span, style int, size float64) {
+	s.str(1, s.row, text, style, false)
+	if s.d.err == nil && span > 1 {
+		s.d.check(s.d.f.MergeCell(s.name, cell(1, s.row), cell(span, s.row)))
+	}
+	s.wrap(s.row, 1, span, text, size)
+	s.row++
+}
+
+// backLink writes a link back to the Contents sheet in column A of row.
+func (s *sheet) backLink(row int) {
+	s.str(1, row, "‹ Contents", s.d.st.link, false)
+	if s.d.err == nil {
+		s.d.check(s.d.f.SetCellHyperLink(s.name, cell(1, row), quoteSheet(sheetContents)+"!A1", "Location",
+			excelize.HyperlinkOpts{Tooltip: ptr("Back to the contents")}))
+	}
+}
+
+// printTitles repeats rows r1..r2 at the top of every printed page.
+func (s *sheet) printTitles(r1, r2 int) {
+	if s.d.err != nil || r1 <= 0 {
+		return
+	}
+	s.d.check(s.d.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("%s!$%d:$%d", quoteSheet(s.name), r1, r2), Scope: s.name,
+	}))
 }
 
 // sheetCols is the number of sheet columns a table takes: each column,
@@ -819,8 +1022,7 @@ func (s *sheet) table(t *Table, title string) int {
 	}
 	s.row = header + t.NumRows() + 1
 	for _, n := range t.Footnotes() {
-		s.str(1, s.row, n, d.st.note, false)
-		s.row++
+		s.note(n, max(sheetCols(t), 4), d.st.noteWrap, 9)
 	}
 	s.row++
 	d.tables[t] = pos
@@ -900,6 +1102,25 @@ func (s *sheet) chart(c NativeChart) {
 	if c.Type == StackedPercent {
 		label.Font.Color = "FFFFFF"
 	}
+	var cats []string
+	for i := range c.Table.NumRows() {
+		cats = append(cats, c.Table.Display(i, c.CategoryCol))
+	}
+	d.caches = append(d.caches, chartCache{ref: ref(pos.valueCol[c.CategoryCol], pos.first, pos.last), strs: cats})
+	for _, k := range c.SeriesCols {
+		var vals []float64
+		for i := range c.Table.NumRows() {
+			v := c.Table.Cell(i, k)
+			x := sheetValue(c.Table.cols[k].Kind, v.Num)
+			if v.Suppressed {
+				x = math.NaN()
+			}
+			vals = append(vals, x)
+		}
+		d.caches = append(d.caches,
+			chartCache{ref: ref(pos.valueCol[k], pos.header, pos.header), strs: []string{c.Table.cols[k].Name}},
+			chartCache{ref: ref(pos.valueCol[k], pos.first, pos.last), nums: vals})
+	}
 	for i, k := range c.SeriesCols {
 		ch.Series = append(ch.Series, excelize.ChartSeries{
 			Name:       ref(pos.valueCol[k], pos.header, pos.header),
@@ -914,108 +1135,93 @@ func (s *sheet) chart(c NativeChart) {
 	s.row += chartHeight/rowPx + 2
 }
 
-// image places a PNG below what is already on the sheet, scaled to at
-// most imageMaxPx wide, and reserves its rows so nothing overlaps it.
-func (s *sheet) image(im Image) {
-	d := s.d
-	if d.err != nil {
-		return
+// Pictures span the sheet's printed width: at least imageMinPx, so that
+// a narrow sheet prints its chart across the page.
+const imageMinPx = 960
+
+// usedWidthPx is the width of the sheet's columns in pixels, as Excel
+// draws a column of w characters (w·7 + 5 px at the default font).
+func (s *sheet) usedWidthPx() float64 {
+	px := 0.0
+	for _, w := range s.widths {
+		px += math.Floor(w*7 + 5)
 	}
-	s.pageBreak()
-	if im.Title != "" {
-		s.str(1, s.row, im.Title, d.st.h2, false)
-		s.row++
-	}
-	if len(im.PNG) == 0 {
-		s.str(1, s.row, "This chart is available in the HTML report.", d.st.note, false)
-		s.row += 2
-		return
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(im.PNG))
-	if err != nil {
-		d.check(fmt.Errorf("image %q: %w", im.Name, err))
-		return
-	}
-	scale := 1.0
-	if cfg.Width > imageMaxPx {
-		scale = float64(imageMaxPx) / float64(cfg.Width)
-	}
-	alt := im.AltText
-	if alt == "" {
-		alt = im.Title
-	}
-	d.check(d.f.AddPictureFromBytes(s.name, cell(1, s.row), &excelize.Picture{
-		Extension: ".png",
-		File:      im.PNG,
-		Format: &excelize.GraphicOptions{
-			AltText: alt, Name: im.Name, ScaleX: scale, ScaleY: scale,
-			LockAspectRatio: true, Positioning: "oneCell",
-		},
-	}))
-	s.row += int(math.Ceil(float64(cfg.Height)*scale/rowPx)) + 2
+	return px
 }
 
-// writeCrosstabs gathers every banner; a section without a sheet of its
-// own gets its heading and intro here.
-func (d *deck) writeCrosstabs(sectionSheets []string) {
-	s := d.sheet(sheetCrosstabs)
-	s.titleBlock("Crosstabs", "")
-	var letterRows []int
-	widest := 0
-	for _, sec := range d.r.Sections {
-		for _, b := range sec.Banners {
-			widest = max(widest, len(b.Columns))
+// placeImages puts the section's pictures below everything else, one to
+// a printed page, scaled to the sheet's printed width (fit to width makes
+// that the page's width) from their full-resolution PNG.
+func (s *sheet) placeImages(fixed map[int]float64) {
+	d := s.d
+	target := max(s.usedWidthPx(), imageMinPx)
+	for i, im := range s.images {
+		if d.err != nil {
+			return
 		}
-	}
-	for i, sec := range d.r.Sections {
-		if len(sec.Banners) == 0 {
-			continue
+		if i > 0 || !s.imagesFirst {
+			s.pageBreak()
 		}
-		if sectionSheets[i] == "" {
-			if sec.Name != "" && !strings.EqualFold(sec.Name, sheetCrosstabs) {
-				s.str(1, s.row, sec.Name, d.st.h1, false)
-				d.check(d.f.SetRowHeight(s.name, s.row, 22))
-				s.row++
-			}
-			for _, p := range paragraphs(sec.Intro) {
-				s.str(1, s.row, p, d.st.textWrap, false)
-				if d.err == nil {
-					d.check(d.f.MergeCell(s.name, cell(1, s.row), cell(1+2*widest, s.row)))
-				}
-				s.wrap(s.row, 1, 1+2*widest, p, 11)
-				s.row++
-			}
+		if im.Title != "" {
+			s.str(1, s.row, im.Title, d.st.h2, false)
 			s.row++
 		}
-		for _, b := range sec.Banners {
-			letterRows = append(letterRows, s.banner(b, sec.Name))
+		if len(im.PNG) == 0 {
+			s.str(1, s.row, "This chart is available in the HTML report.", d.st.note, false)
+			s.row += 2
+			continue
 		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(im.PNG))
+		if err != nil {
+			d.check(fmt.Errorf("image %q: %w", im.Name, err))
+			return
+		}
+		// At most about a page's height: fitted to width, a landscape
+		// page is about 1.45 times as wide as it is high, less the title.
+		scale := min(target/float64(cfg.Width), (target/1.6-120)/float64(cfg.Height))
+		alt := im.AltText
+		if alt == "" {
+			alt = im.Title
+		}
+		d.check(d.f.AddPictureFromBytes(s.name, cell(1, s.row), &excelize.Picture{
+			Extension: ".png",
+			File:      im.PNG,
+			Format: &excelize.GraphicOptions{
+				AltText: alt, Name: im.Name, ScaleX: scale, ScaleY: scale,
+				LockAspectRatio: true, Positioning: "oneCell",
+			},
+		}))
+		s.row += int(math.Ceil(float64(cfg.Height)*scale/rowPx)) + 2
 	}
-	if len(letterRows) == 1 {
-		s.freeze(1, letterRows[0])
-	} else {
-		s.freeze(1, 1)
-	}
-	fixed := map[int]float64{1: 42}
-	for k := range widest {
-		fixed[2+2*k] = 7
-		s.fit(3+2*k, 3.5)
-	}
-	s.finish(fixed)
 }
 
-// banner writes b: title, group header row, column labels, column
-// letters, bases, then one row per answer with the percentage followed by
-// a narrow cell of significance letters, then footnotes and the legend.
-// It returns the letters row, the last header row.
 func (s *sheet) banner(b *Banner, section string) int {
-	d := s.d
+	s.bannerTitle(b, section)
+	_, letterRow := s.bannerHeader(b)
+	s.bannerRows(b)
+	return letterRow
+}
+
+// bannerBody writes a banner under a header written once for several:
+// title, bases, rows, notes.
+func (s *sheet) bannerBody(b *Banner, section string) {
+	s.bannerTitle(b, section)
+	s.bannerRows(b)
+}
+
+func (s *sheet) bannerTitle(b *Banner, section string) {
 	title := b.Title
 	if title == "" {
 		title = section
 	}
-	s.str(1, s.row, title, d.st.h2, false)
+	s.str(1, s.row, title, s.d.st.h2, false)
 	s.row++
+}
+
+// bannerHeader writes the group, label and letter rows at the current
+// row and returns the first and last of them.
+func (s *sheet) bannerHeader(b *Banner) (first, last int) {
+	d := s.d
 	groupRow, labelRow, letterRow := s.row, s.row+1, s.row+2
 	s.styleRange(1, groupRow, 1, letterRow, d.st.bannerLabel)
 	for _, g := range b.groups() {
@@ -1040,6 +1246,12 @@ func (s *sheet) banner(b *Banner, section string) int {
 	}
 	s.styleRange(1, letterRow, 1, letterRow, d.st.letter)
 	s.row = letterRow + 1
+	return groupRow, letterRow
+}
+
+// bannerRows writes the bases, the rows and the footnotes of b.
+func (s *sheet) bannerRows(b *Banner) {
+	d := s.d
 	for _, base := range b.bases() {
 		s.str(1, s.row, base.name, d.st.baseLabel, false)
 		for k, v := range base.v {
@@ -1049,7 +1261,11 @@ func (s *sheet) banner(b *Banner, section string) int {
 		s.row++
 	}
 	for _, r := range b.Rows {
-		s.str(1, s.row, r.Label, d.st.text, false)
+		label := d.st.text
+		if r.Net || r.Mean {
+			label = d.st.textBold
+		}
+		s.str(1, s.row, r.Label, label, false)
 		s.wrap(s.row, 1, 1, r.Label, 11)
 		for k, c := range r.Cells {
 			x := 2 + 2*k
@@ -1058,22 +1274,24 @@ func (s *sheet) banner(b *Banner, section string) int {
 				s.str(x, s.row, suppressedMark, d.st.suppressed, false)
 				s.str(x+1, s.row, "", d.st.sig, false)
 				continue
+			case r.Mean && c.LowBase:
+				s.num(x, s.row, c.Pct, d.st.bannerMeanLow, "")
+			case r.Mean:
+				s.num(x, s.row, c.Pct, d.st.bannerMean, "")
 			case c.LowBase:
 				s.num(x, s.row, c.Pct, d.st.bannerLow, "")
 			default:
 				s.num(x, s.row, c.Pct, d.st.bannerPct, "")
 			}
 			s.str(x+1, s.row, c.Sig, d.st.sig, false)
-			s.fit(x+1, float64(len(c.Sig))*1.1+1.5)
+			s.fit(x+1, float64(len([]rune(c.Sig)))*1.1+1.5)
 		}
 		s.row++
 	}
 	for _, n := range b.footnotes() {
-		s.str(1, s.row, n, d.st.legend, false)
-		s.row++
+		s.note(n, 1+2*len(b.Columns), d.st.legendWrap, 9)
 	}
 	s.row += 2
-	return letterRow
 }
 
 func (d *deck) writeMethodology() {
@@ -1101,6 +1319,6 @@ func (d *deck) writeMethodology() {
 			s.row++
 		}
 	}
-	s.freeze(0, 2)
+	s.freeze(0, 3)
 	s.finish(map[int]float64{1: 28, 2: 100})
 }

@@ -65,8 +65,10 @@ func numFmtOf(t *testing.T, f *excelize.File, sheet, cell string) string {
 
 func TestWriteXLSXSheets(t *testing.T) {
 	f, _ := openDeck(t, sampleReport(t))
-	// The banner-only section has no sheet: its banner is on Crosstabs.
-	want := []string{"Contents", "Summary", "Regional comparison", "Westin segments who's who", "Crosstabs", "Methodology"}
+	// A section of several tables gets a sheet per table and one for its
+	// pictures; a banner-only section is one sheet.
+	want := []string{"Contents", "Summary", "Regional comparison", "Regional comparison (2)", "Westin segments who's who",
+		"Westin segments who's who (2)", "Westin segments who's who (3)", "Crosstab trust", "Methodology"}
 	got := f.GetSheetList()
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("GetSheetList() = %q, want %q", got, want)
@@ -86,9 +88,40 @@ func TestWriteXLSXSheets(t *testing.T) {
 			t.Errorf("GetPanes(%s) = %+v, %v, want frozen panes", name, p, err)
 		}
 	}
-	p, _ := f.GetPanes("Crosstabs")
-	if p.XSplit != 1 || p.YSplit != rowOf(t, f, "Crosstabs", "Unweighted base")-1 {
-		t.Errorf("GetPanes(Crosstabs) = %+v, want the label column and banner header frozen", p)
+	p, _ := f.GetPanes("Crosstab trust")
+	if p.XSplit != 1 || p.YSplit != rowOf(t, f, "Crosstab trust", "Unweighted base")-2 {
+		// The header ends two rows above the first base: the banner's
+		// title comes between.
+		t.Errorf("GetPanes(Crosstab trust) = %+v, want the label column and banner header frozen", p)
+	}
+	// Every sheet but Contents links back to it.
+	for _, name := range got[1:] {
+		ok, target, err := f.GetCellHyperLink(name, "A2")
+		if name == "Summary" || name == "Methodology" {
+			ok, target, err = f.GetCellHyperLink(name, "A3")
+		}
+		if err != nil || !ok || target != "'Contents'!A1" {
+			t.Errorf("%s: no link back to Contents (%v, %q, %v)", name, ok, target, err)
+		}
+	}
+	// Single-table and banner sheets print their header rows on every
+	// page; every sheet prints landscape, fitted to the page's width.
+	titles := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" {
+			titles[dn.Scope] = dn.RefersTo
+		}
+	}
+	for _, name := range []string{"Regional comparison (2)", "Westin segments who's who", "Crosstab trust"} {
+		if titles[name] == "" {
+			t.Errorf("%s: no print titles (%v)", name, titles)
+		}
+	}
+	for _, name := range got {
+		pl, err := f.GetPageLayout(name)
+		if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s: page layout %+v, %v, want landscape fitted to one page wide", name, pl, err)
+		}
 	}
 }
 
@@ -98,7 +131,7 @@ func TestWriteXLSXNumbers(t *testing.T) {
 	na := rowOf(t, f, sheet, "North America")
 	mea := rowOf(t, f, sheet, "Middle East & Africa")
 	oce := rowOf(t, f, sheet, "Oceania")
-	asia := rowOf(t, f, sheet, "Asia-Pacific vs Europe")
+	asia := rowOf(t, f, sheet+" (2)", "Asia-Pacific vs Europe")
 	// Columns: A region, B trust, C/D its interval, E comfort, F gap, G base.
 	tests := []struct {
 		cell, value, format string
@@ -115,6 +148,10 @@ func TestWriteXLSXNumbers(t *testing.T) {
 		{cell(4, asia), "2.1e-06", `[<0.001]"<0.001";0.000`},
 	}
 	for _, tc := range tests {
+		sheet := sheet
+		if tc.format == `[<0.001]"<0.001";0.000` {
+			sheet += " (2)"
+		}
 		v, err := f.GetCellValue(sheet, tc.cell, excelize.Options{RawCellValue: true})
 		if err != nil {
 			t.Fatal(err)
@@ -152,15 +189,17 @@ func TestWriteXLSXNumbers(t *testing.T) {
 
 func TestWriteXLSXBanner(t *testing.T) {
 	f, _ := openDeck(t, sampleReport(t))
-	const sheet = "Crosstabs"
-	// The section without a sheet of its own is introduced here.
-	if heading, intro := rowOf(t, f, sheet, "Crosstab: trust"), rowOf(t, f, sheet, sampleReport(t).Sections[2].Intro); intro != heading+1 {
-		t.Errorf("section heading at row %d and intro at row %d, want the intro right below", heading, intro)
+	const sheet = "Crosstab trust"
+	// The section's heading, the link back to Contents, then its intro.
+	if heading, intro := rowOf(t, f, sheet, "Crosstab: trust"), rowOf(t, f, sheet, sampleReport(t).Sections[2].Intro); intro != heading+2 {
+		t.Errorf("section heading at row %d and intro at row %d, want the intro below the link back", heading, intro)
 	}
 	row := rowOf(t, f, sheet, "Trust completely")
 	base := rowOf(t, f, sheet, "Unweighted base")
 	dist := rowOf(t, f, sheet, "Distrust completely")
-	letters := base - 1
+	// One header for the sheet's banners, then each banner's title and
+	// bases.
+	letters := base - 2
 	tests := []struct {
 		cell, raw, format string
 	}{
@@ -323,11 +362,17 @@ func TestWriteXLSXChartsAndImages(t *testing.T) {
 	f, b := openDeck(t, sampleReport(t))
 	// The first chart draws trust and comfort from the regional table.
 	chart := strings.ReplaceAll(zipEntry(t, b, "xl/charts/chart1.xml"), "&#39;", "'")
+	na := rowOf(t, f, "Regional comparison", "North America")
+	rows := fmt.Sprintf("$%d:$", na)
 	for _, want := range []string{
-		"'Regional comparison'!$A$7:$A$12",
-		"'Regional comparison'!$B$7:$B$12",
-		"'Regional comparison'!$E$7:$E$12",
+		"'Regional comparison'!$A" + rows + "A$" + strconv.Itoa(na+5),
+		"'Regional comparison'!$B" + rows + "B$" + strconv.Itoa(na+5),
+		"'Regional comparison'!$E" + rows + "E$" + strconv.Itoa(na+5),
 		"<barDir val=\"bar\"",
+		// Cached values, so that previewers draw the chart: the
+		// categories and the first value of the first series.
+		"<v>North America</v>",
+		"<v>0.412</v>",
 	} {
 		if !strings.Contains(chart, want) {
 			t.Errorf("chart1.xml lacks %q", want)
@@ -336,15 +381,14 @@ func TestWriteXLSXChartsAndImages(t *testing.T) {
 	if chart := zipEntry(t, b, "xl/charts/chart2.xml"); !strings.Contains(chart, `<grouping val="percentStacked"`) {
 		t.Error("chart2.xml is not a percent-stacked chart")
 	}
-	// The picture sits below the segment tables.
-	const sheet = "Westin segments who's who"
+	// The picture has a sheet of its own, below the heading.
+	const sheet = "Westin segments who's who (3)"
 	cells, err := f.GetPictureCells(sheet)
 	if err != nil || len(cells) != 1 {
 		t.Fatalf("GetPictureCells(%s) = %v, %v, want one picture", sheet, cells, err)
 	}
-	_, row, _ := excelize.CellNameToCoordinates(cells[0])
-	if last := rowOf(t, f, sheet, "Unconcerned"); row <= last {
-		t.Errorf("picture at row %d overlaps the tables ending at row %d", row, last)
+	if _, row, _ := excelize.CellNameToCoordinates(cells[0]); row < 3 {
+		t.Errorf("picture at row %d overlaps the heading", row)
 	}
 	pics, err := f.GetPictures(sheet, cells[0])
 	if err != nil || len(pics) != 1 || pics[0].Format.AltText == "" {
@@ -447,7 +491,7 @@ func ExampleWriteXLSX() {
 		return
 	}
 	defer f.Close()
-	v, _ := f.GetCellValue("Regions", "B5")
+	v, _ := f.GetCellValue("Regions", "B6")
 	fmt.Println(f.GetSheetList())
 	fmt.Println(v)
 	// Output:

@@ -163,7 +163,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 <tr>
 {{- range .}}
 {{- if .Header}}<th scope="row">{{.Value}}{{if .Mark}}<span class="mark">{{.Mark}}</span>{{end}}</th>
-{{- else}}<td{{if .Num}} class="num"{{end}}>{{if .Dash}}<span class="dash" title="Not shown: base too small">{{.Value}}</span>{{else}}<span class="v">{{.Value}}
+{{- else}}<td{{if .Num}} class="num"{{end}}>{{if .Dash}}<span class="dash" title="Not shown: base too small, or hidden with such a cell">{{.Value}}</span>{{else}}<span class="v">{{.Value}}
 {{- if .Star}}<span class="star" title="Low base">*</span>{{end}}</span>{{end}}
 {{- if .CI}} <span class="ci">{{.CI}}</span>{{end}}
 {{- if .Mark}}<span class="mark">{{.Mark}}</span>{{end}}</td>
@@ -242,7 +242,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 <tbody>
 {{- range .Rows}}
 <tr{{if .Net}} class="net"{{else if .Mean}} class="mean"{{end}}><th scope="row">{{.Label}}</th>
-{{- range .Cells}}<td>{{if .Dash}}<span class="dash" title="Not shown: base too small">{{.Value}}</span>{{else}}{{.Value}}{{end}}{{if .Star}}<span class="star" title="Low base">*</span>{{end}}<span class="sig">{{.Sig}}</span></td>{{end -}}
+{{- range .Cells}}<td>{{if .Dash}}<span class="dash" title="Not shown: base too small, or hidden with such a cell">{{.Value}}</span>{{else}}{{.Value}}{{end}}{{if .Star}}<span class="star" title="Low base">*</span>{{end}}<span class="sig">{{.Sig}}</span></td>{{end -}}
 </tr>
 {{- end}}
 </tbody>

@@ -91,6 +91,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
+	b.sup = newSuppressor(ds, b.minBase)
 	b.aopts.Privacy = opts.Privacy
 	if b.aopts.Level == 0 {
 		b.aopts.Level = 0.95
@@ -209,7 +210,7 @@ func (b *builder) run(ctx context.Context, steps []step) error {
 	}
 	kids := make([]*builder, len(steps))
 	for k, s := range steps {
-		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, rep: &Report{}}
+		kids[k] = &builder{ds: b.ds, opts: b.opts, aopts: b.aopts, minBase: b.minBase, sup: b.sup, rep: &Report{}}
 		kids[k].aopts.Cache = shared.WithoutSums()
 		if s.banner || s.afterBanner {
 			kids[k].aopts.Cache = shared
@@ -284,6 +285,7 @@ type builder struct {
 	opts    StudyOptions
 	aopts   analysis.Options
 	minBase int
+	sup     *suppressor
 	rep     *Report
 	charts  []NamedChart
 	// results kept for findings and the regions section
@@ -362,6 +364,10 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 		}
 	}
 	t := b.newTable(title, cols...)
+	// A domain hidden for one statistic is hidden for all: the row's
+	// figures can be derived from one another (rate = share / concerned,
+	// effect = trusting − not trusting).
+	hidden := b.sup.hideAll(rows)
 	type key struct{ v, l string }
 	var order []analysis.Domain
 	byDom := map[key]map[string]analysis.Row{}
@@ -379,9 +385,12 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 		cells := []Cell{Str(group), Str(level)}
 		for _, s := range stats {
 			r, ok := m[s.stat]
-			if !ok {
+			switch {
+			case !ok:
 				cells = append(cells, Num(math.NaN()).WithSuppressed())
-			} else {
+			case hidden[d]:
+				cells = append(cells, b.rowCell(r).WithSuppressed())
+			default:
 				cells = append(cells, b.rowCell(r))
 			}
 			if s.base != "" {
@@ -536,18 +545,26 @@ func (b *builder) paradox() error {
 	// Charts: the dumbbell by region, and the heat map region × segment.
 	cons, ctot := regionRows(res.Estimates, "concerned")
 	prot, ptot := regionRows(res.Estimates, "protects")
+	hidden := b.sup.hideAll(res.Estimates)
 	if len(cons) > 0 && len(cons) == len(prot) {
 		var rows []charts.GapRow
 		for i := range cons {
+			if hidden[cons[i].Domain] || hidden[prot[i].Domain] {
+				continue // suppressed in the tables: no dot, no label
+			}
 			rows = append(rows, charts.GapRow{Region: cons[i].Domain.Level, Concern: interval(cons[i]), Protects: interval(prot[i]), LowBase: cons[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.GapRow{Region: "Total", Concern: interval(ctot), Protects: interval(ptot), Total: true})
-		c, err := charts.SayDoGap(rows, b.chartTitled("The say-do gap: privacy concern and protective behaviour by "+lowerFirst(b.regionLabel())))
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.GapRow{Region: "Total", Concern: interval(ctot), Protects: interval(ptot), Total: true})
 		}
-		if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
-			return err
+		if len(rows) > 0 { // every row may be suppressed
+			c, err := charts.SayDoGap(rows, b.chartTitled("The say-do gap: privacy concern and protective behaviour by "+lowerFirst(b.regionLabel())))
+			if err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
+				return err
+			}
 		}
 	}
 	if b.opts.Privacy == nil && b.ds.Region != nil && len(b.ds.Segments) > 0 {
@@ -557,12 +574,19 @@ func (b *builder) paradox() error {
 			return err
 		}
 		h := charts.Heatmap{Rows: g.RowLevels, Cols: g.ColLevels, RowTitle: b.regionLabel(), ColTitle: humanize(seg.Name)}
-		for _, row := range g.Cells {
-			var cells []charts.HeatCell
+		ns := make([][]int, len(g.Cells))
+		for i, row := range g.Cells {
 			for _, e := range row {
+				ns[i] = append(ns[i], e.N)
+			}
+		}
+		hideCell := b.sup.hideGrid(ns)
+		for i, row := range g.Cells {
+			var cells []charts.HeatCell
+			for j, e := range row {
 				v := e.Estimate
-				if e.N < b.minBase {
-					v = math.NaN() // suppressed, as in the tables
+				if hideCell[i][j] {
+					v = math.NaN() // suppressed, with a second cell of its row and column
 				}
 				cells = append(cells, charts.HeatCell{Value: v, N: e.N, LowBase: e.N < 2*b.minBase})
 			}
@@ -586,11 +610,17 @@ func (b *builder) testsTable(tests []analysis.Test) *Table {
 		if len(x.Variables) != 2 {
 			continue
 		}
-		p := Num(float64(x.P))
+		cells := []Cell{Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), Num(float64(x.P))}
 		if math.IsNaN(float64(x.P)) {
-			p = p.WithSuppressed()
+			cells[3] = cells[3].WithSuppressed()
 		}
-		t.AddRow(Str(b.varLabel(x.Variables[0])), Str(b.statLabel(x.Variables[1])), Num(float64(x.F)), Num(float64(x.NDF)), Num(float64(x.DDF)), p)
+		if b.sup.hasSmallLevel(x.Variables) {
+			// The test sets a suppressed level against the others.
+			for i := range cells {
+				cells[i] = cells[i].WithSuppressed()
+			}
+		}
+		t.AddRow(append([]Cell{Str(b.varLabel(x.Variables[0])), Str(b.statLabel(x.Variables[1]))}, cells...)...)
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("Rao-Scott second-order corrected F test of independence (R: svychisq(~group + measure, design)); p below %g means the groups differ at the %g%% level.", 1-b.aopts.Level, 100*b.aopts.Level))
 	return t
@@ -729,12 +759,22 @@ func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error
 	sec.Tables = append(sec.Tables, t)
 	tr, ttot := regionRows(res.Estimates, w.stats[0])
 	nt, ntot := regionRows(res.Estimates, w.stats[1])
+	hidden := b.sup.hideAll(res.Estimates)
 	if len(tr) > 0 && len(tr) == len(nt) {
 		var rows []charts.EffectRow
 		for i := range tr {
+			if hidden[tr[i].Domain] {
+				continue // suppressed in the table: no bars, no label
+			}
 			rows = append(rows, charts.EffectRow{Region: tr[i].Domain.Level, Trusting: interval(tr[i]), NonTrusting: interval(nt[i]), LowBase: tr[i].N < 2*b.minBase || nt[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.EffectRow{Region: "Total", Trusting: interval(ttot), NonTrusting: interval(ntot), Total: true})
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.EffectRow{Region: "Total", Trusting: interval(ttot), NonTrusting: interval(ntot), Total: true})
+		}
+		if len(rows) == 0 {
+			b.rep.Sections = append(b.rep.Sections, sec)
+			return nil
+		}
 		o := b.chartOptions()
 		o.Title = outcome + " by " + lowerFirst(constructLabel(b.ds.Construct(res.Factor))) + " and " + lowerFirst(b.regionLabel())
 		o.Series = []string{w.with, w.without}
@@ -772,16 +812,24 @@ func (b *builder) segments() error {
 			s := float64(f.Estimate) + float64(p.Estimate) + float64(u.Estimate)
 			return []float64{float64(f.Estimate) / s, float64(p.Estimate) / s, float64(u.Estimate) / s}
 		}
+		hidden := b.sup.hideAll(res.Estimates)
 		for i := range fund {
+			if hidden[fund[i].Domain] {
+				continue
+			}
 			rows = append(rows, charts.StackRow{Label: fund[i].Domain.Level, Shares: shares(fund[i], prag[i], unc[i]), LowBase: fund[i].N < 2*b.minBase})
 		}
-		rows = append(rows, charts.StackRow{Label: "Total", Shares: shares(ftot, ptot, utot), Total: true})
-		c, err := charts.WestinSegments(rows, b.chartTitled("Westin privacy segments by "+lowerFirst(b.regionLabel())))
-		if err != nil {
-			return fmt.Errorf("report: %w", err)
+		if !hidden[analysis.Domain{}] {
+			rows = append(rows, charts.StackRow{Label: "Total", Shares: shares(ftot, ptot, utot), Total: true})
 		}
-		if err := b.addChart(&sec, "westin-segments", "Westin privacy segments by region, stacked to 100%", c); err != nil {
-			return err
+		if len(rows) > 0 { // every row may be suppressed
+			c, err := charts.WestinSegments(rows, b.chartTitled("Westin privacy segments by "+lowerFirst(b.regionLabel())))
+			if err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			if err := b.addChart(&sec, "westin-segments", "Westin privacy segments by region, stacked to 100%", c); err != nil {
+				return err
+			}
 		}
 	}
 	b.rep.Sections = append(b.rep.Sections, sec)
@@ -844,19 +892,20 @@ func (b *builder) regions() error {
 		}
 		bn.Columns = append(bn.Columns, BannerColumn{Letter: c.Letter, Group: group, Label: label})
 		bn.UnweightedBase = append(bn.UnweightedBase, float64(c.Base.N))
-		bn.WeightedBase = append(bn.WeightedBase, c.Base.WeightedN)
-		bn.EffectiveBase = append(bn.EffectiveBase, c.Base.EffectiveN)
+		bn.WeightedBase = append(bn.WeightedBase, roundBase(float64(c.Base.WeightedN)))
+		bn.EffectiveBase = append(bn.EffectiveBase, roundBase(float64(c.Base.EffectiveN)))
 	}
+	hiddenRows := b.sup.hideBanner(res)
 	for k, r := range res.Rows {
 		row := BannerRow{Label: r.Label}
 		for c, cell := range r.Cells {
 			n := res.Columns[c].Base.N
-			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: cell.Sig}
+			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: hiddenRows[k].letters(cell.Sig)}
 			if a := arrow[flagged[k].Name][res.Columns[c].Domain]; a != "" {
 				bc.Sig = strings.TrimSpace(a + " " + bc.Sig)
 			}
 			switch {
-			case n < b.minBase || cell.N == 0:
+			case hiddenRows[k].domains[res.Columns[c].Domain] || cell.N == 0:
 				bc = BannerCell{Pct: math.NaN(), Suppressed: true}
 			case n < 2*b.minBase:
 				bc.LowBase = true
@@ -902,7 +951,7 @@ func (b *builder) regions() error {
 						e = res.Rows[row[f.Name]].Cells[c].Estimate
 					}
 					cell := Num(e.Estimate)
-					if !ok || res.Columns[c].Base.N < b.minBase || e.N == 0 {
+					if !ok || res.Columns[c].Base.N < b.minBase || e.N == 0 || hiddenRows[row[f.Name]].domains[d] {
 						cell = Num(math.NaN()).WithSuppressed()
 					}
 					cells = append(cells, cell)
@@ -1048,6 +1097,9 @@ func (b *builder) comfort() error {
 	sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
 	for _, it := range items {
 		t.AddRow(Str(it.label), b.rowCell(it.row), Num(float64(it.row.N)))
+		if it.row.N < b.minBase {
+			continue // suppressed in the table: no bar
+		}
 		bars = append(bars, charts.BarRow{Label: it.label, Value: interval(it.row), LowBase: it.row.N < 2*b.minBase})
 	}
 	sec.Tables = append(sec.Tables, t)
@@ -1241,13 +1293,15 @@ func (b *builder) constructDefinition(c *survey.Construct) string {
 // reportable base.
 func (b *builder) groupFinding(stat string, rows []analysis.Row, what string) string {
 	regs, _ := regionRows(rows, stat)
+	hidden := b.sup.hideAll(rows) // as the tables hide them
 	var ok []analysis.Row
 	for _, r := range regs {
-		if r.N >= b.minBase && !math.IsNaN(float64(r.Estimate)) {
+		if r.N >= b.minBase && !math.IsNaN(float64(r.Estimate)) && !hidden[r.Domain] {
 			ok = append(ok, r)
 		}
 	}
-	if len(ok) < 2 || b.compareRes == nil {
+	// The test is suppressed when a region is below the minimum base.
+	if len(ok) < 2 || b.compareRes == nil || b.sup.hasSmallLevel([]string{"region"}) {
 		return ""
 	}
 	var test *analysis.Test
@@ -1338,6 +1392,16 @@ func (b *builder) findings() {
 	add := func(format string, a ...any) {
 		f = append(f, Finding{Text: tidy.Replace(fmt.Sprintf(format, a...))})
 	}
+	// Findings quote only figures the tables show: none on a base below
+	// the minimum, none of a domain hidden by secondary suppression.
+	shown := func(rows ...analysis.Row) bool {
+		for _, r := range rows {
+			if r.N < b.minBase || math.IsNaN(float64(r.Estimate)) {
+				return false
+			}
+		}
+		return true
+	}
 	if p := b.paradoxRes; p != nil {
 		tot := analysis.Domain{}
 		con, _ := find(p.Estimates, "concerned", tot)
@@ -1347,11 +1411,13 @@ func (b *builder) findings() {
 		var best *analysis.ItemShares
 		for i := range p.Items {
 			it := &p.Items[i]
-			if it.Construct == "sharing" && it.Domain.IsTotal() && (best == nil || it.Concerned.Estimate > best.Concerned.Estimate) {
+			if it.Construct == "sharing" && it.Domain.IsTotal() && shown(it.Concerned) && (best == nil || it.Concerned.Estimate > best.Concerned.Estimate) {
 				best = it
 			}
 		}
-		if best != nil {
+		switch {
+		case !shown(con):
+		case best != nil:
 			// A label written as a behaviour ("Shared their location…")
 			// completes the sentence; a question is quoted.
 			what := fmt.Sprintf("answered yes to %q", best.Item)
@@ -1363,15 +1429,17 @@ func (b *builder) findings() {
 			}
 			add("%s say they are concerned about their privacy %s, yet %s of them %s %s.",
 				pct(con.Estimate), ci(con.CILow, con.CIHigh), pct(best.Concerned.Estimate), what, ci(best.Concerned.CILow, best.Concerned.CIHigh))
-		} else {
+		default:
 			add("%s say they are concerned about their privacy %s.", pct(con.Estimate), ci(con.CILow, con.CIHigh))
 		}
-		add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
-			pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
+		if shown(prot, rate) {
+			add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
+				pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
+		}
 		if f := b.groupFinding("paradox_rate", p.Estimates, "The paradox rate"); f != "" {
 			add("%s", f)
 		}
-		if c := p.Correlation; c != nil && !math.IsNaN(float64(c.Estimate)) {
+		if c := p.Correlation; c != nil && !math.IsNaN(float64(c.Estimate)) && c.N >= b.minBase {
 			r := float64(c.Estimate)
 			how := "barely linked"
 			switch {

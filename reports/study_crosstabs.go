@@ -163,23 +163,24 @@ func (b *builder) crosstabs() error {
 		}
 		cols = append(cols, BannerColumn{Letter: c.Letter, Group: group, Label: label})
 		ub = append(ub, float64(c.Base.N))
-		wb = append(wb, c.Base.WeightedN)
-		eb = append(eb, c.Base.EffectiveN)
+		wb = append(wb, roundBase(float64(c.Base.WeightedN)))
+		eb = append(eb, roundBase(float64(c.Base.EffectiveN)))
 	}
+	hiddenRows := b.sup.hideBanner(res)
 	var banners []*Banner
 	k := 0
 	for _, blk := range blocks {
 		bn := &Banner{Title: blk.title, Columns: cols, UnweightedBase: ub, WeightedBase: wb, EffectiveBase: eb,
 			MinBase: b.minBase, LowBase: 2 * b.minBase, Legend: legend, Notes: blk.notes}
 		for _, br := range blk.rows {
-			r := res.Rows[k]
+			r, hidden := res.Rows[k], hiddenRows[k]
 			k++
 			row := BannerRow{Label: br.v.Label, Mean: br.mean, Net: br.net}
 			for c, cell := range r.Cells {
 				n := res.Columns[c].Base.N
-				bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: cell.Sig}
+				bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: hidden.letters(cell.Sig)}
 				switch {
-				case n < b.minBase || cell.N == 0:
+				case hidden.domains[res.Columns[c].Domain] || cell.N == 0:
 					bc = BannerCell{Pct: math.NaN(), Suppressed: true}
 				case n < 2*b.minBase:
 					bc.LowBase = true

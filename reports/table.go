@@ -255,6 +255,11 @@ func (t *Table) AddRow(cells ...Cell) {
 		if c.HasCI && !col.CI {
 			panic(fmt.Sprintf("reports: CI given for column %q without CI", col.Name))
 		}
+		if c.Suppressed {
+			// A suppressed cell keeps no value: no writer (workbook,
+			// CSV, the frame) can publish what is not there.
+			c.Num, c.Lo, c.Hi, c.HasCI = math.NaN(), math.NaN(), math.NaN(), false
+		}
 		ss = append(ss, series.New([]float64{c.Num}, series.Float, frameKey(j, "")))
 		if col.CI {
 			lo, hi := math.NaN(), math.NaN()
@@ -379,7 +384,7 @@ func lowBaseNote(n int) string {
 
 func suppressedNote(n int) string {
 	if n > 0 {
-		return "– Not shown: base below " + strconv.Itoa(n) + "."
+		return "– Not shown: base below " + strconv.Itoa(n) + ", or hidden with such a cell so that it cannot be worked out from the total and the other cells."
 	}
-	return "– Not shown: base too small."
+	return "– Not shown: base too small, or hidden with such a cell so that it cannot be worked out from the others."
 }

@@ -22,6 +22,8 @@ func TestTableRoundTrip(t *testing.T) {
 	if got := tab.NumRows(); got != len(rows) {
 		t.Fatalf("NumRows() = %d, want %d", got, len(rows))
 	}
+	// A suppressed cell keeps no value.
+	rows[2][1] = Cell{Num: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), Suppressed: true}
 	for i, r := range rows {
 		for j, want := range r {
 			got := tab.Cell(i, j)
@@ -40,6 +42,11 @@ func TestTableRoundTrip(t *testing.T) {
 	}
 	if got := f.Elem(0, 3).Float(); got != 0.544 {
 		t.Errorf("Frame().Elem(0, 3) = %v, want 0.544", got)
+	}
+	for k := 1; k <= 3; k++ {
+		if got := f.Elem(2, k).Float(); !math.IsNaN(got) {
+			t.Errorf("Frame().Elem(2, %d) = %v, want NaN (suppressed)", k, got)
+		}
 	}
 }
 
@@ -144,9 +151,9 @@ func TestFootnotes(t *testing.T) {
 	}{
 		{"none", []Cell{Num(0.5)}, 100, 30, []string{"note"}},
 		{"low base", []Cell{Num(0.5).WithLowBase()}, 100, 30, []string{"* Base below 100: interpret with caution.", "note"}},
-		{"suppressed only", []Cell{Num(0.5).WithLowBase().WithSuppressed()}, 100, 30, []string{"– Not shown: base below 30.", "note"}},
+		{"suppressed only", []Cell{Num(0.5).WithLowBase().WithSuppressed()}, 100, 30, []string{"– Not shown: base below 30, or hidden with such a cell so that it cannot be worked out from the total and the other cells.", "note"}},
 		{"no thresholds", []Cell{Num(0.5).WithLowBase(), Num(0.1).WithSuppressed()}, 0, 0,
-			[]string{"* Low base: interpret with caution.", "– Not shown: base too small.", "note"}},
+			[]string{"* Low base: interpret with caution.", "– Not shown: base too small, or hidden with such a cell so that it cannot be worked out from the others.", "note"}},
 	}
 	for _, tc := range tests {
 		tab := NewTable("", PercentCol("p"))

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -301,5 +302,69 @@ func TestCalibratedDesign(t *testing.T) {
 		}
 		c.num(w.Variable, "se", Num(e.SE), w.SE)
 		c.num(w.Variable, "deff", Num(e.Deff), w.Deff)
+	}
+}
+
+// TestDescribeCalibrated: Describe on the raked panel gives calib.json's
+// raked flags and scores (svyciprop/svymean on R's rake() design).
+func TestDescribeCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g rakedGolden
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	for _, compact := range []bool{false, true} {
+		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		base, err := StudyDesign(ds, LonelyAdjust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Describe(ds, Options{Design: raked, By: []string{"gender"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]Row{}
+		for _, r := range res.Estimates {
+			got[r.Statistic+" "+r.Domain.Level] = r
+		}
+		c := checker{t, "Describe(raked panel)"}
+		n := 0
+		for _, w := range g.Estimates {
+			if w.Design != "raked" {
+				continue
+			}
+			k := w.Variable + " " + w.Domain["gender"]
+			r, ok := got[k]
+			if !ok {
+				t.Errorf("Describe(raked panel) has no row %s", k)
+				continue
+			}
+			n++
+			c.num(k, "estimate", r.Estimate, w.Estimate)
+			c.num(k, "se", r.SE, w.SE)
+			c.num(k, "ci_low", r.CILow, w.CILow)
+			c.num(k, "ci_high", r.CIHigh, w.CIHigh)
+			c.int(k, "df", r.DF, w.DF)
+			if r.Deff == nil {
+				t.Errorf("Describe(raked panel) %s has no deff", k)
+			} else {
+				c.num(k, "deff", *r.Deff, w.Deff)
+			}
+		}
+		if n != 12 {
+			t.Errorf("Describe(raked panel) matched %d rows, want 12", n)
+		}
+		// The analyses that cannot carry the raking refuse it.
+		if _, err := Paradox(ds, Options{Design: raked}); !errors.Is(err, ErrCalibrated) {
+			t.Errorf("Paradox(raked panel) error = %v, want ErrCalibrated", err)
+		}
 	}
 }

@@ -24,8 +24,8 @@ import (
 // is not postStratify()'s either (which averages with the old weights).
 //
 // Estimators that sum influence values per respondent honour it (Mean,
-// Prop, Total, DiffMeans, Variance, Cov and SumByPSU); the other
-// analyses refuse a calibrated design (ErrCalibrated) rather than give
+// Prop, Total, Ratio, DiffMeans, MeanBy, Variance, Cov and SumByPSU), and
+// so does Describe; the other analyses refuse a calibrated design (ErrCalibrated) rather than give
 // standard errors that ignore the raking.
 
 // ErrCalibrated marks an analysis that cannot yet carry a calibration
@@ -114,7 +114,7 @@ func (d *Design) requireUncalibrated(what string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %s does not yet take the calibration into its standard errors; "+
-		"estimate does (means, shares and totals), or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
+		"estimate and describe do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
 }
 
 // kish is Kish's efficiency (Σw)²/(n·Σw²).
@@ -181,6 +181,25 @@ func (d *Design) meanByDomains(y []float64, groups []int32, nGroups int, level f
 			in[i] = c == int32(g)
 		}
 		out[g] = d.Mean(y, in, level)
+	}
+	return out
+}
+
+// calibratedRows is study.rowsOf on a calibrated design: each statistic's
+// estimate in every domain from Mean, whose influence values are
+// residualized respondent by respondent (the engine's PSU sums cannot
+// carry the raking's unweighted level means).
+func (s *study) calibratedRows(specs []rowSpec) [][]Row {
+	out := make([][]Row, len(specs))
+	buf := make([]bool, s.ds.N)
+	level := s.opts.level()
+	for k, sp := range specs {
+		y := sp.y.materialize(s.ds.N)
+		est := make([]Estimate, len(s.doms))
+		for j := range s.doms {
+			est[j] = s.d.Mean(y, s.member(j, buf), level)
+		}
+		out[k] = s.rowsFrom(sp.stat, est, sp.prop)
 	}
 	return out
 }

@@ -34,6 +34,7 @@ func DescribeFlags(ds *survey.Dataset, opts Options) (*DescribeResult, error) {
 }
 
 func describe(ds *survey.Dataset, opts Options, scores bool) (*DescribeResult, error) {
+	opts.calibrationOK = true // every row comes from rowsOf
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("describe: %w", err)

@@ -923,6 +923,9 @@ type rowSpec struct {
 // passes on the available cores. The vecs must not share buffers. A
 // private release runs in order: its noise is drawn from one stream.
 func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
+	if s.d.cal != nil && s.opts.Privacy == nil {
+		return s.calibratedRows(specs), nil
+	}
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {
 		for k, sp := range specs {

@@ -41,6 +41,10 @@ type Options struct {
 	// reads each construct flag once. A private release keeps no sums
 	// in it. Nil: each call keeps its own, for the call.
 	Cache *Cache
+
+	// calibrationOK is set by the analyses whose every figure comes
+	// through calibratedRows on a calibrated design (Describe).
+	calibrationOK bool
 }
 
 // DefaultMinBase is the minimum unweighted base below which a row is
@@ -154,8 +158,10 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	} else if d.N() != ds.N {
 		panic("analysis: length mismatch")
 	}
-	if err := d.requireUncalibrated("this analysis of constructs"); err != nil {
-		return nil, err
+	if !opts.calibrationOK {
+		if err := d.requireUncalibrated("this analysis of constructs"); err != nil {
+			return nil, err
+		}
 	}
 	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
 	var all []domainVar

@@ -64,6 +64,7 @@ func newAnalysisCmd(s *IOStreams, use, short, long string, runF func(*AnalysisOp
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
+	addTargetsFlag(cmd, &opts.Study)
 	addOutputFlags(cmd, &opts.Output)
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
 	cmd.Flags().StringSliceVar(&opts.By, "by", nil, "report these domain variables only: region and/or segment names (default: all)")

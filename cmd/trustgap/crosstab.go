@@ -48,6 +48,7 @@ statistic "F").`,
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
+	addTargetsFlag(cmd, &opts.Study)
 	addOutputFlags(cmd, &opts.Output)
 	cmd.Flags().StringVar(&opts.Rows, "rows", "", "row variable `A`")
 	cmd.Flags().StringVar(&opts.Cols, "cols", "", "column variable `B`")

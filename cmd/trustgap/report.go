@@ -92,6 +92,7 @@ left out.`,
 		},
 	}
 	addStudyFlags(cmd, &opts.Study)
+	addTargetsFlag(cmd, &opts.Study)
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "trustgap-report", "output `DIR`")
 	// --output, as the other commands spell it, names the same folder.
 	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")

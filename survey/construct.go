@@ -70,6 +70,13 @@ func newConstructRule(name string, def ConstructDef) *constructRule {
 // Reverse coding is left to the caller, which knows the item. A non-empty
 // msg says why the cell is not usable, quoting it.
 func (r *constructRule) itemValue(raw string, decimalComma bool) (v float64, msg string) {
+	v, _, msg = r.itemValueKind(raw, decimalComma)
+	return v, msg
+}
+
+// itemValueKind is itemValue with the kind of problem (0 for none), the
+// cause under which loading reports the problems of many rows together.
+func (r *constructRule) itemValueKind(raw string, decimalComma bool) (v float64, kind causeKind, msg string) {
 	t := strings.TrimSpace(raw)
 	mapped := false
 	if x, ok := r.def.Values[raw]; ok {
@@ -88,22 +95,22 @@ func (r *constructRule) itemValue(raw string, decimalComma bool) (v float64, msg
 		if r.count {
 			v, ok = truthValue(t)
 			if !ok {
-				return math.NaN(), fmt.Sprintf("%q is not a yes/no answer (1, TRUE, true, yes, Yes or 0, FALSE, false, no, No)%s", shortValue(raw), notIn)
+				return math.NaN(), causeNotYesNo, fmt.Sprintf("%q is not a yes/no answer (1, TRUE, true, yes, Yes or 0, FALSE, false, no, No)%s", shortValue(raw), notIn)
 			}
 		} else {
 			v, ok = parseDecimal(t, decimalComma)
 			if !ok {
-				return math.NaN(), fmt.Sprintf("%q is not a number%s", shortValue(raw), notIn)
+				return math.NaN(), causeNotNumber, fmt.Sprintf("%q is not a number%s", shortValue(raw), notIn)
 			}
 		}
 	}
 	if r.scaleOK && (v < r.lo || v > r.hi) {
 		if mapped {
-			return math.NaN(), fmt.Sprintf("%q maps to %s, outside the scale [%s, %s]", shortValue(raw), fmtNum(v), fmtNum(r.lo), fmtNum(r.hi))
+			return math.NaN(), causeMapsOutside, fmt.Sprintf("%q maps to %s, outside the scale [%s, %s]", shortValue(raw), fmtNum(v), fmtNum(r.lo), fmtNum(r.hi))
 		}
-		return math.NaN(), fmt.Sprintf("%q is outside the scale [%s, %s]", shortValue(raw), fmtNum(r.lo), fmtNum(r.hi))
+		return math.NaN(), causeOutside, fmt.Sprintf("%q is outside the scale [%s, %s]", shortValue(raw), fmtNum(r.lo), fmtNum(r.hi))
 	}
-	return v, ""
+	return v, 0, ""
 }
 
 // truthValue reads the yes/no answers of multiple-choice exports.

@@ -243,6 +243,9 @@ type loader struct {
 	idCol *colBuilder
 	// headers are the files' headers, for checking codebook keys.
 	headers [][]string
+	// causes gathers the row problems that share a cause, reported as
+	// one problem each once every file is read.
+	causes causeList
 	// pii lists the columns of every file read that look like personal
 	// data, referenced or not.
 	pii []PIIColumn
@@ -407,6 +410,7 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 			return err
 		}
 	}
+	l.reportCauses()
 	l.checkKeys()
 	return nil
 }
@@ -640,11 +644,19 @@ func (l *loader) isMissing(trimmed string) bool {
 // recorded for this row.
 func (l *loader) addProblem(pr Problem) {
 	for _, q := range l.rowProblems {
-		if q == pr {
+		// The same cell read by two constructs is one problem.
+		if q.File == pr.File && q.Row == pr.Row && q.Column == pr.Column && q.Value == pr.Value && q.Msg == pr.Msg {
 			return
 		}
 	}
 	l.rowProblems = append(l.rowProblems, pr)
+	if pr.cause.kind != 0 {
+		if a, isNew := l.causes.add(pr); isNew {
+			// Its place among the problems, filled in by reportCauses.
+			l.problems.add(Problem{placeholder: a})
+		}
+		return
+	}
 	l.problems.add(pr)
 }
 
@@ -672,9 +684,9 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 	t := strings.TrimSpace(raw)
 	if b.idx < 0 || l.isMissing(t) {
 		if b.strict != "" && b.idx >= 0 {
-			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing"})
+			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.strict + " is missing", cause: problemCause{kind: causeMissing, role: b.strict}})
 		} else if b.required != "" && b.idx >= 0 {
-			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.required + " is missing; the design needs one for every respondent"})
+			c.addProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: b.required + " is missing; the design needs one for every respondent", cause: problemCause{kind: causeMissing, role: b.required}})
 		}
 		if b.strict != "" || (b.numeric && !b.cat) {
 			b.num = append(b.num, math.NaN())
@@ -686,9 +698,14 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 	}
 	b.present++
 	if b.strict != "" {
-		x, msg, kind := strictValue(b.strict, raw, t, dc)
+		x, cause, msg, kind := strictValue(b.strict, raw, t, dc)
 		if msg != "" {
-			c.addProblem(redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg, Kind: kind}, raw))
+			pr := redactProblem(Problem{File: file, Row: row, Column: b.name, Value: shortValue(raw), Msg: msg, Kind: kind}, raw)
+			pr.cause = problemCause{kind: cause, role: b.strict}
+			if pr.Value != "" {
+				pr.answer = t
+			}
+			c.addProblem(pr)
 		}
 		b.num = append(b.num, x)
 		if b.cat {
@@ -757,39 +774,39 @@ const decimalCommaHint = "if the comma is a decimal comma: read the file with de
 // strictValue reads a weight or fpc, which must be a finite number > 0;
 // an fpc may also be Inf (a population count) or 0 (a sampling fraction),
 // which say that the population is infinite, as R's svydesign(fpc=)
-// takes them. It returns the problem's message and kind if the value is
-// not valid.
-func strictValue(what, raw, t string, dc bool) (float64, string, error) {
+// takes them. If the value is not valid it returns the problem's cause
+// (for reporting many rows as one problem), message and kind.
+func strictValue(what, raw, t string, dc bool) (float64, causeKind, string, error) {
 	x, ok := parseDecimal(t, dc)
 	if what == "fpc" {
 		switch {
 		case !ok && strings.EqualFold(strings.TrimPrefix(t, "+"), "inf"):
-			return math.Inf(1), "", nil
+			return math.Inf(1), 0, "", nil
 		case ok && x == 0:
-			return 0, "", nil
+			return 0, 0, "", nil
 		}
 	}
 	if !ok {
 		switch strings.TrimLeft(strings.ToLower(t), "+-") {
 		case "nan", "inf", "infinity":
-			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
+			return math.NaN(), causeNotFinite, fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
 		}
 		if _, err := strconv.ParseFloat(t, 64); errors.Is(err, strconv.ErrRange) {
 			// Digits, but too large for a number (1e999).
-			return math.NaN(), fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
+			return math.NaN(), causeNotFinite, fmt.Sprintf("%s %q is not a finite number", what, shortValue(raw)), nil
 		}
 		if x, ok := parseDecimal(t, true); ok && !dc {
-			return math.NaN(), fmt.Sprintf("%s %q is not a number (%v %s)", what, shortValue(raw), x, decimalCommaHint), ErrDecimalComma
+			return math.NaN(), causeDecimalComma, fmt.Sprintf("%s %q is not a number (%v %s)", what, shortValue(raw), x, decimalCommaHint), ErrDecimalComma
 		}
-		return math.NaN(), fmt.Sprintf("%s %q is not a number", what, shortValue(raw)), nil
+		return math.NaN(), causeStrictText, fmt.Sprintf("%s %q is not a number", what, shortValue(raw)), nil
 	}
 	switch {
 	case x < 0:
-		return x, fmt.Sprintf("%s %q is negative", what, shortValue(raw)), nil
+		return x, causeNegative, fmt.Sprintf("%s %q is negative", what, shortValue(raw)), nil
 	case x == 0:
-		return x, fmt.Sprintf("%s %q is zero", what, shortValue(raw)), nil
+		return x, causeZero, fmt.Sprintf("%s %q is zero", what, shortValue(raw)), nil
 	}
-	return x, "", nil
+	return x, 0, "", nil
 }
 
 // itemCell returns one respondent's processed value of a construct item.
@@ -803,9 +820,14 @@ func (c *converter) itemCell(rule *constructRule, it *itemBuilder, rec []string,
 		it.cache.put(raw, math.NaN())
 		return math.NaN()
 	}
-	v, msg := rule.itemValue(raw, c.dc)
+	v, kind, msg := rule.itemValueKind(raw, c.dc)
 	if msg != "" {
-		c.addProblem(redactProblem(Problem{File: c.file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg}, raw))
+		pr := redactProblem(Problem{File: c.file, Row: row, Column: it.col.name, Value: shortValue(raw), Msg: msg}, raw)
+		pr.cause = problemCause{kind: kind, construct: rule.name}
+		if pr.Value != "" {
+			pr.answer = strings.TrimSpace(raw)
+		}
+		c.addProblem(pr)
 		return math.NaN()
 	}
 	if it.reverse {

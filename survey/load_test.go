@@ -326,10 +326,8 @@ func TestLoadProblems(t *testing.T) {
 			files: []string{"w.csv", "wt\n1\n-2\n0\nNaN\nInf\nabc\nNA\n\"\"\n3\n"},
 			want: `w.csv: row 3, column "wt": weight "-2" is negative
 w.csv: row 4, column "wt": weight "0" is zero
-w.csv: row 5, column "wt": weight "NaN" is not a finite number
-w.csv: row 6, column "wt": weight "Inf" is not a finite number
-w.csv: row 7, column "wt": weight "abc" is not a number
-w.csv: row 8, column "wt": weight "NA" is not a number
+w.csv: column "wt": 2 rows (rows 5, 6) have weight values that are not finite numbers: "NaN", "Inf"
+w.csv: column "wt": 2 rows (rows 7, 8) have weight values that are not numbers: "abc", "NA"
 w.csv: row 9, column "wt": weight is missing`,
 		},
 		{
@@ -339,8 +337,7 @@ w.csv: row 9, column "wt": weight is missing`,
 			// Inf (a count) and 0 (a fraction) say the population is
 			// infinite, as in R's svydesign(fpc=): read, not refused.
 			want: `f.csv: row 3, column "N": fpc "-1" is negative
-f.csv: row 6, column "N": fpc "-Inf" is not a finite number
-f.csv: row 7, column "N": fpc "NaN" is not a finite number`,
+f.csv: column "N": 2 rows (rows 6, 7) have fpc values that are not finite numbers: "-Inf", "NaN"`,
 		},
 		{
 			name: "items",
@@ -394,11 +391,11 @@ segments: [sex]`,
 		},
 		{
 			name:  "max problems",
-			cb:    `constructs: {c: {items: [a]}}`,
-			files: []string{"d.csv", "a\nx\ny\nz\nw\n"},
+			cb:    `constructs: {c1: {items: [a]}, c2: {items: [b]}, c3: {items: [c]}, c4: {items: [d]}}`,
+			files: []string{"d.csv", "a,b,c,d\nx,y,z,w\n"},
 			opts:  LoadOptions{MaxProblems: 2},
 			want: `d.csv: row 2, column "a": "x" is not a number
-d.csv: row 3, column "a": "y" is not a number
+d.csv: row 2, column "b": "y" is not a number
 ... and 2 more`,
 		},
 		{

@@ -209,7 +209,7 @@ func TestLoadCompactProblems(t *testing.T) {
 	if msgs[0] != msgs[1] {
 		t.Errorf("problems differ:\n%s\n%s", msgs[0], msgs[1])
 	}
-	for _, want := range []string{`row 2, column "c2": "9" is outside the scale`, `row 3, column "c2": "9"`, `row 4, column "t1": "Maybe"`} {
+	for _, want := range []string{`column "c2": 2 rows (rows 2, 3) have answers in item "c2" of construct "concern" outside the scale [1, 5]: "9"`, `row 4, column "t1": "Maybe"`} {
 		if !strings.Contains(msgs[0], want) {
 			t.Errorf("problems %q lack %q", msgs[0], want)
 		}

@@ -19,6 +19,19 @@ type Problem struct {
 	// Kind is the problem's kind for errors.Is on a *ProblemsError
 	// (ErrDecimalComma, …); nil for most problems.
 	Kind error
+	// Rows is the number of rows that share the problem's cause when the
+	// problem stands for them all (Row is then the first of them, and Msg
+	// counts and lists them); 0 for a problem of one row or none.
+	Rows int
+	// Hint is codebook text that fixes the cause, to paste (a values:
+	// block in scale order), or ""; String shows it on lines of its own.
+	Hint string
+
+	cause  problemCause // what rows with the same problem share
+	answer string       // the whole trimmed cell, when it may be quoted
+	// placeholder keeps a cause's place in a problem list until the
+	// cause's rows are all seen.
+	placeholder *causeAgg
 }
 
 // String formats the problem as `file: row 17, column "pc2": msg`.
@@ -27,7 +40,8 @@ func (p Problem) String() string {
 	if p.Line > 0 {
 		loc = append(loc, fmt.Sprintf("line %d", p.Line))
 	}
-	if p.Row > 0 {
+	if p.Row > 0 && p.Rows <= 1 {
+		// A problem of several rows lists them in Msg.
 		loc = append(loc, fmt.Sprintf("row %d", p.Row))
 	}
 	if p.Column != "" {
@@ -43,6 +57,10 @@ func (p Problem) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Msg)
+	if p.Hint != "" {
+		b.WriteString("\n")
+		b.WriteString(strings.TrimRight(p.Hint, "\n"))
+	}
 	return b.String()
 }
 

@@ -198,7 +198,7 @@ func TestDecimalCommaFlag(t *testing.T) {
 		t.Errorf("estimate --decimal-comma output = %q, want the weighted mean 1.5", out)
 	}
 	code, _, errOut = runCLI(t, "estimate", "--data", data, "--weight", "w", "--mean", "x", "--format", "csv")
-	if code == 0 || !strings.Contains(errOut, `weight "1,5" is not a number (1.5 if the comma is a decimal comma`) || !strings.Contains(errOut, "--decimal-comma") {
+	if code == 0 || !strings.Contains(errOut, `2 rows (rows 2, 3) have weight values written with a decimal comma: "1,5", "0,5" (if the comma is a decimal comma`) || !strings.Contains(errOut, "--decimal-comma") {
 		t.Errorf("estimate without --decimal-comma: exit %d, stderr %q; want the weight refused with a hint", code, errOut)
 	}
 	// The codebook can say so instead.

@@ -21,6 +21,9 @@ import (
 // starting with =, +, -, @, tab or carriage return — get a leading
 // apostrophe (OWASP CSV injection); numbers are written as numbers.
 func WriteCSV(w io.Writer, t *Table) error {
+	if err := t.Err(); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	type colOut struct{ flag, mark bool }
 	outs := make([]colOut, len(t.cols))

@@ -14,6 +14,11 @@ import (
 // as in WriteText) and the footnotes. Pipes and other Markdown syntax in
 // labels are escaped so a label cannot break the table or inject a link.
 func WriteMarkdown(w io.Writer, tables ...*Table) error {
+	for _, t := range tables {
+		if err := t.Err(); err != nil {
+			return err
+		}
+	}
 	bw := bufio.NewWriter(w)
 	for n, t := range tables {
 		if n > 0 {

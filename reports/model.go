@@ -262,10 +262,16 @@ func (r *Report) validate() error {
 			if t == nil {
 				return bad("%s: table %d is nil", where, ti+1)
 			}
+			if err := t.Err(); err != nil {
+				return err
+			}
 		}
 		for ci, c := range s.NativeCharts {
 			if c.Table == nil {
 				return bad("%s: chart %q has no table", where, c.Title)
+			}
+			if err := c.Table.Err(); err != nil {
+				return err
 			}
 			if c.Type < Column || c.Type > StackedPercent {
 				return bad("%s: chart %q has invalid type %d", where, c.Title, int(c.Type))

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/go-gota/gota/dataframe"
@@ -176,8 +177,11 @@ type flags struct {
 // float series for the bounds. Frame column names are positional keys
 // ("c0", "c0.lo", "c0.hi") because gota renames duplicate or empty names,
 // and headers are free text; the headers, kinds and flags are kept beside
-// the frame. AddRow copies the frame, which is fine for result tables of
-// tens of rows and keeps Frame a plain immutable value.
+// the frame. AddRow appends to plain column buffers; the rows added since
+// the frame was last read go into it in one step (one DataFrame built
+// from the buffers, bound below the frame), so filling a table costs time
+// linear in its rows, not a frame rebuilt per row. A gota error in that
+// step is the table's Err, which every writer returns.
 type Table struct {
 	// Title is shown above the table.
 	Title string
@@ -195,6 +199,19 @@ type Table struct {
 	cols  []Col
 	frame dataframe.DataFrame
 	flags [][]flags
+	// pending holds, per frame column, the rows not yet in frame.
+	pending []pendingCol
+	err     error      // gota's error, if building the frame failed
+	mu      sync.Mutex // guards frame, pending and err for readers
+}
+
+// pendingCol is one frame column's rows waiting to enter the frame: text
+// for a Text column, num for the others.
+type pendingCol struct {
+	key    string
+	text   []string
+	num    []float64
+	isText bool
 }
 
 // NewTable returns an empty table with the given columns. It panics if no
@@ -205,7 +222,6 @@ func NewTable(title string, cols ...Col) *Table {
 		panic("reports: NewTable without columns")
 	}
 	t := &Table{Title: title, cols: append([]Col(nil), cols...)}
-	var ss []series.Series
 	for j, c := range cols {
 		if c.Kind < Text || c.Kind > Points {
 			panic(fmt.Sprintf("reports: column %q has invalid kind %d", c.Name, int(c.Kind)))
@@ -217,18 +233,67 @@ func NewTable(title string, cols ...Col) *Table {
 			if c.CI {
 				panic(fmt.Sprintf("reports: text column %q with CI", c.Name))
 			}
-			ss = append(ss, series.New([]string{}, series.String, frameKey(j, "")))
+			t.pending = append(t.pending, pendingCol{key: frameKey(j, ""), isText: true})
 			continue
 		}
-		ss = append(ss, series.New([]float64{}, series.Float, frameKey(j, "")))
+		t.pending = append(t.pending, pendingCol{key: frameKey(j, "")})
 		if c.CI {
-			ss = append(ss,
-				series.New([]float64{}, series.Float, frameKey(j, ".lo")),
-				series.New([]float64{}, series.Float, frameKey(j, ".hi")))
+			t.pending = append(t.pending, pendingCol{key: frameKey(j, ".lo")}, pendingCol{key: frameKey(j, ".hi")})
 		}
 	}
-	t.frame = dataframe.New(ss...)
+	t.flush() // an empty frame with the columns, for a table without rows
 	return t
+}
+
+// flush moves the pending rows into the frame: one DataFrame built from
+// the column buffers, bound below the rows already there. A gota error is
+// kept as t.err.
+func (t *Table) flush() {
+	if t.err != nil || t.frame.Ncol() > 0 && t.pendingRows() == 0 {
+		return
+	}
+	ss := make([]series.Series, len(t.pending))
+	for k, p := range t.pending {
+		if p.isText {
+			ss[k] = series.New(p.text, series.String, p.key)
+		} else {
+			ss[k] = series.New(p.num, series.Float, p.key)
+		}
+	}
+	add := dataframe.New(ss...)
+	if err := add.Error(); err != nil {
+		t.err = fmt.Errorf("reports: table %q: gota: %w", t.Title, err)
+		return
+	}
+	if t.frame.Nrow() > 0 {
+		add = t.frame.RBind(add)
+		if err := add.Error(); err != nil {
+			t.err = fmt.Errorf("reports: table %q: gota: %w", t.Title, err)
+			return
+		}
+	}
+	t.frame = add
+	for k := range t.pending {
+		t.pending[k].text, t.pending[k].num = nil, nil
+	}
+}
+
+func (t *Table) pendingRows() int {
+	if t.pending[0].isText {
+		return len(t.pending[0].text)
+	}
+	return len(t.pending[0].num)
+}
+
+// Err returns the error gota reported when the table's rows were stored
+// in its frame, if any. The writers return it. Tables are read by several
+// writers at once (trustgap report), so the rows enter the frame under a
+// lock.
+func (t *Table) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.flush()
+	return t.err
 }
 
 func frameKey(j int, suffix string) string { return "c" + strconv.Itoa(j) + suffix }
@@ -240,13 +305,11 @@ func (t *Table) AddRow(cells ...Cell) {
 	if len(cells) != len(t.cols) {
 		panic(fmt.Sprintf("reports: length mismatch: AddRow got %d cells for %d columns", len(cells), len(t.cols)))
 	}
-	var ss []series.Series
-	fl := make([]flags, len(cells))
+	// Checked whole before anything is stored, so that a panic leaves the
+	// table as it was.
 	for j, c := range cells {
 		col := t.cols[j]
-		fl[j] = flags{lowBase: c.LowBase, suppressed: c.Suppressed, mark: c.Mark}
 		if col.Kind == Text {
-			ss = append(ss, series.New([]string{c.Text}, series.String, frameKey(j, "")))
 			continue
 		}
 		if c.Text != "" {
@@ -255,29 +318,36 @@ func (t *Table) AddRow(cells ...Cell) {
 		if c.HasCI && !col.CI {
 			panic(fmt.Sprintf("reports: CI given for column %q without CI", col.Name))
 		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fl := make([]flags, len(cells))
+	k := 0
+	for j, c := range cells {
+		col := t.cols[j]
+		fl[j] = flags{lowBase: c.LowBase, suppressed: c.Suppressed, mark: c.Mark}
+		if col.Kind == Text {
+			t.pending[k].text = append(t.pending[k].text, c.Text)
+			k++
+			continue
+		}
 		if c.Suppressed {
 			// A suppressed cell keeps no value: no writer (workbook,
 			// CSV, the frame) can publish what is not there.
 			c.Num, c.Lo, c.Hi, c.HasCI = math.NaN(), math.NaN(), math.NaN(), false
 		}
-		ss = append(ss, series.New([]float64{c.Num}, series.Float, frameKey(j, "")))
+		t.pending[k].num = append(t.pending[k].num, c.Num)
+		k++
 		if col.CI {
 			lo, hi := math.NaN(), math.NaN()
 			if c.HasCI {
 				lo, hi = c.Lo, c.Hi
 			}
-			ss = append(ss,
-				series.New([]float64{lo}, series.Float, frameKey(j, ".lo")),
-				series.New([]float64{hi}, series.Float, frameKey(j, ".hi")))
+			t.pending[k].num = append(t.pending[k].num, lo)
+			t.pending[k+1].num = append(t.pending[k+1].num, hi)
+			k += 2
 		}
 	}
-	next := t.frame.RBind(dataframe.New(ss...))
-	if err := next.Error(); err != nil {
-		// Both frames are built here with identical schemas, so this
-		// cannot happen short of a gota bug.
-		panic("reports: gota: " + err.Error())
-	}
-	t.frame = next
 	t.flags = append(t.flags, fl)
 }
 
@@ -287,14 +357,23 @@ func (t *Table) Cols() []Col { return append([]Col(nil), t.cols...) }
 // NumRows is the number of rows.
 func (t *Table) NumRows() int { return len(t.flags) }
 
-// Frame returns the values as a gota DataFrame (see Table for its columns).
-// It is a copy: changing it does not change the table.
-func (t *Table) Frame() dataframe.DataFrame { return t.frame.Copy() }
+// Frame returns the values as a gota DataFrame (see Table for its columns),
+// or the table's Err. It is a copy: changing it does not change the table.
+func (t *Table) Frame() (dataframe.DataFrame, error) {
+	if err := t.Err(); err != nil {
+		return dataframe.DataFrame{}, err
+	}
+	return t.frame.Copy(), nil
+}
 
-// Cell returns the cell at row i, column j. It panics when out of range.
+// Cell returns the cell at row i, column j. It panics when out of range,
+// and when the table has an Err (which every writer checks first).
 func (t *Table) Cell(i, j int) Cell {
 	if i < 0 || i >= len(t.flags) || j < 0 || j >= len(t.cols) {
 		panic(fmt.Sprintf("reports: cell (%d, %d) out of range of %d×%d table", i, j, len(t.flags), len(t.cols)))
+	}
+	if err := t.Err(); err != nil {
+		panic(err)
 	}
 	f := t.flags[i][j]
 	c := Cell{LowBase: f.lowBase, Suppressed: f.suppressed, Mark: f.mark}

@@ -1,9 +1,11 @@
 package reports
 
 import (
+	"io"
 	"math"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -33,7 +35,10 @@ func TestTableRoundTrip(t *testing.T) {
 		}
 	}
 	// The frame holds values only: one column per value, two per interval.
-	f := tab.Frame()
+	f, err := tab.Frame()
+	if err != nil {
+		t.Fatalf("Frame() error = %v", err)
+	}
 	if r, c := f.Dims(); r != 4 || c != 5 {
 		t.Errorf("Frame().Dims() = %d, %d, want 4, 5", r, c)
 	}
@@ -221,4 +226,78 @@ func ExampleNewTable() {
 	// Asia-Pacific           55.1% [52.7–57.5]  1,633
 	// Middle East & Africa  52.9%* [43.1–62.6]     88
 	// * Base below 100: interpret with caution.
+}
+
+// TestTableInterleaved adds rows after reading some: the frame takes the
+// new rows in, whatever the order of reads and writes, and a table
+// without rows has an empty frame with its columns.
+func TestTableInterleaved(t *testing.T) {
+	tab := NewTable("t", TextCol("label"), PercentCol("share").WithCI())
+	f, err := tab.Frame()
+	if r, c := f.Dims(); err != nil || r != 0 || c != 4 {
+		t.Fatalf("empty table: Frame() = %d×%d, %v, want 0×4, nil", r, c, err)
+	}
+	for i := range 50 {
+		tab.AddRow(Str(strconv.Itoa(i)), NumCI(float64(i)/100, 0, 1))
+		if i%7 == 0 {
+			if got := tab.Cell(i, 0).Text; got != strconv.Itoa(i) {
+				t.Fatalf("Cell(%d, 0) = %q, want %q", i, got, strconv.Itoa(i))
+			}
+		}
+	}
+	for i := range 50 {
+		if got := tab.Cell(i, 1); got.Num != float64(i)/100 || got.Lo != 0 || got.Hi != 1 {
+			t.Errorf("Cell(%d, 1) = %+v, want %v [0, 1]", i, got, float64(i)/100)
+		}
+	}
+	if f, err := tab.Frame(); err != nil || f.Nrow() != 50 {
+		t.Errorf("Frame() = %d rows, %v; want 50, nil", f.Nrow(), err)
+	}
+	if err := tab.Err(); err != nil {
+		t.Errorf("Err() = %v, want nil", err)
+	}
+}
+
+// BenchmarkTableAddRow fills a table of n rows and reads one cell: linear
+// in n (it was quadratic when each row rebuilt the frame).
+func BenchmarkTableAddRow(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for range b.N {
+				tab := NewTable("t", TextCol("label"), PercentCol("share").WithCI(), IntegerCol("n"))
+				for i := range n {
+					tab.AddRow(Str("row"), NumCI(0.5, 0.4, 0.6), Num(float64(i)))
+				}
+				_ = tab.Cell(n-1, 2)
+			}
+		})
+	}
+}
+
+// TestTableGotaError: when gota cannot store the rows (simulated here by
+// column buffers of different lengths, which the API cannot produce), the
+// error is returned by Err, Frame and every writer, never panicked.
+func TestTableGotaError(t *testing.T) {
+	tab := NewTable("broken", TextCol("label"), IntegerCol("n"))
+	tab.AddRow(Str("a"), Num(1))
+	tab.pending[1].num = append(tab.pending[1].num, 2) // one value too many
+	if err := tab.Err(); err == nil || !strings.Contains(err.Error(), "gota") {
+		t.Fatalf("Err() = %v, want gota's error", err)
+	}
+	if _, err := tab.Frame(); err == nil {
+		t.Errorf("Frame() error = nil, want gota's error")
+	}
+	writers := map[string]func() error{
+		"csv":      func() error { return WriteCSV(io.Discard, tab) },
+		"markdown": func() error { return WriteMarkdown(io.Discard, tab) },
+		"text":     func() error { return WriteText(io.Discard, tab) },
+		"report markdown": func() error {
+			return WriteReportMarkdown(io.Discard, &Report{Title: "r", Sections: []Section{{Name: "s", Tables: []*Table{tab}}}})
+		},
+	}
+	for name, write := range writers {
+		if err := write(); err == nil || !strings.Contains(err.Error(), "gota") {
+			t.Errorf("%s writer = %v, want gota's error", name, err)
+		}
+	}
 }

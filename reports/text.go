@@ -16,6 +16,11 @@ import (
 // the footnotes. Tables are separated by a blank line. Widths count
 // terminal cells, so accented and East Asian labels stay aligned.
 func WriteText(w io.Writer, tables ...*Table) error {
+	for _, t := range tables {
+		if err := t.Err(); err != nil {
+			return err
+		}
+	}
 	bw := bufio.NewWriter(w)
 	for n, t := range tables {
 		if n > 0 {

@@ -124,6 +124,8 @@ func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []strin
 		}
 	}()
 	cmd.SetArgs(args)
+	entered := false
+	markRun(cmd, &entered)
 	ran, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
@@ -135,7 +137,9 @@ func execute(ctx context.Context, s *IOStreams, cmd *cobra.Command, args []strin
 		err = interrupted(ctx, err)
 	}
 	err = withFlagHints(ran, err)
-	if isCobraUsageError(err) {
+	if !entered {
+		// cobra failed before running the command: an unknown command, a
+		// bad flag or argument, a required flag not set.
 		err = &usageError{err}
 	}
 	msg := err.Error()
@@ -179,16 +183,21 @@ type internalError struct{ err error }
 func (e *internalError) Error() string { return e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
 
-// isCobraUsageError recognises the argument errors cobra returns as plain
-// errors (it has no error types for them), so they exit with status 2.
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "required flag", "accepts ", "requires at least", "requires at most", "invalid argument", "unknown flag", "unknown shorthand flag", "flag needs an argument"} {
-		if strings.HasPrefix(msg, p) {
-			return true
+// markRun makes the RunE of cmd and of its subcommands set *entered as
+// it starts. cobra returns its own errors (an unknown command, a bad flag
+// or argument, a required flag not set) as plain errors, before any RunE
+// runs: an error while *entered is false is therefore a usage error,
+// told apart without reading its message.
+func markRun(cmd *cobra.Command, entered *bool) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			*entered = true
+			return run(c, args)
 		}
 	}
-	return false
+	for _, sub := range cmd.Commands() {
+		markRun(sub, entered)
+	}
 }
 
 func exitCode(err error) int {

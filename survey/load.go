@@ -58,7 +58,8 @@ type LoadOptions struct {
 	// file order, when the design has PSUs. Estimates are the same up to
 	// rounding, but the design-based analyses of a large study, which
 	// visit PSU totals, run several times faster. Positions in the
-	// Dataset are then no longer positions in the files.
+	// Dataset are then no longer positions in the files: Dataset.FileRow
+	// and InFileOrder map them back.
 	GroupByPSU bool
 }
 

@@ -27,6 +27,9 @@ type Dataset struct {
 	// PII lists the columns of the files, read or not, whose values look
 	// like personal data (see PIIScanner), for a warning.
 	PII []PIIColumn
+	// Warnings are the other things that may be wrong but do not stop an
+	// analysis (a respondent whose weight is a large share of the total).
+	Warnings []Warning
 
 	// order[i], when set, is the position in the files of the respondent
 	// stored at i (LoadOptions.GroupByPSU stores them PSU by PSU).

@@ -173,6 +173,9 @@ func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Code
 		}
 		return []survey.TableReader{t}, nil
 	}
+	if err := sameFileTwice(o.Data); err != nil {
+		return nil, err
+	}
 	var out []survey.TableReader
 	books := 0
 	for _, p := range o.Data {
@@ -274,7 +277,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	}
 	// Every column of every file was scanned, used or not: say which look
 	// like personal data, never what they hold.
-	for _, w := range survey.PIIWarnings(ds.PII) {
+	for _, w := range append(survey.PIIWarnings(ds.PII), ds.Warnings...) {
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
@@ -356,4 +359,27 @@ func limitHint(err error) error {
 	default:
 		return fmt.Errorf("%w\n(if rows this long are real, raise the limit with --max-record-mb)", err)
 	}
+}
+
+// sameFileTwice refuses a data file given twice (by two names, or a link),
+// which would stack every respondent twice: the id check cannot see it
+// when the codebook names no id.
+func sameFileTwice(paths []string) error {
+	infos := make([]os.FileInfo, len(paths))
+	for i, p := range paths {
+		if p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue // opening it says what is wrong
+		}
+		for j := range i {
+			if infos[j] != nil && os.SameFile(infos[j], fi) {
+				return usageErrorf("--data %s and --data %s are the same file: its respondents would be counted twice", paths[j], p)
+			}
+		}
+		infos[i] = fi
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/trustgap/trustgap/survey"
@@ -41,10 +42,82 @@ type Options struct {
 	// reads each construct flag once. A private release keeps no sums
 	// in it. Nil: each call keeps its own, for the call.
 	Cache *Cache
+	// MaxLevels caps the levels of a region or segment reported by level;
+	// 0 means DefaultMaxLevels. A column with more (an id given as the
+	// region) is refused with a *DomainError before any estimate.
+	MaxLevels int
 
 	// calibrationOK is set by the analyses whose every figure comes
 	// through calibratedRows on a calibrated design (Describe).
 	calibrationOK bool
+}
+
+// DefaultMaxLevels is the most levels a region or segment may have by
+// default: more than the world's countries (249 ISO codes), far fewer
+// than an id column. Every level is a domain with estimates of its own.
+const DefaultMaxLevels = 300
+
+// ErrTooManyLevels and ErrEmptyDomain are wrapped by a *DomainError.
+var (
+	ErrTooManyLevels = errors.New("too many levels")
+	ErrEmptyDomain   = errors.New("no respondent has a value")
+)
+
+// DomainError reports a region or segment that cannot be reported by
+// level: Err is ErrTooManyLevels (Levels is how many, Limit the cap) or
+// ErrEmptyDomain (the column is missing for every respondent).
+type DomainError struct {
+	Var    string // "region" or the segment's name
+	Column string // the column it is read from
+	Levels int
+	Limit  int
+	Err    error
+}
+
+func (e *DomainError) Error() string {
+	what := "segment " + strconv.Quote(e.Var)
+	if e.Var == "region" {
+		what = "region"
+	}
+	if e.Column != "" && e.Column != e.Var {
+		what += fmt.Sprintf(" (column %q)", e.Column)
+	} else if e.Var == "region" && e.Column != "" {
+		what += fmt.Sprintf(" %q", e.Column)
+	}
+	if errors.Is(e.Err, ErrTooManyLevels) {
+		return fmt.Sprintf("%s has %d levels, more than the limit of %d: every level is a domain estimated on its own, so this is most likely not a grouping (an id or a free-text column?); band it into fewer groups (codebook bands:) or choose another column", what, e.Levels, e.Limit)
+	}
+	return fmt.Sprintf("%s is empty for every respondent: no level to report (a wrong column, or answers all missing?)", what)
+}
+
+func (e *DomainError) Unwrap() error { return e.Err }
+
+// checkDomains refuses domain variables that have no respondents or too
+// many levels, before any estimate is made.
+func checkDomains(vars []domainVar, maxLevels int) error {
+	if maxLevels <= 0 {
+		maxLevels = DefaultMaxLevels
+	}
+	for _, v := range vars {
+		col := ""
+		if c, ok := v.key.(*survey.Column); ok && c != nil {
+			col = c.Name
+		}
+		if len(v.levels) > maxLevels {
+			return &DomainError{Var: v.name, Column: col, Levels: len(v.levels), Limit: maxLevels, Err: ErrTooManyLevels}
+		}
+		empty := true
+		for _, c := range v.codes {
+			if c >= 0 {
+				empty = false
+				break
+			}
+		}
+		if empty {
+			return &DomainError{Var: v.name, Column: col, Err: ErrEmptyDomain}
+		}
+	}
+	return nil
 }
 
 // DefaultMinBase is the minimum unweighted base below which a row is
@@ -195,6 +268,9 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 				return nil, fmt.Errorf("options: %w %q in by (%s)", ErrUnknownDomain, name, avail)
 			}
 		}
+	}
+	if err := checkDomains(s.vars, opts.MaxLevels); err != nil {
+		return nil, err
 	}
 	s.doms = []domainRef{{v: -1}}
 	for k, v := range s.vars {

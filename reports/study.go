@@ -85,7 +85,9 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
+	ds, empty := withoutEmptyDomains(ds)
 	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase}
+	b.missing = append(b.missing, empty...)
 	if b.minBase <= 0 {
 		b.minBase = analysis.DefaultMinBase
 	}
@@ -131,6 +133,39 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	b.rep.NotMeasured = b.missing
 	b.methodology()
 	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing}, nil
+}
+
+// withoutEmptyDomains returns ds without the region or segments that no
+// respondent has a value of (a shallow copy when there are any), and for
+// each such variable what the report leaves out and why: a report skips
+// their breakdowns where an analysis command would refuse them.
+func withoutEmptyDomains(ds *survey.Dataset) (*survey.Dataset, []KeyValue) {
+	empty := func(c *survey.Column) bool {
+		for _, code := range c.Codes {
+			if code >= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	var out []KeyValue
+	cp := *ds
+	if ds.Region != nil && empty(ds.Region) {
+		cp.Region = nil
+		out = append(out, KeyValue{Key: "Breakdown by region", Value: fmt.Sprintf("the region column %q is empty for every respondent", ds.Region.Name)})
+	}
+	cp.Segments = nil
+	for _, c := range ds.Segments {
+		if empty(c) {
+			out = append(out, KeyValue{Key: "Breakdown by " + c.Name, Value: fmt.Sprintf("the segment column %q is empty for every respondent", c.Name)})
+			continue
+		}
+		cp.Segments = append(cp.Segments, c)
+	}
+	if out == nil {
+		return ds, nil
+	}
+	return &cp, out
 }
 
 // subtitleOf says what the report covers, from what the codebook

@@ -27,6 +27,41 @@ type Dataset struct {
 	// PII lists the columns of the files, read or not, whose values look
 	// like personal data (see PIIScanner), for a warning.
 	PII []PIIColumn
+	// Warnings are the other things that may be wrong but do not stop an
+	// analysis (a respondent whose weight is a large share of the total).
+	Warnings []Warning
+
+	// order[i], when set, is the position in the files of the respondent
+	// stored at i (LoadOptions.GroupByPSU stores them PSU by PSU).
+	order []int32
+}
+
+// FileRow returns the position in the files (0-based, counting the rows
+// of the files in the order they were read) of the respondent stored at
+// position i.
+func (d *Dataset) FileRow(i int) int {
+	if d.order == nil {
+		return i
+	}
+	return int(d.order[i])
+}
+
+// InFileOrder returns x, one value per respondent in the Dataset's order
+// (a raked weight, a score), in the order of the files' rows, as anything
+// written back beside them must be: x itself when the two orders are the
+// same, else a new slice. It panics when len(x) != N.
+func (d *Dataset) InFileOrder(x []float64) []float64 {
+	if len(x) != d.N {
+		panic("survey: InFileOrder: length mismatch")
+	}
+	if d.order == nil {
+		return x
+	}
+	out := make([]float64, len(x))
+	for i, j := range d.order {
+		out[j] = x[i]
+	}
+	return out
 }
 
 // Construct returns the named construct, or nil.

@@ -700,6 +700,7 @@ func (d *Draft) guessRoles() {
 			d.Design.FPC = name
 		case d.Region == "" && c.Scale == nil && hasWord(name, regionWords) && !s.overflow && len(s.order) <= 60 && len(s.order) >= 1:
 			c.Role, c.Why = "region", "named like a country, region or market"
+			name = d.rename(c, regionWord(name))
 			d.Region = name
 		}
 		if c.Role != "" {
@@ -725,6 +726,13 @@ func (d *Draft) guessRoles() {
 			}
 			if c.Role == "segment" {
 				segKinds[kind] = true
+				if cuts, ok := d.Bands[name]; ok {
+					delete(d.Bands, name)
+					name = d.rename(c, kind)
+					d.Bands[name] = cuts
+				} else {
+					name = d.rename(c, kind)
+				}
 				d.Segments = append(d.Segments, name)
 				continue
 			}
@@ -780,6 +788,30 @@ func (d *Draft) guessRoles() {
 			}
 		}
 	}
+}
+
+// rename gives a region or segment column the plain name of its kind
+// ("country" for "country_code", "education" for "education_level"),
+// which tables show, when no other column has it; it returns the name.
+func (d *Draft) rename(c *DraftColumn, to string) string {
+	if to == "" || to == c.Name || d.column(to) != nil {
+		return c.Name
+	}
+	c.Name = to
+	return to
+}
+
+// regionWord is the region word a name contains ("country").
+func regionWord(name string) string {
+	for _, w := range nameWords(name) {
+		switch w {
+		case "country", "countries":
+			return "country"
+		case "region", "market":
+			return w
+		}
+	}
+	return ""
 }
 
 func (d *Draft) rows() int {

@@ -173,7 +173,74 @@ func (d *Draft) proposeOrdinal(name string, match func(*DraftColumn) (ok, sure b
 	if len(items) == 0 {
 		return
 	}
+	if bs := batteries(items); len(bs) > 1 {
+		// Several questions on one scale: the one that best fits the
+		// theme; the others stay for proposeRest.
+		best, bestN := bs[0], -1
+		for _, b := range bs {
+			n := 0
+			for _, c := range b {
+				if c.mentionsAny(themeFocus[name]) {
+					n++
+				}
+			}
+			if n > bestN {
+				best, bestN = b, n
+			}
+		}
+		why += fmt.Sprintf("; the %d items of one question (%d other questions use the same answers: see below)", len(best), len(bs)-1)
+		items = best
+	}
 	d.addOrdinal(name, items, sure, why)
+}
+
+// themeFocus are words that single out, among several questions on one
+// scale, the one a construct is about.
+var themeFocus = map[string][]string{
+	"comfort": {"personalis", "personaliz", "customis", "customiz", "recommend", "tailor", "offers"},
+	"concern": {"privacy", "personal data", "personal information"},
+	"trust":   {"personal data", "personal information", "companies"},
+}
+
+func (c *DraftColumn) mentionsAny(words []string) bool {
+	t := strings.ToLower(c.Text + " " + strings.Join(c.Raw, " ") + " " + c.Name)
+	for _, w := range words {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// batteries splits items that share an answer scale into the questions
+// (batteries) they belong to: by the question of multi-choice or
+// "Question - option" items, else by the shape of their texts (a leading
+// "…" continuing a shared stem, a closing "?"), which changes where one
+// battery of a questionnaire ends and the next begins.
+func batteries(items []*DraftColumn) [][]*DraftColumn {
+	var out [][]*DraftColumn
+	var last string
+	for i, c := range items {
+		key := batteryKey(c)
+		if i == 0 || key != last {
+			out = append(out, nil)
+		}
+		last = key
+		out[len(out)-1] = append(out[len(out)-1], c)
+	}
+	return out
+}
+
+func batteryKey(c *DraftColumn) string {
+	if c.option != "" {
+		return "q:" + c.stem
+	}
+	t := strings.TrimSpace(c.Text)
+	if t == "" {
+		return ""
+	}
+	lead := strings.HasPrefix(t, "…") || strings.HasPrefix(t, "...")
+	return fmt.Sprintf("shape:%v:%v", lead, strings.HasSuffix(t, "?"))
 }
 
 func (d *Draft) addOrdinal(name string, items []*DraftColumn, sure bool, why string) {
@@ -271,10 +338,12 @@ func (d *Draft) proposeSharing() {
 		return
 	}
 	d.proposeOrdinal("sharing", func(c *DraftColumn) (bool, bool) {
-		if !c.ordinal() || !c.mentions("sharing") {
+		// Willingness to share ("how likely would you share …"); a
+		// question about shared content on another scale is not.
+		if !c.ordinal() || !c.mentions("sharing") || c.Scale == nil || (c.Scale.Family != "likelihood" && c.Scale.Family != "agreement") {
 			return false, false
 		}
-		return true, c.Scale != nil && c.Scale.Family == "likelihood"
+		return true, c.Scale.Family == "likelihood"
 	}, "a question about sharing data; check that a high answer means sharing")
 }
 
@@ -329,6 +398,13 @@ func (d *Draft) proposeRest() {
 	for _, dc := range d.Constructs {
 		taken[dc.Name] = true
 	}
+	var split []*group
+	for _, g := range groups {
+		for _, b := range batteries(g.items) {
+			split = append(split, &group{key: g.key, items: b})
+		}
+	}
+	groups = split
 	for _, g := range groups {
 		first := g.items[0]
 		name := slug(strings.ReplaceAll(first.stem, ".", " "), 40)

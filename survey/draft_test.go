@@ -224,7 +224,7 @@ func TestDraftKozyreva(t *testing.T) {
 	if len(cb.Columns) != 83 {
 		t.Errorf("draft has %d columns, want all 83 (none left out)", len(cb.Columns))
 	}
-	for _, name := range []string{"age", "country_code", "uuid", "weight", "concern_privacy"} {
+	for _, name := range []string{"age", "country", "education", "uuid", "weight", "concern_privacy"} {
 		if raws := cb.Columns[name]; len(raws) != 2 {
 			t.Errorf("columns %s = %q, want the header of each file", name, raws)
 		}
@@ -262,6 +262,14 @@ func TestDraftKozyreva(t *testing.T) {
 		if ds.Construct(c) == nil {
 			t.Errorf("the draft proposes no %s construct", c)
 		}
+	}
+	// Comfort is the battery on personalised services (the paper's), not
+	// the other two questions on the same acceptability scale.
+	if got := strings.Join(cb.Constructs["comfort"].Items, ","); got != "commercials,political_campaigns,personalised_events,personalised_contacts,personalised_locations,personalised_entertainment,customised_posts_social_media,customised_search_results,customised_newspapers" {
+		t.Errorf("comfort items = %s, want the nine personalised services", got)
+	}
+	if got := strings.Join(cb.Constructs["protection"].Items, ","); !strings.HasPrefix(got, "privacy_tools_") || strings.Contains(got, "none") || len(cb.Constructs["protection"].Items) != 6 {
+		t.Errorf("protection items = %s, want the six privacy tools without \"none of the above\"", got)
 	}
 }
 

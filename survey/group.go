@@ -55,6 +55,7 @@ func groupByPSU(ds *Dataset) error {
 		order[next[c]] = int32(i)
 		next[c]++
 	}
+	ds.order = order
 	p := &permuter{order: order}
 	for _, col := range ds.Columns {
 		p.floats(col.Num)

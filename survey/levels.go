@@ -340,7 +340,7 @@ func (l *loader) checkKeys() {
 	}
 	for _, name := range sortedKeys(cb.Labels) {
 		if _, isConstruct := cb.Constructs[name]; isConstruct && !known(name) {
-			add("labels."+name, "labels: %q is a construct; labels name columns (question text) and levels of the region or a segment (DE: Germany)", shortValue(name))
+			add("labels."+name, "labels: %q is a construct; name a construct with label: in its definition (%s: {label: ..., items: ...}); labels: names columns (question text) and levels of the region or a segment (DE: Germany)", shortValue(name), name)
 			continue
 		}
 		if known(name) || flatLevels[name] {

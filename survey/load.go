@@ -58,7 +58,8 @@ type LoadOptions struct {
 	// file order, when the design has PSUs. Estimates are the same up to
 	// rounding, but the design-based analyses of a large study, which
 	// visit PSU totals, run several times faster. Positions in the
-	// Dataset are then no longer positions in the files.
+	// Dataset are then no longer positions in the files: Dataset.FileRow
+	// and InFileOrder map them back.
 	GroupByPSU bool
 }
 
@@ -234,6 +235,12 @@ type loader struct {
 	items    [][]*itemBuilder // per rule
 	problems problemList
 	lint     bool
+	// ids compares respondent ids across files (nil: one file, or lint,
+	// which lists every duplicate id itself).
+	ids *idChecker
+	// wcol is the weight column (nil: none); weights sums it as read.
+	wcol    *colBuilder
+	weights weightCheck
 	n        int
 	files    []string
 	// rowProblems holds the current row's problems so that an item used by
@@ -402,6 +409,12 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 	if len(tables) == 0 {
 		return errors.New("load: no data files")
 	}
+	if len(tables) > 1 && !l.lint && l.idCol.name != "" {
+		l.ids = &idChecker{}
+	}
+	if l.design.Weight != "" {
+		l.wcol = l.byName[l.design.Weight]
+	}
 	for _, t := range tables {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("load: %w", err)
@@ -412,6 +425,11 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 	}
 	l.reportCauses()
 	l.checkKeys()
+	if l.wcol != nil {
+		if p := l.weights.problem(l.wcol.name); p != nil {
+			l.problems.add(*p)
+		}
+	}
 	return nil
 }
 
@@ -465,6 +483,12 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 		b := p.next()
 		for k := range b.rows {
 			scan.Add(b.record(k))
+			if l.ids != nil && l.idCol.idx >= 0 {
+				l.ids.add(cellAt(b.record(k), l.idCol.idx), b.rows[k])
+			}
+			if l.wcol != nil && l.wcol.idx >= 0 {
+				l.weights.add(cellAt(b.record(k), l.wcol.idx), dc, file, b.rows[k])
+			}
 			rows++
 			l.n++
 			if l.n&0xFFFF == 0 {
@@ -507,6 +531,11 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			}
 		}
 		l.checkPII(file, scan.Columns())
+		if l.ids != nil {
+			for _, pr := range l.ids.endFile(file, l.idCol.name) {
+				l.problems.add(pr)
+			}
+		}
 		if rows == 0 {
 			// A header alone is a truncated or wrong file (a template,
 			// an export of the wrong sheet), not a survey with no one in it.
@@ -864,6 +893,11 @@ func (b *colBuilder) column() *Column {
 // dataset assembles the Dataset once every file is read.
 func (l *loader) dataset() *Dataset {
 	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}, PII: l.pii}
+	if l.wcol != nil {
+		if w := l.weights.warning(l.wcol.name, l.n); w != nil {
+			ds.Warnings = append(ds.Warnings, *w)
+		}
+	}
 	for _, b := range l.cols {
 		if !b.skip {
 			ds.Columns[b.name] = b.column()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -23,7 +24,40 @@ const (
 	// workbook: 512 MiB, room for Excel's maximum of 1,048,576 rows of a
 	// typical survey while refusing zip bombs.
 	DefaultMaxUnzipBytes = 512 << 20
+	// DefaultMaxColumns caps the columns of a table: Excel's own maximum
+	// (16,384, column XFD), so any export a spreadsheet can hold is read,
+	// while a runaway header cannot make every later row huge.
+	DefaultMaxColumns = 16384
+	// DefaultMaxRecordBytes caps one CSV record (one row, all its cells):
+	// 16 MiB, a thousand times a long row of a wide export, small enough
+	// that a file without line breaks cannot exhaust memory.
+	DefaultMaxRecordBytes = 16 << 20
 )
+
+// ErrLimit is wrapped by the error for input beyond a size limit of
+// ReadOptions (a *LimitError says which).
+var ErrLimit = errors.New("size limit exceeded")
+
+// LimitError is input beyond one of ReadOptions' limits, inside a
+// *ReadError that names the file and row: what was too large, how large
+// it was (0 when not known: a record still not ended at the limit) and
+// the limit. It wraps ErrLimit.
+type LimitError struct {
+	What  string // "columns" or "record bytes"
+	Got   int64
+	Limit int64
+}
+
+func (e *LimitError) Error() string {
+	switch e.What {
+	case "columns":
+		return fmt.Sprintf("%d columns, more than the limit of %d", e.Got, e.Limit)
+	default:
+		return fmt.Sprintf("a row runs past %s without ending (the limit on one row's size): a line break missing, or a quote never closed", formatBytes(e.Limit))
+	}
+}
+
+func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // ReadOptions controls how OpenTable, NewCSVReader and NewXLSXReader read a
 // file. The zero value detects everything and applies the default limits.
@@ -63,6 +97,11 @@ type ReadOptions struct {
 	// as declared in its zip directory, in bytes; 0 means
 	// DefaultMaxUnzipBytes. The command line sets it with --max-unzip-mb.
 	MaxUnzipBytes int64
+	// MaxColumns caps the columns of a table; 0 means DefaultMaxColumns.
+	MaxColumns int
+	// MaxRecordBytes caps one CSV record's size in bytes of UTF-8 text;
+	// 0 means DefaultMaxRecordBytes.
+	MaxRecordBytes int64
 }
 
 // resolve fills in defaults and checks the options.
@@ -72,6 +111,15 @@ func (o ReadOptions) resolve() (ReadOptions, error) {
 	}
 	if o.MaxUnzipBytes < 0 {
 		return o, fmt.Errorf("read options: negative unzip size limit %d", o.MaxUnzipBytes)
+	}
+	if o.MaxColumns < 0 || o.MaxRecordBytes < 0 {
+		return o, fmt.Errorf("read options: negative column or record limit")
+	}
+	if o.MaxColumns == 0 {
+		o.MaxColumns = DefaultMaxColumns
+	}
+	if o.MaxRecordBytes == 0 {
+		o.MaxRecordBytes = DefaultMaxRecordBytes
 	}
 	if o.MaxCellBytes == 0 {
 		o.MaxCellBytes = DefaultMaxCellBytes
@@ -194,21 +242,52 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	if !isZip(magic) {
 		return newCSVReader(br, name, opts, closer)
 	}
-	// A zip's directory is at its end, so the workbook must be in memory;
-	// its compressed size cannot usefully exceed the unzip limit.
-	data, err := io.ReadAll(io.LimitReader(br, opts.MaxUnzipBytes+1))
+	// A zip's directory is at its end, so the workbook is spooled to a
+	// temporary file (never held in memory), removed when the reader is
+	// closed; its compressed size cannot usefully exceed the unzip limit.
+	spool, err := os.CreateTemp("", "trustgap-stdin-*.xlsx")
 	if err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
-	if int64(len(data)) > opts.MaxUnzipBytes {
+	sp := &spoolFile{f: spool}
+	n, err := io.Copy(spool, io.LimitReader(br, opts.MaxUnzipBytes+1))
+	if err != nil {
+		sp.Close()
+		return nil, &ReadError{File: name, Err: err}
+	}
+	if n > opts.MaxUnzipBytes {
+		sp.Close()
 		return nil, &ReadError{File: name, Err: &UnzipLimitError{Limit: opts.MaxUnzipBytes}}
 	}
 	if closer != nil {
 		if err := closer.Close(); err != nil {
+			sp.Close()
 			return nil, &ReadError{File: name, Err: err}
 		}
 	}
-	return newXLSXReader(ctx, bytes.NewReader(data), int64(len(data)), name, opts, nil)
+	t, err := newXLSXReader(ctx, spool, n, name, opts, sp)
+	if err != nil {
+		sp.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// spoolFile is a temporary file that Close removes.
+type spoolFile struct {
+	f    *os.File
+	once sync.Once
+	err  error
+}
+
+func (s *spoolFile) Close() error {
+	s.once.Do(func() {
+		s.err = s.f.Close()
+		if err := os.Remove(s.f.Name()); err != nil && s.err == nil {
+			s.err = err
+		}
+	})
+	return s.err
 }
 
 // pathError words a failed stat or open as "open PATH: REASON", keeping

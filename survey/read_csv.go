@@ -106,7 +106,7 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 	// The guard sits on the decoded text, so its limit is in the same
 	// bytes as the cell limit. Until the header's width is known it lets
 	// a record be as long as 64 cells of the maximum size.
-	guard := &recordGuard{r: decoded, limit: 64 * (int64(opts.MaxCellBytes) + 3), maxCell: opts.MaxCellBytes}
+	guard := &recordGuard{r: decoded, limit: min(64*(int64(opts.MaxCellBytes)+3), opts.MaxRecordBytes), maxCell: opts.MaxCellBytes, maxRecord: opts.MaxRecordBytes}
 	text := bufio.NewReaderSize(guard, sniffBytes)
 
 	delim := opts.Delimiter
@@ -129,6 +129,7 @@ func newCSVReader(r io.Reader, name string, opts ReadOptions, closer io.Closer) 
 		name:         name,
 		src:          src,
 		maxCell:      opts.MaxCellBytes,
+		maxColumns:   opts.MaxColumns,
 		decimalComma: delim == ';' || opts.DecimalComma,
 		bytesPerRow:  bytesPerRow,
 	}
@@ -251,7 +252,7 @@ func (s *csvSource) setWidth(n int) {
 	// A longer record must hold a cell over the limit (3 bytes allow for
 	// a cell's quotes and delimiter); the slack covers the guard counting
 	// a whole read buffer when it cannot place a record boundary in it.
-	s.guard.limit = int64(max(n, 1))*(int64(s.guard.maxCell)+3) + 2*sniffBytes
+	s.guard.limit = min(int64(max(n, 1))*(int64(s.guard.maxCell)+3)+2*sniffBytes, s.guard.maxRecord)
 }
 
 func (s *csvSource) close() error {
@@ -281,8 +282,10 @@ type recordGuard struct {
 	r       io.Reader
 	limit   int64 // bytes a record may have
 	maxCell int   // for the message
-	run     int64 // bytes since the last record end
-	quoted  bool  // an odd number of quotes since the last record end
+	// maxRecord is ReadOptions.MaxRecordBytes: limit never exceeds it.
+	maxRecord int64
+	run       int64 // bytes since the last record end
+	quoted    bool  // an odd number of quotes since the last record end
 }
 
 func (g *recordGuard) Read(p []byte) (int, error) {
@@ -299,6 +302,9 @@ func (g *recordGuard) Read(p []byte) (int, error) {
 		g.quoted = g.quoted != (bytes.Count(b, []byte{'"'})%2 == 1)
 	}
 	if g.run > g.limit {
+		if g.limit >= g.maxRecord {
+			return n, &LimitError{What: "record bytes", Limit: g.maxRecord}
+		}
 		return n, fmt.Errorf("a record runs past %s without ending: a cell exceeds the %s cell size limit, or a quote is never closed", formatBytes(g.limit), formatBytes(int64(g.maxCell)))
 	}
 	return n, err

@@ -39,6 +39,7 @@ type table struct {
 
 	decimalComma bool
 	maxCell      int
+	maxColumns   int // 0: no limit
 
 	pending []pendingRow // rows read while detecting the header
 	buf     []string     // reused to pad short XLSX rows
@@ -175,6 +176,9 @@ func (t *table) nextFilled() ([]string, int, error) {
 		}
 		if err != nil {
 			return nil, 0, readErr(t.name, row, err)
+		}
+		if t.maxColumns > 0 && len(rec) > t.maxColumns {
+			return nil, 0, &ReadError{File: t.name, Row: row, Err: &LimitError{What: "columns", Got: int64(len(rec)), Limit: int64(t.maxColumns)}}
 		}
 		if allEmpty(rec) {
 			continue

@@ -100,7 +100,7 @@ func openSheet(ctx context.Context, zr *zip.Reader, src *xlsxSource, name string
 		return nil, &ReadError{File: name, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
 	}
 	src.kind = dateColumns(zr, src.f, sheet)
-	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, decimalComma: opts.DecimalComma}
+	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, maxColumns: opts.MaxColumns, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -205,4 +206,66 @@ func deref(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// The raked weights are written beside their own rows whatever order the
+// load stores respondents in: on the panel with its rows reversed (PSUs
+// out of order, which the lean load regroups), each row's weight is R's
+// rake() weight of that respondent.
+func TestWeightFollowsFileOrder(t *testing.T) {
+	f, err := os.Open(panelData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{} // rid → its position in panel.csv
+	for i, r := range recs[1:] {
+		pos[r[0]] = i
+	}
+	slices.Reverse(recs[1:])
+	dir := t.TempDir()
+	data := filepath.Join(dir, "reversed.csv")
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "raked.csv")
+	if code, _, errOut := runCLI(t, "weight", "--data", data, "--codebook", panelCodebook, "--targets", panelTargets, "-o", out); code != 0 {
+		t.Fatalf("weight(reversed panel) = exit %d: %s", code, errOut)
+	}
+	jb, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden struct {
+		Raked []float64 `json:"raked_weights"`
+	}
+	if err := json.Unmarshal(jb, &golden); err != nil {
+		t.Fatal(err)
+	}
+	got := readColumn(t, out, "weight_raked")
+	if len(got) != len(recs)-1 {
+		t.Fatalf("weight wrote %d rows, want %d", len(got), len(recs)-1)
+	}
+	bad := 0
+	for i, r := range recs[1:] {
+		want := golden.Raked[pos[r[0]]]
+		if math.Abs(got[i]-want) > 1e-6*want {
+			bad++
+			if bad <= 3 {
+				t.Errorf("weight(reversed panel) row %d (%s) = %v, want R's %v", i+1, r[0], got[i], want)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d rows have another respondent's weight", bad, len(got))
+	}
 }

@@ -160,7 +160,7 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 	ci, _ := analysis.ParseCIMethod(opts.CI)
 	lonely, _ := analysis.ParseLonelyPSU(opts.Study.LonelyPSU)
 	so := reports.StudyOptions{
-		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design},
+		Analysis: analysis.Options{Level: opts.Level, CI: ci, Lonely: lonely, Design: st.Design, MaxLevels: opts.Study.MaxLevels},
 		MinBase:  opts.MinBase,
 		Files:    st.DS.Files,
 		Report:   st.CB.Report,

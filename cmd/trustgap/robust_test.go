@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -225,5 +229,129 @@ func TestOutputIsInput(t *testing.T) {
 	code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", dir, "-q")
 	if code == 0 || !strings.Contains(errOut, "holds the input") {
 		t.Errorf("report --out DATA_FOLDER: exit %d, stderr %q, want a refusal", code, errOut)
+	}
+}
+
+// writeStudy writes a generated study of n respondents into dir with
+// edit applied to each data row (header first), and returns the data
+// and codebook paths.
+func writeStudy(t *testing.T, dir string, n int, edit func(header, row []string)) (data, cb string) {
+	t.Helper()
+	if code, _, errOut := runCLI(t, "generate", "--n", strconv.Itoa(n), "--seed", "3", "--out", dir); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	data, cb = filepath.Join(dir, "responses.csv"), filepath.Join(dir, "codebook.yaml")
+	if edit == nil {
+		return data, cb
+	}
+	f, err := os.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs[1:] {
+		edit(recs[0], r)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.WriteAll(recs)
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return data, cb
+}
+
+func setCol(name, value string) func(h, r []string) {
+	return func(h, r []string) {
+		r[slices.Index(h, name)] = value
+	}
+}
+
+// TestEmptySegment: a segment missing for every respondent is a clear
+// error (exit 1, never 3) for an analysis command, and a report leaves
+// its breakdown out with a note.
+func TestEmptySegment(t *testing.T) {
+	dir := t.TempDir()
+	data, cb := writeStudy(t, dir, 400, setCol("generation", ""))
+	for _, c := range []string{"paradox", "describe", "segments", "compare"} {
+		code, _, errOut := runCLI(t, c, "--data", data, "--codebook", cb)
+		if code != 1 || !strings.Contains(errOut, `segment "generation" is empty for every respondent`) {
+			t.Errorf("%s with an empty segment: exit %d, stderr %q, want 1 naming the segment", c, code, errOut)
+		}
+	}
+	out := filepath.Join(dir, "rep")
+	code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", out)
+	if code != 0 || !strings.Contains(errOut, "generation") {
+		t.Fatalf("report with an empty segment: exit %d, stderr %q, want 0 and a note", code, errOut)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	if !strings.Contains(string(md), `the segment column "generation" is empty for every respondent`) {
+		t.Errorf("report.md does not say why the generation breakdown is left out")
+	}
+}
+
+// TestTooManyLevels: an id column given as the region is refused before
+// estimating, naming the column and the count; --max-levels raises it.
+func TestTooManyLevels(t *testing.T) {
+	dir := t.TempDir()
+	data, cb := writeStudy(t, dir, 400, nil)
+	b, _ := os.ReadFile(cb)
+	cbRID := filepath.Join(dir, "rid.yaml")
+	s := strings.Replace(string(b), "\nregion: region\n", "\nregion: rid\n", 1)
+	// The synthetic codebook lists region's levels; rid has others.
+	s = regexp.MustCompile(`(?m)^  region: \[.*\]\n`).ReplaceAllString(s, "")
+	if err := os.WriteFile(cbRID, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "paradox", "--data", data, "--codebook", cbRID)
+	if code != 1 || !strings.Contains(errOut, `region (column "rid") has 400 levels, more than the limit of 300`) || !strings.Contains(errOut, "band") {
+		t.Errorf("paradox with rid as region: exit %d, stderr %q, want 1 naming column and count", code, errOut)
+	}
+	// A smaller study, for the raised limit (400 levels cost minutes of
+	// result tables, not of estimation).
+	small := filepath.Join(dir, "small.csv")
+	all, _ := os.ReadFile(data)
+	lines := strings.SplitAfter(string(all), "\n")
+	if err := os.WriteFile(small, []byte(strings.Join(lines[:41], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "segments", "--data", small, "--codebook", cbRID, "--max-levels", "30"); code != 1 || !strings.Contains(errOut, "40 levels, more than the limit of 30") {
+		t.Errorf("segments --max-levels 30 (40 levels): exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "segments", "--data", small, "--codebook", cbRID, "--max-levels", "40", "--min-base", "0", "--lonely-psu", "adjust"); code != 0 {
+		t.Errorf("segments --max-levels 40 (40 levels): exit %d, %s", code, errOut)
+	}
+}
+
+// TestReadLimitHints: the CLI adds the flag that raises a reading limit.
+func TestReadLimitHints(t *testing.T) {
+	dir := t.TempDir()
+	wide := filepath.Join(dir, "wide.csv")
+	var b strings.Builder
+	for i := range 40 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("c" + strconv.Itoa(i))
+	}
+	b.WriteString("\n")
+	if err := os.WriteFile(wide, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "describe", "--data", wide, "--max-columns", "30")
+	if code != 1 || !strings.Contains(errOut, "wide.csv row 1: 40 columns, more than the limit of 30") || !strings.Contains(errOut, "--max-columns") {
+		t.Errorf("describe (40 columns, limit 30): exit %d, stderr %q", code, errOut)
+	}
+	long := filepath.Join(dir, "long.csv")
+	if err := os.WriteFile(long, []byte("a,b\n"+strings.Repeat("x", 3<<20)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "describe", "--data", long, "--max-record-mb", "1")
+	if code != 1 || !strings.Contains(errOut, "long.csv row 2: a row runs past 1 MiB") || !strings.Contains(errOut, "--max-record-mb") {
+		t.Errorf("describe (3 MiB row, limit 1): exit %d, stderr %q", code, errOut)
 	}
 }

@@ -32,8 +32,13 @@ type studyOptions struct {
 	// calibrated to (commands that offer it; see addTargetsFlag).
 	Targets    string
 	MaxUnzipMB int64
-	Encoding   string
-	Delimiter  string
+	// MaxColumns and MaxRecordMB raise the reading limits (0: defaults).
+	MaxColumns  int
+	MaxRecordMB int64
+	// MaxLevels raises the cap on a region's or segment's levels.
+	MaxLevels int
+	Encoding  string
+	Delimiter string
 	// DecimalComma reads numbers such as 1,5 in files of any delimiter.
 	DecimalComma bool
 
@@ -56,6 +61,9 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.StringVar(&o.FPC, "fpc", "", "finite population correction `COLUMN`: stratum population size (> 1) or sampling fraction (<= 1)")
 	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove or certainty (as R's survey.lonely.psu)")
 	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
+	f.IntVar(&o.MaxColumns, "max-columns", 0, "refuse tables with more than `N` columns (default 16384, Excel's maximum)")
+	f.IntVar(&o.MaxLevels, "max-levels", 0, "refuse a region or segment with more than `N` levels (default 300)")
+	f.Int64Var(&o.MaxRecordMB, "max-record-mb", 0, "refuse CSV rows longer than `MB` megabytes (default 16)")
 	f.StringVar(&o.Encoding, "encoding", "", "text encoding of CSV input: utf-8, utf-16le, utf-16be or windows-1252 (default: detected)")
 	f.StringVar(&o.Delimiter, "delimiter", "", "CSV field separator: , ; tab or | (default: detected)")
 	f.BoolVar(&o.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma (1,5): the default for ;-separated files only")
@@ -79,6 +87,9 @@ func (o *studyOptions) validate() error {
 	case "", "utf-8", "utf8", "utf-16le", "utf-16be", "windows-1252", "cp1252", "latin1", "iso-8859-1":
 	default:
 		return usageErrorf("--encoding: unknown encoding %q (want utf-8, utf-16le, utf-16be or windows-1252)", o.Encoding)
+	}
+	if o.MaxColumns < 0 || o.MaxRecordMB < 0 || o.MaxLevels < 0 {
+		return usageErrorf("--max-columns, --max-record-mb and --max-levels must be positive")
 	}
 	if o.MaxUnzipMB < 0 {
 		return usageErrorf("--max-unzip-mb must be positive, got %d", o.MaxUnzipMB)
@@ -116,6 +127,8 @@ type study struct {
 	// Inputs are the files read (data and codebook), for refusing to
 	// overwrite them.
 	Inputs []string
+	// maxLevels is --max-levels, for the analyses' options.
+	maxLevels int
 }
 
 // codebook reads --codebook, or the embedded study's when no data is
@@ -135,7 +148,7 @@ func (o *studyOptions) codebook() (*survey.Codebook, error) {
 // tables opens every data file (or the embedded study).
 func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Codebook) ([]survey.TableReader, error) {
 	delim, _ := o.delimiter()
-	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20, Encoding: strings.ToLower(o.Encoding), Delimiter: delim, DecimalComma: o.DecimalComma}
+	ro := survey.ReadOptions{Sheet: o.Sheet, HeaderRows: o.HeaderRows, Stdin: s.In, MaxUnzipBytes: o.MaxUnzipMB << 20, MaxColumns: o.MaxColumns, MaxRecordBytes: o.MaxRecordMB << 20, Encoding: strings.ToLower(o.Encoding), Delimiter: delim, DecimalComma: o.DecimalComma}
 	if ro.HeaderRows == 0 {
 		ro.HeaderRows = cb.HeaderRows
 	}
@@ -159,6 +172,9 @@ func (o *studyOptions) tables(ctx context.Context, s *IOStreams, cb *survey.Code
 			return nil, &internalError{fmt.Errorf("embedded study: %w", err)}
 		}
 		return []survey.TableReader{t}, nil
+	}
+	if err := sameFileTwice(o.Data); err != nil {
+		return nil, err
 	}
 	var out []survey.TableReader
 	books := 0
@@ -205,6 +221,7 @@ func leanLoad(constructs []string) survey.LoadOptions {
 // built twice.
 func (st *study) options(o analysis.Options) analysis.Options {
 	o.Design = st.Design
+	o.MaxLevels = st.maxLevels
 	return o
 }
 
@@ -240,7 +257,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	lo = withWeighting(lo, wd)
 	ts, err := o.tables(ctx, s, cb)
 	if err != nil {
-		return nil, err
+		return nil, limitHint(err)
 	}
 	defer closeAll(ts)
 	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
@@ -256,11 +273,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 			}
 			return nil, err
 		}
-		return nil, err
+		return nil, limitHint(err)
 	}
 	// Every column of every file was scanned, used or not: say which look
 	// like personal data, never what they hold.
-	for _, w := range survey.PIIWarnings(ds.PII) {
+	for _, w := range append(survey.PIIWarnings(ds.PII), ds.Warnings...) {
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
@@ -278,7 +295,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 			return nil, err
 		}
 	}
-	st := &study{CB: cb, DS: ds, Design: d}
+	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels}
 	st.Inputs = append(st.Inputs, o.Data...)
 	if o.Codebook != "" {
 		st.Inputs = append(st.Inputs, o.Codebook)
@@ -328,4 +345,41 @@ func (o *studyOptions) newProgress(s *IOStreams) *progressbar.ProgressBar {
 		return nil
 	}
 	return newProgress(s, o.Quiet, (size+1<<20-1)>>20, "reading MiB")
+}
+
+// limitHint adds to a reading limit's error the flag that raises it.
+func limitHint(err error) error {
+	var le *survey.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	switch le.What {
+	case "columns":
+		return fmt.Errorf("%w\n(a file this wide is rarely a survey export; if it is, raise the limit with --max-columns)", err)
+	default:
+		return fmt.Errorf("%w\n(if rows this long are real, raise the limit with --max-record-mb)", err)
+	}
+}
+
+// sameFileTwice refuses a data file given twice (by two names, or a link),
+// which would stack every respondent twice: the id check cannot see it
+// when the codebook names no id.
+func sameFileTwice(paths []string) error {
+	infos := make([]os.FileInfo, len(paths))
+	for i, p := range paths {
+		if p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue // opening it says what is wrong
+		}
+		for j := range i {
+			if infos[j] != nil && os.SameFile(infos[j], fi) {
+				return usageErrorf("--data %s and --data %s are the same file: its respondents would be counted twice", paths[j], p)
+			}
+		}
+		infos[i] = fi
+	}
+	return nil
 }

@@ -133,7 +133,10 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	// single-PSU stratum enters a variance): any lonely-PSU rule will do.
 	so := opts.Study
 	so.LonelyPSU = analysis.LonelyCertainty.String()
-	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	// The analyses' lean load (no constructs, respondents grouped by
+	// PSU): the raked weights go back to file order before they are
+	// written.
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars, Constructs: []string{}, SkipID: true, GroupByPSU: true})
 	if err != nil {
 		return err
 	}
@@ -211,6 +214,9 @@ func weightFromCodebook(cmd *cobra.Command, opts *WeightOptions) error {
 // writeWeighted re-reads the input files and writes every row with the
 // new weight appended, in the order Load read them.
 func writeWeighted(ctx context.Context, opts *WeightOptions, st *study, raked []float64, out io.Writer) error {
+	// raked follows the Dataset's order (PSU by PSU after a grouped
+	// load); the rows go out in the files' order.
+	raked = st.DS.InFileOrder(raked)
 	cw := csv.NewWriter(out)
 	ts, err := opts.Study.tables(ctx, opts.IO, st.CB)
 	if err != nil {

@@ -241,8 +241,8 @@ type loader struct {
 	// wcol is the weight column (nil: none); weights sums it as read.
 	wcol    *colBuilder
 	weights weightCheck
-	n        int
-	files    []string
+	n       int
+	files   []string
 	// rowProblems holds the current row's problems so that an item used by
 	// two constructs is reported once.
 	rowProblems []Problem

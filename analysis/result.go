@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Num is a float64 that encodes NaN and ±Inf as JSON null, so a statistic
@@ -46,33 +47,32 @@ type Domain struct {
 // IsTotal reports whether d is the whole sample.
 func (d Domain) IsTotal() bool { return d.Var == "" }
 
-// String is "Total" or "Var=Level".
+// String is "Total" or "Var=Level" (crossed: "a=x, b=y").
 func (d Domain) String() string {
 	if d.IsTotal() {
 		return "Total"
 	}
-	return d.Var + "=" + d.Level
-}
-
-// MarshalJSON writes {} or {"Var": "Level"}.
-func (d Domain) MarshalJSON() ([]byte, error) {
-	if d.IsTotal() {
-		return []byte("{}"), nil
+	vars, levels := d.Parts()
+	parts := make([]string, len(vars))
+	for k := range vars {
+		parts[k] = vars[k] + "=" + levels[k]
 	}
-	m := map[string]string{d.Var: d.Level}
-	return json.Marshal(m)
+	return strings.Join(parts, ", ")
 }
 
-// UnmarshalJSON reads {} or a one-key object.
+// MarshalJSON writes {} or {"Var": "Level"} (crossed, see CrossDomain:
+// {"a": "x", "b": "y"}).
+func (d Domain) MarshalJSON() ([]byte, error) {
+	return d.marshalParts()
+}
+
+// UnmarshalJSON reads {} or an object of variable: level pairs.
 func (d *Domain) UnmarshalJSON(b []byte) error {
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
+	dom, err := unmarshalParts(b)
+	if err != nil {
 		return err
 	}
-	*d = Domain{}
-	for k, v := range m {
-		d.Var, d.Level = k, v
-	}
+	*d = dom
 	return nil
 }
 

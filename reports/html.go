@@ -13,7 +13,7 @@ import (
 )
 
 // WriteHTML writes r as one self-contained HTML file: inline CSS, charts
-// inlined as data URIs (SVG when the image has one, else PNG), no
+// inlined as data URIs (PNG when the image has one, else SVG), no
 // scripts and no external requests, so it can be mailed or archived as
 // is. It has a table of contents, the key findings, every section with
 // its tables, charts and banners, and the methodology. Tables carry a
@@ -256,10 +256,13 @@ func newHTMLImage(im Image) htmlImage {
 		alt = im.Title
 	}
 	hi := htmlImage{Title: im.Title, Alt: alt}
-	if len(im.SVG) > 0 {
-		hi.Src = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(im.SVG))
-	} else {
+	// PNG first: an SVG names its fonts, and a reader without them sees
+	// clipped titles and colliding legends; the PNG was drawn with the
+	// embedded fonts and looks the same everywhere.
+	if len(im.PNG) > 0 {
 		hi.Src = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG))
+	} else {
+		hi.Src = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(im.SVG))
 	}
 	return hi
 }
@@ -276,7 +279,7 @@ func newHTMLBanner(b *Banner) htmlBanner {
 	// wide banner scrolls rather than letters running into the next
 	// column. Letters are set at 0.8em, about 0.6em each.
 	sig := 0.5 + 0.6*float64(letters)
-	hb.Style = template.CSS(fmt.Sprintf("--sigw:%.2fem;min-width:calc(10rem + %d * (3.4em + %.2fem))",
+	hb.Style = template.CSS(fmt.Sprintf("--sigw:%.2fem;min-width:calc(17rem + %d * (3.4em + %.2fem))",
 		sig, len(b.Columns), sig*0.8))
 	for _, g := range b.groups() {
 		hb.Groups = append(hb.Groups, htmlGroup{Name: g.name, Span: g.n})

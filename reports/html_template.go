@@ -64,7 +64,12 @@ figure.image figcaption{margin:10px 0 0;text-align:center}
 .stack .bar{height:24px;border-radius:0;color:#fff;font-size:.78rem;line-height:24px;text-align:center;overflow:hidden;white-space:nowrap}
 {{.SeriesCSS}}
 table.banner{font-size:.82rem;table-layout:fixed}
-table.banner col.label{width:10rem}
+table.banner col.label{width:17rem}
+.banner-wrap{overflow:auto;max-height:88vh}
+table.banner thead{position:sticky;top:0;z-index:3}
+table.banner th[scope=row],table.banner th.corner{position:sticky;left:0;z-index:2;background:#fff;text-align:left;white-space:normal}
+table.banner tbody tr:nth-child(even) th[scope=row]{background:var(--zebra)}
+table.banner tbody.bases th[scope=row]{background:#fafbfc}
 table.banner th,table.banner td{padding-left:4px;padding-right:4px}
 table.banner .sig{display:inline-block;min-width:var(--sigw,2.2em);text-align:left}
 table.banner thead th{text-align:center;vertical-align:middle;border-left:2px solid #fff}
@@ -93,7 +98,10 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
   .table-wrap{overflow:visible}
   table{font-size:8.5pt;width:auto;max-width:100%}
   table.banner{font-size:7pt;min-width:0!important}
-  table.banner col.label{width:7rem}
+  table.banner col.label{width:9rem}
+  .banner-wrap{max-height:none;overflow:visible}
+  table.banner thead{position:static}
+  table.banner th[scope=row],table.banner th.corner{position:static}
   th,td{padding:3px 5px}
   thead{display:table-header-group}
   tr,figure,.bars{break-inside:avoid}
@@ -220,7 +228,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 </figure>
 {{- end}}
 {{- range .Banners}}
-<div class="table-wrap">
+<div class="table-wrap banner-wrap">
 <table class="banner" style="{{.Style}}" aria-describedby="notation">
 {{- if .Caption}}
 <caption>{{.Caption}}</caption>

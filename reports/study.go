@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -555,7 +556,7 @@ func (b *builder) paradox() error {
 		if c := res.Correlation; c != nil {
 			t := b.newTable("Does concern go with action? Design-based correlation", TextCol("Group"), TextCol("Level"), DecimalCol("Correlation", 3), IntegerCol("Base (n)"))
 			t.Notes = append(t.Notes, fmt.Sprintf("Pearson correlation of the %s score and the %s score, design-based (cov2cor(svyvar(~x + y, design))), over respondents with both scores.",
-				lowerFirst(constructLabel(b.ds.Construct(c.X))), lowerFirst(constructLabel(b.ds.Construct(c.Y)))))
+				lowerFirst(b.scoreLabel(c.X)), lowerFirst(b.scoreLabel(c.Y))))
 			for _, d := range c.Domains {
 				g, l := b.domainLabels(d.Domain)
 				cell := Num(float64(d.Estimate))
@@ -657,8 +658,16 @@ func (b *builder) testsTable(tests []analysis.Test) *Table {
 		}
 		t.AddRow(append([]Cell{Str(b.varLabel(x.Variables[0])), Str(b.statLabel(x.Variables[1]))}, cells...)...)
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("Rao-Scott second-order corrected F test of independence (R: svychisq(~group + measure, design)); p below %g means the groups differ at the %g%% level.", 1-b.aopts.Level, 100*b.aopts.Level))
+	t.Notes = append(t.Notes, fmt.Sprintf("Rao-Scott second-order corrected F test of independence (R: svychisq(~group + measure, design)); p below %s means the groups differ at the %g%% level.", strconv.FormatFloat(1-b.aopts.Level, 'f', -1, 32), 100*b.aopts.Level))
 	return t
+}
+
+// scoreLabel names a construct's score ("concern_score" or "concern").
+func (b *builder) scoreLabel(name string) string {
+	if c := b.ds.Construct(strings.TrimSuffix(name, "_score")); c != nil {
+		return constructLabel(c)
+	}
+	return humanize(strings.TrimSuffix(name, "_score"))
 }
 
 // statLabel names a statistic of the analyses for readers: a construct's
@@ -1350,12 +1359,12 @@ func (b *builder) groupFinding(stat string, rows []analysis.Row, what string) st
 	}
 	region := lowerFirst(b.regionLabel())
 	if float64(test.P) >= 1-b.aopts.Level {
-		return fmt.Sprintf("%s does not differ significantly by %s (%s; Rao-Scott test, p = %s).", what, region, rangeOf(ok), pValue(float64(test.P)))
+		return fmt.Sprintf("%s does not differ significantly by %s (%s; Rao-Scott test, p %s).", what, region, rangeOf(ok), pEquals(float64(test.P)))
 	}
 	sort.SliceStable(ok, func(i, j int) bool { return ok[i].Estimate > ok[j].Estimate })
 	hi, lo := ok[0], ok[len(ok)-1]
-	return fmt.Sprintf("%s differs by %s (Rao-Scott test, p = %s): highest in %s (%s %s), lowest in %s (%s %s).",
-		what, region, pValue(float64(test.P)), hi.Domain.Level, pct(hi.Estimate), ci(hi.CILow, hi.CIHigh), lo.Domain.Level, pct(lo.Estimate), ci(lo.CILow, lo.CIHigh))
+	return fmt.Sprintf("%s differs by %s (Rao-Scott test, p %s): highest in %s (%s %s), lowest in %s (%s %s).",
+		what, region, pEquals(float64(test.P)), hi.Domain.Level, pct(hi.Estimate), ci(hi.CILow, hi.CIHigh), lo.Domain.Level, pct(lo.Estimate), ci(lo.CILow, lo.CIHigh))
 }
 
 // rangeOf lists the groups' shares: "DE 19.2%, GB 22.0%, US 18.0%".
@@ -1366,9 +1375,6 @@ func rangeOf(rows []analysis.Row) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// pValue formats p for a sentence: "0.103", "<0.001".
-func pValue(p float64) string { return formatNum(PValue, 0, p) }
 
 // effectFinding words an effect: the difference with its interval and p
 // when the design-based t test finds one, else "no significant
@@ -1387,15 +1393,15 @@ func (b *builder) effectFinding(res *analysis.EffectResult, withStat, withoutSta
 		return ""
 	}
 	if p >= 1-b.aopts.Level {
-		return fmt.Sprintf("%s shows no significant difference between %s (%s) and %s (%s; design-based t test, p = %s).",
-			outcome, withWho, pct(with.Estimate), withoutWho, pct(without.Estimate), pValue(p))
+		return fmt.Sprintf("%s shows no significant difference between %s (%s) and %s (%s; design-based t test, p %s).",
+			outcome, withWho, pct(with.Estimate), withoutWho, pct(without.Estimate), pEquals(p))
 	}
 	dir := "higher"
 	if eff.Estimate < 0 {
 		dir = "lower"
 	}
-	return fmt.Sprintf("%s is %.1f points %s among %s than among %s (%s vs %s; difference %s, p = %s).",
-		outcome, math.Abs(100*float64(eff.Estimate)), dir, withWho, withoutWho, pct(with.Estimate), pct(without.Estimate), ciPoints(eff.CILow, eff.CIHigh), pValue(p))
+	return fmt.Sprintf("%s is %.1f points %s among %s than among %s (%s vs %s; %g%% interval %s, p %s).",
+		outcome, math.Abs(100*float64(eff.Estimate)), dir, withWho, withoutWho, pct(with.Estimate), pct(without.Estimate), 100*b.aopts.Level, ciPoints(eff.CILow, eff.CIHigh), pEquals(p))
 }
 
 // ciPoints formats an interval of a difference in points: "[12.1, 20.9]".

@@ -68,6 +68,7 @@ func newAnalysisCmd(s *IOStreams, use, short, long string, runF func(*AnalysisOp
 	addOutputFlags(cmd, &opts.Output)
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
 	cmd.Flags().StringSliceVar(&opts.By, "by", nil, "report these domain variables only: region and/or segment names (default: all)")
+	_ = cmd.RegisterFlagCompletionFunc("by", completeNames(&opts.Study, domainNames))
 	cmd.Flags().BoolVarP(&opts.Study.Quiet, "quiet", "q", false, "no progress bar while reading large files")
 	return cmd, opts
 }
@@ -127,6 +128,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		return err
 	}
 	tables := rowsTables("Privacy paradox", res.Estimates, opts.MinBase)
+	covered := len(tables)
 	if len(res.Tests) > 0 {
 		tables = append(tables, testsTable(res.Tests))
 	}
@@ -154,7 +156,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		}
 		tables = append(tables, t)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
 }
 
 // NewCmdTrust builds `trustgap trust`.
@@ -184,6 +186,8 @@ personalization preference on comfort.`+domainsHelp, runF,
 	cmd.Flags().StringVar(&opts.Outcome, "outcome", "", "construct whose flag is the `outcome`")
 	_ = cmd.MarkFlagRequired("factor")
 	_ = cmd.MarkFlagRequired("outcome")
+	_ = cmd.RegisterFlagCompletionFunc("factor", completeNames(&opts.Study, flaggedNames))
+	_ = cmd.RegisterFlagCompletionFunc("outcome", completeNames(&opts.Study, flaggedNames))
 	return cmd
 }
 
@@ -202,6 +206,7 @@ func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string
 		return err
 	}
 	tables := rowsTables(fmt.Sprintf("%s among respondents with and without %s", outcome, factor), res.Estimates, opts.MinBase)
+	covered := len(tables)
 	t := reports.NewTable("Odds ratios", reports.TextCol("Domain"), reports.TextCol("Level"),
 		reports.DecimalCol("Odds ratio", 2).WithCI(), reports.DecimalCol("log OR", 4), reports.DecimalCol("SE", 4), reports.IntegerCol("Base (n)"))
 	t.LowBase = opts.MinBase
@@ -220,7 +225,7 @@ func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string
 		at.AddRow(reports.NumCI(float64(a.OddsRatio), float64(a.CILow), float64(a.CIHigh)), reports.Num(float64(a.LogOR)), reports.Num(float64(a.LogORSE)), reports.Num(float64(a.N)))
 		tables = append(tables, at)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
 }
 
 // NewCmdSegments builds `trustgap segments`.
@@ -339,7 +344,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		}
 		tables = append(tables, bt)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: long})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: long, CSVMore: tables[1:]})
 }
 
 // NewCmdReliability builds `trustgap reliability`.

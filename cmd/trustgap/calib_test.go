@@ -208,6 +208,94 @@ func deref(p *float64) any {
 	return *p
 }
 
+// TestEstimateTotalsCrossed: estimate --total and --by 'region*gender'
+// give svytotal/svymean (deff = "replace") in every combination of region
+// and gender that holds respondents, as svyby(~y, ~region + gender)
+// (calib.json's crossed, from calib.R), each domain as a JSON object.
+func TestEstimateTotalsCrossed(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Variable  string            `json:"variable"`
+		Statistic string            `json:"statistic"`
+		Domain    map[string]string `json:"domain"`
+		Estimate  *float64          `json:"estimate"`
+		SE        *float64          `json:"se"`
+		Deff      *float64          `json:"deff"`
+		DF        int               `json:"df"`
+		CILow     *float64          `json:"ci_low"`
+		CIHigh    *float64          `json:"ci_high"`
+	}
+	var golden struct {
+		Crossed []row `json:"crossed"`
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "estimate", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust",
+		"--mean", "pc1", "--total", "pc1", "--total", "tr1==Agree", "--by", "region*gender", "--format", "json")
+	if code != 0 {
+		t.Fatalf("estimate: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"domain": {"region": "West", "gender": "Male"}`) && !strings.Contains(out, `"domain": {
+        "region": "West",
+        "gender": "Male"
+      }`) {
+		t.Errorf("estimate JSON does not write a crossed domain as {\"region\": ..., \"gender\": ...} in that order:\n%.600s", out)
+	}
+	var res struct{ Estimates []row }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]row{}
+	key := func(r row) string {
+		v := r.Variable
+		if v == "tr1==Agree" || v == "tr1 == Agree" {
+			v = "agree"
+		}
+		return v + " " + r.Statistic + " " + r.Domain["region"] + "/" + r.Domain["gender"]
+	}
+	for _, r := range res.Estimates {
+		if r.Statistic == "proportion" {
+			continue
+		}
+		got[key(r)] = r
+	}
+	near := func(g, w *float64) bool {
+		if g == nil || w == nil {
+			return g == nil && w == nil
+		}
+		return math.Abs(*g-*w) <= 1e-6*math.Abs(*w)+1e-9
+	}
+	for _, w := range golden.Crossed {
+		k := key(w)
+		g, ok := got[k]
+		if !ok {
+			t.Errorf("estimate has no row %s", k)
+			continue
+		}
+		for _, f := range []struct {
+			name string
+			g, w *float64
+		}{{"estimate", g.Estimate, w.Estimate}, {"se", g.SE, w.SE}, {"ci_low", g.CILow, w.CILow}, {"ci_high", g.CIHigh, w.CIHigh}} {
+			if !near(f.g, f.w) {
+				t.Errorf("estimate %s %s = %v, want R's %v", k, f.name, deref(f.g), deref(f.w))
+			}
+		}
+		if w.Deff != nil && !near(g.Deff, w.Deff) {
+			t.Errorf("estimate %s deff = %v, want R's %v", k, deref(g.Deff), deref(w.Deff))
+		}
+		if g.DF != w.DF {
+			t.Errorf("estimate %s df = %d, want %d", k, g.DF, w.DF)
+		}
+	}
+	if len(golden.Crossed) < 25 {
+		t.Errorf("calib.json has %d crossed rows, want them all", len(golden.Crossed))
+	}
+}
+
 // The raked weights are written beside their own rows whatever order the
 // load stores respondents in: on the panel with its rows reversed (PSUs
 // out of order, which the lean load regroups), each row's weight is R's

@@ -52,6 +52,8 @@ statistic "F").`,
 	addOutputFlags(cmd, &opts.Output)
 	cmd.Flags().StringVar(&opts.Rows, "rows", "", "row variable `A`")
 	cmd.Flags().StringVar(&opts.Cols, "cols", "", "column variable `B`")
+	_ = cmd.RegisterFlagCompletionFunc("rows", completeNames(&opts.Study, variableNames))
+	_ = cmd.RegisterFlagCompletionFunc("cols", completeNames(&opts.Study, variableNames))
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
 	return cmd
 }

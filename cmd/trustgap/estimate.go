@@ -17,6 +17,7 @@ type EstimateOptions struct {
 	Output outputOptions
 	Means  []string
 	Props  []string
+	Totals []string
 	By     string
 	CI     string
 	Level  float64
@@ -40,8 +41,8 @@ Proportion intervals: logit (default, svyciprop method "logit"), beta
   trustgap estimate --data api.csv --psu dnum --weight pw --prop sch.wide==Yes --by stype --format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(opts.Means)+len(opts.Props) == 0 {
-				return usageErrorf("give at least one --mean COL or --prop EXPR")
+			if len(opts.Means)+len(opts.Props)+len(opts.Totals) == 0 {
+				return usageErrorf("give at least one --mean COL, --prop EXPR or --total COL")
 			}
 			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
 				return err
@@ -62,7 +63,8 @@ Proportion intervals: logit (default, svyciprop method "logit"), beta
 	addOutputFlags(cmd, &opts.Output)
 	cmd.Flags().StringArrayVar(&opts.Means, "mean", nil, "estimate the mean of `COL` (repeatable)")
 	cmd.Flags().StringArrayVar(&opts.Props, "prop", nil, "estimate the proportion where `EXPR` holds, e.g. 'api00>875' (repeatable)")
-	cmd.Flags().StringVar(&opts.By, "by", "", "estimate for each level of `COL` too")
+	cmd.Flags().StringArrayVar(&opts.Totals, "total", nil, "estimate the population total of `COL`, or the weighted count where 'COL OP VALUE' holds (svytotal; repeatable)")
+	cmd.Flags().StringVar(&opts.By, "by", "", "estimate for each level of `COL` too; 'A*B' for every combination of A's and B's levels (svyby(~y, ~A + B))")
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBs)
 	return cmd
 }
@@ -118,11 +120,15 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		conds[i], _ = survey.ParseCondition(p)
 		extra = append(extra, conds[i].Column)
 	}
-	lo := survey.LoadOptions{Extra: extra}
-	if opts.By != "" {
-		lo.Extra = append(lo.Extra, opts.By)
-		lo.Categorical = []string{opts.By}
+	totals, err := parseTotals(opts.Totals)
+	if err != nil {
+		return err
 	}
+	for _, t := range totals {
+		extra = append(extra, t.column)
+	}
+	byVars := splitBy(opts.By)
+	lo := survey.LoadOptions{Extra: append(extra, byVars...), Categorical: byVars}
 	st, err := opts.Study.load(cmd.Context(), opts.IO, lo)
 	if err != nil {
 		return err
@@ -134,26 +140,27 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		in  []bool
 	}
 	doms := []domain{{}}
-	if opts.By != "" {
-		col, err := st.column(opts.By)
-		if err != nil {
-			return err
-		}
-		for k, lvl := range col.Levels {
-			in := make([]bool, st.DS.N)
-			for i, c := range col.Codes {
-				in[i] = c == int32(k)
+	if len(byVars) > 0 {
+		cols := make([]*survey.Column, len(byVars))
+		for k, v := range byVars {
+			if cols[k], err = st.column(v); err != nil {
+				return err
 			}
-			doms = append(doms, domain{analysis.Domain{Var: opts.By, Level: lvl}, in})
+		}
+		for _, c := range crossedDomains(byVars, cols, st.DS.N) {
+			doms = append(doms, domain{c.dom, c.in})
 		}
 	}
 	var rows []analysis.Row
 	add := func(variable, statistic string, y []float64, prop bool) {
 		for _, dm := range doms {
 			var e analysis.Estimate
-			if prop {
+			switch {
+			case statistic == "total":
+				e = st.Design.Total(y, dm.in, opts.Level)
+			case prop:
 				e = st.Design.Prop(y, dm.in, method, opts.Level)
-			} else {
+			default:
 				e = st.Design.Mean(y, dm.in, opts.Level)
 			}
 			r := analysis.NewRow(statistic, dm.dom, e, prop)
@@ -184,6 +191,21 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 			return fmt.Errorf("--prop %s: %w", opts.Props[i], err)
 		}
 		add(c.String(), "proportion", y, true)
+	}
+	for _, tt := range totals {
+		col, err := st.column(tt.column)
+		if err != nil {
+			return err
+		}
+		y := col.Num
+		if tt.cond != nil {
+			if y, err = tt.cond.Eval(col); err != nil {
+				return fmt.Errorf("--total %s: %w", tt.given, err)
+			}
+		} else if !col.IsNumeric() {
+			return fmt.Errorf("--total %s: the column holds text (levels such as %q), not numbers; use --total '%s==LEVEL' for a weighted count", tt.given, col.Levels[0], tt.given)
+		}
+		add(tt.given, "total", y, false)
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},

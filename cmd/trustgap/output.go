@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,6 +49,26 @@ type result struct {
 	Tables []*reports.Table
 	// CSV is the long table written with --format csv; nil means Tables[0].
 	CSV *reports.Table
+	// CSVMore are the analysis's other tables (tests, correlations, item
+	// tables): --format csv -o FILE writes each beside FILE as
+	// FILE-STEM-<table>.csv; on standard output they are named on
+	// standard error as left out, never dropped silently.
+	CSVMore []*reports.Table
+}
+
+// csvSibling is the file a further CSV table goes to: out.csv and the
+// table "Do groups differ?" give out-do-groups-differ.csv.
+func csvSibling(out string, t *reports.Table, k int) string {
+	ext := filepath.Ext(out)
+	stem := strings.TrimSuffix(out, ext)
+	if ext == "" {
+		ext = ".csv"
+	}
+	key := reports.TextCol(t.Title).MachineKey()
+	if t.Title == "" || key == "col" {
+		key = "table-" + strconv.Itoa(k+2)
+	}
+	return stem + "-" + strings.ReplaceAll(key, "_", "-") + ext
 }
 
 // write sends res to standard output or, with -o, atomically to a file
@@ -80,11 +103,33 @@ func (o *outputOptions) write(s *IOStreams, inputs []string, res result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	more := o.Format == "csv" && len(res.CSVMore) > 0
 	if o.Output == "" || o.Output == "-" {
-		return emit(s.Out)
+		if err := emit(s.Out); err != nil {
+			return err
+		}
+		if more {
+			var names []string
+			for _, t := range res.CSVMore {
+				names = append(names, strconv.Quote(t.Title))
+			}
+			fmt.Fprintf(s.ErrOut, "note: standard output holds the estimates only; %s written with -o FILE.csv as FILE-<table>.csv\n", strings.Join(names, ", "))
+		}
+		return nil
 	}
 	if err := reports.CheckNotInput(o.Output, inputs); err != nil {
 		return err
+	}
+	if more {
+		for k, t := range res.CSVMore {
+			path := csvSibling(o.Output, t, k)
+			if err := reports.CheckNotInput(path, inputs); err != nil {
+				return err
+			}
+			if err := reports.WriteFileAtomic(path, func(w io.Writer) error { return reports.WriteCSV(w, t) }); err != nil {
+				return fmt.Errorf("write %s: %w", path, err)
+			}
+		}
 	}
 	commit := func(w io.Writer) error {
 		if err := emit(w); err != nil {

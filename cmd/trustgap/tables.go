@@ -42,10 +42,7 @@ func estimatesTable(title string, rows []analysis.Row, est, se reports.Col, minB
 		if r.N < minBase {
 			e = e.WithLowBase()
 		}
-		dom, lvl := "Total", ""
-		if !r.Domain.IsTotal() {
-			dom, lvl = r.Domain.Var, r.Domain.Level
-		}
+		dom, lvl := r.Domain.Label()
 		stat := r.Statistic
 		if r.Variable != "" && r.Variable != r.Statistic {
 			stat = r.Variable + " " + r.Statistic

@@ -131,7 +131,39 @@ for (y in c("concern", "concern_score", "north")) {
                                        deff = as.numeric(deff(t)))
 }
 
+## ---- estimate --mean pc1 --total pc1 --total 'tr1==Agree' --by 'region*gender'
+## (unraked design): svymean/svytotal (deff = "replace") and svyby over
+## region + gender, intervals ± t(degf)·SE.
+des <- update(des, pc1 = num(d$pc1), agree = ifelse(is.na(d$tr1), NA, (d$tr1 == "Agree") + 0))
+crossed <- list()
+for (spec in list(list(y = "pc1", stat = "mean", fun = svymean), list(y = "pc1", stat = "total", fun = svytotal),
+                  list(y = "agree", stat = "total", fun = svytotal))) {
+  f <- as.formula(paste0("~", spec$y))
+  one <- function(ds, dom) {
+    e <- spec$fun(f, ds, na.rm = TRUE, deff = "replace")
+    ci <- confint(e, df = degf(ds))
+    list(variable = spec$y, statistic = spec$stat, domain = dom, estimate = unname(coef(e)),
+         se = as.numeric(SE(e)), deff = as.numeric(deff(e)), df = degf(ds), ci_low = ci[1], ci_high = ci[2])
+  }
+  crossed[[length(crossed) + 1]] <- one(des, NULL)
+  combos <- unique(v[!is.na(v$region) & !is.na(v$gender), c("region", "gender")])
+  for (k in seq_len(nrow(combos))) {
+    sub <- subset(des, region == combos$region[k] & gender == combos$gender[k])
+    if (spec$stat == "mean" && sum(!is.na(sub$variables[[spec$y]])) == 0) next
+    crossed[[length(crossed) + 1]] <- one(sub, list(region = combos$region[k], gender = combos$gender[k]))
+  }
+}
+# The same domains through svyby, as a check that subset() is svyby's
+# answer: both must agree before the goldens are written.
+b <- svyby(~pc1, ~region + gender, des, svytotal, na.rm = TRUE, deff = "replace")
+for (k in seq_len(nrow(b))) {
+  hit <- Filter(function(r) r$statistic == "total" && r$variable == "pc1" && !is.null(r$domain) &&
+                  r$domain$region == b$region[k] && r$domain$gender == b$gender[k], crossed)
+  stopifnot(length(hit) == 1, abs(hit[[1]]$estimate - b$pc1[k]) < 1e-9, abs(hit[[1]]$se - b$se[k]) < 1e-9)
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
-            raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli)
+            raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli,
+            crossed = crossed)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -163,6 +163,11 @@ func (r *refDesign) mean(y []float64, in func(i int) bool) refEstimate {
 	if e.n >= 2 {
 		e.deff = v / (s2 / sw / float64(e.n-1))
 	}
+	if e.deff < deffRounding {
+		// trustgap's convention (rounding.go), not R's: a design effect
+		// this small is taken for rounding of totals that are exactly 0.
+		e.se, e.deff = 0, 0
+	}
 	return e
 }
 

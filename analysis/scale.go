@@ -655,15 +655,16 @@ func aboveNoise(ss, mag, n float64) float64 {
 	return ss
 }
 
-// noise bounds the rounding error of a sum of squares expanded from terms
-// of total magnitude mag, each summed over n PSUs.
+// noiseOf bounds the rounding error of a sum of squares expanded from terms
+// of total magnitude mag, each summed over n PSUs: rounding errors of n
+// terms add up as √n in practice (n in the worst case, far rarer).
 func noiseOf(mag, n float64) float64 {
 	const eps = 0x1p-52
-	return 4 * (n + 4) * eps * mag
+	return 4 * math.Sqrt(n+4) * eps * mag
 }
 
 // momentsPrecise reports whether the variances a's moments give (of each
-// group's mean and of the differences in pairs) are within 1e-10 of their
+// group's mean and of the differences in pairs) are within 1e-9 of their
 // value, or, where they come out 0, within (1e-9·scale)² of it, scale
 // being the group's mean and shift: expanding the squares loses the
 // digits of the PSU totals' size over their deviations, which is too many
@@ -689,7 +690,7 @@ func (a *allSums) momentsPrecise(d *Design, pairs [][2]int) bool {
 		if v == 0 {
 			return ev <= 1e-18*scale*scale
 		}
-		return ev <= 1e-10*v
+		return ev <= 1e-9*v
 	}
 	for g := range v {
 		if !precise(v[g], ev[g], scale[g]) {

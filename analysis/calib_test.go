@@ -368,3 +368,79 @@ func TestDescribeCalibrated(t *testing.T) {
 		}
 	}
 }
+
+// TestCIMethods: PropCI's methods against svyciprop(method = logit,
+// xlogit, asin, mean, beta) on the panel's flags, at 95% and 99.9%, from
+// R's own estimate and SE (calib.json's ci_methods); df = 0 and shares of
+// 0 or 1 are null where R gives NaN.
+func TestCIMethods(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		CI []struct {
+			Variable string            `json:"variable"`
+			Domain   map[string]string `json:"domain"`
+			Method   string            `json:"method"`
+			Level    float64           `json:"level"`
+			Estimate float64           `json:"estimate"`
+			SE       float64           `json:"se"`
+			DF       int               `json:"df"`
+			NDomain  int               `json:"n_domain"`
+			CILow    Num               `json:"ci_low"`
+			CIHigh   Num               `json:"ci_high"`
+		} `json:"ci_methods"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.CI) != 120 {
+		t.Fatalf("calib.json has %d ci_methods cases, want 120", len(g.CI))
+	}
+	c := checker{t, "PropCI"}
+	for _, w := range g.CI {
+		m, err := ParseCIMethod(w.Method)
+		if err != nil {
+			t.Fatal(err)
+		}
+		se := w.SE
+		if se < 1e-15 {
+			se = 0 // R's rounding of an exact 0
+		}
+		lo, hi := PropCI(Estimate{Estimate: w.Estimate, SE: se, DF: w.DF, NDomain: w.NDomain}, m, w.Level)
+		k := fmt.Sprintf("%s %v %s %v", w.Variable, w.Domain, w.Method, w.Level)
+		c.num(k, "ci_low", Num(lo), w.CILow)
+		c.num(k, "ci_high", Num(hi), w.CIHigh)
+	}
+}
+
+// TestCIAsinBounds: where asin(√p) ± t·SE passes 0 or π/2, R's sin² folds
+// the limit back inside (a lower limit above 0); PropCI keeps it at 0 (1).
+func TestCIAsinBounds(t *testing.T) {
+	e := Estimate{Estimate: 0.02, SE: 0.03, DF: 10, NDomain: 50}
+	lo, hi := PropCI(e, CIAsin, 0.95)
+	a := math.Asin(math.Sqrt(0.02))
+	s := 0.03 / (2 * math.Sqrt(0.02*0.98))
+	q := TQuantile(0.975, 10)
+	if rLo := math.Pow(math.Sin(a-q*s), 2); !(a-q*s < 0 && rLo > 0) {
+		t.Fatalf("test case does not pass 0: R's lower limit %v", rLo)
+	}
+	if lo != 0 || math.Abs(hi-math.Pow(math.Sin(a+q*s), 2)) > 1e-15 {
+		t.Errorf("PropCI(p=0.02, SE=0.03, asin) = [%v, %v], want [0, %v]", lo, hi, math.Pow(math.Sin(a+q*s), 2))
+	}
+	e.Estimate = 0.98
+	lo, hi = PropCI(e, CIAsin, 0.95)
+	if hi != 1 || !(lo > 0.8 && lo < 0.98) {
+		t.Errorf("PropCI(p=0.98, SE=0.03, asin) = [%v, %v], want an upper limit of 1", lo, hi)
+	}
+	for _, p := range []float64{0, 1} {
+		for _, m := range []CIMethod{CIAsin, CIXLogit} {
+			lo, hi := PropCI(Estimate{Estimate: p, DF: 10, NDomain: 20}, m, 0.95)
+			if !math.IsNaN(lo) || !math.IsNaN(hi) {
+				t.Errorf("PropCI(p=%v, %v) = [%v, %v], want null (R: NaN)", p, m, lo, hi)
+			}
+		}
+	}
+}

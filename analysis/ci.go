@@ -20,9 +20,20 @@ const (
 	CIBeta
 	// CIWald is p ± t(df)·SE (svyciprop(method="mean")).
 	CIWald
+	// CIXLogit is svyciprop(method="xlogit"): the interval of
+	// svycontrast(p, log(p/(1−p))) mapped back by expit, which is the
+	// logit interval's formula; at p = 0 or 1 it is null (R: NaN).
+	CIXLogit
+	// CIAsin is svyciprop(method="asin"): sin²(asin(√p) ± t(df)·SE/(2√(p(1−p)))),
+	// with the arcsine-scale limits kept within [0, π/2] (R lets them
+	// run past, and sin² folds them back inside the interval); at p = 0 or
+	// 1 it is null (R: NaN).
+	CIAsin
 )
 
-// ParseCIMethod reads logit, beta or wald ("mean", R's name, is accepted).
+// ParseCIMethod reads logit, beta, wald ("mean", R's name, is
+// accepted), xlogit or asin. R's "likelihood" is not offered: R finds its
+// limits by spline interpolation of a profiled deviance.
 func ParseCIMethod(s string) (CIMethod, error) {
 	switch s {
 	case "", "logit":
@@ -31,8 +42,12 @@ func ParseCIMethod(s string) (CIMethod, error) {
 		return CIBeta, nil
 	case "wald", "mean":
 		return CIWald, nil
+	case "xlogit":
+		return CIXLogit, nil
+	case "asin":
+		return CIAsin, nil
 	}
-	return CILogit, fmt.Errorf("ci method: unknown method %q (want logit, beta or wald)", s)
+	return CILogit, fmt.Errorf("ci method: unknown method %q (want logit, beta, wald (mean), xlogit or asin)", s)
 }
 
 // String returns the method's name.
@@ -44,6 +59,10 @@ func (m CIMethod) String() string {
 		return "beta"
 	case CIWald:
 		return "wald"
+	case CIXLogit:
+		return "xlogit"
+	case CIAsin:
+		return "asin"
 	}
 	return "CIMethod(" + strconv.Itoa(int(m)) + ")"
 }
@@ -76,7 +95,8 @@ func MeanCI(est, se float64, df int, level float64) (lo, hi float64) {
 //     domain's design (missing answers included, as R uses nrow(design)),
 //     the bounds are qbeta(α/2, n*·p, n*(1−p)+1) and
 //     qbeta(1−α/2, n*·p+1, n*(1−p));
-//   - wald: p ± t(df)·SE.
+//   - wald: p ± t(df)·SE;
+//   - xlogit and asin: see CIXLogit and CIAsin.
 //
 // At p = 0 or 1 the SE is 0: the logit and wald intervals collapse to p
 // and the beta interval is NaN, both as in R. Every bound is NaN when
@@ -101,6 +121,23 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 		lo = distuv.Beta{Alpha: neff * p, Beta: neff*(1-p) + 1}.Quantile(alpha / 2)
 		hi = distuv.Beta{Alpha: neff*p + 1, Beta: neff * (1 - p)}.Quantile(1 - alpha/2)
 		return lo, hi
+	case CIXLogit:
+		if p <= 0 || p >= 1 {
+			return nan, nan
+		}
+		l := math.Log(p / (1 - p))
+		s := se / (p * (1 - p))
+		q := TQuantile(0.5+level/2, e.DF)
+		return expit(l - q*s), expit(l + q*s)
+	case CIAsin:
+		if p <= 0 || p >= 1 {
+			return nan, nan
+		}
+		a := math.Asin(math.Sqrt(p))
+		s := se / (2 * math.Sqrt(p*(1-p)))
+		q := TQuantile(0.5+level/2, e.DF)
+		l, h := max(a-q*s, 0), min(a+q*s, math.Pi/2)
+		return math.Pow(math.Sin(l), 2), math.Pow(math.Sin(h), 2)
 	case CILogit:
 		if p <= 0 || p >= 1 {
 			return p, p

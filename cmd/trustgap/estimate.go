@@ -36,7 +36,12 @@ with Taylor-linearization standard errors for the declared design, as R's
 svymean/svyciprop/svyby. Design flags override the codebook's design.
 
 Proportion intervals: logit (default, svyciprop method "logit"), beta
-(Korn-Graubard) or wald; mean intervals are estimate ± t(degf)·SE.`,
+(Korn-Graubard), wald (R's mean), xlogit or asin (limits kept within
+[0, π/2] on the arcsine scale); mean intervals and totals (--total, R's
+svytotal) are estimate ± t(degf)·SE. --by 'A*B' estimates every
+combination of A's and B's levels that holds respondents (svyby(~y, ~A + B)).
+--targets T.yaml (or a codebook weighting: block) rakes the design as R's
+rake() and every SE accounts for it.`,
 		Example: `  trustgap estimate --data apistrat.csv --weight pw --strata stype --fpc fpc --mean api00 --prop 'api00>875'
   trustgap estimate --data api.csv --psu dnum --weight pw --prop sch.wide==Yes --by stype --format json`,
 		Args: noArgs,
@@ -71,10 +76,10 @@ Proportion intervals: logit (default, svyciprop method "logit"), beta
 
 // addCIFlags adds --ci, --level and --min-base.
 func addCIFlags(cmd *cobra.Command, ci *string, level *float64, minBase *int) {
-	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions: logit, beta or wald")
+	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit or asin")
 	cmd.Flags().Float64Var(level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(minBase, "min-base", 30, "flag estimates whose unweighted base is below `N`")
-	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald", "mean", "xlogit", "asin"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // validateCommon checks the shared flags.

@@ -97,7 +97,7 @@ left out.`,
 	// --output, as the other commands spell it, names the same folder.
 	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")
 	_ = cmd.Flags().MarkHidden("output")
-	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions: logit, beta or wald")
+	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit or asin")
 	cmd.Flags().Float64Var(&opts.Level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(&opts.MinBase, "min-base", 30, "suppress estimates on fewer than `N` respondents (flag those under 2N with *)")
 	cmd.Flags().BoolVar(&opts.PDF, "pdf", false, "also write the charts as PDF")

@@ -162,8 +162,26 @@ for (k in seq_len(nrow(b))) {
   stopifnot(length(hit) == 1, abs(hit[[1]]$estimate - b$pc1[k]) < 1e-9, abs(hit[[1]]$se - b$se[k]) < 1e-9)
 }
 
+## ---- svyciprop's methods --------------------------------------------------
+## The flags by gender, and two shares at the edge: sharing among gender
+## Other (all 3 flagged: p = 1) and concern at the 99% level in a small
+## domain, where asin's limits can pass 0 or pi/2.
+cis <- list()
+for (y in c("concern", "trust", "sharing")) for (g in c(NA, "Male", "Female", "Other")) {
+  sub <- if (is.na(g)) des else subset(des, gender == g)
+  dom <- if (is.na(g)) NULL else list(gender = g)
+  for (level in c(0.95, 0.999)) for (method in c("logit", "xlogit", "asin", "mean", "beta")) {
+    ci <- suppressWarnings(svyciprop(as.formula(paste0("~", y)), sub, method = method, level = level,
+                                     df = degf(sub), na.rm = TRUE))
+    m <- svymean(as.formula(paste0("~", y)), sub, na.rm = TRUE)
+    cis[[length(cis) + 1]] <- list(variable = y, domain = dom, method = method, level = level,
+      estimate = unname(coef(m)), se = as.numeric(SE(m)), df = degf(sub),
+      n_domain = nrow(sub), ci_low = unname(attr(ci, "ci")[1]), ci_high = unname(attr(ci, "ci")[2]))
+  }
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli,
-            crossed = crossed)
+            crossed = crossed, ci_methods = cis)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -45,6 +45,8 @@ type Draft struct {
 	LevelNames map[string]map[string]string // level labels (DE: Germany)
 	Constructs []*DraftConstruct
 	commands   []string
+	// noHeader lists the columns left out for having no header name.
+	noHeader []string
 }
 
 // DraftFile is one file read for a draft.
@@ -106,6 +108,7 @@ type colStats struct {
 	all         map[string]struct{}
 	valueLabels []ValueLabel
 	pii         *PIIColumn // the file's PII scanner's finding
+	ambiguous   bool       // another column of the file has the same header
 }
 
 // maxDraftDistinct bounds the distinct answers remembered per column.
@@ -185,6 +188,7 @@ func (s *colStats) merge(o *colStats) {
 	if s.pii == nil {
 		s.pii = o.pii
 	}
+	s.ambiguous = s.ambiguous || o.ambiguous
 }
 
 func (s *colStats) numeric() bool { return s.n > 0 && s.nums == s.n }
@@ -218,6 +222,10 @@ func DraftCodebook(ctx context.Context, tables []TableReader, opts DraftOptions)
 		cols, f, err := scanTable(ctx, t, maxRows, seenMissing)
 		if err != nil {
 			return nil, err
+		}
+		if f.Rows == 0 {
+			// A header alone is a template or the wrong export.
+			return nil, fmt.Errorf("draft: %s: no data rows: the file has a header but no respondents", t.Name())
 		}
 		files = append(files, cols)
 		d.Files = append(d.Files, f)
@@ -280,6 +288,13 @@ func scanTable(ctx context.Context, t TableReader, maxRows int, seenMissing map[
 		}
 	}
 	pii := NewPIIScanner(t.Name(), header)
+	folded := map[string]int{}
+	for _, h := range header {
+		folded[strings.ToLower(strings.TrimSpace(h))]++
+	}
+	for i, h := range header {
+		cols[i].stats.ambiguous = folded[strings.ToLower(strings.TrimSpace(h))] > 1
+	}
 	dc := t.DecimalComma()
 	for {
 		if f.Rows&0xFFF == 0 {
@@ -453,9 +468,14 @@ func (d *Draft) align(files [][]*fileCol) {
 	}
 	var ls []*logical
 	for fi, cols := range files {
+		// match[j] is the logical column of column j, -1 while unknown,
+		// -2 for a column without a header, which no codebook can name.
 		match := make([]int, len(cols))
-		for j := range match {
+		for j, c := range cols {
 			match[j] = -1
+			if strings.TrimSpace(c.header) == "" {
+				match[j] = -2
+			}
 		}
 		taken := make([]bool, len(ls))
 		byKey := map[string][]int{}
@@ -468,7 +488,7 @@ func (d *Draft) align(files [][]*fileCol) {
 		}
 		for j, c := range cols {
 			k := normKey(c.key)
-			if cand := byKey[k]; len(cand) == 1 && fileKeys[k] == 1 && !taken[cand[0]] {
+			if cand := byKey[k]; match[j] == -1 && len(cand) == 1 && fileKeys[k] == 1 && !taken[cand[0]] {
 				match[j], taken[cand[0]] = cand[0], true
 			}
 		}
@@ -481,7 +501,7 @@ func (d *Draft) align(files [][]*fileCol) {
 		for changed := true; changed; {
 			changed = false
 			for j := range cols {
-				if match[j] >= 0 {
+				if match[j] != -1 {
 					continue
 				}
 				for _, dir := range []int{-1, 1} {
@@ -498,7 +518,7 @@ func (d *Draft) align(files [][]*fileCol) {
 			}
 		}
 		for j, c := range cols {
-			if match[j] >= 0 {
+			if match[j] != -1 {
 				continue
 			}
 			best, bestS := -1, 0.75
@@ -512,6 +532,10 @@ func (d *Draft) align(files [][]*fileCol) {
 			}
 		}
 		for j, c := range cols {
+			if match[j] == -2 {
+				d.noHeader = append(d.noHeader, fmt.Sprintf("%s column %d", filepathBase(d.Files[fi].Name), j+1))
+				continue
+			}
 			if match[j] < 0 {
 				l := &logical{per: make([]*fileCol, nf), rep: c}
 				ls = append(ls, l)
@@ -669,6 +693,10 @@ func (d *Draft) guessRoles() {
 			c.Role, c.Why = "pii", why
 			continue
 		}
+		if s.ambiguous {
+			c.Role, c.Why = "ambiguous", "another column has the same header; rename one in the file to use it"
+			continue
+		}
 		if slices.Contains(c.Raw, "") {
 			// Not in every file: loading it would fail on the others.
 			c.Role, c.Why = "partial", "no file but these has it, so no analysis can use it as it is"
@@ -683,7 +711,7 @@ func (d *Draft) guessRoles() {
 		case d.Design.ID == "" && idHint(name) && s.all != nil && s.unique && s.n == d.rows():
 			c.Role, c.Why = "id", "named like an id and distinct for every respondent"
 			d.Design.ID = name
-		case d.Design.Weight == "" && s.numeric() && s.lo > 0 && hasWord(name, weightWords):
+		case d.Design.Weight == "" && s.numeric() && s.lo > 0 && hasWord(name, weightWords) && s.n == d.rows():
 			c.Role, c.Why = "weight", fmt.Sprintf("named like a weight; positive numbers, mean %.2f (%.3g–%.3g)", s.mean(), s.lo, s.hi)
 			d.Design.Weight = name
 		case d.Design.Weight == "" && s.numeric() && s.lo > 0 && !s.whole && math.Abs(s.mean()-1) < 0.1 && s.hi > s.lo && s.n == d.rows():
@@ -743,6 +771,15 @@ func (d *Draft) guessRoles() {
 		case s.numeric():
 			c.Role = "numeric"
 			c.Why = fmt.Sprintf("numbers %s–%s", fmtNum(s.lo), fmtNum(s.hi))
+			if hasWord(name, weightWords) {
+				// Why it is not the design's weight.
+				switch {
+				case s.lo <= 0:
+					c.Why += "; named like a weight, but weights must be positive"
+				case s.n < d.rows():
+					c.Why += fmt.Sprintf("; named like a weight, but %d respondents have none", d.rows()-s.n)
+				}
+			}
 		default:
 			c.Role = "text"
 			if s.overflow {
@@ -862,7 +899,18 @@ func labelledScale(vls []ValueLabel, st *colStats) *AnswerScale {
 	for _, v := range vls {
 		byLabel[v.Label] = v.Value
 	}
-	out := &AnswerScale{Family: s.Family, Lo: st.lo, Hi: st.hi}
+	out := &AnswerScale{Family: s.Family, Lo: math.Inf(1), Hi: math.Inf(-1)}
+	// The range answered, leaving out codes labelled "Don't know" and the
+	// like (99), which are read as missing.
+	skip := map[string]bool{}
+	for _, a := range s.NonSubstantive {
+		skip[byLabel[a]] = true
+	}
+	for _, a := range st.order {
+		if x, ok := parseDecimal(a, false); ok && !skip[a] {
+			out.Lo, out.Hi = min(out.Lo, x), max(out.Hi, x)
+		}
+	}
 	for _, a := range s.Answers {
 		x, ok := parseDecimal(byLabel[a], false)
 		if !ok {

@@ -335,3 +335,62 @@ func TestDraftSPSS(t *testing.T) {
 		t.Errorf("the first-name column is not left out:\n%s", yml)
 	}
 }
+
+// FuzzDraftCodebook: whatever the file, the draft is valid YAML that
+// ParseCodebook accepts, and validating the same file with it finds no
+// problem (the draft must work unchanged).
+func FuzzDraftCodebook(f *testing.F) {
+	for _, s := range []string{
+		"id,country,w,q1\n1,DE,1.1,Agree\n2,GB,0.9,Disagree\n",
+		"rid,age,gender,weight,c1,c2\n1,34,f,1,Very concerned,Somewhat concerned\n2,71,m,2,Not concerned at all,NA\n3,,f,0.5,Don't know,Very concerned\n",
+		"Q1,Q2_1,Q2_2\nHow concerned?,Tools - VPN,Tools - None of these\n{\"ImportId\":\"QID1\"},{\"ImportId\":\"QID2_1\"},{\"ImportId\":\"QID2_2\"}\nSehr besorgt,ausgewählt,nicht ausgewählt\nGar nicht besorgt,nicht ausgewählt,ausgewählt\n",
+		"email,phone,q\na@b.co,+31 6 1234 5678,yes\nc@d.org,+31 6 8765 4321,no\n",
+		"country,region,market\nNL,N,x\nNL,S,y\n",
+		"a,a,A\n1,2,3\n",
+		"age,income\n18,1000\n99,2000\n45,\n",
+		"q\n1 (left)\n2\n7 (right)\n",
+		"weight\n0\n1\n",
+		"q,r\n\"He said \"\"yes\"\"\",a: b\n# no,yes\nYes,No\n",
+		"id,q\n1,Often\n1,Never\n2,Sometimes\n",
+		"freq,trust\nNooit,Helemaal geen vertrouwen\nAltijd,Veel vertrouwen\nSoms,Weinig vertrouwen\n",
+		"agree\nStrongly agree\n Agree\nagree\nDon't know\n",
+		"w,gender,income\n1.2,f,10.5\n0.8,m,20000\n1.0,x,300\n1,f,12\n1,m,7\n1,f,8\n1,m,9\n1,f,10\n1,m,11\n1,f,13\n1,m,14\n1,f,15\n1,m,16\n1,f,17\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		open := func() TableReader {
+			tr, err := NewCSVReader(bytes.NewReader(data), "fuzz.csv", ReadOptions{MaxCellBytes: 1 << 12})
+			if err != nil {
+				return nil
+			}
+			return tr
+		}
+		tr := open()
+		if tr == nil {
+			return
+		}
+		d, err := DraftCodebook(context.Background(), []TableReader{tr}, DraftOptions{})
+		tr.Close()
+		if err != nil {
+			return // the file fails to read
+		}
+		var b bytes.Buffer
+		if err := d.WriteYAML(&b); err != nil {
+			t.Fatal(err)
+		}
+		cb, err := ParseCodebook(bytes.NewReader(b.Bytes()), "draft.yaml")
+		if err != nil {
+			t.Fatalf("the draft does not parse: %v\n%s", err, b.Bytes())
+		}
+		tr = open()
+		defer tr.Close()
+		problems, _, err := Validate(context.Background(), cb, []TableReader{tr}, LoadOptions{})
+		if err != nil {
+			return
+		}
+		if len(problems) > 0 {
+			t.Fatalf("Validate(draft) = %v\n%s", problems, b.Bytes())
+		}
+	})
+}

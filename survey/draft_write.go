@@ -59,6 +59,9 @@ func (d *Draft) WriteYAML(w io.Writer) error {
 		}
 		d.writeColumn(bw, c)
 	}
+	if len(d.noHeader) > 0 {
+		p("  # Left out, having no header to name them by: %s\n", comment(strings.Join(d.noHeader, ", ")))
+	}
 	if len(pii) > 0 {
 		p("  # Left out: these look like direct identifiers, which reports must\n")
 		p("  # never hold. Keep them out of the files you share.\n")

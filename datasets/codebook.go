@@ -77,7 +77,7 @@ constructs:
   # website; given your e-mail address for a discount; signed in to a site
   # with a social media account; let a shop keep your purchase history?
   sharing:
-    label: Shares data (2+ of 5 behaviours)
+    label: Shares data
     items: [sh_location, sh_cookies, sh_email_discount, sh_social_login, sh_purchase_history]
     score: count
     flag: ">= 2"
@@ -89,7 +89,7 @@ constructs:
   # Flag: protects, taking at least two of these steps (one alone, such as
   # declining a cookie banner, is too easy to count as protecting).
   protection:
-    label: Protects data (2+ of 4 steps)
+    label: Protects data
     items: [pr_adblock, pr_vpn, pr_decline_cookies, pr_privacy_settings]
     score: count
     flag: ">= 2"

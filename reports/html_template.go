@@ -157,6 +157,41 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 {{- range .Intro}}
 <p class="intro">{{.}}</p>
 {{- end}}
+{{- range .Banners}}
+<div class="table-wrap banner-wrap">
+<table class="banner" style="{{.Style}}" aria-describedby="notation">
+{{- if .Caption}}
+<caption>{{.Caption}}</caption>
+{{- end}}
+<colgroup><col class="label">{{range .Cols}}<col>{{end}}</colgroup>
+<thead>
+<tr><th class="corner" rowspan="2"><span class="sr-only">Answer</span></th>
+{{- range .Groups}}<th scope="colgroup" colspan="{{.Span}}">{{.Name}}</th>{{end -}}
+</tr>
+<tr class="labels">
+{{- range .Cols}}<th scope="col">{{.Label}}<span class="letter">{{.Letter}}</span></th>{{end -}}
+</tr>
+</thead>
+<tbody class="bases">
+{{- range .Bases}}
+<tr><th scope="row">{{.Name}}</th>{{range .Values}}<td>{{.}}</td>{{end}}</tr>
+{{- end}}
+</tbody>
+<tbody>
+{{- range .Rows}}
+<tr{{if .Net}} class="net"{{else if .Mean}} class="mean"{{end}}><th scope="row">{{.Label}}</th>
+{{- range .Cells}}<td>{{if .Dash}}<span class="dash" title="Not shown: base too small, or hidden with such a cell">{{.Value}}</span>{{else}}{{.Value}}{{end}}{{if .Star}}<span class="star" title="Low base">*</span>{{end}}<span class="sig">{{.Sig}}</span></td>{{end -}}
+</tr>
+{{- end}}
+</tbody>
+</table>
+<ul class="notes">
+{{- range .Notes}}
+<li>{{.}}</li>
+{{- end}}
+</ul>
+</div>
+{{- end}}
 {{- range .Tables}}
 <div class="table-wrap">
 <table aria-describedby="notation">
@@ -226,41 +261,6 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 <figcaption>{{.Title}}</figcaption>
 {{- end}}
 </figure>
-{{- end}}
-{{- range .Banners}}
-<div class="table-wrap banner-wrap">
-<table class="banner" style="{{.Style}}" aria-describedby="notation">
-{{- if .Caption}}
-<caption>{{.Caption}}</caption>
-{{- end}}
-<colgroup><col class="label">{{range .Cols}}<col>{{end}}</colgroup>
-<thead>
-<tr><th class="corner" rowspan="2"><span class="sr-only">Answer</span></th>
-{{- range .Groups}}<th scope="colgroup" colspan="{{.Span}}">{{.Name}}</th>{{end -}}
-</tr>
-<tr class="labels">
-{{- range .Cols}}<th scope="col">{{.Label}}<span class="letter">{{.Letter}}</span></th>{{end -}}
-</tr>
-</thead>
-<tbody class="bases">
-{{- range .Bases}}
-<tr><th scope="row">{{.Name}}</th>{{range .Values}}<td>{{.}}</td>{{end}}</tr>
-{{- end}}
-</tbody>
-<tbody>
-{{- range .Rows}}
-<tr{{if .Net}} class="net"{{else if .Mean}} class="mean"{{end}}><th scope="row">{{.Label}}</th>
-{{- range .Cells}}<td>{{if .Dash}}<span class="dash" title="Not shown: base too small, or hidden with such a cell">{{.Value}}</span>{{else}}{{.Value}}{{end}}{{if .Star}}<span class="star" title="Low base">*</span>{{end}}<span class="sig">{{.Sig}}</span></td>{{end -}}
-</tr>
-{{- end}}
-</tbody>
-</table>
-<ul class="notes">
-{{- range .Notes}}
-<li>{{.}}</li>
-{{- end}}
-</ul>
-</div>
 {{- end}}
 </section>
 {{- end}}

@@ -225,6 +225,11 @@ func WriteReportMarkdown(w io.Writer, r *Report) error {
 	for _, s := range r.Sections {
 		bw.WriteString("## " + mdEscape(s.Name) + "\n\n")
 		mdParagraphs(bw, s.Intro)
+		// Banners first, as in the deck and the HTML.
+		for _, b := range s.Banners {
+			writeMDBanner(bw, b)
+			bw.WriteString("\n")
+		}
 		for _, t := range s.Tables {
 			writeMDTable(bw, t, "")
 			bw.WriteString("\n")
@@ -242,10 +247,6 @@ func WriteReportMarkdown(w io.Writer, r *Report) error {
 			if im.Title != "" {
 				bw.WriteString("*" + mdEscape(im.Title) + "*\n\n")
 			}
-		}
-		for _, b := range s.Banners {
-			writeMDBanner(bw, b)
-			bw.WriteString("\n")
 		}
 	}
 	bw.WriteString("## Methodology\n\n")

@@ -973,7 +973,7 @@ func (b *builder) regions() error {
 				cols = append(cols, PercentCol(constructLabel(f)))
 			}
 			ft := b.newTable("Headline measures by "+lowerFirst(b.regionLabel()), cols...)
-			ft.Notes = append(ft.Notes, "Bases, tests and the segments are in the banner above.")
+			ft.Notes = append(ft.Notes, "The total sample's and each "+lowerFirst(b.regionLabel())+"'s share; bases, tests and the segments are in the banner “"+bn.Title+"”.")
 			col := map[analysis.Domain]int{}
 			for c, bc := range res.Columns {
 				col[bc.Domain] = c

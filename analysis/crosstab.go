@@ -34,6 +34,14 @@ type Crosstab struct {
 	// Test is the Rao-Scott test of independence (Design.ChiSq), nil when
 	// fewer than two levels of a or b were answered together.
 	Test *ChiSqResult
+	// CountSE[i][j] is the SE of Counts[i][j], svytotal of the cell's
+	// indicator in column j's domain; TotalCounts[i] and TotalCountSE[i]
+	// are row i's weighted count over the columns and its SE.
+	CountSE      [][]float64
+	TotalCounts  []float64
+	TotalCountSE []float64
+
+	tab *table // for the other statistics (Crosstab.Test)
 }
 
 // Crosstab tabulates a (codes 0..len(aLevels)−1, −1 missing) by b (codes
@@ -126,6 +134,8 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 	}
 	ct.TotalBase = share(all, func(p int) bool { return t.colSeen[p*(nb+1)+nb] }, ndAll,
 		func(i int, e Estimate) { ct.TotalPct[i] = e })
+	ct.tab = t
+	ct.countSEs(d, t)
 	res, err := t.chisq(d, nil)
 	switch {
 	case err == nil:

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -355,5 +356,100 @@ func TestWeightFollowsFileOrder(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d rows have another respondent's weight", bad, len(got))
+	}
+}
+
+// TestCrosstabStatistics: crosstab --statistic F, Chisq, Wald and adjWald
+// give svychisq's statistic, degrees of freedom and p; every cell's
+// weighted_count_se is svytotal's SE of the cell in its column's domain,
+// and the JSON holds the Total column (calib.json's crosstab).
+func TestCrosstabStatistics(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type test struct {
+		Method    string   `json:"method"`
+		Statistic float64  `json:"statistic"`
+		F         *float64 `json:"f"`
+		NDF       float64  `json:"ndf"`
+		DDF       *float64 `json:"ddf"`
+		P         float64  `json:"p"`
+	}
+	type cell struct {
+		Row   string  `json:"row"`
+		Col   string  `json:"col"`
+		Count float64 `json:"weighted_count"`
+		SE    float64 `json:"weighted_count_se"`
+	}
+	var golden struct {
+		Crosstab []struct {
+			Rows, Cols string
+			Tests      map[string]test `json:"tests"`
+			Cells      []cell          `json:"cells"`
+		} `json:"crosstab"`
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	if len(golden.Crosstab) != 2 {
+		t.Fatalf("calib.json has %d crosstabs, want 2", len(golden.Crosstab))
+	}
+	near := func(g, w float64) bool { return math.Abs(g-w) <= 1e-6*math.Abs(w)+1e-10 }
+	for _, x := range golden.Crosstab {
+		for _, st := range []string{"F", "Chisq", "Wald", "adjWald"} {
+			code, out, errOut := runCLI(t, "crosstab", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust",
+				"--rows", x.Rows, "--cols", x.Cols, "--statistic", st, "--format", "json")
+			if code != 0 {
+				t.Fatalf("crosstab %s × %s --statistic %s: exit %d: %s", x.Rows, x.Cols, st, code, errOut)
+			}
+			var res struct {
+				Cells []cell `json:"cells"`
+				Bases []struct {
+					Col string `json:"col"`
+				} `json:"bases"`
+				Test *test `json:"test"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			w, g := x.Tests[st], res.Test
+			what := fmt.Sprintf("crosstab %s × %s --statistic %s", x.Rows, x.Cols, st)
+			if g == nil {
+				t.Fatalf("%s: no test", what)
+			}
+			if g.Method != st || !near(g.Statistic, w.Statistic) || !near(g.NDF, w.NDF) || !near(g.P, w.P) {
+				t.Errorf("%s = %+v, want R's %+v", what, *g, w)
+			}
+			switch {
+			case st == "Chisq" && g.DDF != nil:
+				t.Errorf("%s has ddf %v, want none", what, *g.DDF)
+			case st != "Chisq" && (g.DDF == nil || w.DDF == nil || !near(*g.DDF, *w.DDF)):
+				t.Errorf("%s ddf = %v, want R's %v", what, deref(g.DDF), deref(w.DDF))
+			}
+			if (st == "F") != (g.F != nil) {
+				t.Errorf("%s: f = %v; want it for F only", what, deref(g.F))
+			}
+			if st != "F" {
+				continue
+			}
+			got := map[string]cell{}
+			for _, c := range res.Cells {
+				got[c.Row+"|"+c.Col] = c
+			}
+			for _, wc := range x.Cells {
+				gc, ok := got[wc.Row+"|"+wc.Col]
+				if !ok {
+					t.Errorf("%s: no cell %s × %s", what, wc.Row, wc.Col)
+					continue
+				}
+				if !near(gc.Count, wc.Count) || !near(gc.SE, wc.SE) {
+					t.Errorf("%s: cell %s × %s weighted count %v ± %v, want R's %v ± %v", what, wc.Row, wc.Col, gc.Count, gc.SE, wc.Count, wc.SE)
+				}
+			}
+			if last := res.Bases[len(res.Bases)-1]; last.Col != "Total" {
+				t.Errorf("%s: last base is %q, want Total", what, last.Col)
+			}
+		}
 	}
 }

@@ -20,6 +20,8 @@ type CrosstabOptions struct {
 	CI      string
 	Level   float64
 	MinBase int
+	// Statistic is svychisq's statistic: F, Chisq, Wald or adjWald.
+	Statistic string
 }
 
 // NewCmdCrosstab builds `trustgap crosstab`.
@@ -31,7 +33,9 @@ func NewCmdCrosstab(s *IOStreams, runF func(*CrosstabOptions) error) *cobra.Comm
 		Long: `Tabulate A (rows) by B (columns): weighted counts, column percentages with
 intervals, unweighted, weighted and effective bases, and the Rao-Scott
 second-order corrected chi-square test of independence (R's svychisq,
-statistic "F").`,
+statistic "F"; --statistic Chisq, Wald or adjWald for svychisq's others).
+Every cell carries the SE of its weighted count (svytotal of the cell in
+its column's domain); the JSON includes the Total column.`,
 		Example: "  trustgap crosstab --data api.csv --psu dnum --weight pw --rows sch.wide --cols stype",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,6 +44,9 @@ statistic "F").`,
 			}
 			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
 				return err
+			}
+			if _, err := analysis.ParseChiSqStatistic(opts.Statistic); err != nil {
+				return &usageError{fmt.Errorf("--statistic: %w", err)}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -55,6 +62,8 @@ statistic "F").`,
 	_ = cmd.RegisterFlagCompletionFunc("rows", completeNames(&opts.Study, variableNames))
 	_ = cmd.RegisterFlagCompletionFunc("cols", completeNames(&opts.Study, variableNames))
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
+	cmd.Flags().StringVar(&opts.Statistic, "statistic", "F", "test of independence, svychisq's statistic: F, Chisq, Wald or adjWald")
+	_ = cmd.RegisterFlagCompletionFunc("statistic", cobra.FixedCompletions([]string{"F", "Chisq", "Wald", "adjWald"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -63,13 +72,27 @@ type crosstabJSON struct {
 	Cols  string         `json:"cols"`
 	Cells []crossCell    `json:"cells"`
 	Bases []crossBase    `json:"bases"`
-	Test  *analysis.Test `json:"test"`
+	Test  *crossTestJSON `json:"test"`
+}
+
+// crossTestJSON is crosstab's test: svychisq's method, statistic and
+// degrees of freedom (f repeats the statistic for F; Chisq has no ddf).
+type crossTestJSON struct {
+	Name      string        `json:"name"`
+	Variables []string      `json:"variables"`
+	Method    string        `json:"method"`
+	Statistic analysis.Num  `json:"statistic"`
+	F         *analysis.Num `json:"f,omitempty"`
+	NDF       analysis.Num  `json:"ndf"`
+	DDF       *analysis.Num `json:"ddf,omitempty"`
+	P         analysis.Num  `json:"p"`
 }
 
 type crossCell struct {
 	Row         string       `json:"row"`
 	Col         string       `json:"col"`
 	WeightedN   analysis.Num `json:"weighted_count"`
+	WeightedSE  analysis.Num `json:"weighted_count_se"`
 	ColumnShare analysis.Num `json:"column_share"`
 	SE          analysis.Num `json:"se"`
 	CILow       analysis.Num `json:"ci_low"`
@@ -123,13 +146,15 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 				c = c.WithLowBase()
 			}
 			cells = append(cells, c)
-			out.Cells = append(out.Cells, crossCell{Row: al, Col: bl, WeightedN: analysis.Num(ct.Counts[i][j]),
+			out.Cells = append(out.Cells, crossCell{Row: al, Col: bl, WeightedN: analysis.Num(ct.Counts[i][j]), WeightedSE: analysis.Num(ct.CountSE[i][j]),
 				ColumnShare: analysis.Num(e.Estimate), SE: analysis.Num(e.SE), CILow: analysis.Num(e.CILow), CIHigh: analysis.Num(e.CIHigh)})
 			long.AddRow(reports.Str(al), reports.Str(bl), reports.Num(ct.Counts[i][j]), reports.NumCI(e.Estimate, e.CILow, e.CIHigh), reports.Num(e.SE))
 		}
 		e := ct.TotalPct[i]
 		e.CILow, e.CIHigh = analysis.PropCI(e, method, opts.Level)
 		cells = append(cells, reports.NumCI(e.Estimate, e.CILow, e.CIHigh))
+		out.Cells = append(out.Cells, crossCell{Row: al, Col: "Total", WeightedN: analysis.Num(ct.TotalCounts[i]), WeightedSE: analysis.Num(ct.TotalCountSE[i]),
+			ColumnShare: analysis.Num(e.Estimate), SE: analysis.Num(e.SE), CILow: analysis.Num(e.CILow), CIHigh: analysis.Num(e.CIHigh)})
 		pct.AddRow(cells...)
 	}
 	bases := []reports.Col{reports.TextCol("Base")}
@@ -152,10 +177,17 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 		bs := ct.Bases[j]
 		out.Bases = append(out.Bases, crossBase{Col: l, N: bs.N, WeightedN: analysis.Num(bs.WeightedN), EffectiveN: analysis.Num(bs.EffectiveN), LowBase: bs.N < opts.MinBase})
 	}
+	tb := ct.TotalBase
+	out.Bases = append(out.Bases, crossBase{Col: "Total", N: tb.N, WeightedN: analysis.Num(tb.WeightedN), EffectiveN: analysis.Num(tb.EffectiveN), LowBase: tb.N < opts.MinBase})
 	tables := []*reports.Table{pct, bt}
-	if ct.Test != nil {
-		out.Test = &analysis.Test{Name: "rao_scott", Variables: vars, F: analysis.Num(ct.Test.F), NDF: analysis.Num(ct.Test.NDF), DDF: analysis.Num(ct.Test.DDF), P: analysis.Num(ct.Test.P)}
-		tables = append(tables, testsTable([]analysis.Test{*out.Test}))
+	stat, _ := analysis.ParseChiSqStatistic(opts.Statistic)
+	test, err := ct.TestWith(st.Design, stat)
+	if err != nil {
+		return fmt.Errorf("crosstab: %w", err)
+	}
+	if test != nil {
+		out.Test = newCrossTestJSON(vars, test)
+		tables = append(tables, crossTestTable(vars, test))
 	}
 	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: tables, CSV: long})
 }

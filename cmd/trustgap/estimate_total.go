@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/reports"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -108,4 +109,35 @@ func crossedDomains(vars []string, cols []*survey.Column, n int) []crossedDomain
 		out = append(out, crossedDomain{analysis.CrossDomain(vars, levels), in})
 	}
 	return out
+}
+
+func newCrossTestJSON(vars []string, t *analysis.ChiSqTest) *crossTestJSON {
+	out := &crossTestJSON{Name: "rao_scott", Variables: vars, Method: t.Method, Statistic: analysis.Num(t.Statistic), NDF: analysis.Num(t.NDF), P: analysis.Num(t.P)}
+	switch t.Method {
+	case "Wald", "adjWald":
+		out.Name = "wald"
+	}
+	if t.Method == "F" {
+		f := analysis.Num(t.Statistic)
+		out.F = &f
+	}
+	if t.Method != "Chisq" {
+		ddf := analysis.Num(t.DDF)
+		out.DDF = &ddf
+	}
+	return out
+}
+
+// crossTestTable shows crosstab's test for people.
+func crossTestTable(vars []string, t *analysis.ChiSqTest) *reports.Table {
+	title := map[string]string{
+		"F":       "Rao-Scott test of independence (F, second-order correction)",
+		"Chisq":   "Rao-Scott test of independence (χ², first-order correction)",
+		"Wald":    "Design-based Wald test of independence",
+		"adjWald": "Design-based Wald test of independence (adjusted)",
+	}[t.Method]
+	tab := reports.NewTable(title, reports.TextCol("Variables"), reports.DecimalCol("Statistic", 3),
+		reports.DecimalCol("ndf", 2), reports.DecimalCol("ddf", 2), reports.PValueCol("p"))
+	tab.AddRow(reports.Str(strings.Join(vars, " × ")), reports.Num(t.Statistic), reports.Num(t.NDF), reports.Num(t.DDF), reports.Num(t.P))
+	return tab
 }

@@ -180,8 +180,37 @@ for (y in c("concern", "trust", "sharing")) for (g in c(NA, "Male", "Female", "O
   }
 }
 
+## ---- crosstab: svychisq's statistics and the cells' svytotal SEs ----------
+des <- update(des, tr1 = d$tr1)
+xt <- list()
+for (pair in list(c("generation", "gender"), c("tr1", "region"))) {
+  a <- pair[1]; b <- pair[2]
+  # Levels answered together only (trustgap's convention, see README).
+  sub <- des
+  f <- as.formula(paste0("~", a, "+", b))
+  tests <- list()
+  for (st in c("F", "Chisq", "Wald", "adjWald")) {
+    r <- svychisq(f, sub, statistic = st)
+    tests[[st]] <- list(method = st, statistic = as.numeric(r$statistic),
+      ndf = if (st == "Chisq") unname(r$parameter[1]) else unname(r$parameter[1]),
+      ddf = if (st == "Chisq") NA else unname(r$parameter[2]), p = as.numeric(r$p.value))
+  }
+  cells <- list()
+  av <- des$variables[[a]]; bv <- des$variables[[b]]
+  for (i in sort(unique(na.omit(av)))) {
+    for (j in c(sort(unique(na.omit(bv))), "Total")) {
+      dom <- if (j == "Total") subset(des, !is.na(bv)) else subset(des, !is.na(bv) & bv == j)
+      dom <- update(dom, ind = ifelse(is.na(dom$variables[[a]]), NA, (dom$variables[[a]] == i) + 0))
+      t <- svytotal(~ind, dom, na.rm = TRUE)
+      cells[[length(cells) + 1]] <- list(row = i, col = j, weighted_count = unname(coef(t)), weighted_count_se = as.numeric(SE(t)))
+    }
+  }
+  xt[[length(xt) + 1]] <- list(rows = a, cols = b, tests = tests, cells = cells)
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli,
-            crossed = crossed, ci_methods = cis)
+            crossed = crossed, ci_methods = cis,
+            crosstab = xt)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

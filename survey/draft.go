@@ -75,6 +75,9 @@ type DraftColumn struct {
 	Scale *AnswerScale
 
 	stats *colStats // merged over the files
+	// nonSubst are answers such as "Don't know" in a column of numbers,
+	// which the draft reads as missing.
+	nonSubst []string
 	stem  string    // the question a multi-choice option belongs to
 	// option is the option's text when the key names one
 	// ("Incognito mode in your browser"), else "".
@@ -192,6 +195,26 @@ func (s *colStats) merge(o *colStats) {
 }
 
 func (s *colStats) numeric() bool { return s.n > 0 && s.nums == s.n }
+
+// numbersAndNonSubstantive returns the non-substantive answers ("Don't
+// know") of a column whose other answers are all numbers, and whether it
+// is one.
+func (s *colStats) numbersAndNonSubstantive() ([]string, bool) {
+	if s.overflow || s.nums == 0 || s.numeric() {
+		return nil, false
+	}
+	var ns []string
+	for _, a := range s.order {
+		if _, ok := parseDecimal(a, false); ok {
+			continue
+		}
+		if !isNonSubstantive(a) {
+			return nil, false
+		}
+		ns = append(ns, a)
+	}
+	return ns, true
+}
 func (s *colStats) mean() float64 { return s.sum / float64(s.nums) }
 
 // fileCol is one column of one file.
@@ -702,9 +725,18 @@ func (d *Draft) guessRoles() {
 			c.Role, c.Why = "partial", "no file but these has it, so no analysis can use it as it is"
 			continue
 		}
-		if len(s.valueLabels) > 0 && s.numeric() {
+		if ns, ok := s.numbersAndNonSubstantive(); ok {
+			// Numbers and "Don't know": numbers, once it is missing.
+			c.nonSubst = ns
+			for _, a := range ns {
+				if !slices.Contains(d.Missing, a) {
+					d.Missing = append(d.Missing, a)
+				}
+			}
+		}
+		if len(s.valueLabels) > 0 && c.numeric() {
 			c.Scale = labelledScale(s.valueLabels, s)
-		} else if !s.numeric() && !s.overflow {
+		} else if !c.numeric() && !s.overflow {
 			c.Scale = RecognizeScale(s.order)
 		}
 		switch {
@@ -745,7 +777,7 @@ func (d *Draft) guessRoles() {
 		// column with an answer scale is an item ("question_age").
 		if kind != "" && !segKinds[kind] && c.Scale == nil {
 			switch {
-			case s.numeric() && (kind == "age" || kind == "income") && len(s.order) > 12:
+			case c.numeric() && (kind == "age" || kind == "income") && len(s.order) > 12:
 				c.Role = "segment"
 				d.Bands[name] = numericBands(kind, s)
 				c.Why = fmt.Sprintf("named like %s; numbers %s–%s, banded", kind, fmtNum(s.lo), fmtNum(s.hi))
@@ -768,7 +800,7 @@ func (d *Draft) guessRoles() {
 		switch {
 		case c.Scale != nil:
 			c.Role, c.Why = "item", scaleWhy(c.Scale)
-		case s.numeric():
+		case c.numeric():
 			c.Role = "numeric"
 			c.Why = fmt.Sprintf("numbers %s–%s", fmtNum(s.lo), fmtNum(s.hi))
 			if hasWord(name, weightWords) {
@@ -849,6 +881,12 @@ func regionWord(name string) string {
 		}
 	}
 	return ""
+}
+
+// numeric reports whether the column holds numbers, once answers such as
+// "Don't know" are missing.
+func (c *DraftColumn) numeric() bool {
+	return c.stats.numeric() || c.nonSubst != nil
 }
 
 func (d *Draft) rows() int {

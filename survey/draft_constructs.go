@@ -24,6 +24,9 @@ func identifierColumn(c *DraftColumn) string {
 	if !s.overflow && RecognizeScale(s.order) != nil {
 		return ""
 	}
+	if s.nums > 0 && s.whole && s.hi-s.lo <= 10 {
+		return "" // ratings ("comfortable with using my phone number?"), not numbers to dial
+	}
 	text := strings.ToLower(c.Text)
 	for _, phrase := range []string{"first name", "last name", "full name", "given name", "surname", "e-mail address", "email address", "phone number", "telephone", "ip address", "home address", "postal address", "street address"} {
 		if strings.Contains(text, phrase) {
@@ -373,22 +376,47 @@ func (d *Draft) addCount(name string, items []*DraftColumn, sure bool, why strin
 // options) or answer scale, as commented-out constructs.
 func (d *Draft) proposeRest() {
 	type group struct {
-		key   string
-		items []*DraftColumn
+		key, prefix string
+		items       []*DraftColumn
+	}
+	// Name prefixes several candidates share ("sh" of sh_location,
+	// sh_cookies; "pc" of pc1, pc2) stand for the question when the
+	// export names none.
+	prefixes := map[string]int{}
+	for _, c := range d.Columns {
+		if c.candidate() && c.Text == "" {
+			prefixes[namePrefix(c.Name)]++
+		}
 	}
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, c := range d.Columns {
-		if !c.candidate() || c.Role != "item" {
+		if !c.candidate() {
 			continue
 		}
-		key := c.Scale.Family + "|" + strings.Join(c.Scale.Answers, "|")
-		if c.Scale.Binary() {
-			key = "stem|" + c.stem + "|" + key
+		p := namePrefix(c.Name)
+		if prefixes[p] < 2 || c.Text != "" {
+			p = "" // the question text, not the name, says which go together
+		}
+		var key string
+		switch {
+		case c.Scale == nil:
+			if p == "" {
+				continue // a lone number is no scale to propose
+			}
+			key = "num|" + p
+		case c.Scale.Binary():
+			stem := c.stem
+			if c.option == "" && p != "" {
+				stem = p
+			}
+			key = "stem|" + stem + "|" + c.Scale.Family + "|" + strings.Join(c.Scale.Answers, "|")
+		default:
+			key = p + "|" + c.Scale.Family + "|" + strings.Join(c.Scale.Answers, "|")
 		}
 		g := byKey[key]
 		if g == nil {
-			g = &group{key: key}
+			g = &group{key: key, prefix: p}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
@@ -401,28 +429,35 @@ func (d *Draft) proposeRest() {
 	var split []*group
 	for _, g := range groups {
 		for _, b := range batteries(g.items) {
-			split = append(split, &group{key: g.key, items: b})
+			split = append(split, &group{key: g.key, prefix: g.prefix, items: b})
 		}
 	}
 	groups = split
 	for _, g := range groups {
 		first := g.items[0]
-		name := slug(strings.ReplaceAll(first.stem, ".", " "), 40)
-		if segs := keySegments(first.stem); len(segs) > 1 {
-			name = slug(segs[len(segs)-1], 40)
-		}
-		if !first.Scale.Binary() || name == "" {
-			name = strings.ReplaceAll(first.Scale.Family, "/", "_") + "_items"
-			if len(g.items) == 1 {
-				name = first.Name
+		var name string
+		switch {
+		case first.option != "":
+			name = slug(strings.ReplaceAll(first.stem, ".", " "), 40)
+			if segs := keySegments(first.stem); len(segs) > 1 {
+				name = slug(segs[len(segs)-1], 40)
 			}
+		case g.prefix != "":
+			name = g.prefix + "_items"
+		case len(g.items) == 1:
+			name = first.Name
+		case first.Scale != nil:
+			name = strings.ReplaceAll(first.Scale.Family, "/", "_") + "_items"
+		}
+		if name == "" {
+			name = first.Name
 		}
 		base := name
 		for k := 2; taken[name]; k++ {
 			name = fmt.Sprintf("%s_%d", base, k)
 		}
 		taken[name] = true
-		if first.Scale.Binary() {
+		if first.binaryItem() {
 			var items []*DraftColumn
 			for _, c := range g.items {
 				if !noneOption(c) {
@@ -432,9 +467,26 @@ func (d *Draft) proposeRest() {
 			if len(items) == 0 {
 				continue // "none of the above" alone
 			}
-			d.addCount(name, items, false, fmt.Sprintf("%d %s items of one question; score: how many, flag: at least one", len(items), first.Scale.Family))
+			what := "yes/no"
+			if first.Scale != nil {
+				what = first.Scale.Family
+			}
+			d.addCount(name, items, false, fmt.Sprintf("%d %s items of one question; score: how many, flag: at least one", len(items), what))
 			continue
 		}
-		d.addOrdinal(name, g.items, false, scaleWhy(first.Scale))
+		why := fmt.Sprintf("%d items answered with numbers %s–%s", len(g.items), fmtNum(first.stats.lo), fmtNum(first.stats.hi))
+		if first.Scale != nil {
+			why = scaleWhy(first.Scale)
+		}
+		d.addOrdinal(name, g.items, false, why)
 	}
+}
+
+// namePrefix is a name without its trailing number or its first word's
+// suffix: "pc" of pc1, "sh" of sh_location, "q5" of q5_2.
+func namePrefix(name string) string {
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		return name[:i]
+	}
+	return strings.TrimRight(name, "0123456789")
 }

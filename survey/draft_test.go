@@ -394,3 +394,37 @@ func FuzzDraftCodebook(f *testing.F) {
 		}
 	})
 }
+
+// TestDraftNumericStudy drafts a codebook for the embedded synthetic study,
+// whose items are numbers and whose headers carry no question text: the
+// draft validates, finds the design, and groups items by their names'
+// prefixes; ratings of "phone" or "address" are not identifiers.
+func TestDraftNumericStudy(t *testing.T) {
+	file := filepath.Join("..", "datasets", "study", "responses.csv")
+	yml := draftFiles(t, file)
+	cb := validateDraft(t, yml, file)
+	for _, tt := range []struct{ what, got, want string }{
+		{"design", fmt.Sprint(cb.Design), "{rid weight  psu }"},
+		{"region", cb.Region, "region"},
+		{"segments", strings.Join(cb.Segments, ","), "generation,gender"},
+		{"protection", strings.Join(cb.Constructs["protection"].Items, ","), "pr_adblock,pr_vpn,pr_decline_cookies,pr_privacy_settings"},
+		{"missing", strings.Join(cb.Missing, "|"), "Don't know"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("draft %s = %s, want %s", tt.what, tt.got, tt.want)
+		}
+	}
+	for _, want := range []string{
+		"# pc_items:\n  #   items: [pc1, pc2, pc3, pc4]\n  #   scale: [1, 5]",
+		"items: [cf_overall, cf_name, cf_phone, cf_address, cf_purchases, cf_browsing, cf_location]",
+		"# sh_items:\n  #   items: [sh_location, sh_cookies, sh_email_discount, sh_social_login, sh_purchase_history]",
+		"# w_items:\n  #   items: [w1, w2, w3]\n  #   scale: [1, 4]",
+	} {
+		if !bytes.Contains(yml, []byte(want)) {
+			t.Errorf("the draft lacks %q", want)
+		}
+	}
+	if bytes.Contains(yml, []byte("Left out")) {
+		t.Errorf("the draft leaves out columns of a study without personal data")
+	}
+}

@@ -63,7 +63,7 @@ func TestSheetRows(t *testing.T) {
 		`<row r="2"><c r="A2"><v>1</v></c></row><row r="1"></row>`, // rows going back
 		`<row r="1"><c r="B1"><v>1</v></c><c r="A1"><v>2</v></c></row>`,
 		`<row r="1"><c r="A1" t="s"><v>7</v></c></row>`, // no such shared string
-		`<row r="1"><c r="A1"><v>1</v>`,                  // truncated
+		`<row r="1"><c r="A1"><v>1</v>`,                 // truncated
 		`<row r="x"></row>`,
 	} {
 		if _, err := readSheetRows(sheetXML(bad), shared); err == nil {

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"math"
+	"strings"
 	"slices"
 
 	"github.com/trustgap/trustgap/internal/pool"
@@ -40,7 +41,7 @@ func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
 
 // chiSqTable is chiSqCodes on the table tabulate made of v and the codes.
 func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
-	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
+	t := Test{Name: "rao_scott", Variables: []string{strings.ReplaceAll(v.name, crossSep, "*"), yName}}
 	res, err := tab.chisq(s.d, nil)
 	if err != nil {
 		nan := Num(math.NaN())

@@ -3,8 +3,8 @@ package analysis
 import (
 	"context"
 	"math"
-	"strings"
 	"slices"
+	"strings"
 
 	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"

@@ -28,6 +28,10 @@ type StudyOptions struct {
 	// both stated in Methodology when set.
 	Version string
 	RunDate time.Time
+	// Targets is the calibration the design was raked with (the
+	// codebook's weighting: block or a targets file), stated in
+	// Methodology; nil when the weights are used as supplied.
+	Targets *survey.WeightingDef
 	// Analysis carries the confidence level, interval method, lonely-PSU
 	// rule and design; its MinBase is ignored (see MinBase).
 	Analysis analysis.Options
@@ -117,7 +121,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	if sub == "" {
 		sub = subtitleOf(ds)
 	}
-	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil}
 	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
 		{name: "effects", build: (*builder).effects},
 		{name: "segments", build: (*builder).segments},
@@ -609,7 +613,11 @@ func (b *builder) paradox() error {
 			if err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
-			if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
+			alt := "Share concerned about privacy and share acting protectively, by region, with confidence intervals"
+			if b.opts.Privacy != nil {
+				alt = "Share concerned about privacy and share acting protectively, by region, with 95% noise intervals"
+			}
+			if err := b.addChart(&sec, "say-do-gap", alt, c); err != nil {
 				return err
 			}
 		}
@@ -1149,7 +1157,14 @@ func (b *builder) comfort() error {
 		}
 		items = append(items, item{titleCase(strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " ")), r})
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
+	alt := "Share comfortable with personalization by type of data, sorted"
+	if b.opts.Privacy == nil {
+		sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
+	} else {
+		// Sorting by noisy shares would rank figures the noise may have
+		// put in any order: the codebook's order instead.
+		alt = "Share comfortable with personalization by type of data, in the codebook's order"
+	}
 	for _, it := range items {
 		t.AddRow(Str(it.label), b.rowCell(it.row), Num(float64(it.row.N)))
 		if it.row.N < b.minBase {
@@ -1159,11 +1174,13 @@ func (b *builder) comfort() error {
 	}
 	sec.Tables = append(sec.Tables, t)
 	if len(bars) > 0 {
-		c, err := charts.ComfortByDataType(bars, b.chartOptions())
+		o := b.chartOptions()
+		o.KeepOrder = b.opts.Privacy != nil
+		c, err := charts.ComfortByDataType(bars, o)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := b.addChart(&sec, "comfort-by-data-type", "Share comfortable with personalization by type of data, sorted", c); err != nil {
+		if err := b.addChart(&sec, "comfort-by-data-type", alt, c); err != nil {
 			return err
 		}
 	}
@@ -1303,8 +1320,12 @@ func (b *builder) methodology() {
 			weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
 		}
 		add("Weighting", weighting)
-		if ds.Weights != nil {
+		if t := b.opts.Targets; t != nil {
+			add("Weighting targets", targetsText(t, b.varLabel))
+		} else if ds.Weights != nil {
 			add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
+		}
+		if ds.Weights != nil || b.opts.Targets != nil {
 			m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
 			add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
 		}
@@ -1347,6 +1368,30 @@ func (b *builder) methodology() {
 	add("Data files", strings.Join(b.opts.Files, ", "))
 	b.rep.Methodology = m
 	b.findings()
+}
+
+// targetsText states a calibration's margins: "Raked (R: rake) to gender:
+// female 51.0%, male 49.0%; age: …; weights kept within 0.3–3 times the
+// mean; population total 1,000,000."
+func targetsText(t *survey.WeightingDef, label func(string) string) string {
+	var ms []string
+	for _, m := range t.Rake {
+		var ls []string
+		for i, l := range m.Levels {
+			if i < len(m.Shares) {
+				ls = append(ls, l+" "+fixed(100*m.Shares[i], 1)+"%")
+			}
+		}
+		ms = append(ms, lowerFirst(label(m.Column))+": "+strings.Join(ls, ", "))
+	}
+	out := "Raked (as R's survey::rake) to the population margins " + strings.Join(ms, "; ")
+	if len(t.Bounds) == 2 {
+		out += fmt.Sprintf("; weights kept within %s–%s times the mean", strconv.FormatFloat(t.Bounds[0], 'g', -1, 64), strconv.FormatFloat(t.Bounds[1], 'g', -1, 64))
+	}
+	if t.Total > 0 {
+		out += "; population total " + grouped(t.Total)
+	}
+	return out + "."
 }
 
 // constructDefinition says how a construct is measured, in words, with
@@ -1588,7 +1633,7 @@ func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Constru
 		PointsCol("Difference"), PValueCol("p"))
 	d := b.aopts.Design
 	n := b.ds.N
-	flag := codes01(n, concern.ReadFlags)
+	flag := codes01(n, concern.Flags().Read)
 	itemCodes := make([]int32, n)
 	buf := make([]float64, 1<<14)
 	for _, it := range res.Items {
@@ -1614,7 +1659,7 @@ func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Constru
 		if col != nil {
 			for from := 0; from < n; from += len(buf) {
 				blk := buf[:min(len(buf), n-from)]
-				col.ReadNum(blk, from)
+				col.Values().Read(blk, from)
 				for i, v := range blk {
 					switch {
 					case math.IsNaN(v):

@@ -279,6 +279,36 @@ func TestPrivateReportIsPrivateThroughout(t *testing.T) {
 				t.Errorf("ε = %g: Methodology lacks %q", tc.eps, k)
 			}
 		}
+		// No text calls the noise intervals confidence intervals.
+		var md bytes.Buffer
+		if err := WriteReportMarkdown(&md, r); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(md.String(), "\n") {
+			if strings.Contains(l, "confidence interval") && !strings.Contains(l, "not confidence intervals") && !strings.Contains(l, "Confidence intervals, tests") {
+				t.Errorf("ε = %g: private report calls its brackets confidence intervals: %q", tc.eps, l)
+			}
+		}
+		// No table ranks noisy shares: comfort by data type keeps the
+		// codebook's order.
+		var want []string
+		for _, n := range comfortConstructs(ds) {
+			want = append(want, titleCase(strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " ")))
+		}
+		for _, s := range r.Sections {
+			for _, tb := range s.Tables {
+				if !strings.HasPrefix(tb.Title, "Comfortable with personalization") {
+					continue
+				}
+				var got []string
+				for i := 0; i < tb.NumRows(); i++ {
+					got = append(got, tb.Cell(i, 0).Text)
+				}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("ε = %g: comfort rows %v, want the codebook's order %v", tc.eps, got, want)
+				}
+			}
+		}
 		marked, shares := 0, 0
 		for _, s := range r.Sections {
 			for _, tb := range s.Tables {

@@ -45,6 +45,9 @@ type studyOptions struct {
 	// Quiet turns off the progress bar that reading large files shows
 	// on a terminal (set by the commands' --quiet).
 	Quiet bool
+	// listedPII: the caller lists the columns that look like personal data
+	// itself (validate), so load does not warn about them again.
+	listedPII bool
 	// progress is the bar while tables' files are read, else nil.
 	progress *progressbar.ProgressBar
 }
@@ -129,6 +132,9 @@ type study struct {
 	Inputs []string
 	// maxLevels is --max-levels, for the analyses' options.
 	maxLevels int
+	// Weighting is the calibration applied (codebook weighting: or
+	// --targets), nil for none; the report states its targets.
+	Weighting *survey.WeightingDef
 }
 
 // codebook reads --codebook, or the embedded study's when no data is
@@ -277,7 +283,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	}
 	// Every column of every file was scanned, used or not: say which look
 	// like personal data, never what they hold.
-	for _, w := range append(survey.PIIWarnings(ds.PII), ds.Warnings...) {
+	warnings := ds.Warnings
+	if !o.listedPII {
+		warnings = append(survey.PIIWarnings(ds.PII), warnings...)
+	}
+	for _, w := range warnings {
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
@@ -295,7 +305,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 			return nil, err
 		}
 	}
-	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels}
+	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels, Weighting: wd}
 	st.Inputs = append(st.Inputs, o.Data...)
 	if o.Codebook != "" {
 		st.Inputs = append(st.Inputs, o.Codebook)

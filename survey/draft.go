@@ -78,7 +78,7 @@ type DraftColumn struct {
 	// nonSubst are answers such as "Don't know" in a column of numbers,
 	// which the draft reads as missing.
 	nonSubst []string
-	stem  string    // the question a multi-choice option belongs to
+	stem     string // the question a multi-choice option belongs to
 	// option is the option's text when the key names one
 	// ("Incognito mode in your browser"), else "".
 	option string

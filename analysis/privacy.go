@@ -15,9 +15,11 @@ import (
 var ErrBudget = errors.New("privacy budget exhausted")
 
 // Privacy releases differentially private toplines with the Laplace
-// mechanism. Every respondent's weight is bounded by WeightBound (larger
-// weights are clipped to it), so one respondent moves a weighted sum by at
-// most WeightBound. A released table is one statistic over the domains of
+// mechanism. The weights are normalised to mean 1 over the sample and
+// then bounded by WeightBound (larger weights are clipped to it), so one
+// respondent moves a weighted sum by at most WeightBound. (The normalising
+// mean is not itself noised: the guarantee is for the normalised weights
+// taken as given; see the report's Methodology.) A released table is one statistic over the domains of
 // one domain variable (or the total): the domains are disjoint, so by
 // parallel composition one respondent touches one cell, and the cell's
 // three released counts — Σw·y (|y| ≤ 1), Σw and the number of
@@ -28,8 +30,10 @@ var ErrBudget = errors.New("privacy budget exhausted")
 // (ErrBudget) rather than exceeding it.
 //
 // The released share is noisy Σw·y / noisy Σw, clamped to the statistic's
-// range; its base is the noisy count. Standard errors, intervals and tests
-// are not released: they would need budget of their own.
+// range; its base is the noisy count. Its noise SD (ShareNoiseSD) and 95%
+// noise interval are computed from released figures only (post-processing,
+// no budget). Standard errors, confidence intervals and tests are not
+// released: they would need budget of their own.
 //
 // Privacy is safe for concurrent use.
 type Privacy struct {
@@ -70,6 +74,22 @@ func NewPrivacy(epsilon, bound float64, tables int, seed uint64) (*Privacy, erro
 	return &Privacy{Epsilon: epsilon, WeightBound: bound, Tables: tables, rng: rand.New(rand.NewChaCha8(b))}, nil
 }
 
+// UnreliableNoise is the fraction of a private share its noise SD may
+// reach before the share is marked unreliable: a coefficient of variation
+// of 30%, the threshold statistical agencies use to flag estimates.
+const UnreliableNoise = 0.3
+
+// ShareNoiseSD is the standard deviation of the noise in a released share
+// (noisy numerator over noisy base, each with Laplace noise of variance
+// 2b²), by the delta method: √2·b·√(1 + share²) / base, from the released
+// share and weighted base alone. It is +Inf when the base is not positive.
+func (p *Privacy) ShareNoiseSD(share, base float64) float64 {
+	if !(base > 0) {
+		return math.Inf(1)
+	}
+	return math.Sqrt2 * p.NoiseScale() * math.Sqrt(1+share*share) / base
+}
+
 // TableEpsilon is the budget each released table spends.
 func (p *Privacy) TableEpsilon() float64 { return p.Epsilon / float64(p.Tables) }
 
@@ -85,8 +105,8 @@ func (p *Privacy) Spent() float64 {
 
 // Describe words the mechanism for a report's methodology.
 func (p *Privacy) Describe() string {
-	return fmt.Sprintf("Differentially private toplines (Laplace mechanism): total budget ε = %g split equally over %d released tables (ε = %.4g each, sequential composition; domains within a table are disjoint, parallel composition); weights clipped at %g; noise scale %.4g on each weighted count, weighted base and respondent count; shares are noisy numerator over noisy denominator. Budget spent: %.4g. Intervals, tests and other figures are not released.",
-		p.Epsilon, p.Tables, p.TableEpsilon(), p.WeightBound, p.NoiseScale(), p.Spent())
+	return fmt.Sprintf("Differentially private toplines (Laplace mechanism): total budget ε = %g split equally over %d released tables (ε = %.4g each, sequential composition; domains within a table are disjoint, parallel composition); weights normalised to mean 1 and clipped at %g, so one respondent moves the three counts of a cell by at most Δ = 2·%g + 1 together; Laplace noise of scale b = Δ/ε per table = %.4g on each weighted count, weighted base and respondent count; shares are noisy numerator over noisy base. Budget spent: %.4g. Confidence intervals, tests and other figures are not released.",
+		p.Epsilon, p.Tables, p.TableEpsilon(), p.WeightBound, p.WeightBound, p.NoiseScale(), p.Spent())
 }
 
 // laplace draws Laplace(0, b) by inversion.
@@ -112,7 +132,8 @@ func (p *Privacy) spend() error {
 
 // ReleaseTable releases one table: for every group g = groups[i] (−1: not
 // in the table) the noisy share of y (NaN: not in the base; |y| ≤ 1)
-// weighted by w clipped at WeightBound, clamped to [lo, hi]. It returns
+// weighted by w normalised to mean 1 over all of w and clipped at
+// WeightBound, clamped to [lo, hi]. It returns
 // per group the share, the noisy weighted base and the noisy respondent
 // count (rounded, at least 0).
 func (p *Privacy) ReleaseTable(y, w []float64, groups []int32, nGroups int, lo, hi float64) (share, wbase []float64, n []int, err error) {
@@ -125,6 +146,18 @@ func (p *Privacy) ReleaseTable(y, w []float64, groups []int32, nGroups int, lo, 
 	num := make([]float64, nGroups)
 	den := make([]float64, nGroups)
 	cnt := make([]float64, nGroups)
+	// Normalise to mean 1 first, as the bound is stated for weights of
+	// mean 1: weights ×1000 release what weights ×1 do.
+	scale := 1.0
+	if w != nil {
+		var sum float64
+		for _, x := range w {
+			sum += x
+		}
+		if sum > 0 {
+			scale = float64(len(w)) / sum
+		}
+	}
 	for i, v := range y {
 		g := groups[i]
 		if g < 0 || math.IsNaN(v) {
@@ -132,7 +165,7 @@ func (p *Privacy) ReleaseTable(y, w []float64, groups []int32, nGroups int, lo, 
 		}
 		wi := 1.0
 		if w != nil {
-			wi = w[i]
+			wi = w[i] * scale
 		}
 		wi = math.Min(wi, p.WeightBound)
 		num[g] += wi * math.Max(-1, math.Min(1, v))
@@ -172,8 +205,19 @@ func (s *study) privateRows(stat string, y []float64, prop bool) []Row {
 	rows := make([]Row, 0, len(s.doms))
 	add := func(dom Domain, share, wbase float64, n int) {
 		nan := Num(math.NaN())
-		rows = append(rows, Row{Statistic: stat, Domain: dom, Estimate: Num(share), SE: nan, CILow: nan, CIHigh: nan,
-			N: n, WeightedN: Num(wbase), Proportion: true, LowBase: n < s.opts.minBase()})
+		r := Row{Statistic: stat, Domain: dom, Estimate: Num(share), SE: nan, CILow: nan, CIHigh: nan, NoiseSD: nan,
+			N: n, WeightedN: Num(wbase), Proportion: true, LowBase: n < s.opts.minBase()}
+		if !math.IsNaN(share) {
+			// From released figures only: post-processing, no budget.
+			sd := p.ShareNoiseSD(share, wbase)
+			r.NoiseSD = Num(sd)
+			r.CILow = Num(math.Max(lo, share-1.96*sd))
+			r.CIHigh = Num(math.Min(hi, share+1.96*sd))
+			r.Unreliable = !(sd <= UnreliableNoise*math.Abs(share))
+		} else {
+			r.Unreliable = true // the noisy base came out at zero or below
+		}
+		rows = append(rows, r)
 	}
 	release := func(groups []int32, n int) ([]float64, []float64, []int) {
 		share, wb, cnt, err := p.ReleaseTable(y, s.d.Weights(), groups, n, lo, hi)

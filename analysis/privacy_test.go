@@ -93,8 +93,9 @@ func TestPrivacyClipsWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if math.Abs(share[0]-0.5) > 1e-6 || math.Abs(wbase[0]-4) > 1e-6 {
-		t.Errorf("ReleaseTable with weight 100 clipped at 2 = share %v, base %v; want 0.5, 4", share[0], wbase[0])
+	// Normalised to mean 1 (÷34) and then clipped: 2, 1/34, 1/34.
+	if want := 2 / (2 + 2.0/34); math.Abs(share[0]-want) > 1e-6 || math.Abs(wbase[0]-(2+2.0/34)) > 1e-6 {
+		t.Errorf("ReleaseTable with weight 100 (2.94 at mean 1) clipped at 2 = share %v, base %v; want %v, %v", share[0], wbase[0], want, 2+2.0/34)
 	}
 }
 
@@ -141,13 +142,118 @@ func TestPrivateParadox(t *testing.T) {
 		if r.Statistic != e.Statistic || r.Domain != e.Domain {
 			t.Fatalf("private row %d = %s %v, want %s %v", i, r.Statistic, r.Domain, e.Statistic, e.Domain)
 		}
-		if !math.IsNaN(float64(r.SE)) || !math.IsNaN(float64(r.CILow)) {
-			t.Errorf("private %s %v: SE %v, CI low %v; want none released", r.Statistic, r.Domain, r.SE, r.CILow)
+		if !math.IsNaN(float64(r.SE)) {
+			t.Errorf("private %s %v: SE %v; want none released", r.Statistic, r.Domain, r.SE)
+		}
+		// The brackets are the noise interval: share ± 1.96 noise SDs.
+		if sd := float64(r.NoiseSD); !(sd > 0) || float64(r.CILow) > float64(r.Estimate) || float64(r.CIHigh) < float64(r.Estimate) {
+			t.Errorf("private %s %v: noise SD %v, interval [%v, %v] around %v", r.Statistic, r.Domain, sd, r.CILow, r.CIHigh, r.Estimate)
 		}
 		// ε = 1000/(5·vars) per table with weights ≤ 5: the noise is small
 		// against bases of hundreds, but the weights differ (clipping).
 		if e.N >= 100 && math.Abs(float64(r.Estimate-e.Estimate)) > 0.1 {
 			t.Errorf("private %s %v = %v, exact %v: further apart than the noise allows", r.Statistic, r.Domain, r.Estimate, e.Estimate)
+		}
+	}
+}
+
+// TestPrivacyNormalisesWeights: the bound is for weights of mean 1, so
+// weights ×1000 release exactly what the same weights ×1 do (same noise).
+func TestPrivacyNormalisesWeights(t *testing.T) {
+	y := []float64{1, 0, 1, 1, 0, 0, 1, math.NaN()}
+	w := []float64{0.5, 1.5, 2, 0.8, 1.2, 3, 0.4, 1}
+	big := make([]float64, len(w))
+	for i := range w {
+		big[i] = 1000 * w[i]
+	}
+	groups := []int32{0, 0, 0, 1, 1, 1, 1, 0}
+	release := func(w []float64) ([]float64, []float64) {
+		p, err := NewPrivacy(1, 2.5, 1, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		share, wbase, _, err := p.ReleaseTable(y, w, groups, 2, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return share, wbase
+	}
+	s1, b1 := release(w)
+	s2, b2 := release(big)
+	for g := range s1 {
+		if math.Abs(s1[g]-s2[g]) > 1e-9 || math.Abs(b1[g]-b2[g]) > 1e-9 {
+			t.Errorf("group %d: weights ×1000 release share %v base %v, weights ×1 share %v base %v; want the same", g, s2[g], b2[g], s1[g], b1[g])
+		}
+	}
+}
+
+// TestShareNoiseSD checks the claimed noise SD against seeded releases:
+// the SD of the share over 400 runs is within 10% of ShareNoiseSD, and
+// the 95% noise interval covers the noiseless share about 95% of the time.
+func TestShareNoiseSD(t *testing.T) {
+	const n = 2000
+	y := make([]float64, n)
+	for i := range y {
+		if i%5 < 2 {
+			y[i] = 1 // share 0.4
+		}
+	}
+	groups := make([]int32, n)
+	var sum, sum2 float64
+	covered := 0
+	const runs = 400
+	var claim float64
+	for r := 0; r < runs; r++ {
+		p, err := NewPrivacy(0.5, 1, 1, uint64(r+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		share, _, _, err := p.ReleaseTable(y, nil, groups, 1, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim = p.ShareNoiseSD(0.4, n)
+		sum += share[0]
+		sum2 += share[0] * share[0]
+		if math.Abs(share[0]-0.4) <= 1.96*claim {
+			covered++
+		}
+	}
+	mean := sum / runs
+	sd := math.Sqrt(sum2/runs - mean*mean)
+	if math.Abs(sd-claim) > 0.1*claim {
+		t.Errorf("share SD over %d runs = %.5f, ShareNoiseSD = %.5f: more than 10%% apart", runs, sd, claim)
+	}
+	if c := float64(covered) / runs; c < 0.92 || c > 0.98 {
+		t.Errorf("95%% noise interval covered the share in %.1f%% of runs, want about 95%%", 100*c)
+	}
+}
+
+// TestPrivateRowsMarkUnreliable: a share whose noise SD is above
+// UnreliableNoise of it is marked; a large base at a generous budget is not.
+func TestPrivateRowsMarkUnreliable(t *testing.T) {
+	ds := loadStudy(t)
+	for _, tc := range []struct {
+		eps        float64
+		unreliable bool
+	}{{1e6, false}, {1, true}} {
+		p, err := NewPrivacy(tc.eps, 5, 100, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Paradox(ds, Options{Privacy: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tot := res.Estimates[0]
+		if !tot.Domain.IsTotal() {
+			t.Fatalf("first row %v, want the total", tot.Domain)
+		}
+		if math.IsNaN(float64(tot.Estimate)) {
+			t.Fatalf("ε = %g: total %s not released (noisy base ≤ 0); want a noisy share", tc.eps, tot.Statistic)
+		}
+		if tot.Unreliable != tc.unreliable {
+			t.Errorf("ε = %g: total %s = %v with noise SD %v: Unreliable = %v, want %v", tc.eps, tot.Statistic, tot.Estimate, tot.NoiseSD, tot.Unreliable, tc.unreliable)
 		}
 	}
 }

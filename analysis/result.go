@@ -96,6 +96,14 @@ type Row struct {
 	Proportion bool `json:"-"`
 	// LowBase is true when N is below the minimum base (--min-base).
 	LowBase bool `json:"low_base,omitempty"`
+	// NoiseSD is, in a differentially private release, the standard
+	// deviation of the noise in Estimate (see Privacy.ShareNoiseSD); CILow
+	// and CIHigh then bound the 95% noise interval, not a confidence
+	// interval. 0 in exact results.
+	NoiseSD Num `json:"noise_sd,omitempty"`
+	// Unreliable marks a private share whose noise SD exceeds
+	// UnreliableNoise times the share.
+	Unreliable bool `json:"unreliable,omitempty"`
 }
 
 // NewRow fills a Row from an Estimate.

@@ -89,6 +89,9 @@ type Options struct {
 	// Level is the confidence level of the intervals, quoted in the
 	// footnote; 0 means 0.95.
 	Level float64
+	// NoiseIntervals says the whiskers are the 95% noise intervals of a
+	// differentially private release, not confidence intervals.
+	NoiseIntervals bool
 }
 
 func (o Options) title(def string) string {
@@ -118,6 +121,9 @@ func (o Options) series(def ...string) ([]string, error) {
 
 // ciNote is the footnote explaining whiskers.
 func (o Options) ciNote() string {
+	if o.NoiseIntervals {
+		return "Whiskers show 95% noise intervals of a differentially private release, not confidence intervals."
+	}
 	lv := o.Level
 	if lv == 0 {
 		lv = 0.95

@@ -365,13 +365,24 @@ func (b *builder) cell(est, lo, hi float64, n int) Cell {
 }
 
 func (b *builder) rowCell(r analysis.Row) Cell {
-	return b.cell(float64(r.Estimate), float64(r.CILow), float64(r.CIHigh), r.N)
+	c := b.cell(float64(r.Estimate), float64(r.CILow), float64(r.CIHigh), r.N)
+	if r.Unreliable && !c.Suppressed {
+		c = c.WithMark(unreliableMark)
+	}
+	return c
 }
+
+// unreliableMark flags a private share whose noise is large against it.
+const unreliableMark = "†"
 
 func (b *builder) newTable(title string, cols ...Col) *Table {
 	t := NewTable(title, cols...)
 	t.MinBase = b.minBase
 	t.LowBase = 2 * b.minBase
+	if b.opts.Privacy != nil {
+		// Every table of a private report holds private releases only.
+		t.Notes = append(t.Notes, privateTableNote())
+	}
 	return t
 }
 
@@ -509,7 +520,7 @@ func (b *builder) chartTitled(title string) charts.Options {
 }
 
 func (b *builder) chartOptions() charts.Options {
-	return charts.Options{MinBase: 2 * b.minBase, Level: b.aopts.Level}
+	return charts.Options{MinBase: 2 * b.minBase, Level: b.aopts.Level, NoiseIntervals: b.opts.Privacy != nil}
 }
 
 func (b *builder) paradox() error {
@@ -1210,6 +1221,44 @@ func alphaReading(a float64, westin bool) string {
 	return "Poor: the items do not hang together; report them one by one rather than as a score."
 }
 
+// privateTableNote explains a private table's brackets, bases and marks.
+func privateTableNote() string {
+	return fmt.Sprintf("Differentially private release: every figure, bases included, carries random noise. Brackets are 95%% noise intervals (the share ± 1.96 noise SDs), not confidence intervals: sampling error is not released. %s noise SD above %g%% of the share: unreliable.",
+		unreliableMark, 100*analysis.UnreliableNoise)
+}
+
+// privateMethodology replaces the design-based entries of Methodology in a
+// differentially private report: every figure computed from respondents
+// is noisy or left out; only facts fixed before fieldwork stay exact.
+func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
+	ds := b.ds
+	var design []string
+	if ds.Weights != nil {
+		design = append(design, "weighted")
+	}
+	if ds.Strata != nil {
+		design = append(design, "stratified by "+lowerFirst(b.varLabel(ds.Strata.Name)))
+	}
+	if ds.PSU != nil {
+		design = append(design, "clustered in primary sampling units")
+	}
+	if len(design) == 0 {
+		design = append(design, "no weights, strata or clusters declared")
+	}
+	return []KeyValue{
+		{Key: "Respondents", Value: "Not released: the number of respondents, like every count in this report, is known to the report only through noise (the tables' bases are noisy counts)."},
+		{Key: "Design", Value: strings.Join(design, ", ") + ". The numbers of respondents, primary sampling units, the weighting efficiency and the degrees of freedom depend on who answered and are not released."},
+		{Key: "Weighting", Value: fmt.Sprintf("Weights are normalised to mean 1 over the sample, then clipped at %g, so that one respondent moves a weighted sum by at most %g.", p.WeightBound, p.WeightBound)},
+		{Key: "Differential privacy", Value: p.Describe()},
+		{Key: "Budget split", Value: fmt.Sprintf("ε = %g in %d equal parts of %.4g: one per released table, a table being one statistic over the total or over the levels of one grouping (region or a segment). Within a table the groups are disjoint, so a respondent is in one cell (parallel composition); across tables the parts add up (sequential composition). Budget spent: %.4g of %g.", p.Epsilon, p.Tables, p.TableEpsilon(), p.Spent(), p.Epsilon)},
+		{Key: "Noise intervals", Value: fmt.Sprintf("Brackets are 95%% noise intervals: the share ± 1.96 noise SDs, the noise SD being √2·b·√(1 + share²) / noisy weighted base with b = %.4g (delta method for noisy numerator over noisy base), computed from released figures only (no budget). They show what the noise does, not sampling error, which is not released.", p.NoiseScale())},
+		{Key: "Unreliable", Value: fmt.Sprintf("%s marks a share whose noise SD is above %g%% of it (a coefficient of variation of %g%%, as statistical agencies flag estimates). Key findings quote no unreliable share and compare no shares: they neither rank nor contrast groups.", unreliableMark, 100*analysis.UnreliableNoise, 100*analysis.UnreliableNoise)},
+		{Key: "Suppression", Value: fmt.Sprintf("Shares whose noisy count of respondents is below %d are not shown (–), with a second group where one alone would be.", b.minBase)},
+		{Key: "Exact", Value: "Only what was fixed before fieldwork: the codebook's definitions (constructs, items, scales, flags, labels), the design's structure above and the privacy parameters."},
+		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); the names of region and segment levels when the codebook's levels: does not fix them (a level appears because someone has it); other releases of the same data (each report spends its own budget, and budgets add up)."},
+	}
+}
+
 func (b *builder) methodology() {
 	d := b.aopts.Design
 	ds := b.ds
@@ -1241,27 +1290,31 @@ func (b *builder) methodology() {
 	add("Fieldwork", st.Fieldwork)
 	add("Population", st.Population)
 	add("Sample", st.Sample)
-	m = append(m, NumKeyValue("Respondents", float64(ds.N), Integer))
-	add("Design", design)
-	weighting := st.Weighting
-	switch {
-	case ds.Weights == nil && weighting == "":
-		weighting = "Unweighted: every respondent counts once."
-	case weighting == "":
-		weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
+	if p := b.opts.Privacy; p != nil {
+		m = append(m, b.privateMethodology(p)...)
+	} else {
+		m = append(m, NumKeyValue("Respondents", float64(ds.N), Integer))
+		add("Design", design)
+		weighting := st.Weighting
+		switch {
+		case ds.Weights == nil && weighting == "":
+			weighting = "Unweighted: every respondent counts once."
+		case weighting == "":
+			weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
+		}
+		add("Weighting", weighting)
+		if ds.Weights != nil {
+			add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
+			m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
+			add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
+		}
+		m = append(m, NumKeyValue("Degrees of freedom", float64(d.DegF(nil)), Integer))
+		add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
+		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+b.aopts.Lonely.String()+".")
+		add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
+		add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼: each column against the rest of the sample. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
+		add("Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–), and with one hidden group a second is hidden too, so that the hidden figure cannot be worked out from the total and the other groups; fewer than %d are flagged *. Weighted bases are rounded to whole numbers. No respondent-level data appear in this report.", b.minBase, 2*b.minBase))
 	}
-	add("Weighting", weighting)
-	if ds.Weights != nil {
-		add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
-		m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
-		add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
-	}
-	m = append(m, NumKeyValue("Degrees of freedom", float64(d.DegF(nil)), Integer))
-	add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
-	add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+b.aopts.Lonely.String()+".")
-	add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
-	add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼: each column against the rest of the sample. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
-	add("Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–); fewer than %d are flagged *. No respondent-level data appear in this report.", b.minBase, 2*b.minBase))
 	if b.paradoxRes != nil {
 		add("Concerned", constructLabel(ds.Construct("concern"))+": "+flagWords(ds.Construct("concern"))+".")
 		if c := ds.Construct(b.paradoxRes.Behaviour); c != nil {
@@ -1283,9 +1336,6 @@ func (b *builder) methodology() {
 	}
 	for _, c := range ds.Constructs {
 		m = append(m, KeyValue{Key: constructLabel(c), Value: b.constructDefinition(c)})
-	}
-	if p := b.opts.Privacy; p != nil {
-		add("Differential privacy", p.Describe())
 	}
 	for _, kv := range b.missing {
 		add(kv.Key, "Not measured in this study ("+kv.Value+").")
@@ -1435,9 +1485,20 @@ func (b *builder) findings() {
 	}
 	// Findings quote only figures the tables show: none on a base below
 	// the minimum, none of a domain hidden by secondary suppression.
+	// In a private report they quote no share the noise makes unreliable,
+	// and their brackets are noise intervals, said so.
+	iv := ci
+	if b.opts.Privacy != nil {
+		iv = func(lo, hi analysis.Num) string {
+			if math.IsNaN(float64(lo)) || math.IsNaN(float64(hi)) {
+				return ""
+			}
+			return fmt.Sprintf("(95%% noise interval %.1f–%.1f%%)", 100*float64(lo), 100*float64(hi))
+		}
+	}
 	shown := func(rows ...analysis.Row) bool {
 		for _, r := range rows {
-			if r.N < b.minBase || math.IsNaN(float64(r.Estimate)) {
+			if r.N < b.minBase || math.IsNaN(float64(r.Estimate)) || r.Unreliable {
 				return false
 			}
 		}
@@ -1469,13 +1530,13 @@ func (b *builder) findings() {
 				what = strings.ToLower(l[:1]) + l[1:]
 			}
 			add("%s say they are concerned about their privacy %s, yet %s of them %s %s.",
-				pct(con.Estimate), ci(con.CILow, con.CIHigh), pct(best.Concerned.Estimate), what, ci(best.Concerned.CILow, best.Concerned.CIHigh))
+				pct(con.Estimate), iv(con.CILow, con.CIHigh), pct(best.Concerned.Estimate), what, iv(best.Concerned.CILow, best.Concerned.CIHigh))
 		default:
-			add("%s say they are concerned about their privacy %s.", pct(con.Estimate), ci(con.CILow, con.CIHigh))
+			add("%s say they are concerned about their privacy %s.", pct(con.Estimate), iv(con.CILow, con.CIHigh))
 		}
 		if shown(prot, rate) {
 			add("%s act to protect their data %s; %s of the concerned do not (the paradox rate) %s.",
-				pct(prot.Estimate), ci(prot.CILow, prot.CIHigh), pct(rate.Estimate), ci(rate.CILow, rate.CIHigh))
+				pct(prot.Estimate), iv(prot.CILow, prot.CIHigh), pct(rate.Estimate), iv(rate.CILow, rate.CIHigh))
 		}
 		if f := b.groupFinding("paradox_rate", p.Estimates, "The paradox rate"); f != "" {
 			add("%s", f)
@@ -1501,6 +1562,9 @@ func (b *builder) findings() {
 		if x := b.effectFinding(e.res, "with_factor", "without_factor", constructLabel(e.outcome), "respondents flagged on "+lowerFirst(constructLabel(e.factor)), "the others"); x != "" {
 			add("%s", x)
 		}
+	}
+	if p := b.opts.Privacy; p != nil && len(f) == 0 {
+		add("At this privacy budget (ε = %g) the noise is too large for any headline figure to be reliable: every share's noise SD is above %g%% of it. The tables show each share with its 95%% noise interval.", p.Epsilon, 100*analysis.UnreliableNoise)
 	}
 	// Findings never print a figure that is not a number.
 	kept := f[:0]

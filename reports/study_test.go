@@ -186,8 +186,9 @@ func TestBuildPrivateReport(t *testing.T) {
 		for _, tb := range s.Tables {
 			for i := 0; i < tb.NumRows(); i++ {
 				for j, col := range tb.Cols() {
-					if c := tb.Cell(i, j); col.CI && c.HasCI && !math.IsNaN(c.Lo) {
-						t.Errorf("private report %s: table %q row %d has an interval", s.Name, tb.Title, i)
+					// Every shown share carries its 95% noise interval.
+					if c := tb.Cell(i, j); col.CI && !c.Suppressed && !math.IsNaN(c.Num) && (!c.HasCI || c.Lo > c.Num || c.Hi < c.Num) {
+						t.Errorf("private report %s: table %q row %d: %v without a noise interval around it [%v, %v]", s.Name, tb.Title, i, c.Num, c.Lo, c.Hi)
 					}
 				}
 			}
@@ -215,5 +216,113 @@ func TestStepOrder(t *testing.T) {
 	want := []int{5, 0, 1, 2, 6, 3, 4}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
+// TestPrivateReportIsPrivateThroughout: a --dp-epsilon report states no
+// exact figure computed from respondents (their number, the weighting
+// efficiency, degrees of freedom, PSU counts), marks the shares the noise
+// makes unreliable, and its findings quote no unreliable share and
+// compare none.
+func TestPrivateReportIsPrivateThroughout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every chart")
+	}
+	ds := defaultStudy(t)
+	d, err := analysis.StudyDesign(ds, analysis.LonelyFail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := map[string]string{
+		"respondents":          grouped(float64(ds.N)),
+		"respondents, plain":   fmt.Sprint(ds.N),
+		"weighting efficiency": fmt.Sprintf("%.1f%%", 100*d.KishEfficiency(nil)),
+		"degrees of freedom":   fmt.Sprint(d.DegF(nil)),
+		"PSUs":                 fmt.Sprint(d.NumPSU()),
+	}
+	for _, tc := range []struct {
+		eps         float64
+		unreliable  bool // some share marked
+		allMarked   bool // every share marked: no finding may quote one
+		wantFinding string
+	}{
+		{2, true, false, ""},
+		{200, false, false, "say they are concerned about their privacy (95% noise interval"},
+		{0.05, true, true, "the noise is too large for any headline figure to be reliable"},
+	} {
+		p, err := analysis.NewPrivacy(tc.eps, 5, PrivateTables(ds), 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := sr.Report
+		for _, kv := range r.Methodology {
+			for what, v := range exact {
+				if strings.Contains(" "+kv.Value+" ", " "+v+" ") || strings.Contains(kv.Value, " "+v+",") || strings.Contains(kv.Value, " "+v+")") || kv.Value == v {
+					t.Errorf("ε = %g: Methodology %q states the exact %s (%s): %q", tc.eps, kv.Key, what, v, kv.Value)
+				}
+			}
+			switch kv.Key {
+			case "Degrees of freedom", "Weighting efficiency", "Variance estimation", "Intervals", "Significance":
+				t.Errorf("ε = %g: Methodology has %q in a private report", tc.eps, kv.Key)
+			}
+		}
+		var keys []string
+		for _, kv := range r.Methodology {
+			keys = append(keys, kv.Key)
+		}
+		for _, k := range []string{"Differential privacy", "Budget split", "Noise intervals", "Unreliable", "Exact", "Not protected"} {
+			if !strings.Contains(strings.Join(keys, "|"), k) {
+				t.Errorf("ε = %g: Methodology lacks %q", tc.eps, k)
+			}
+		}
+		marked, shares := 0, 0
+		for _, s := range r.Sections {
+			for _, tb := range s.Tables {
+				for i := 0; i < tb.NumRows(); i++ {
+					for j, col := range tb.Cols() {
+						c := tb.Cell(i, j)
+						if !col.CI || c.Suppressed || math.IsNaN(c.Num) {
+							continue
+						}
+						shares++
+						if c.Mark == unreliableMark {
+							marked++
+						}
+					}
+				}
+			}
+		}
+		if tc.unreliable && marked == 0 || !tc.unreliable && 2*marked > shares {
+			t.Errorf("ε = %g: %d of %d shares marked unreliable, want some: %v (else at most half)", tc.eps, marked, shares, tc.unreliable)
+		}
+		if tc.allMarked && marked != shares {
+			t.Errorf("ε = %g: %d of %d shares marked unreliable, want all", tc.eps, marked, shares)
+		}
+		var text []string
+		for _, f := range r.Findings {
+			text = append(text, f.Text)
+			for _, w := range []string{"highest", "lowest", "widest", "narrowest", "higher", "lower", "differs", " vs "} {
+				if strings.Contains(f.Text, w) {
+					t.Errorf("ε = %g: finding %q compares figures (%q)", tc.eps, f.Text, w)
+				}
+			}
+			if tc.allMarked && strings.Contains(f.Text, "%  ") {
+				t.Errorf("ε = %g: finding %q quotes a share though every share is unreliable", tc.eps, f.Text)
+			}
+		}
+		if tc.wantFinding != "" && !strings.Contains(strings.Join(text, "\n"), tc.wantFinding) {
+			t.Errorf("ε = %g: findings %q, want one containing %q", tc.eps, text, tc.wantFinding)
+		}
+		if tc.allMarked {
+			for _, f := range text {
+				if strings.Contains(f, "say they are concerned") || strings.Contains(f, "act to protect") {
+					t.Errorf("ε = %g: finding %q quotes an unreliable share", tc.eps, f)
+				}
+			}
+		}
 	}
 }

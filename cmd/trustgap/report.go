@@ -54,13 +54,18 @@ DIR/report.html (one self-contained file), DIR/report.md and DIR/charts/
 Every file is written atomically: a failed or interrupted run leaves the
 previous report intact. The same inputs give byte-identical files. No
 respondent-level data appear in any output; estimates on fewer than
---min-base respondents are suppressed.
+--min-base respondents are suppressed, with a second group wherever one
+alone could be worked out from the total and the others.
 
 --dp-epsilon E publishes differentially private toplines instead: weights
-are clipped at --dp-weight-bound, Laplace noise calibrated to that bound is
-added to the weighted counts behind every released share, and the budget E
-is split over the released tables. Intervals, tests and crosstabs are then
-left out.`,
+are normalised to mean 1 and clipped at --dp-weight-bound, Laplace noise
+calibrated to that bound is added to the weighted counts behind every
+released share, and the budget E is split over the released tables. Each
+share shows its 95% noise interval; shares whose noise SD is above 30% of
+them are marked † and kept out of the key findings. Respondent counts,
+weighting efficiency, degrees of freedom, confidence intervals, tests and
+crosstabs are left out; Methodology says what stays exact and what the
+release does not protect.`,
 		Example: "  trustgap report\n  trustgap report --data wave3.xlsx --codebook tracker.yaml --out wave3-report --pdf",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

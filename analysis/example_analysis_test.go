@@ -115,7 +115,7 @@ func ExampleTrust() {
 	// comfort_nontrusting   31.6%  [   7.7,   72.0]
 	// effect                52.6%  [   7.8,   97.5]
 	// odds ratio 11.56 [0.89, 149.27], df 15
-	// adjusted for [region age]: 35.43 [0.79, 1586.94]
+	// adjusted for [region age]: 35.43 [0.73, 1726.84]
 }
 
 func ExampleDescribe() {

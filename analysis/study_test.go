@@ -307,6 +307,23 @@ func TestStudyGolden(t *testing.T) {
 		c.num("adjusted", "ci_high", g.CIHigh, w.CIHigh)
 		c.int("adjusted", "n", g.N, w.N)
 		c.int("adjusted", "df", g.DF, w.DF)
+		if len(g.Terms) != len(w.Terms) || len(w.Terms) < 5 {
+			t.Errorf("Trust(study) adjusted has %d terms, want %d", len(g.Terms), len(w.Terms))
+		} else {
+			for j, wt := range w.Terms {
+				gt := g.Terms[j]
+				if gt.Term != wt.Term {
+					t.Errorf("Trust(study) adjusted term %d = %q, want R's %q", j, gt.Term, wt.Term)
+				}
+				for _, f := range []struct {
+					name string
+					g, w Num
+				}{{"estimate", gt.Estimate, wt.Estimate}, {"se", gt.SE, wt.SE}, {"odds_ratio", gt.OddsRatio, wt.OddsRatio},
+					{"ci_low", gt.CILow, wt.CILow}, {"ci_high", gt.CIHigh, wt.CIHigh}, {"p", gt.P, wt.P}} {
+					c.num("adjusted "+wt.Term, f.name, f.g, f.w)
+				}
+			}
+		}
 		if cv := strings.Join(g.Covariates, ","); cv != "region,generation,gender" {
 			t.Errorf("Trust(study) adjusted covariates = %s, want region,generation,gender", cv)
 		}

@@ -48,7 +48,9 @@ type OddsRatio struct {
 // for Covariates (region and every segment, as dummies with the first
 // level as reference): svyglm(outcome ~ factor + region + segments...,
 // design, family = quasibinomial), respondents with every variable answered.
-// The interval is exp(LogOR ± t(DF)·LogORSE), DF = degf(design).
+// The interval is exp(LogOR ± t(DF)·LogORSE) with DF the residual degrees
+// of freedom of summary.svyglm and confint.svyglm, degf(design) − number
+// of coefficients + 1. Terms is the whole coefficient table.
 type AdjustedOddsRatio struct {
 	Covariates []string `json:"covariates"`
 	LogOR      Num      `json:"log_or"`
@@ -58,6 +60,7 @@ type AdjustedOddsRatio struct {
 	CIHigh     Num      `json:"ci_high"`
 	N          int      `json:"n"`
 	DF         int      `json:"df"`
+	Terms      []Term   `json:"terms,omitempty"`
 	Note       string   `json:"note,omitempty"`
 }
 
@@ -212,19 +215,18 @@ func adjustedOddsRatio(s *study, y, f vec, factor string, level float64) *Adjust
 		a.Note = err.Error()
 		return a
 	}
-	// The predictors: the factor, then each covariate's dummies (level
-	// codes, the first level the reference) of the levels that the
-	// respondents the model uses (na.omit) have: R drops the others' to
-	// keep X of full rank.
+	// The predictors: the factor, then each covariate's treatment
+	// contrasts over the levels that the respondents the model uses
+	// (na.omit) have (R drops the others' to keep X of full rank), the
+	// first in sorted order the reference, as R's factor() of a text
+	// column.
 	used := cl.usedLevels()
 	names := []string{factor}
 	dummies := make([][]int32, len(cats))
 	for k, c := range cats {
-		for j := 1; j < len(c.Levels); j++ {
-			if used[k][j] {
-				dummies[k] = append(dummies[k], int32(j))
-				names = append(names, catNames[k]+c.Levels[j])
-			}
+		for _, j := range sortedUsedLevels(c.Levels, used[k])[1:] {
+			dummies[k] = append(dummies[k], int32(j))
+			names = append(names, catNames[k]+c.Levels[j])
 		}
 	}
 	fit, err := s.d.fitLogitCells(cl, dummies, names)
@@ -232,9 +234,12 @@ func adjustedOddsRatio(s *study, y, f vec, factor string, level float64) *Adjust
 		a.Note = err.Error()
 		return a
 	}
+	// summary.svyglm and confint.svyglm use the residual df.
+	fit.DF = residualDF(fit.DF, len(fit.Coef))
 	or, lo, hi := fit.OddsRatio(1, level)
 	a.LogOR, a.LogORSE, a.OddsRatio, a.CILow, a.CIHigh = Num(fit.Coef[1]), Num(fit.SE[1]), Num(or), Num(lo), Num(hi)
 	a.N, a.DF = fit.N, fit.DF
+	a.Terms = modelTerms(fit, level)
 	return a
 }
 

@@ -154,7 +154,10 @@ const (
 
 // OpenTable opens a survey export for reading: path "-" reads opts.Stdin.
 // The format is decided by content, not by name: a zip archive is read as
-// an XLSX workbook (NewXLSXReader), anything else as delimited text
+// an XLSX workbook (NewXLSXReader), an SPSS system file ($FL2, $FL3) with
+// NewSAVReader, a Parquet file (PAR1) with NewParquetReader, a format
+// recognised but not read (Stata, SAS, JSON, PDF, …) is refused with an
+// *UnsupportedFormatError, and anything else is read as delimited text
 // (NewCSVReader). A name that contradicts the content is an error rather
 // than a guess: a .xlsx file that is not a zip, or a .csv/.tsv/.txt file
 // that is. Legacy .xls and password-protected workbooks are refused with
@@ -182,7 +185,7 @@ func OpenTable(ctx context.Context, path string, opts ReadOptions) (TableReader,
 		return nil, pathError(path, err)
 	}
 	if info.IsDir() {
-		return nil, fmt.Errorf("open %s: is a directory, not a CSV or XLSX file", path)
+		return nil, fmt.Errorf("open %s: is a directory, not a data file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -219,6 +222,9 @@ func openFile(ctx context.Context, f *os.File, size int64, path string, opts Rea
 	if isSAV(magic[:n]) {
 		return newSAVReader(ctx, ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
 	}
+	if isParquet(magic[:n]) {
+		return newParquetReader(ctx, ctxReaderAt{ctx: ctx, r: f}, size, path, opts, f)
+	}
 	t, err := newCSVReader(ctxReader{ctx: ctx, r: f, progress: opts.Progress}, path, opts, f)
 	if tb, ok := t.(*table); ok && tb.bytesPerRow > 0 {
 		tb.rowsHint = int(float64(size)/tb.bytesPerRow) + 1
@@ -238,6 +244,22 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 	}
 	if isSAV(magic) {
 		return newSAVReader(ctx, br, name, opts, closer)
+	}
+	if isParquet(magic) {
+		// Parquet's footer is at its end: the file must be in memory.
+		data, err := io.ReadAll(io.LimitReader(br, opts.MaxUnzipBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if int64(len(data)) > opts.MaxUnzipBytes {
+			return nil, fmt.Errorf("read %s: a Parquet file read from a pipe must fit the %s unzip limit; give its path instead", name, formatBytes(opts.MaxUnzipBytes))
+		}
+		if closer != nil {
+			if err := closer.Close(); err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+		}
+		return newParquetReader(ctx, bytes.NewReader(data), int64(len(data)), name, opts, nil)
 	}
 	if !isZip(magic) {
 		return newCSVReader(br, name, opts, closer)
@@ -313,6 +335,8 @@ func checkKind(magic []byte, name string) error {
 		}
 	}
 	switch {
+	case !isParquet(magic) && ext == ".parquet":
+		return fmt.Errorf("read %s: not a Parquet file (no PAR1 signature)", name)
 	case !isSAV(magic) && (ext == ".sav" || ext == ".zsav"):
 		return &ReadError{File: name, Err: errors.New("not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)")}
 	case bytes.HasPrefix(magic, []byte(oleMagic)):
@@ -342,6 +366,19 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		c.progress(int64(n))
 	}
 	return n, err
+}
+
+// ctxReaderAt fails reads once ctx is done (see ctxReader).
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.ReadAt(p, off)
 }
 
 // formatBytes renders a size limit the way a user sets it.

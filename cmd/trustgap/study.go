@@ -51,7 +51,7 @@ type studyOptions struct {
 
 func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&o.Data, "data", nil, "data `FILE` (CSV, TSV or XLSX; - for standard input); repeat to stack files (default: the embedded study)")
+	f.StringArrayVar(&o.Data, "data", nil, "data `FILE` (CSV, TSV, XLSX, SPSS .sav/.zsav or Parquet; - for standard input); repeat to stack files (default: the embedded study)")
 	f.StringVar(&o.Codebook, "codebook", "", "codebook `YAML` (default: the embedded study's when no --data is given)")
 	f.StringVar(&o.Sheet, "sheet", "", "XLSX worksheet `NAME` (default: the first)")
 	f.IntVar(&o.HeaderRows, "header-rows", 0, "header rows: 0 detects (Qualtrics: 3), 2 for SurveyMonkey")
@@ -67,7 +67,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.StringVar(&o.Encoding, "encoding", "", "text encoding of CSV input: utf-8, utf-16le, utf-16be or windows-1252 (default: detected)")
 	f.StringVar(&o.Delimiter, "delimiter", "", "CSV field separator: , ; tab or | (default: detected)")
 	f.BoolVar(&o.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma (1,5): the default for ;-separated files only")
-	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx")
+	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx", "sav", "zsav", "parquet")
 	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
 	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
 }

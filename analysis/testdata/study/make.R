@@ -245,9 +245,17 @@ vars <- c("region", "generation", "gender")
 tests <- lapply(vars, rao_scott, y = "concerned")
 
 adj <- svyglm(comfort ~ trust + region + generation + gender, des, family = quasibinomial)
-b <- unname(coef(adj)["trust"]); s <- unname(SE(adj)["trust"]); q <- qt(0.975, degf(des))
+# Intervals and p-values with the residual df of summary.svyglm and
+# confint.svyglm: degf(design) + 1 - number of coefficients.
+rdf <- adj$df.residual
+stopifnot(rdf == degf(des) + 1 - length(coef(adj)))
+b <- unname(coef(adj)["trust"]); s <- unname(SE(adj)["trust"]); q <- qt(0.975, rdf)
+ct <- summary(adj)$coefficients
+ci <- confint(adj, ddf = rdf)
+terms <- lapply(seq_len(nrow(ct)), function(j) list(term = rownames(ct)[j], estimate = ct[j, 1],
+  se = ct[j, 2], odds_ratio = exp(ct[j, 1]), ci_low = exp(ci[j, 1]), ci_high = exp(ci[j, 2]), p = ct[j, 4]))
 adjusted <- list(log_or = b, log_or_se = s, odds_ratio = exp(b), ci_low = exp(b - q * s),
-                 ci_high = exp(b + q * s), n = length(resid(adj)), df = degf(des))
+                 ci_high = exp(b + q * s), n = length(resid(adj)), df = rdf, terms = terms)
 
 ## ---- compare: every level of every domain variable against the rest -----
 cmp_stats <- c(constructs_flagged, "paradox_rate", "paradox_share", "gap")

@@ -5,7 +5,7 @@ import "math"
 // Coded variables: a faster pass for values stored as codes.
 //
 // A Compact load keeps construct items, scores and flags as one byte per
-// respondent indexing a table of values (survey.Column.ValueCodes), and
+// respondent indexing a table of values (survey.Values.Codes), and
 // the variables derived from them (a top-2 box, a flag among the
 // concerned) take as few values. For those, sumCoded adds each
 // respondent's weight to its (cross cell, value) slot and turns a PSU
@@ -78,8 +78,8 @@ func storedCodes(all []uint8) func(dst []uint8, from int) []uint8 {
 	return func(dst []uint8, from int) []uint8 { return all[from : from+len(dst)] }
 }
 
-// codedVec is the vec of a Compact load's codes (survey's ValueCodes,
-// ScoreCodes or FlagCodes) when ok, else fallback.
+// codedVec is the vec of a Compact load's codes (survey.Values.Codes)
+// when ok, else fallback.
 func codedVec(fallback vec, codes []uint8, table []float64, ok bool) vec {
 	if ok {
 		fallback.coded = newCoded(storedCodes(codes), table)

@@ -162,7 +162,7 @@ func newParadoxData(ds *survey.Dataset, what string) (*paradoxData, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &paradoxData{concern: concern, concerned: concern.FlagValues(nil)}
+	p := &paradoxData{concern: concern, concerned: concern.Flags().All(nil)}
 	if p.behaviour, err = behaviourOf(ds, what); err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func newParadoxData(ds *survey.Dataset, what string) (*paradoxData, error) {
 // or 1 − the sharing flag (NaN stays NaN). buf (len N, or nil) may be used
 // for the values.
 func protectsValues(behaviour *survey.Construct, buf []float64) []float64 {
-	f := behaviour.FlagValues(buf)
+	f := behaviour.Flags().All(buf)
 	if behaviour.Name == "protection" {
 		return f
 	}

@@ -121,8 +121,8 @@ func flagVec(c *survey.Construct) vec {
 	if c.Flag != nil {
 		y = floats(c.Flag)
 	} else {
-		codes, table, ok := c.FlagCodes()
-		y = codedVec(vec{fill: c.ReadFlags}, codes, table, ok)
+		codes, table, ok := c.Flags().Codes()
+		y = codedVec(vec{fill: c.Flags().Read}, codes, table, ok)
 	}
 	y.key = flagKey{c}
 	return y
@@ -135,16 +135,16 @@ func scoreVec(c *survey.Construct) vec {
 	if c.Score != nil {
 		return floats(c.Score)
 	}
-	codes, table, ok := c.ScoreCodes()
-	return codedVec(vec{fill: c.ReadScores}, codes, table, ok)
+	codes, table, ok := c.Scores().Codes()
+	return codedVec(vec{fill: c.Scores().Read}, codes, table, ok)
 }
 
 func numVec(col *survey.Column) vec {
 	if col.Num != nil {
 		return floats(col.Num)
 	}
-	codes, table, ok := col.ValueCodes()
-	return codedVec(vec{fill: col.ReadNum}, codes, table, ok)
+	codes, table, ok := col.Values().Codes()
+	return codedVec(vec{fill: col.Values().Read}, codes, table, ok)
 }
 
 // binaryCodesVec is binaryCodes of a vec.

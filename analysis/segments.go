@@ -51,7 +51,7 @@ func WestinSegment(c *survey.Construct) (*survey.Column, error) {
 	items := make([]item, 3)
 	n := 0
 	for k, it := range c.Items {
-		if codes, table, ok := it.ValueCodes(); ok {
+		if codes, table, ok := it.Values().Codes(); ok {
 			var lut [256]uint8
 			for code, v := range table {
 				lut[code] = westinState(v)
@@ -64,7 +64,7 @@ func WestinSegment(c *survey.Construct) (*survey.Column, error) {
 			n = len(codes)
 			continue
 		}
-		vals := it.NumValues(nil)
+		vals := it.Values().All(nil)
 		items[k] = item{func(dst []uint8, from int) {
 			for j, v := range vals[from : from+len(dst)] {
 				dst[j] = westinState(v)

@@ -127,7 +127,7 @@ func TestWestinSegmentCoded(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := ds.Construct("westin")
-			if _, _, ok := w.Items[0].ValueCodes(); ok != compact {
+			if _, _, ok := w.Items[0].Values().Codes(); ok != compact {
 				t.Fatalf("%s: items coded = %v, want %v", tt.name, ok, compact)
 			}
 			col, err := WestinSegment(w)

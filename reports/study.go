@@ -1588,7 +1588,7 @@ func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Constru
 		PointsCol("Difference"), PValueCol("p"))
 	d := b.aopts.Design
 	n := b.ds.N
-	flag := codes01(n, concern.ReadFlags)
+	flag := codes01(n, concern.Flags().Read)
 	itemCodes := make([]int32, n)
 	buf := make([]float64, 1<<14)
 	for _, it := range res.Items {
@@ -1614,7 +1614,7 @@ func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Constru
 		if col != nil {
 			for from := 0; from < n; from += len(buf) {
 				blk := buf[:min(len(buf), n-from)]
-				col.ReadNum(blk, from)
+				col.Values().Read(blk, from)
 				for i, v := range blk {
 					switch {
 					case math.IsNaN(v):

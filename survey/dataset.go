@@ -85,26 +85,31 @@ type Column struct {
 	// disagree") as its file declares them (SPSS value labels), ordered
 	// by value; categorical columns use them as level names instead.
 	ValueLabels []ValueLabel
-	Num         []float64
-	Codes       []int32
-	Levels      []string
+	// Num holds a numeric column's values after a plain load; read them
+	// with Values, which also reads those a Compact load stores as codes
+	// (Num nil then).
+	Num    []float64
+	Codes  []int32
+	Levels []string
 
-	small *smallVec // a construct item's values after a Compact load (see NumValues)
+	small *smallVec // a construct item's values after a Compact load (see Values)
 }
 
-// IsNumeric reports whether the column holds numbers (Num, or compact
-// values read with NumValues).
+// IsNumeric reports whether the column holds numbers (Values().Numeric()).
 func (c *Column) IsNumeric() bool { return c.Num != nil || c.small != nil }
 
 // Construct is a scored multi-item scale.
 type Construct struct {
 	Name  string
 	Items []*Column // after value mapping and reverse coding; numeric
-	Score []float64 // per respondent; NaN when fewer than min_items answered
-	Flag  []float64 // 1, 0, or NaN where Score is NaN
+	// Score (per respondent; NaN when fewer than min_items answered) and
+	// Flag (1, 0, or NaN where Score is NaN) after a plain load; read them
+	// with Scores and Flags, which also read a Compact load's codes.
+	Score []float64
+	Flag  []float64
 	Def   ConstructDef
 
 	// score and flag hold Score and Flag after a Compact load, which
-	// leaves those nil (see ScoreValues and FlagValues).
+	// leaves those nil (see Scores and Flags).
 	score, flag *smallVec
 }

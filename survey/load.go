@@ -47,8 +47,8 @@ type LoadOptions struct {
 	SkipID bool
 	// Compact stores the constructs' items, scores and flags in about a
 	// byte per respondent and value instead of a float64: Construct.Score,
-	// Construct.Flag and the items' Num are nil, and ScoreValues,
-	// FlagValues and NumValues decode them.
+	// Construct.Flag and the items' Num are nil, and Construct.Scores,
+	// Construct.Flags and Column.Values read them.
 	Compact bool
 	// SizeHint, when positive, is the expected number of respondents:
 	// the columns are allocated for that many at once.

@@ -66,13 +66,46 @@ func ExampleLoad() {
 	fmt.Println("respondents:", ds.N, "weights:", ds.Weights)
 	fmt.Println("regions:", ds.Region.Levels)
 	for _, c := range ds.Constructs {
-		fmt.Println(c.Name, "score:", c.Score, "flag:", c.Flag)
+		fmt.Println(c.Name, "score:", c.Scores().All(nil), "flag:", c.Flags().All(nil))
 	}
 	// Output:
 	// respondents: 3 weights: [1.2 0.8 1]
 	// regions: [DE US]
 	// concern score: [3.5 1 3.5] flag: [1 0 1]
 	// protection score: [1 0 1] flag: [1 0 1]
+}
+
+// A construct's values are read the same way whether the load kept a
+// float64 per respondent or, Compact, a byte code into a table of values:
+// whole, in blocks, or as the codes themselves.
+func ExampleValues() {
+	cb, err := survey.ParseCodebook(strings.NewReader(exampleCodebook), "codebook.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	data := "dem.country_code,meta.weight,pc1,pc2,adblock,vpn\n" +
+		"DE,1,Very concerned,Somewhat concerned,TRUE,FALSE\n" +
+		"DE,1,Not concerned,Not concerned,FALSE,FALSE\n" +
+		"US,1,Somewhat concerned,Very concerned,FALSE,TRUE\n"
+	t, err := survey.NewCSVReader(strings.NewReader(data), "s.csv", survey.ReadOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{Compact: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	scores := ds.Construct("concern").Scores()
+	fmt.Println("all:", scores.All(nil))
+	blk := make([]float64, 2)
+	scores.Read(blk, 1)
+	fmt.Println("respondents 2-3:", blk)
+	codes, table, ok := scores.Codes()
+	fmt.Println("stored as codes:", ok, len(codes) == ds.N, len(table) > 0)
+	// Output:
+	// all: [3.5 1 3.5]
+	// respondents 2-3: [1 3.5]
+	// stored as codes: true true true
 }
 
 func ExampleValidate() {

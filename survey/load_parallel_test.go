@@ -277,11 +277,11 @@ func TestLoadCompactSameAsFloats(t *testing.T) {
 		}
 		for i, c := range got.Constructs {
 			w := want.Constructs[i]
-			if !slices.Equal(bits(c.ScoreValues(nil)), bits(w.Score)) || !slices.Equal(bits(c.FlagValues(nil)), bits(w.Flag)) {
+			if !slices.Equal(bits(c.Scores().All(nil)), bits(w.Score)) || !slices.Equal(bits(c.Flags().All(nil)), bits(w.Flag)) {
 				t.Errorf("Compact load %+v: construct %s's scores or flags differ from a float64 load's", par, c.Name)
 			}
 			for k, it := range c.Items {
-				if !slices.Equal(bits(it.NumValues(nil)), bits(w.Items[k].Num)) {
+				if !slices.Equal(bits(it.Values().All(nil)), bits(w.Items[k].Num)) {
 					t.Errorf("Compact load %+v: item %s of %s differs from a float64 load's", par, it.Name, c.Name)
 				}
 			}

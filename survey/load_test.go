@@ -704,10 +704,10 @@ constructs:
 			}
 			for k, c := range ds.Constructs {
 				cc := compact.Constructs[k]
-				same(c.Name+" score", cc.ScoreValues(nil), c.Score)
-				same(c.Name+" flag", cc.FlagValues(nil), c.Flag)
+				same(c.Name+" score", cc.Scores().All(nil), c.Score)
+				same(c.Name+" flag", cc.Flags().All(nil), c.Flag)
 				for j, it := range c.Items {
-					same(it.Name, cc.Items[j].NumValues(nil), it.Num)
+					same(it.Name, cc.Items[j].Values().All(nil), it.Num)
 				}
 			}
 			if ds.N != 4 || len(ds.Weights) != 4 {

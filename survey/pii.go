@@ -151,6 +151,22 @@ func (c *piiCol) add(raw string) {
 		return
 	}
 	c.values++
+	var mask uint8
+	if numberLike(v) {
+		// Most cells are codes and numbers: only a phone number or an IP
+		// address can be written so, and short ones are neither. No memo:
+		// numbers are mostly distinct.
+		if len(v) < 7 {
+			return
+		}
+		if looksLikeIP(v) {
+			mask = 1 << PIIIP
+		} else if looksLikePhone(v) || looksLikeBarePhone(v) {
+			mask = 1 << PIIPhone
+		}
+		c.tally(v, mask)
+		return
+	}
 	mask, ok := c.memo[v]
 	if !ok {
 		mask = classifyPII(v)
@@ -164,6 +180,11 @@ func (c *piiCol) add(raw string) {
 			c.memo[v] = mask
 		}
 	}
+	c.tally(v, mask)
+}
+
+// tally counts a value under the kinds of its mask.
+func (c *piiCol) tally(v string, mask uint8) {
 	if mask == 0 {
 		return
 	}
@@ -237,6 +258,19 @@ func (c *piiCol) kind() (PIIKind, int) {
 // piiWord is the bit of a value of one to four capitalised words, tallied
 // only in columns whose header says name (a first name alone).
 const piiWord = PIIFreeText + 1
+
+// numberLike reports whether s holds only digits and the signs, points,
+// commas and separators numbers and phone numbers are written with.
+func numberLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= '0' && b <= '9', b == '.', b == ',', b == '-', b == '+', b == ' ', b == '(', b == ')', b == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // classifyPII returns a bit mask of the kinds one trimmed value looks like
 // (bit 1<<kind).

@@ -92,14 +92,14 @@ func TestLoadCompact(t *testing.T) {
 		if cc.Score != nil || cc.Flag != nil {
 			t.Errorf("%s: Compact load set Score or Flag", cc.Name)
 		}
-		if got := cc.ScoreValues(nil); !sameFloats(got, pc.Score) {
-			t.Errorf("%s ScoreValues differ from Score", cc.Name)
+		if got := cc.Scores().All(nil); !sameFloats(got, pc.Score) {
+			t.Errorf("%s Scores().All differ from Score", cc.Name)
 		}
-		if got := cc.FlagValues(make([]float64, 5)); !sameFloats(got, pc.Flag) {
-			t.Errorf("%s FlagValues differ from Flag", cc.Name)
+		if got := cc.Flags().All(make([]float64, 5)); !sameFloats(got, pc.Flag) {
+			t.Errorf("%s Flags().All differ from Flag", cc.Name)
 		}
-		if got := pc.FlagValues(nil); &got[0] != &pc.Flag[0] {
-			t.Errorf("%s: FlagValues of a plain load is not Flag itself", pc.Name)
+		if got := pc.Flags().All(nil); &got[0] != &pc.Flag[0] {
+			t.Errorf("%s: Flags().All of a plain load is not Flag itself", pc.Name)
 		}
 		for j, pi := range pc.Items {
 			ci := cc.Items[j]
@@ -107,8 +107,29 @@ func TestLoadCompact(t *testing.T) {
 				t.Errorf("%s item %s: Num %v, IsNumeric %v, name %q raw %q", cc.Name, ci.Name, ci.Num != nil, ci.IsNumeric(), ci.Name, ci.Raw)
 			}
 			buf := make([]float64, compact.N)
-			if got := ci.NumValues(buf); !sameFloats(got, pi.Num) || &got[0] != &buf[0] {
-				t.Errorf("%s item %s: NumValues differ from Num or ignore dst", cc.Name, ci.Name)
+			if got := ci.Values().All(buf); !sameFloats(got, pi.Num) || &got[0] != &buf[0] {
+				t.Errorf("%s item %s: Values().All differ from Num or ignore dst", cc.Name, ci.Name)
+			}
+			// In blocks, and through the codes when stored so: the same
+			// values whichever way a caller reads them.
+			for _, v := range []Values{ci.Values(), pi.Values()} {
+				blk := make([]float64, 7)
+				for from := 0; from+len(blk) <= compact.N; from += 997 {
+					v.Read(blk, from)
+					if !sameFloats(blk, pi.Num[from:from+len(blk)]) {
+						t.Fatalf("%s item %s: Read(%d) = %v, want %v", cc.Name, ci.Name, from, blk, pi.Num[from:from+len(blk)])
+					}
+				}
+				if codes, table, ok := v.Codes(); ok {
+					for i, c := range codes {
+						if x := table[c]; !sameFloats([]float64{x}, pi.Num[i:i+1]) {
+							t.Fatalf("%s item %s: Codes gives %v for respondent %d, want %v", cc.Name, ci.Name, x, i, pi.Num[i])
+						}
+					}
+				}
+			}
+			if _, _, ok := pi.Values().Codes(); ok {
+				t.Errorf("%s item %s: a plain load's values have codes", cc.Name, ci.Name)
 			}
 		}
 	}
@@ -245,9 +266,9 @@ func TestLoadGroupByPSU(t *testing.T) {
 				}
 			}
 			for _, c := range ds.Constructs {
-				fmt.Fprintf(&b, "%v %v|", c.ScoreValues(nil)[i], c.FlagValues(nil)[i])
+				fmt.Fprintf(&b, "%v %v|", c.Scores().All(nil)[i], c.Flags().All(nil)[i])
 				for _, it := range c.Items {
-					fmt.Fprintf(&b, "%v|", it.NumValues(nil)[i])
+					fmt.Fprintf(&b, "%v|", it.Values().All(nil)[i])
 				}
 			}
 			return b.String()

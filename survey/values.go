@@ -161,64 +161,75 @@ func (v *smallVec) decode(dst []float64) []float64 {
 	return dst
 }
 
-// NumValues returns the column's numbers: Num when the column holds them,
-// else, for a construct item of a Compact load, the values decoded into
-// dst (reused when long enough, allocated otherwise). It returns nil for a
-// categorical column.
-func (c *Column) NumValues(dst []float64) []float64 {
-	if c.Num != nil || c.small == nil {
-		return c.Num
-	}
-	return c.small.decode(dst)
+// Values is one numeric variable of a Dataset as estimators read it: a
+// column's numbers, or a construct's scores or flags (Column.Values,
+// Construct.Scores, Construct.Flags). However the load stored them (a
+// float64 per respondent, or one byte per respondent indexing a table of
+// values after a Compact load), they are read the same way: whole, in
+// blocks, or as those codes for an estimator that adds up weights by code.
+// Missing values are NaN. A Values holds the Dataset's own storage: it is
+// read, never modified.
+type Values struct {
+	num   []float64
+	small *smallVec
 }
 
-// ScoreValues returns the construct's scores: Score when the construct
-// holds them, else, after a Compact load, the scores decoded into dst
-// (reused when long enough, allocated otherwise).
-func (c *Construct) ScoreValues(dst []float64) []float64 {
-	if c.Score != nil || c.score == nil {
-		return c.Score
+func valuesOf(num []float64, small *smallVec) Values {
+	if num != nil || small == nil {
+		return Values{num: num}
 	}
-	return c.score.decode(dst)
+	return Values{small: small}
 }
 
-// FlagValues returns the construct's flags: Flag when the construct holds
-// them, else, after a Compact load, the flags decoded into dst (reused
-// when long enough, allocated otherwise).
-func (c *Construct) FlagValues(dst []float64) []float64 {
-	if c.Flag != nil || c.flag == nil {
-		return c.Flag
+// Values returns the column's numbers (none for a categorical column).
+func (c *Column) Values() Values { return valuesOf(c.Num, c.small) }
+
+// Scores returns the construct's scores.
+func (c *Construct) Scores() Values { return valuesOf(c.Score, c.score) }
+
+// Flags returns the construct's flags: 1, 0, or NaN where the score is.
+func (c *Construct) Flags() Values { return valuesOf(c.Flag, c.flag) }
+
+// Numeric reports whether there are values: false for a categorical
+// column.
+func (v Values) Numeric() bool { return v.num != nil || v.small != nil }
+
+// All returns every respondent's value: the Dataset's own slice when it
+// holds float64s (not to be modified), else the values decoded into dst
+// (reused when long enough, allocated otherwise); nil for a categorical
+// column.
+func (v Values) All(dst []float64) []float64 {
+	if v.small == nil {
+		return v.num
 	}
-	return c.flag.decode(dst)
+	return v.small.decode(dst)
 }
 
-// ValueCodes returns a construct item's compact storage after a Compact load:
-// one code per respondent and the value of each code (table[0] is NaN),
-// so that an estimator can add up weights by code instead of decoding
-// every value. ok is false when the values are not stored as codes (a
-// full load, a categorical column, or more distinct values than codes).
-// The slices are the dataset's own: the caller must not modify them.
-func (c *Column) ValueCodes() (codes []uint8, table []float64, ok bool) {
-	if c.Num != nil || c.small == nil {
+// Read writes the values of respondents from..from+len(dst)−1 to dst, so
+// that a large study is read in blocks without a float64 per respondent.
+// It panics for a categorical column or a range outside the respondents.
+func (v Values) Read(dst []float64, from int) {
+	switch {
+	case v.small != nil:
+		v.small.decodeRange(dst, from)
+	case v.num == nil:
+		panic("survey: Read of a categorical column")
+	default:
+		copy(dst, v.num[from:from+len(dst)])
+	}
+}
+
+// Codes returns the compact storage of a Compact load: one code per
+// respondent and the value of each code (table[0] is NaN), so that an
+// estimator can add up weights by code instead of decoding every value.
+// ok is false when the values are not stored as codes (a full load, a
+// categorical column, or more distinct values than codes). The slices are
+// the Dataset's own: the caller must not modify them.
+func (v Values) Codes() (codes []uint8, table []float64, ok bool) {
+	if v.small == nil {
 		return nil, nil, false
 	}
-	return c.small.codesOf()
-}
-
-// ScoreCodes is ValueCodes for the construct's scores.
-func (c *Construct) ScoreCodes() (codes []uint8, table []float64, ok bool) {
-	if c.Score != nil || c.score == nil {
-		return nil, nil, false
-	}
-	return c.score.codesOf()
-}
-
-// FlagCodes is ValueCodes for the construct's flags.
-func (c *Construct) FlagCodes() (codes []uint8, table []float64, ok bool) {
-	if c.Flag != nil || c.flag == nil {
-		return nil, nil, false
-	}
-	return c.flag.codesOf()
+	return v.small.codesOf()
 }
 
 func (v *smallVec) codesOf() ([]uint8, []float64, bool) {
@@ -444,39 +455,4 @@ func (v *smallVec) decodeRange(dst []float64, from int) {
 	for i, c := range v.codes[from : from+len(dst)] {
 		dst[i] = t[c]
 	}
-}
-
-// ReadNum writes the column's numbers of respondents from..from+len(dst)−1
-// to dst, from Num or from the compact values of a Compact load, so that
-// large studies can be read in blocks without a float64 per respondent.
-// It panics for a categorical column or a range outside the respondents.
-func (c *Column) ReadNum(dst []float64, from int) {
-	if c.Num == nil && c.small != nil {
-		c.small.decodeRange(dst, from)
-		return
-	}
-	if c.Num == nil {
-		panic("survey: ReadNum of a categorical column")
-	}
-	copy(dst, c.Num[from:from+len(dst)])
-}
-
-// ReadScores writes the scores of respondents from..from+len(dst)−1 to
-// dst (see ReadNum).
-func (c *Construct) ReadScores(dst []float64, from int) {
-	if c.Score == nil && c.score != nil {
-		c.score.decodeRange(dst, from)
-		return
-	}
-	copy(dst, c.Score[from:from+len(dst)])
-}
-
-// ReadFlags writes the flags of respondents from..from+len(dst)−1 to dst
-// (see ReadNum).
-func (c *Construct) ReadFlags(dst []float64, from int) {
-	if c.Flag == nil && c.flag != nil {
-		c.flag.decodeRange(dst, from)
-		return
-	}
-	copy(dst, c.Flag[from:from+len(dst)])
 }

@@ -184,7 +184,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if !col.IsNumeric() {
 			return fmt.Errorf("--mean %s: the column holds text (levels such as %q), not numbers; use --prop '%s==LEVEL'", m, col.Levels[0], m)
 		}
-		add(m, "mean", col.NumValues(nil), false)
+		add(m, "mean", col.Values().All(nil), false)
 	}
 	for i, c := range conds {
 		col, err := st.column(c.Column)

@@ -168,7 +168,8 @@ type rakedGolden struct {
 		CILow    Num               `json:"ci_low"`
 		CIHigh   Num               `json:"ci_high"`
 	} `json:"raked_estimates"`
-	Totals []struct {
+	Bounded []float64 `json:"bounded_weights"`
+	Totals  []struct {
 		Variable string `json:"variable"`
 		Estimate Num    `json:"estimate"`
 		SE       Num    `json:"se"`
@@ -221,8 +222,8 @@ func TestCalibratedDesign(t *testing.T) {
 	if err := json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
-	if len(g.Estimates) != 3*12 || len(g.Totals) != 3 {
-		t.Fatalf("calib.json has %d raked estimates and %d totals, want 36 and 3", len(g.Estimates), len(g.Totals))
+	if len(g.Estimates) != 4*12 || len(g.Totals) != 3 {
+		t.Fatalf("calib.json has %d raked estimates and %d totals, want 48 and 3", len(g.Estimates), len(g.Totals))
 	}
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation", "gender"}, Categorical: []string{"generation", "gender"}})
 	base, err := StudyDesign(ds, LonelyAdjust)
@@ -235,6 +236,18 @@ func TestCalibratedDesign(t *testing.T) {
 	}
 	if designs["region_only"], err = base.Calibrate(panelMargins(t, ds, "region"), CalibrationOptions{}); err != nil {
 		t.Fatal(err)
+	}
+	if designs["bounded"], err = base.CalibrateBounded(panelMargins(t, ds, "region", "generation"), [2]float64{0.2, 4}, CalibrationOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	bw := designs["bounded"].Weights()
+	if len(g.Bounded) != len(bw) {
+		t.Fatalf("calib.json has %d bounded weights, want %d", len(g.Bounded), len(bw))
+	}
+	for i, w := range g.Bounded {
+		if math.Abs(bw[i]-w) > 1e-8*w {
+			t.Errorf("CalibrateBounded(panel) weight %d = %v, want R's %v", i+1, bw[i], w)
+		}
 	}
 	fixed, err := NewDesign(ds.N, DesignSpec{Weights: designs["raked"].Weights(), Strata: ds.Strata.Codes, PSU: ds.PSU.Codes, FPC: ds.FPC, Lonely: LonelyAdjust})
 	if err != nil {

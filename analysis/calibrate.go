@@ -51,10 +51,14 @@ type Calibration struct {
 	InputEfficiency float64
 	// Total is the population size the weights sum to.
 	Total float64
+	// Bounds, for bounded raking (CalibrateBounded), are the limits of
+	// the weights as multiples of the mean input weight; zero otherwise.
+	Bounds [2]float64
 }
 
 // calibration is what a calibrated Design keeps for its variances.
 type calibration struct {
+	greg   *greg // bounded raking: calibrate()'s variance instead of rake()'s
 	info   Calibration
 	codes  [][]int32   // per margin: level of each respondent
 	counts [][]float64 // per margin: respondents at each level
@@ -132,6 +136,10 @@ func kish(w []float64) float64 {
 // rakeSweeps sweeps, each taking out of u = z/w, margin by margin, its
 // unweighted mean at each level over every respondent, then z = w·u.
 func (c *calibration) rakeResidual(z, w []float64) {
+	if c.greg != nil {
+		c.greg.residual(z, w)
+		return
+	}
 	for i := range z {
 		z[i] /= w[i]
 	}

@@ -15,7 +15,7 @@ import (
 // as horizontal bars sorted from most to least comfortable (ties keep
 // their input order, NaN estimates go last and read "no data"), each with
 // its confidence interval and its value at the end. Low-base bars are
-// pale and starred.
+// pale and starred. With o.KeepOrder the bars keep their input order.
 //
 // It returns an error wrapping ErrNoData for no rows and an error naming
 // the row for values outside [0, 1] or estimates outside their interval.
@@ -44,7 +44,7 @@ func ComfortByDataType(rows []BarRow, o Options) (*Chart, error) {
 			}
 			return 1
 		}
-		if !fa {
+		if !fa || o.KeepOrder {
 			return 0
 		}
 		return cmp.Compare(b.Value.Est, a.Value.Est)

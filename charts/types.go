@@ -92,6 +92,9 @@ type Options struct {
 	// NoiseIntervals says the whiskers are the 95% noise intervals of a
 	// differentially private release, not confidence intervals.
 	NoiseIntervals bool
+	// KeepOrder keeps rows in their input order where a chart would sort
+	// them by value (noisy values would rank by chance).
+	KeepOrder bool
 }
 
 func (o Options) title(def string) string {

@@ -1149,7 +1149,14 @@ func (b *builder) comfort() error {
 		}
 		items = append(items, item{titleCase(strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " ")), r})
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
+	alt := "Share comfortable with personalization by type of data, sorted"
+	if b.opts.Privacy == nil {
+		sort.SliceStable(items, func(i, j int) bool { return items[i].row.Estimate > items[j].row.Estimate })
+	} else {
+		// Sorting by noisy shares would rank figures the noise may have
+		// put in any order: the codebook's order instead.
+		alt = "Share comfortable with personalization by type of data, in the codebook's order"
+	}
 	for _, it := range items {
 		t.AddRow(Str(it.label), b.rowCell(it.row), Num(float64(it.row.N)))
 		if it.row.N < b.minBase {
@@ -1159,11 +1166,13 @@ func (b *builder) comfort() error {
 	}
 	sec.Tables = append(sec.Tables, t)
 	if len(bars) > 0 {
-		c, err := charts.ComfortByDataType(bars, b.chartOptions())
+		o := b.chartOptions()
+		o.KeepOrder = b.opts.Privacy != nil
+		c, err := charts.ComfortByDataType(bars, o)
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := b.addChart(&sec, "comfort-by-data-type", "Share comfortable with personalization by type of data, sorted", c); err != nil {
+		if err := b.addChart(&sec, "comfort-by-data-type", alt, c); err != nil {
 			return err
 		}
 	}

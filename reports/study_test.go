@@ -279,6 +279,26 @@ func TestPrivateReportIsPrivateThroughout(t *testing.T) {
 				t.Errorf("ε = %g: Methodology lacks %q", tc.eps, k)
 			}
 		}
+		// No table ranks noisy shares: comfort by data type keeps the
+		// codebook's order.
+		var want []string
+		for _, n := range comfortConstructs(ds) {
+			want = append(want, titleCase(strings.ReplaceAll(strings.TrimPrefix(n, "comfort_"), "_", " ")))
+		}
+		for _, s := range r.Sections {
+			for _, tb := range s.Tables {
+				if !strings.HasPrefix(tb.Title, "Comfortable with personalization") {
+					continue
+				}
+				var got []string
+				for i := 0; i < tb.NumRows(); i++ {
+					got = append(got, tb.Cell(i, 0).Text)
+				}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("ε = %g: comfort rows %v, want the codebook's order %v", tc.eps, got, want)
+				}
+			}
+		}
 		marked, shares := 0, 0
 		for _, s := range r.Sections {
 			for _, tb := range s.Tables {

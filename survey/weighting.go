@@ -15,7 +15,7 @@ import (
 //	  rake:                  # population shares per margin
 //	    region: {North: 0.35, South: 0.3, West: 0.35}
 //	    generation: {Gen Z: 0.2, Millennials: 0.3, Gen X: 0.3, Boomers: 0.2}
-//	  bounds: [0.35, 12]     # optional: limits as multiples of the mean input weight
+//	  bounds: [0.35, 12]     # optional: bounded raking, limits as multiples of the mean input weight
 //
 // or a targets file (ParseTargets). Margins keep the order written: R's
 // rake() variance sweeps them in that order.

@@ -193,6 +193,27 @@ func TestEstimateCalibrated(t *testing.T) {
 		}
 	}
 
+	// With bounds: [0.2, 4], calibrate(calfun = "raking", bounds = c(0.2, 4) * mean(w), bounds.const = TRUE).
+	var bounded struct {
+		W []float64 `json:"bounded_weights"`
+	}
+	if err := json.Unmarshal(b, &bounded); err != nil {
+		t.Fatal(err)
+	}
+	outB := filepath.Join(t.TempDir(), "wb.csv")
+	if code, _, errOut := runCLI(t, "weight", "--data", panelData, "--codebook", filepath.Join(panelDir, "codebook_bounded.yaml"), "-o", outB); code != 0 {
+		t.Fatalf("weight with bounds: exit %d: %s", code, errOut)
+	}
+	gotB := readColumn(t, outB, "weight_raked")
+	if len(gotB) != len(bounded.W) {
+		t.Fatalf("weight with bounds wrote %d weights, want %d", len(gotB), len(bounded.W))
+	}
+	for i, w := range bounded.W {
+		if math.Abs(gotB[i]-w) > 1e-8*w {
+			t.Errorf("weight (bounds) respondent %d = %v, want R's %v", i+1, gotB[i], w)
+		}
+	}
+
 	code, _, errOut := runCLI(t, "paradox", "--data", panelData, "--codebook", withBlock, "--lonely-psu", "adjust")
 	if code != 1 || !strings.Contains(errOut, "calibrat") {
 		t.Errorf("paradox on a calibrated design: exit %d, stderr %q; want 1 saying it cannot carry the calibration", code, errOut)

@@ -53,14 +53,16 @@ func withWeighting(lo survey.LoadOptions, wd *survey.WeightingDef) survey.LoadOp
 // calibrateDesign rakes d to wd's margins on ds, as R's rake() inside the
 // design (analysis.Design.Calibrate).
 func calibrateDesign(d *analysis.Design, ds *survey.Dataset, wd *survey.WeightingDef, source string) (*analysis.Design, error) {
-	if len(wd.Bounds) > 0 {
-		return nil, fmt.Errorf("%s: bounds: bounded calibration (R's calibrate(calfun = \"raking\", bounds = ...)) is not supported yet; remove bounds: to rake without limits", source)
-	}
 	margins, err := marginsOf(ds, wd, source)
 	if err != nil {
 		return nil, err
 	}
-	cd, err := d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total})
+	var cd *analysis.Design
+	if len(wd.Bounds) == 2 {
+		cd, err = d.CalibrateBounded(margins, [2]float64{wd.Bounds[0], wd.Bounds[1]}, analysis.CalibrationOptions{Total: wd.Total})
+	} else {
+		cd, err = d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
@@ -131,11 +133,16 @@ func newCalibrationJSON(d *analysis.Design) *calibrationJSON {
 	if !ok {
 		return nil
 	}
-	out := &calibrationJSON{Method: rakeCall, Margins: map[string]map[string]float64{}, Total: c.Total,
+	method, variance := rakeCall, "rake()'s: influence values residualized on the margins (ten sweeps, as svyrecvar) before the between-PSU variance"
+	if c.Bounds[1] > 0 {
+		method = fmt.Sprintf("calibrate(design, margins, population, calfun = \"raking\", bounds = c(%g, %g) * mean(weights), bounds.const = TRUE)", c.Bounds[0], c.Bounds[1])
+		variance = "calibrate()'s: residuals of the influence values on the margins' model matrix (svyrecvar's greg_calibration)"
+	}
+	out := &calibrationJSON{Method: method, Margins: map[string]map[string]float64{}, Total: c.Total,
 		Iterations: c.Diagnostics.Iterations, MaxMarginError: c.Diagnostics.MaxMarginError,
 		Efficiency: c.Diagnostics.Efficiency, InputEfficiency: c.InputEfficiency,
 		MinWeight: c.Diagnostics.MinWeight, MaxWeight: c.Diagnostics.MaxWeight,
-		VarianceConvention: "rake()'s: influence values residualized on the margins (ten sweeps, as svyrecvar) before the between-PSU variance"}
+		VarianceConvention: variance}
 	for _, m := range c.Margins {
 		out.Order = append(out.Order, m.Var)
 		out.Margins[m.Var] = map[string]float64{}
@@ -153,13 +160,17 @@ func calibrationTable(d *analysis.Design) *reports.Table {
 	if !ok {
 		return nil
 	}
-	t := reports.NewTable("Calibration (raked as R's rake(); SEs account for it)", reports.TextCol("Margin"), reports.TextCol("Level"), reports.PercentCol("Population share"))
+	title := "Calibration (raked as R's rake(); SEs account for it)"
+	if c.Bounds[1] > 0 {
+		title = fmt.Sprintf("Calibration (bounded raking to [%g, %g] × the mean weight, as R's calibrate(); SEs account for it)", c.Bounds[0], c.Bounds[1])
+	}
+	t := reports.NewTable(title, reports.TextCol("Margin"), reports.TextCol("Level"), reports.PercentCol("Population share"))
 	for _, m := range c.Margins {
 		for k, l := range m.Levels {
 			t.AddRow(reports.Str(m.Var), reports.Str(l), reports.Num(m.Targets[k]))
 		}
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("Converged in %d sweeps (largest margin error %.2g); weighting efficiency %.1f%% after calibration, %.1f%% before; weights %.4g to %.4g.",
+	t.Notes = append(t.Notes, fmt.Sprintf("Converged in %d iterations (largest margin error %.2g); weighting efficiency %.1f%% after calibration, %.1f%% before; weights %.4g to %.4g.",
 		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, 100*c.Diagnostics.Efficiency, 100*c.InputEfficiency, c.Diagnostics.MinWeight, c.Diagnostics.MaxWeight))
 	return t
 }

@@ -121,6 +121,16 @@ for (y in c("pc1", "agree")) {
   }
 }
 
+# Bounded raking: calibrate(calfun = "raking", bounds = c(0.2, 4) * mean
+# weight, bounds.const = TRUE) and calibrate()'s variance. R converges
+# here (stopifnot below), so its weights are the solution of the equations.
+bounded <- calibrate(des, list(~region, ~generation), list(pop_region, pop_generation),
+                     calfun = "raking", bounds = c(0.2, 4) * mean(weights(des)), bounds.const = TRUE,
+                     maxit = 1000, epsilon = 1e-12)
+stopifnot(is.null(attr(bounded$prob, "failed")))
+bounded_est <- est_rows(bounded, "bounded")
+bounded_weights <- unname(weights(bounded))
+
 # Totals (svytotal, deff = "replace"): a margin's level has SE 0.
 totals <- list()
 v$north <- (v$region == "North") + 0
@@ -210,7 +220,8 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"))) {
 
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
-            raked_estimates = c(raked_est, fixed_est, one_est), raked_totals = totals, cli_estimates = cli,
+            raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
+            bounded_weights = bounded_weights, cli_estimates = cli,
             crossed = crossed, ci_methods = cis,
             crosstab = xt)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -532,3 +532,33 @@ func TestCommandsWarnAboutPII(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateListsPIIOnce: validate lists the personal-data columns on
+// standard output and does not warn about them again on standard error.
+func TestValidateListsPIIOnce(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.csv")
+	var b strings.Builder
+	b.WriteString("rid,q1,email\n")
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&b, "%d,%d,user%d@example.org\n", i+1, 1+i%5, i)
+	}
+	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cb := filepath.Join(dir, "cb.yaml")
+	if err := os.WriteFile(cb, []byte("design: {id: rid}\nconstructs:\n  concern: {items: [q1], scale: [1, 5], flag: \">= 4\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "validate", "--data", data, "--codebook", cb)
+	if code != 0 {
+		t.Fatalf("validate: exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	const w = `column "email": 10 of 10 values look like e-mail addresses`
+	if strings.Count(out, w) != 1 {
+		t.Errorf("validate stdout lists %q %d times, want once:\n%s", w, strings.Count(out, w), out)
+	}
+	if strings.Contains(errOut, w) {
+		t.Errorf("validate stderr repeats %q:\n%s", w, errOut)
+	}
+}

@@ -45,6 +45,9 @@ type studyOptions struct {
 	// Quiet turns off the progress bar that reading large files shows
 	// on a terminal (set by the commands' --quiet).
 	Quiet bool
+	// listedPII: the caller lists the columns that look like personal data
+	// itself (validate), so load does not warn about them again.
+	listedPII bool
 	// progress is the bar while tables' files are read, else nil.
 	progress *progressbar.ProgressBar
 }
@@ -277,7 +280,11 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	}
 	// Every column of every file was scanned, used or not: say which look
 	// like personal data, never what they hold.
-	for _, w := range append(survey.PIIWarnings(ds.PII), ds.Warnings...) {
+	warnings := ds.Warnings
+	if !o.listedPII {
+		warnings = append(survey.PIIWarnings(ds.PII), warnings...)
+	}
+	for _, w := range warnings {
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)

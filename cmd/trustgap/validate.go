@@ -125,6 +125,7 @@ func lonelyProblems(cmd *cobra.Command, opts *ValidateOptions) ([]survey.Problem
 	}
 	so := opts.Study
 	so.LonelyPSU = analysis.LonelyCertainty.String()
+	so.listedPII = true // listed on standard output already
 	st, err := so.load(cmd.Context(), opts.IO, survey.LoadOptions{Constructs: []string{}, SkipID: true})
 	if err != nil {
 		return nil, err

@@ -28,6 +28,10 @@ type StudyOptions struct {
 	// both stated in Methodology when set.
 	Version string
 	RunDate time.Time
+	// Targets is the calibration the design was raked with (the
+	// codebook's weighting: block or a targets file), stated in
+	// Methodology; nil when the weights are used as supplied.
+	Targets *survey.WeightingDef
 	// Analysis carries the confidence level, interval method, lonely-PSU
 	// rule and design; its MinBase is ignored (see MinBase).
 	Analysis analysis.Options
@@ -1312,8 +1316,12 @@ func (b *builder) methodology() {
 			weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
 		}
 		add("Weighting", weighting)
-		if ds.Weights != nil {
+		if t := b.opts.Targets; t != nil {
+			add("Weighting targets", targetsText(t, b.varLabel))
+		} else if ds.Weights != nil {
 			add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
+		}
+		if ds.Weights != nil || b.opts.Targets != nil {
 			m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
 			add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
 		}
@@ -1356,6 +1364,30 @@ func (b *builder) methodology() {
 	add("Data files", strings.Join(b.opts.Files, ", "))
 	b.rep.Methodology = m
 	b.findings()
+}
+
+// targetsText states a calibration's margins: "Raked (R: rake) to gender:
+// female 51.0%, male 49.0%; age: …; weights kept within 0.3–3 times the
+// mean; population total 1,000,000."
+func targetsText(t *survey.WeightingDef, label func(string) string) string {
+	var ms []string
+	for _, m := range t.Rake {
+		var ls []string
+		for i, l := range m.Levels {
+			if i < len(m.Shares) {
+				ls = append(ls, l+" "+fixed(100*m.Shares[i], 1)+"%")
+			}
+		}
+		ms = append(ms, lowerFirst(label(m.Column))+": "+strings.Join(ls, ", "))
+	}
+	out := "Raked (as R's survey::rake) to the population margins " + strings.Join(ms, "; ")
+	if len(t.Bounds) == 2 {
+		out += fmt.Sprintf("; weights kept within %s–%s times the mean", strconv.FormatFloat(t.Bounds[0], 'g', -1, 64), strconv.FormatFloat(t.Bounds[1], 'g', -1, 64))
+	}
+	if t.Total > 0 {
+		out += "; population total " + grouped(t.Total)
+	}
+	return out + "."
 }
 
 // constructDefinition says how a construct is measured, in words, with

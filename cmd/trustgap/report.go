@@ -171,6 +171,7 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 		Report:   st.CB.Report,
 		Study:    st.CB.Study,
 		Version:  version(),
+		Targets:  st.Weighting,
 		RunDate:  runDate(),
 
 		BeforeSection: opts.beforeSection,

@@ -132,6 +132,9 @@ type study struct {
 	Inputs []string
 	// maxLevels is --max-levels, for the analyses' options.
 	maxLevels int
+	// Weighting is the calibration applied (codebook weighting: or
+	// --targets), nil for none; the report states its targets.
+	Weighting *survey.WeightingDef
 }
 
 // codebook reads --codebook, or the embedded study's when no data is
@@ -302,7 +305,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 			return nil, err
 		}
 	}
-	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels}
+	st := &study{CB: cb, DS: ds, Design: d, maxLevels: o.MaxLevels, Weighting: wd}
 	st.Inputs = append(st.Inputs, o.Data...)
 	if o.Codebook != "" {
 		st.Inputs = append(st.Inputs, o.Codebook)

@@ -121,7 +121,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	if sub == "" {
 		sub = subtitleOf(ds)
 	}
-	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil}
 	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
 		{name: "effects", build: (*builder).effects},
 		{name: "segments", build: (*builder).segments},
@@ -613,7 +613,11 @@ func (b *builder) paradox() error {
 			if err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
-			if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
+			alt := "Share concerned about privacy and share acting protectively, by region, with confidence intervals"
+			if b.opts.Privacy != nil {
+				alt = "Share concerned about privacy and share acting protectively, by region, with 95% noise intervals"
+			}
+			if err := b.addChart(&sec, "say-do-gap", alt, c); err != nil {
 				return err
 			}
 		}

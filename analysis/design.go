@@ -1,21 +1,3 @@
-// Package analysis holds trustgap's design-based estimators and the
-// analyses built on them (privacy paradox, trust and comfort, Westin
-// segments, region comparison, reliability).
-//
-// The estimators reproduce R's survey package (Lumley) for single-stage
-// designs declared as
-//
-//	svydesign(ids=~psu, strata=~strata, weights=~w, fpc=~fpc, nest=TRUE)
-//
-// Standard errors come from Taylor linearization: every estimator builds an
-// influence (estimating-function) value per respondent, and the variance is
-// the with-replacement between-PSU variance of those values within strata
-// (R's svyrecvar for one stage). Respondents outside a domain or with a
-// missing answer get influence 0 but their PSUs stay in the design, which is
-// what R does for subset(design, ...) and na.rm=TRUE.
-//
-// Missing values are NaN in every float64 slice this package reads and -1
-// in every categorical code slice.
 package analysis
 
 import (

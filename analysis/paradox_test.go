@@ -201,3 +201,16 @@ func paradoxStat(stat int, c, pr, dst []float64) []float64 {
 	}
 	return dst
 }
+
+// where builds a 0/1 vector: f(i) for respondents where ok(i), NaN elsewhere.
+func where(n int, ok func(i int) bool, f func(i int) float64) []float64 {
+	y := make([]float64, n)
+	for i := range y {
+		if ok(i) {
+			y[i] = f(i)
+		} else {
+			y[i] = math.NaN()
+		}
+	}
+	return y
+}

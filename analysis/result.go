@@ -94,7 +94,7 @@ type Row struct {
 	DF         int    `json:"df"`
 	// Proportion is true when Estimate is a share (shown as a percentage).
 	Proportion bool `json:"-"`
-	// LowBase is true when N is below the minimum base (--min-base).
+	// LowBase is true when N is below the minimum base (Options.MinBase).
 	LowBase bool `json:"low_base,omitempty"`
 	// NoiseSD is, in a differentially private release, the standard
 	// deviation of the noise in Estimate (see Privacy.ShareNoiseSD); CILow

@@ -383,17 +383,6 @@ func (s *study) groupings() ([][]int32, []int, []any) {
 	return codes, nLevels, keys
 }
 
-// propRows returns one row per domain for the share of y = 1 among
-// respondents with y answered, with the interval of Options.CI.
-func (s *study) propRows(stat string, y []float64) []Row {
-	return s.rows(stat, floats(y), true)
-}
-
-// meanRows returns one row per domain for the mean of y, est ± t(df)·SE.
-func (s *study) meanRows(stat string, y []float64) []Row {
-	return s.rows(stat, floats(y), false)
-}
-
 func (s *study) rows(stat string, y vec, prop bool) []Row {
 	if s.opts.Privacy != nil {
 		return s.privateRows(stat, y.materialize(s.ds.N), prop)
@@ -428,12 +417,6 @@ func (s *study) lowBase(n int) bool {
 	return n < s.opts.minBase()
 }
 
-// chiSq runs the Rao-Scott test of domain variable v against a 0/1
-// variable y (NaN missing), reporting a failure in Test.Note.
-func (s *study) chiSq(v domainVar, yName string, y []float64) Test {
-	return s.chiSqCodes(v, yName, binaryCodes(y, nil))
-}
-
 // flagOf returns the 0/1 flag of the named construct, or an error naming
 // what the codebook lacks; what is the analysis asking.
 func flagOf(ds *survey.Dataset, name, what string) (*survey.Construct, error) {
@@ -454,19 +437,6 @@ var ErrMissingConstruct = errors.New("missing construct")
 // ErrUnknownDomain is wrapped by the error for an Options.By name that is
 // neither "region" nor a segment: a mistake in the request, not the data.
 var ErrUnknownDomain = errors.New("unknown domain variable")
-
-// where builds a 0/1 vector: f(i) for respondents where ok(i), NaN elsewhere.
-func where(n int, ok func(i int) bool, f func(i int) float64) []float64 {
-	y := make([]float64, n)
-	for i := range y {
-		if ok(i) {
-			y[i] = f(i)
-		} else {
-			y[i] = math.NaN()
-		}
-	}
-	return y
-}
 
 func answered(x ...float64) bool {
 	for _, v := range x {

@@ -112,9 +112,8 @@ func TestHeaderMatchesCodebook(t *testing.T) {
 
 // answerRule lists what a column may hold, from the codebook.
 type answerRule struct {
-	numbers  []float64 // allowed numeric answers
-	texts    []string  // allowed text answers
-	dontKnow bool      // whether "Don't know" was seen
+	numbers []float64 // allowed numeric answers
+	texts   []string  // allowed text answers
 }
 
 // TestGenerateShape checks the design and the answers of a sample

@@ -219,10 +219,6 @@ type bannerGroup struct {
 	first, n int
 }
 
-// bannerPct shows a banner percentage: whole percents, as crosstab decks
-// do, "*" for low bases and "–" when suppressed.
-func bannerPct(c BannerCell) string { return bannerValue(BannerRow{}, c) }
-
 // bannerValue shows a cell of row r: a percentage, or a mean with two
 // decimals in a mean row.
 func bannerValue(r BannerRow, c BannerCell) string {

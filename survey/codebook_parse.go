@@ -60,7 +60,7 @@ func ParseCodebook(r io.Reader, name string) (*Codebook, error) {
 	}
 	root := deref(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("parse codebook %s: line %d: the codebook must be a mapping of keys such as columns: and constructs:", name, root.Line)
+		return nil, fmt.Errorf("parse codebook %s: line %d: the codebook must be a mapping of keys (columns, constructs, …)", name, root.Line)
 	}
 	p := &cbParser{cb: &Codebook{name: name, lines: map[string]int{}}}
 	p.top(root)

@@ -177,7 +177,7 @@ func TestParseCodebookFatal(t *testing.T) {
 		{"syntax", "title: [unclosed\n", "parse codebook codebook.yaml: yaml: line 1: did not find expected ',' or ']'"},
 		{"empty", "", "parse codebook codebook.yaml: the codebook is empty"},
 		{"comments only", "# nothing\n", "parse codebook codebook.yaml: the codebook is empty"},
-		{"not a mapping", "- a\n- b\n", "parse codebook codebook.yaml: line 1: the codebook must be a mapping of keys such as columns: and constructs:"},
+		{"not a mapping", "- a\n- b\n", "parse codebook codebook.yaml: line 1: the codebook must be a mapping of keys (columns, constructs, …)"},
 		{"unquoted flag", "constructs:\n  c: {items: [a], flag: >= 4}\n", "parse codebook codebook.yaml: yaml: line 2: found character that cannot start any token"},
 	}
 	for _, tc := range tests {

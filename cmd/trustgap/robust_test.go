@@ -102,14 +102,14 @@ func TestInterruptedAnalysisWritesNothing(t *testing.T) {
 	if err := os.WriteFile(out, []byte("previous"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, _, stdout, errOut := TestStreams()
+	s, _, _, errOut := TestStreams()
 	if code := run(cancelled(syscall.SIGTERM), s, []string{"paradox", "-o", out}); code != 143 {
 		t.Errorf("paradox after SIGTERM: exit %d, want 143 (%s)", code, errOut)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "previous" {
 		t.Errorf("paradox after SIGTERM rewrote -o: %q", b)
 	}
-	s, _, stdout, _ = TestStreams()
+	s, _, stdout, _ := TestStreams()
 	if code := run(cancelled(os.Interrupt), s, []string{"paradox"}); code != 130 || stdout.Len() != 0 {
 		t.Errorf("paradox after SIGINT: exit %d and %d bytes of output, want 130 and none", code, stdout.Len())
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 const exitStatusHelp = `
@@ -59,14 +58,4 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageErrorf("%s takes no arguments, got %q (flags start with --)", cmd.CommandPath(), args[0])
 	}
 	return nil
-}
-
-// flagsChanged reports whether any of the named flags was set.
-func flagsChanged(fs *pflag.FlagSet, names ...string) bool {
-	for _, n := range names {
-		if fs.Changed(n) {
-			return true
-		}
-	}
-	return false
 }

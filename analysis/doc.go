@@ -1,0 +1,67 @@
+// Package analysis holds trustgap's design-based estimators and the
+// analyses built on them: the privacy paradox, trust and comfort, Westin
+// segments, regional comparisons, crosstabs with significance letters and
+// scale reliability.
+//
+// # What it estimates
+//
+// Every figure is a design-based estimate for a complex sample: a
+// single-stage stratified cluster design with weights and an optional
+// finite population correction, declared in R's survey package (Lumley) as
+//
+//	svydesign(ids=~psu, strata=~strata, weights=~w, fpc=~fpc, nest=TRUE)
+//
+// and built here by NewDesign (or StudyDesign from a survey.Dataset).
+// Estimates and standard errors match that R package to 1e-6 on the same
+// design; the tests compare them with golden values that R scripts under
+// testdata/ computed. The estimators and the R calls they equal:
+//
+//	Design.Mean               svymean(~y, subset(design, in), na.rm=TRUE), deff="replace"
+//	Design.Prop, PropCI       svyciprop(~y, subset(design, in), method="logit"|"beta"|"mean")
+//	Design.MeanBy             svyby(~y, ~g, design, svymean, na.rm=TRUE)
+//	Design.Total              svytotal(~y, subset(design, in), na.rm=TRUE)
+//	Design.Ratio              svyratio(~y, ~x, subset(design, in))
+//	Design.DiffMeans          svycontrast(svyby(~y, ~group, design, svymean, covmat=TRUE), ...)
+//	Design.Variance, Cov      svyrecvar on per-respondent influence values
+//	Design.CovMatrix          svyvar(~x1 + x2 + ..., design, na.rm=TRUE)
+//	Design.Correlation        cov2cor(svyvar(~x + y, design, na.rm=TRUE))
+//	Design.ChiSq, ChiSqIn     svychisq(~a + b, design, statistic="F") (Rao-Scott)
+//	Design.Crosstab           svytable(~a + b, design) with svymean column shares
+//	Design.Logistic           svyglm(y ~ x1 + ..., design, family=quasibinomial())
+//	Design.DegF               degf(design), the t degrees of freedom of intervals
+//	Design.Calibrate          rake(design, list(~a, ~b), list(pop_a, pop_b))
+//	Rake                      the raked weights of rake()
+//	CronbachAlpha, Reliability psych::alpha(na.omit(x))$total$raw_alpha
+//	LonelyPSU rules           options(survey.lonely.psu = "fail"|"adjust"|"remove"|"certainty")
+//
+// Standard errors come from Taylor linearization: every estimator builds
+// an influence (estimating-function) value per respondent, and the
+// variance is the with-replacement between-PSU variance of those values
+// within strata (R's svyrecvar for one stage). Respondents outside a
+// domain or with a missing answer get influence 0 but their PSUs stay in
+// the design, as R's subset(design, ...) and na.rm=TRUE do, so a domain's
+// degrees of freedom count its PSUs as degf does.
+//
+// # Conventions of its own
+//
+// Where trustgap departs from R's defaults it says so at the function:
+// intervals of shares are svyciprop's logit interval unless Options.CI
+// asks otherwise; a row resting on fewer than Options.MinBase respondents
+// (default 30) is flagged LowBase, for the caller to flag or suppress;
+// Cronbach's alpha describes
+// the instrument and so is unweighted, as psych computes it; a private
+// release (Privacy) publishes Laplace-noised shares only, with no
+// standard errors.
+//
+// # Data and errors
+//
+// Missing values are NaN in every float64 slice this package reads and -1
+// in every categorical code slice. Errors are typed for errors.Is:
+// ErrDesign (and ErrLonelyPSU, a *LonelyPSUError) for a design the data
+// cannot support, ErrMissingConstruct for an analysis the codebook does
+// not support, ErrUnknownDomain for a domain variable that does not exist,
+// ErrChiSq, ErrNotConverged, ErrSeparation and ErrSingular for tests and
+// models that cannot be computed, ErrBudget for a privacy budget spent.
+// Worker goroutines go through internal/pool: a panic in one is returned
+// as an error, never a crash.
+package analysis

@@ -91,6 +91,20 @@ func defaultThresholds() thresholds {
 
 // engine is the estimation engine for one call: the design, and the cache
 // (never nil) whose entries and thresholds it uses.
+//
+// Every analysis gets its domain sums from one entry point, sumAllFor
+// (through sumAllMulti, sumVariances, sumLevels, and sumShared when sums
+// are shared through the Cache), which chooses the path by the
+// thresholds: respondent by respondent, grouping by grouping (sumEach);
+// through cross cells, one update per respondent (sumCross); coded
+// variables by (cross cell, value) slot (sumCoded), into a row of cells
+// per PSU or, for PSUs of momentsMaxPSUSize or fewer, into psuMoments
+// (kept only where momentsPrecise finds their variances within 1e-9,
+// else read again into rows). Each path gives the same figures:
+// reference_test.go holds the plain computation (per-domain influence
+// values summed by PSU, svyrecvar for one stage) and
+// TestEngineMatchesReference compares every path with it on random
+// designs, to 1e-9 relative.
 type engine struct {
 	*Design
 	c *Cache

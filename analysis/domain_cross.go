@@ -91,3 +91,84 @@ func unmarshalParts(data []byte) (Domain, error) {
 	}
 	return CrossDomain(vars, levels), nil
 }
+
+// crossKey identifies a crossed domain variable for the engine's cache:
+// one per study, so never shared.
+type crossKey struct{ name string }
+
+// crossVar builds the domain variable "a*b" (Options.By) from the
+// variables a and b: one level per combination of their levels held by
+// at least one respondent (svyby(~y, ~a + b) drops the empty ones), a's
+// levels varying slowest; a respondent missing either has none.
+func crossVar(all []domainVar, name string) (domainVar, error) {
+	parts := strings.Split(name, "*")
+	var vars []domainVar
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		found := false
+		for _, v := range all {
+			if v.name == p {
+				vars = append(vars, v)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return domainVar{}, fmt.Errorf("options: %w %q in by %q", ErrUnknownDomain, p, name)
+		}
+	}
+	n := len(vars[0].codes)
+	size := 1
+	for _, v := range vars {
+		if size > 1<<20/max(len(v.levels), 1) {
+			return domainVar{}, fmt.Errorf("options: by %q crosses too many levels", name)
+		}
+		size *= len(v.levels)
+	}
+	key := make([]int, n)
+	held := make([]bool, size)
+	for i := range key {
+		k := 0
+		for _, v := range vars {
+			c := v.codes[i]
+			if c < 0 {
+				k = -1
+				break
+			}
+			k = k*len(v.levels) + int(c)
+		}
+		key[i] = k
+		if k >= 0 {
+			held[k] = true
+		}
+	}
+	code := make([]int32, size)
+	var names, levels []string
+	for _, v := range vars {
+		names = append(names, v.name)
+	}
+	for k := range size {
+		code[k] = -1
+		if !held[k] {
+			continue
+		}
+		code[k] = int32(len(levels))
+		lv := make([]string, len(vars))
+		r := k
+		for j := len(vars) - 1; j >= 0; j-- {
+			L := len(vars[j].levels)
+			lv[j] = vars[j].levels[r%L]
+			r /= L
+		}
+		levels = append(levels, strings.Join(lv, crossSep))
+	}
+	codes := make([]int32, n)
+	for i, k := range key {
+		codes[i] = -1
+		if k >= 0 {
+			codes[i] = code[k]
+		}
+	}
+	joined := strings.Join(names, crossSep)
+	return domainVar{name: joined, codes: codes, levels: levels, key: &crossKey{joined}}, nil
+}

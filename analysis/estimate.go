@@ -126,20 +126,16 @@ type domainGroup struct {
 	started              bool
 }
 
-// byCell holds one (PSU, group) pair's sums.
-type byCell struct {
-	sw, swd float64 // Σw and Σw(y − shift) of answered respondents
-	nd      int32   // domain respondents, answered or not
-}
-
 // MeanBy estimates the mean of y in each of nGroups domains at once:
 // groups[i] in 0..nGroups-1 puts respondent i in that domain and -1
 // leaves it out. Element g of the result equals
 // Mean(y, in_g, level) with in_g[i] = groups[i] == g (svyby(~y, ~g,
 // design, svymean, na.rm=TRUE, deff="replace")), up to rounding.
 //
-// It reads the data once and its memory grows with NumPSU × nGroups, not
-// with the respondents: per (PSU, domain) it keeps Σw and Σw(y − c_g),
+// It is the analyses' own engine (the one Describe, Paradox and the
+// banner use) with one grouping: it reads the data once and its memory
+// grows with NumPSU × nGroups, not with the respondents: per (PSU, domain)
+// it keeps Σw and Σw(y − c_g),
 // where the shift c_g is the domain's first answer, so that
 //
 //	ŷ_g = c_g + Σw(y−c_g)/Σw,  t_pg = (Σ_p w(y−c_g) − (ŷ_g−c_g) Σ_p w) / Σw
@@ -153,76 +149,16 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	if d.cal != nil {
 		return d.meanByDomains(y, groups, nGroups, level)
 	}
-	G := nGroups
-	P := d.NumPSU()
-	cells := make([]byCell, P*G)
-	gs := make([]domainGroup, G)
-	for i, g := range groups {
-		if g < 0 {
-			if g != -1 {
-				panic("analysis: group code out of range")
-			}
-			continue
-		}
-		if int(g) >= G {
-			panic("analysis: group code out of range")
-		}
-		c := &cells[int(d.psu[i])*G+int(g)]
-		st := &gs[g]
-		c.nd++
-		st.nd++
-		v := y[i]
-		if math.IsNaN(v) {
-			continue
-		}
-		if !st.started {
-			st.shift, st.started = v, true
-		}
-		w, dv := d.w[i], v-st.shift
-		c.sw += w
-		c.swd += w * dv
-		st.sw += w
-		st.swd += w * dv
-		st.swd2 += w * dv * dv
-		st.n++
-	}
-	return d.finishBy(cells, gs, level, nil)
+	// The analyses' engine: one pass, by cross cells or grouping by
+	// grouping as its thresholds say; element 0 of its sums is the total.
+	e := newEngine(d, nil)
+	sums := e.sumAllMulti([]vec{floats(y)}, [][]int32{groups}, []int{nGroups}, nil)[0]
+	defer sums.release(e)
+	df := append([]int{0}, e.levelDegF(groups, nGroups, nil)...)
+	return sums.estimates(d, df, level)[1:]
 }
 
-// finishBy turns MeanBy's sums into its estimates; t is scratch of
-// NumPSU values, allocated when nil.
-func (d *Design) finishBy(cells []byCell, gs []domainGroup, level float64, t []float64) []Estimate {
-	G := len(gs)
-	return d.finishGroups(gs, level, t,
-		func(g int) int { return d.degfSeen(func(p int) bool { return cells[p*G+g].nd > 0 }) },
-		func(p, g int) (float64, float64) { c := &cells[p*G+g]; return c.sw, c.swd })
-}
-
-// finishGroups turns each group's sums into its estimate: df(g) is the
-// group's degrees of freedom and cell(p, g) its Σw and Σw·(y − shift) in
-// PSU p; t is scratch of NumPSU values, allocated when nil.
-func (d *Design) finishGroups(gs []domainGroup, level float64, t []float64, df func(g int) int, cell func(p, g int) (sw, swd float64)) []Estimate {
-	out := make([]Estimate, len(gs))
-	if t == nil {
-		t = make([]float64, d.NumPSU())
-	}
-	for g := range gs {
-		st := &gs[g]
-		if st.n == 0 {
-			out[g] = finishGroup(st, level, df(g), 0)
-			continue
-		}
-		delta := st.swd / st.sw
-		for p := range t {
-			sw, swd := cell(p, g)
-			t[p] = swd - delta*sw
-		}
-		out[g] = finishGroup(st, level, df(g), d.VarianceFromPSUTotals(t)/(st.sw*st.sw))
-	}
-	return out
-}
-
-// finishGroup is finishGroups' estimate of one group whose mean has
+// finishGroup is the estimate of one group whose mean has
 // variance v.
 func finishGroup(st *domainGroup, level float64, df int, v float64) Estimate {
 	if st.n == 0 {

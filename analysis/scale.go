@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/survey"
@@ -40,7 +41,7 @@ func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
 
 // chiSqTable is chiSqCodes on the table tabulate made of v and the codes.
 func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
-	t := Test{Name: "rao_scott", Variables: []string{v.name, yName}}
+	t := Test{Name: "rao_scott", Variables: []string{strings.ReplaceAll(v.name, crossSep, "*"), yName}}
 	res, err := tab.chisq(s.d, nil)
 	if err != nil {
 		nan := Num(math.NaN())

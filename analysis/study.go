@@ -248,6 +248,14 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	if len(opts.By) > 0 {
 		s.vars = nil
 		for _, name := range opts.By {
+			if strings.Contains(name, "*") {
+				v, err := crossVar(all, name)
+				if err != nil {
+					return nil, err
+				}
+				s.vars = append(s.vars, v)
+				continue
+			}
 			found := false
 			for _, v := range all {
 				if v.name == name {

@@ -590,6 +590,9 @@ func cell(col, row int) string {
 	return s
 }
 
+// maxRowHeight is the tallest row Excel allows, in points.
+const maxRowHeight = 409
+
 // str writes text as a string cell (never a formula) and, when fit is
 // set, lets it widen its column.
 func (s *sheet) str(col, row int, text string, style int, fit bool) {
@@ -675,7 +678,9 @@ func (s *sheet) finish(fixed map[int]float64) {
 		heights[wr.row] = max(heights[wr.row], float64(lines)*(wr.size*1.32)+3)
 	}
 	for row, h := range heights {
-		s.d.check(s.d.f.SetRowHeight(s.name, row, h))
+		// Excel's tallest row is 409 points; a longer text (a
+		// 2,000-character label) scrolls inside its cell instead.
+		s.d.check(s.d.f.SetRowHeight(s.name, row, min(h, maxRowHeight)))
 	}
 }
 

@@ -117,9 +117,15 @@ type UnzipLimitError struct {
 	// Size is what the workbook would unpack to; 0 when only its
 	// compressed size is known to be over the limit.
 	Size uint64
+	// Piped names the format of a file read from a pipe, which must fit
+	// the limit in memory (a Parquet file); "" for a workbook.
+	Piped string
 }
 
 func (e *UnzipLimitError) Error() string {
+	if e.Piped != "" {
+		return fmt.Sprintf("a %s file read from a pipe must fit the %s unzip limit; give its path instead", e.Piped, formatBytes(e.Limit))
+	}
 	if e.Size == 0 {
 		return fmt.Sprintf("workbook larger than the %s unzip limit", formatBytes(e.Limit))
 	}

@@ -214,15 +214,15 @@ func (cb *Codebook) applyLevelsAndLabels(cols map[string]*Column, region string,
 		flat := name == region || slices.Contains(segments, name)
 		for k, l := range c.Levels {
 			if to, ok := own[l]; ok {
-				c.Levels[k] = to
+				c.Levels[k] = CleanLabel(to)
 			} else if to, ok := cb.Labels[l]; ok && flat && cols[l] == nil && !cb.isName(l) {
-				c.Levels[k] = to
+				c.Levels[k] = CleanLabel(to)
 			}
 		}
 	}
 	for name, label := range cb.Labels {
 		if c := cols[name]; c != nil {
-			c.Label = label
+			c.Label = CleanLabel(label)
 		}
 	}
 }

@@ -868,7 +868,7 @@ func (c *converter) itemCell(rule *constructRule, it *itemBuilder, rec []string,
 
 // column finishes a builder into a typed Column.
 func (b *colBuilder) column() *Column {
-	c := &Column{Name: b.name, Raw: b.raw, Label: b.label}
+	c := &Column{Name: b.name, Raw: b.raw, Label: CleanLabel(b.label)}
 	if !b.cat && (b.strict != "" || b.numeric) {
 		c.ValueLabels = b.valueLabels
 		c.Num = b.num
@@ -881,6 +881,7 @@ func (b *colBuilder) column() *Column {
 	if c.Codes == nil {
 		c.Codes = []int32{}
 	}
+	cleanLevels(c)
 	if _, allNum := numericLevels(c.Levels); allNum {
 		sortLevelsNumerically(c)
 	} else if b.item != nil && (len(b.item.def.Values) > 0 || b.item.count) {
@@ -892,7 +893,7 @@ func (b *colBuilder) column() *Column {
 
 // dataset assembles the Dataset once every file is read.
 func (l *loader) dataset() *Dataset {
-	ds := &Dataset{N: l.n, Files: l.files, Title: l.cb.Title, Columns: map[string]*Column{}, PII: l.pii}
+	ds := &Dataset{N: l.n, Files: l.files, Title: CleanLabel(l.cb.Title), Columns: map[string]*Column{}, PII: l.pii}
 	if l.wcol != nil {
 		if w := l.weights.warning(l.wcol.name, l.n); w != nil {
 			ds.Warnings = append(ds.Warnings, *w)
@@ -922,7 +923,7 @@ func (l *loader) dataset() *Dataset {
 		c := &Construct{Name: rule.name, Def: rule.def}
 		if l.compact {
 			for _, it := range l.items[ri] {
-				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, small: it.small})
+				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, small: it.small})
 			}
 			c.score = l.scores[ri]
 			if l.scoreIsItem(ri) {
@@ -938,7 +939,7 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: l.cb.label(it.col.name, it.col.label), ValueLabels: it.col.valueLabels, Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, Num: vals[k]})
 		}
 		c.Score, c.Flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)

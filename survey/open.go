@@ -249,14 +249,14 @@ func openStream(ctx context.Context, r io.Reader, name string, opts ReadOptions,
 		// Parquet's footer is at its end: the file must be in memory.
 		data, err := io.ReadAll(io.LimitReader(br, opts.MaxUnzipBytes+1))
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
+			return nil, &ReadError{File: name, Err: err}
 		}
 		if int64(len(data)) > opts.MaxUnzipBytes {
-			return nil, fmt.Errorf("read %s: a Parquet file read from a pipe must fit the %s unzip limit; give its path instead", name, formatBytes(opts.MaxUnzipBytes))
+			return nil, &ReadError{File: name, Err: &UnzipLimitError{Limit: opts.MaxUnzipBytes, Piped: "Parquet"}}
 		}
 		if closer != nil {
 			if err := closer.Close(); err != nil {
-				return nil, fmt.Errorf("read %s: %w", name, err)
+				return nil, &ReadError{File: name, Err: err}
 			}
 		}
 		return newParquetReader(ctx, bytes.NewReader(data), int64(len(data)), name, opts, nil)
@@ -336,7 +336,7 @@ func checkKind(magic []byte, name string) error {
 	}
 	switch {
 	case !isParquet(magic) && ext == ".parquet":
-		return fmt.Errorf("read %s: not a Parquet file (no PAR1 signature)", name)
+		return &ReadError{File: name, Err: errors.New("not a Parquet file (no PAR1 signature)")}
 	case !isSAV(magic) && (ext == ".sav" || ext == ".zsav"):
 		return &ReadError{File: name, Err: errors.New("not an SPSS system file (no $FL2 or $FL3 signature; if it is CSV text, rename it .csv)")}
 	case bytes.HasPrefix(magic, []byte(oleMagic)):

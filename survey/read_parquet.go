@@ -77,7 +77,7 @@ type parquetConv struct {
 func NewParquetReader(r io.ReaderAt, size int64, name string, opts ReadOptions) (TableReader, error) {
 	opts, err := opts.resolve()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, &ReadError{File: name, Err: err}
 	}
 	return newParquetReader(context.Background(), r, size, name, opts, nil)
 }
@@ -92,13 +92,13 @@ func newParquetReader(ctx context.Context, r io.ReaderAt, size int64, name strin
 	f, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("read %s: %w", name, ctx.Err())
+			return nil, &ReadError{File: name, Err: ctx.Err()}
 		}
 		return nil, &DamagedFileError{File: name, Format: "Parquet", Offset: -1, Msg: "cannot read its footer", Err: err}
 	}
 	if err := checkParquetSizes(f, r, size, opts.MaxUnzipBytes); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("read %s: %w", name, ctx.Err())
+			return nil, &ReadError{File: name, Err: ctx.Err()}
 		}
 		return nil, &DamagedFileError{File: name, Format: "Parquet", Offset: -1, Msg: err.Error()}
 	}
@@ -337,7 +337,7 @@ func (p *parquetReader) Next() (rec []string, row int, err error) {
 // when one is done.
 func (p *parquetReader) fill() error {
 	if err := p.ctx.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", p.name, err)
+		return &ReadError{File: p.name, Err: err}
 	}
 	for {
 		if p.rows == nil {
@@ -362,7 +362,7 @@ func (p *parquetReader) fill() error {
 			continue
 		}
 		if p.ctx.Err() != nil {
-			return fmt.Errorf("read %s: %w", p.name, p.ctx.Err())
+			return &ReadError{File: p.name, Err: p.ctx.Err()}
 		}
 		return &DamagedFileError{File: p.name, Format: "Parquet", Offset: -1, Case: p.rowNo + 1, Msg: "cannot decode the data", Err: err}
 	}

@@ -318,7 +318,8 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 			e = e.WithLowBase()
 		}
 		t.AddRow(reports.Str(c.Statistic), dom, lvl, e, reports.Num(float64(c.Rest)), d, reports.Num(float64(c.P)), reports.Num(float64(c.N)))
-		long.AddRow(reports.Str(c.Statistic), reports.Str(c.Domain.Var), reports.Str(c.Domain.Level),
+		cv, cl := domainCSV(c.Domain)
+		long.AddRow(reports.Str(c.Statistic), cv, cl,
 			reports.Num(float64(c.Estimate)), reports.Num(float64(c.Rest)), reports.NumCI(float64(c.Difference), float64(c.CILow), float64(c.CIHigh)),
 			reports.Num(float64(c.SE)), reports.Num(float64(c.T)), reports.Num(float64(c.P)), reports.Num(float64(c.DF)),
 			reports.Num(float64(c.N)), reports.Num(float64(c.NRest)), reports.Str(fmt.Sprint(c.Significant)))
@@ -392,10 +393,17 @@ func addAnalysisCommands(root *cobra.Command, s *IOStreams) {
 
 // domainCells are the Domain and Level cells of a row.
 func domainCells(d analysis.Domain) (reports.Cell, reports.Cell) {
+	v, l := d.Label()
+	return reports.Str(v), reports.Str(l)
+}
+
+// domainCSV is a domain's variable and level in a CSV row: empty for the
+// total, crossed domains joined by " × ".
+func domainCSV(d analysis.Domain) (reports.Cell, reports.Cell) {
 	if d.IsTotal() {
-		return reports.Str("Total"), reports.Str("")
+		return reports.Str(""), reports.Str("")
 	}
-	return reports.Str(d.Var), reports.Str(d.Level)
+	return domainCells(d)
 }
 
 // rowCell shows a share with its interval, flagged on a low base.

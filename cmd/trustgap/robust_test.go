@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/xml"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -353,5 +356,97 @@ func TestReadLimitHints(t *testing.T) {
 	code, _, errOut = runCLI(t, "describe", "--data", long, "--max-record-mb", "1")
 	if code != 1 || !strings.Contains(errOut, "long.csv row 2: a row runs past 1 MiB") || !strings.Contains(errOut, "--max-record-mb") {
 		t.Errorf("describe (3 MiB row, limit 1): exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestHostileLabels: labels with a byte order mark, escapes, NUL and a
+// bidi override reach neither the terminal nor the charts: no escape
+// sequence in a table, every SVG well-formed XML, and the BOM spelling
+// of a region is the same level as the plain one.
+func TestHostileLabels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the report's charts")
+	}
+	dir := t.TempDir()
+	k := 0
+	data, cb := writeStudy(t, dir, 600, func(h, r []string) {
+		k++
+		reg, gen := slices.Index(h, "region"), slices.Index(h, "gender")
+		if r[reg] == "Europe" && k%2 == 0 {
+			r[reg] = "\uFEFFEurope"
+		}
+		if r[gen] == "Male" {
+			r[gen] = "Ma\x1b[31mle\u202E"
+			if k > 50 { // a NUL early would make the file binary
+				r[gen] += "\x00"
+			}
+		}
+	})
+	code, out, errOut := runCLI(t, "segments", "--data", data, "--codebook", cb)
+	if code != 0 {
+		t.Fatalf("segments: exit %d: %s", code, errOut)
+	}
+	if strings.ContainsAny(out, "\x1b\x00\uFEFF\u202E") {
+		t.Errorf("segments table holds control or format characters")
+	}
+	if strings.Count(out, "Europe ") != strings.Count(out, "North America ") {
+		t.Errorf("segments: Europe appears %d times, North America %d: the BOM made a level", strings.Count(out, "Europe "), strings.Count(out, "North America "))
+	}
+	rep := filepath.Join(dir, "rep")
+	if code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", rep, "-q"); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	svgs, _ := filepath.Glob(filepath.Join(rep, "charts", "*.svg"))
+	if len(svgs) == 0 {
+		t.Fatal("report wrote no SVG")
+	}
+	for _, p := range svgs {
+		b, _ := os.ReadFile(p)
+		d := xml.NewDecoder(bytes.NewReader(b))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s is not well-formed XML: %v", filepath.Base(p), err)
+				break
+			}
+		}
+	}
+	for _, f := range []string{"report.md", "report.html"} {
+		b, _ := os.ReadFile(filepath.Join(rep, f))
+		if bytes.ContainsAny(b, "\x1b\x00") {
+			t.Errorf("%s holds ESC or NUL", f)
+		}
+	}
+}
+
+// TestLongLabelReport: a 2,100-character region label (one unbroken
+// word) makes a complete report: the deck's row is capped at Excel's
+// tallest, the charts wrap it in linear time.
+func TestLongLabelReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the report's charts")
+	}
+	dir := t.TempDir()
+	long := strings.Repeat("X", 2100)
+	data, cb := writeStudy(t, dir, 600, func(h, r []string) {
+		if i := slices.Index(h, "region"); r[i] == "Europe" {
+			r[i] = long
+		}
+	})
+	b, _ := os.ReadFile(cb)
+	s := regexp.MustCompile(`(?m)^  region: \[.*\]\n`).ReplaceAllString(string(b), "")
+	if err := os.WriteFile(cb, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := filepath.Join(dir, "rep")
+	code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", rep, "-q", "--lonely-psu", "adjust")
+	if code != 0 {
+		t.Fatalf("report with a 2,100-character label: exit %d: %s", code, errOut)
+	}
+	if fi, err := os.Stat(filepath.Join(rep, "report.xlsx")); err != nil || fi.Size() == 0 {
+		t.Errorf("report.xlsx not written: %v", err)
 	}
 }

@@ -61,7 +61,8 @@ func rowsCSV(rows []analysis.Row) *reports.Table {
 		reports.DecimalCol("estimate", 6).WithCI(), reports.DecimalCol("se", 6),
 		reports.IntegerCol("n"), reports.DecimalCol("weighted_n", 3), reports.IntegerCol("df"))
 	for _, r := range rows {
-		t.AddRow(reports.Str(r.Statistic), reports.Str(r.Variable), reports.Str(r.Domain.Var), reports.Str(r.Domain.Level),
+		dv, dl := domainCSV(r.Domain)
+		t.AddRow(reports.Str(r.Statistic), reports.Str(r.Variable), dv, dl,
 			reports.NumCI(float64(r.Estimate), float64(r.CILow), float64(r.CIHigh)), reports.Num(float64(r.SE)),
 			reports.Num(float64(r.N)), reports.Num(float64(r.WeightedN)), reports.Num(float64(r.DF)))
 	}

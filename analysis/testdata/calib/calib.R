@@ -218,10 +218,32 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"))) {
   xt[[length(xt) + 1]] <- list(rows = a, cols = b, tests = tests, cells = cells)
 }
 
+## ---- describe --by 'region*gender': svyciprop/svymean in every combination
+## holding respondents (svyby(~y, ~region + gender)).
+cross_describe <- list()
+combos <- unique(v[!is.na(v$region) & !is.na(v$gender), c("region", "gender")])
+for (k in seq_len(nrow(combos))) {
+  sub <- subset(des, region == combos$region[k] & gender == combos$gender[k])
+  for (y in c("concern", "concern_score", "trust")) {
+    if (sum(!is.na(sub$variables[[y]])) == 0) next
+    f <- as.formula(paste0("~", y))
+    m <- svymean(f, sub, na.rm = TRUE)
+    r <- list(variable = y, domain = list(region = combos$region[k], gender = combos$gender[k]),
+              estimate = unname(coef(m)), se = as.numeric(SE(m)), df = degf(sub))
+    if (y %in% flags) {
+      ci <- svyciprop(f, sub, method = "logit", df = degf(sub), na.rm = TRUE)
+      r$ci_low <- unname(attr(ci, "ci")[1]); r$ci_high <- unname(attr(ci, "ci")[2])
+    } else {
+      ci <- confint(m, df = degf(sub)); r$ci_low <- ci[1]; r$ci_high <- ci[2]
+    }
+    cross_describe[[length(cross_describe) + 1]] <- r
+  }
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
             bounded_weights = bounded_weights, cli_estimates = cli,
             crossed = crossed, ci_methods = cis,
-            crosstab = xt)
+            crosstab = xt, cross_describe = cross_describe)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

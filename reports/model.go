@@ -24,6 +24,9 @@ type Report struct {
 	// ConfLevel (e.g. 0.95) words the explanation of bracketed
 	// intervals; zero leaves the level out.
 	ConfLevel float64
+	// NoiseIntervals says the brackets are the noise intervals of a
+	// differentially private release, not confidence intervals.
+	NoiseIntervals bool
 	// Findings are headline sentences with their numbers and intervals.
 	Findings    []Finding
 	Sections    []Section
@@ -340,6 +343,9 @@ func validImageName(s string) bool {
 
 // confNote explains the bracket notation.
 func (r *Report) confNote() string {
+	if r.NoiseIntervals {
+		return "Figures in brackets are 95% noise intervals of a differentially private release: 53.1% [51.8–54.4] means the released share is 53.1% and the added noise leaves it within 51.8% to 54.4% 95 times in 100. They are not confidence intervals: sampling error is not released. † marks a share whose noise is large against it."
+	}
 	if r.ConfLevel > 0 && r.ConfLevel < 1 {
 		return "Figures in brackets are " + strconv.FormatFloat(r.ConfLevel*100, 'f', -1, 64) +
 			"% confidence intervals: 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%."
@@ -462,7 +468,11 @@ func (b *Banner) bases() []namedBase {
 // explains.
 func (r *Report) methodology() []KeyValue {
 	out := append([]KeyValue(nil), r.Methodology...)
+	key, symbols := "Confidence intervals", "* low base: interpret with caution. – not shown: base too small to report, or hidden with such a cell. pts: percentage points."
+	if r.NoiseIntervals {
+		key, symbols = "Brackets", "† unreliable: noise SD above 30% of the share. – not shown: noisy base too small, or hidden with such a cell. pts: percentage points."
+	}
 	return append(out,
-		KeyValue{Key: "Confidence intervals", Value: r.confNote()},
-		KeyValue{Key: "Symbols", Value: "* low base: interpret with caution. – not shown: base too small to report. pts: percentage points."})
+		KeyValue{Key: key, Value: r.confNote()},
+		KeyValue{Key: "Symbols", Value: symbols})
 }

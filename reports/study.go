@@ -121,7 +121,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	if sub == "" {
 		sub = subtitleOf(ds)
 	}
-	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil}
 	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
 		{name: "effects", build: (*builder).effects},
 		{name: "segments", build: (*builder).segments},
@@ -613,7 +613,11 @@ func (b *builder) paradox() error {
 			if err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
-			if err := b.addChart(&sec, "say-do-gap", "Share concerned about privacy and share acting protectively, by region, with confidence intervals", c); err != nil {
+			alt := "Share concerned about privacy and share acting protectively, by region, with confidence intervals"
+			if b.opts.Privacy != nil {
+				alt = "Share concerned about privacy and share acting protectively, by region, with 95% noise intervals"
+			}
+			if err := b.addChart(&sec, "say-do-gap", alt, c); err != nil {
 				return err
 			}
 		}
@@ -812,7 +816,13 @@ func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error
 		for _, c := range a.Covariates {
 			covs = append(covs, lowerFirst(b.varLabel(c)))
 		}
-		t.Notes = append(t.Notes, fmt.Sprintf("Adjusted for %s: odds ratio %.2f [%.2f–%.2f] (n = %s).", strings.Join(covs, ", "), float64(a.OddsRatio), float64(a.CILow), float64(a.CIHigh), grouped(float64(a.N))))
+		// An undefined interval (a fit with no degrees of freedom left)
+		// is said in words, never printed as NaN.
+		ci := fmt.Sprintf("[%.2f–%.2f]", float64(a.CILow), float64(a.CIHigh))
+		if lo, hi := float64(a.CILow), float64(a.CIHigh); math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			ci = "(no interval: the adjusted model leaves too few degrees of freedom for one)"
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("Adjusted for %s: odds ratio %.2f %s (n = %s).", strings.Join(covs, ", "), float64(a.OddsRatio), ci, grouped(float64(a.N))))
 	}
 	t.Notes = append(t.Notes, "The effect's base is the two groups together; each group's share sits beside its own base.")
 	sec.Tables = append(sec.Tables, t)

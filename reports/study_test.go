@@ -279,6 +279,16 @@ func TestPrivateReportIsPrivateThroughout(t *testing.T) {
 				t.Errorf("ε = %g: Methodology lacks %q", tc.eps, k)
 			}
 		}
+		// No text calls the noise intervals confidence intervals.
+		var md bytes.Buffer
+		if err := WriteReportMarkdown(&md, r); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(md.String(), "\n") {
+			if strings.Contains(l, "confidence interval") && !strings.Contains(l, "not confidence intervals") && !strings.Contains(l, "Confidence intervals, tests") {
+				t.Errorf("ε = %g: private report calls its brackets confidence intervals: %q", tc.eps, l)
+			}
+		}
 		// No table ranks noisy shares: comfort by data type keeps the
 		// codebook's order.
 		var want []string

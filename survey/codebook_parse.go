@@ -577,5 +577,14 @@ func suggestWord(w string, valid []string) string {
 func (cb *Codebook) problems() []Problem {
 	out := append(append([]Problem(nil), cb.parseProblems...), cb.check()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return out
+	// One cause found twice (an item listed three times) is said once.
+	seen := map[Problem]bool{}
+	kept := out[:0]
+	for _, p := range out {
+		if !seen[p] {
+			seen[p] = true
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }

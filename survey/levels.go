@@ -392,9 +392,9 @@ func (l *loader) knownNames() []string {
 // suggestFrom is "; did you mean "x"?" for a close name, else "".
 func suggestFrom(name string, names []string) string {
 	if near := nearestWord(name, names); near != "" {
-		return fmt.Sprintf("; did you mean %q?", shortValue(near))
+		return fmt.Sprintf("; did you mean %q?", shortValue(near)) + lookAlike(name, near)
 	}
-	return ""
+	return lookAlike(name, "")
 }
 
 // nearestWord returns the name closest to w (ignoring case) within about

@@ -606,12 +606,13 @@ func (l *loader) notFound(name string, header []string) string {
 	} else {
 		msg = fmt.Sprintf("no column %q in the header, and it is not a logical name in columns:", shortValue(name))
 	}
-	if s := nearestHeader(raws, name, header); s != "" && logical {
+	s := nearestHeader(raws, name, header)
+	if s != "" && logical {
 		msg += fmt.Sprintf("; the header has a close name, %q", shortValue(s))
 	} else if s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", shortValue(s))
 	}
-	return msg
+	return msg + lookAlike(name, s)
 }
 
 // nearestHeader returns a header close to one of the names, or "".

@@ -77,6 +77,7 @@ func BenchmarkReadSAV(b *testing.B) {
 	for _, path := range []string{sav, csv} {
 		b.Run(filepath.Ext(path)[1:], func(b *testing.B) {
 			var ms runtime.MemStats
+			cpu0 := cpuTime(b)
 			for range b.N {
 				tr, err := OpenTable(context.Background(), path, ReadOptions{})
 				if err != nil {
@@ -100,6 +101,7 @@ func BenchmarkReadSAV(b *testing.B) {
 				runtime.ReadMemStats(&ms)
 				tr.Close()
 			}
+			b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
 		})
 	}

@@ -15,10 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxMemoryPartBytes is the size above which excelize unpacks a worksheet
-// or the shared strings to a temporary file rather than to memory.
-const xlsxMemoryPartBytes = 64 << 20
-
 // NewXLSXReader reads a worksheet of the XLSX workbook in r, which holds
 // size bytes: the first sheet, or the one named opts.Sheet (matched
 // exactly, else ignoring case). Row 1 is the header, or the first
@@ -38,9 +34,11 @@ const xlsxMemoryPartBytes = 64 << 20
 //
 // Before unpacking anything, the workbook's zip directory must declare no
 // more than opts.MaxUnzipBytes in total, which refuses zip bombs at once;
-// every part is then checked against its declared size and checksum.
-// Worksheets over 64 MiB unpack to a temporary file, removed by Close,
-// and are read as a stream.
+// every part is then checked against its declared size and checksum (the
+// worksheet as it is read: a damaged sheet fails at its end). The
+// worksheet's XML is streamed from the zip through a small tokenizer
+// (xlsx_sheet.go), so memory holds one row and the shared strings,
+// whatever the sheet's size; formulas give their cached values.
 //
 // Close does not close r.
 func NewXLSXReader(r io.ReaderAt, size int64, name string, opts ReadOptions) (TableReader, error) {
@@ -61,47 +59,62 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 	if err := checkWorkbookParts(zr); err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
-	if err := checkWorkbookZip(ctx, zr, opts.MaxUnzipBytes); err != nil {
+	if err := checkUnzipTotal(zr, opts.MaxUnzipBytes); err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		UnzipSizeLimit:    opts.MaxUnzipBytes,
-		UnzipXMLSizeLimit: min(opts.MaxUnzipBytes, xlsxMemoryPartBytes),
-	})
+	info, err := readWorkbookInfo(zr)
 	if err != nil {
-		if f != nil {
-			f.Close()
-		}
-		return nil, &ReadError{File: name, Err: fmt.Errorf("not an XLSX workbook: %w", err)}
+		return nil, &ReadError{File: name, Err: err}
 	}
-	src := &xlsxSource{f: f, raw: excelize.Options{RawCellValue: true}}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		src.date1904 = *props.Date1904
-	}
-	t, err := openSheet(ctx, zr, src, name, opts)
+	t, err := openSheet(ctx, zr, info, name, opts)
 	if err != nil {
-		src.close()
 		return nil, err
 	}
-	src.closer = closer
+	t.src.(*xlsxSource).closer = closer
 	return t, nil
 }
 
-// openSheet starts reading the chosen sheet and its header.
-func openSheet(ctx context.Context, zr *zip.Reader, src *xlsxSource, name string, opts ReadOptions) (*table, error) {
+// openSheet starts reading the chosen sheet and its header: the shared
+// strings in memory, the sheet's XML streamed from the zip.
+func openSheet(ctx context.Context, zr *zip.Reader, info *workbookInfo, name string, opts ReadOptions) (*table, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
-	sheet, err := pickSheet(src.f.GetSheetList(), opts.Sheet)
+	sheet, err := pickSheet(info.sheets, opts.Sheet)
 	if err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
-	if src.rows, err = src.f.Rows(sheet); err != nil {
-		return nil, &ReadError{File: name, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
+	part := info.parts[sheet]
+	if part == nil {
+		return nil, &ReadError{File: name, Err: fmt.Errorf("not an XLSX workbook: sheet %q has no worksheet part", sheet)}
 	}
-	src.kind = dateColumns(zr, src.f, sheet)
+	// The sheet itself is checked as it streams (archive/zip compares its
+	// size and checksum at the end), the other parts now.
+	if err := verifyParts(ctx, zr, part); err != nil {
+		return nil, &ReadError{File: name, Err: err}
+	}
+	var shared []string
+	if info.shared != nil {
+		rc, err := info.shared.Open()
+		if err != nil {
+			return nil, &ReadError{File: name, Err: fmt.Errorf("workbook part %s: %w", info.shared.Name, err)}
+		}
+		shared, err = readSharedStrings(ctxReader{ctx: ctx, r: rc}, opts.MaxCellBytes)
+		rc.Close()
+		if err != nil {
+			return nil, &ReadError{File: name, Err: fmt.Errorf("workbook part %s is damaged: %w", info.shared.Name, err)}
+		}
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil, &ReadError{File: name, Err: fmt.Errorf("workbook part %s: %w", part.Name, err)}
+	}
+	src := &xlsxSource{part: part.Name, rc: rc, date1904: info.date1904}
+	src.rows = &sheetRows{x: newXMLScanner(ctxReader{ctx: ctx, r: rc}), shared: shared, maxCell: opts.MaxCellBytes}
+	src.kind = dateColumns(part, info.styleKind)
 	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, maxColumns: opts.MaxColumns, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
+		src.close()
 		return nil, err
 	}
 	return t, nil
@@ -148,12 +161,11 @@ func checkWorkbookParts(zr *zip.Reader) error {
 	return errors.New("a zip archive but not an XLSX workbook (no xl/workbook.xml)")
 }
 
-// checkWorkbookZip refuses a workbook whose zip directory declares more
+// checkUnzipTotal refuses a workbook whose zip directory declares more
 // than limit bytes in all, before anything is unpacked: this stops a zip
-// bomb at once. It then unpacks each part to nowhere, letting archive/zip
-// check it against its declared size and checksum, because excelize
-// ignores a truncated or corrupt part and would read fewer rows.
-func checkWorkbookZip(ctx context.Context, zr *zip.Reader, limit int64) error {
+// bomb at once (a part that unpacks to more than it declares is an error
+// of archive/zip when read).
+func checkUnzipTotal(zr *zip.Reader, limit int64) error {
 	var total uint64
 	for _, f := range zr.File {
 		total = addSat(total, f.UncompressedSize64)
@@ -161,11 +173,18 @@ func checkWorkbookZip(ctx context.Context, zr *zip.Reader, limit int64) error {
 	if total > uint64(limit) {
 		return &UnzipLimitError{Limit: limit, Size: total}
 	}
+	return nil
+}
+
+// verifyParts unpacks each part but skip to nowhere, letting archive/zip
+// check it against its declared size and checksum: a truncated or
+// corrupt part is refused rather than read as fewer rows.
+func verifyParts(ctx context.Context, zr *zip.Reader, skip *zip.File) error {
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if strings.HasSuffix(f.Name, "/") {
+		if f == skip || strings.HasSuffix(f.Name, "/") {
 			continue
 		}
 		rc, err := f.Open()
@@ -199,11 +218,10 @@ func formatUnzipped(n uint64) string {
 
 // xlsxSource yields a worksheet's rows with their sheet row numbers.
 type xlsxSource struct {
-	f      *excelize.File
-	rows   *excelize.Rows
-	raw    excelize.Options
+	part   string // the worksheet's part name, for messages
+	rc     io.ReadCloser
+	rows   *sheetRows
 	closer io.Closer
-	row    int
 
 	// kind[c] is what column c's numbers are (see dateColumns); date1904
 	// is the workbook's date system.
@@ -221,23 +239,20 @@ const (
 )
 
 func (s *xlsxSource) next() ([]string, int, error) {
-	// excelize's Next steps through every row number, yielding no cells
-	// for rows absent from the sheet, so counting calls gives the row.
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return nil, s.row + 1, err
-		}
-		return nil, 0, io.EOF
-	}
-	s.row++
-	cells, err := s.rows.Columns(s.raw)
+	cells, row, err := s.rows.next()
 	if err != nil {
-		return nil, s.row, err
+		if err == io.EOF {
+			return nil, 0, io.EOF
+		}
+		if errors.Is(err, errXML) {
+			return nil, row, fmt.Errorf("workbook part %s: %w", s.part, err)
+		}
+		return nil, row, fmt.Errorf("workbook part %s is damaged: %w", s.part, err)
 	}
 	if len(s.kind) > 0 {
 		s.formatDates(cells)
 	}
-	return cells, s.row, nil
+	return cells, row, nil
 }
 
 // formatDates writes the numbers of date and time columns as ISO text.
@@ -275,11 +290,7 @@ const dateColumnRows = 1000
 // worksheet's XML is read as a stream up to dateColumnRows rows (excelize
 // would unpack the whole sheet to give one cell's style). Nil when the
 // sheet has no date or time column, or cannot be found.
-func dateColumns(zr *zip.Reader, f *excelize.File, sheet string) []cellKind {
-	part := sheetPart(zr, sheet)
-	if part == nil {
-		return nil
-	}
+func dateColumns(part *zip.File, styleKind func(int) cellKind) []cellKind {
 	rc, err := part.Open()
 	if err != nil {
 		return nil
@@ -336,7 +347,7 @@ func dateColumns(zr *zip.Reader, f *excelize.File, sheet string) []cellKind {
 	for c, st := range styles {
 		k, ok := byStyle[st]
 		if !ok {
-			k = styleKind(f, st)
+			k = styleKind(st)
 			byStyle[st] = k
 		}
 		if k == kindNumber {
@@ -348,62 +359,6 @@ func dateColumns(zr *zip.Reader, f *excelize.File, sheet string) []cellKind {
 		kind[c] = k
 	}
 	return kind
-}
-
-// styleKind tells from a cell style's number format whether numbers in
-// it are dates or times.
-func styleKind(f *excelize.File, idx int) cellKind {
-	st, err := f.GetStyle(idx)
-	if err != nil || st == nil {
-		return kindNumber
-	}
-	if st.CustomNumFmt != nil {
-		return formatKind(*st.CustomNumFmt)
-	}
-	switch n := st.NumFmt; {
-	case n >= 14 && n <= 17, n == 22, n >= 27 && n <= 31, n >= 34 && n <= 36, n >= 50 && n <= 58:
-		return kindDate
-	case n >= 18 && n <= 21, n == 32, n == 33, n >= 45 && n <= 47:
-		return kindTimeOnly
-	}
-	return kindNumber
-}
-
-// sheetPart finds the worksheet named sheet in the workbook's zip: the
-// workbook lists sheets by relationship id, its relationships give the
-// part's path.
-func sheetPart(zr *zip.Reader, sheet string) *zip.File {
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if decodePart(zr, "xl/workbook.xml", &wb) != nil || decodePart(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return nil
-	}
-	for _, s := range wb.Sheets {
-		if s.Name != sheet {
-			continue
-		}
-		for _, r := range rels.Rels {
-			if r.ID != s.ID {
-				continue
-			}
-			target := strings.TrimPrefix(r.Target, "/")
-			if !strings.HasPrefix(target, "xl/") {
-				target = "xl/" + target
-			}
-			return zipEntry(zr, target)
-		}
-	}
-	return nil
 }
 
 // zipEntry returns the part named name (case and slashes as Excel may
@@ -478,12 +433,7 @@ func formatKind(f string) cellKind {
 func (s *xlsxSource) setWidth(int) {}
 
 func (s *xlsxSource) close() error {
-	if s.rows != nil {
-		// Rows.Close reports the iteration error Next already returned,
-		// or closing a read-only temporary file: nothing to add.
-		_ = s.rows.Close()
-	}
-	err := s.f.Close() // removes excelize's temporary files
+	err := s.rc.Close()
 	if s.closer != nil {
 		err = errors.Join(err, s.closer.Close())
 	}

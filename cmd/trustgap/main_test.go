@@ -198,3 +198,27 @@ func TestPanicInCommand(t *testing.T) {
 		t.Errorf("panic in a command: exit %d, stderr %q; want %d and one line", code, errOut.String(), exitInternal)
 	}
 }
+
+// TestPanicStackWithDebug: the stack of a worker's panic is kept; the CLI
+// prints it only with TRUSTGAP_DEBUG=1, after the one-line message.
+func TestPanicStackWithDebug(t *testing.T) {
+	t.Setenv("TRUSTGAP_DEBUG", "1")
+	s, _, _, errOut := TestStreams()
+	var cmd *cobra.Command
+	cmd = NewCmdReport(s, func(o *ReportOptions) error {
+		o.beforeSection = func(name string) {
+			if name == "trust" {
+				panic("injected")
+			}
+		}
+		return reportRun(cmd, o)
+	})
+	code := execute(context.Background(), s, cmd, []string{"--out", t.TempDir()})
+	first, rest, _ := strings.Cut(errOut.String(), "\n")
+	if code != exitInternal || !strings.Contains(first, "internal error: panic: injected") {
+		t.Errorf("exit %d, first line %q; want %d and the panic", code, first, exitInternal)
+	}
+	if !strings.Contains(rest, "goroutine ") || !strings.Contains(rest, "TestPanicStackWithDebug") {
+		t.Errorf("with TRUSTGAP_DEBUG=1, stderr after the message = %q, want the panicking goroutine's stack", rest)
+	}
+}

@@ -450,3 +450,71 @@ func TestLongLabelReport(t *testing.T) {
 		t.Errorf("report.xlsx not written: %v", err)
 	}
 }
+
+// TestNamesAndCodebookProblems: a Cyrillic letter in an item name is
+// pointed out; a codebook wrong everywhere lists each cause once, at most
+// ten, then how many more.
+func TestNamesAndCodebookProblems(t *testing.T) {
+	dir := t.TempDir()
+	data, cb := writeStudy(t, dir, 100, nil)
+	b, _ := os.ReadFile(cb)
+	cyr := filepath.Join(dir, "cyr.yaml")
+	if err := os.WriteFile(cyr, []byte(strings.Replace(string(b), "items: [pc1,", "items: [p\u04411,", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "paradox", "--data", data, "--codebook", cyr)
+	if code != 1 || !strings.Contains(errOut, `did you mean "pc1"?`) || !strings.Contains(errOut, `"pс1" has a Cyrillic "с" at position 2`) {
+		t.Errorf("paradox with a Cyrillic с: exit %d, stderr %q", code, errOut)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte(`title: [1, 2]
+columns: 7
+design: {id: [a], weight: {x: 1}, psu: []}
+region: [r]
+segments: [w1, w1, w1]
+constructs:
+  concern: {items: [w1, w1, w1, pc2], scale: [5, 1], reverse: 3, score: median, flag: "~ 4", min_items: 99}
+  protection: {items: 3, score: 1, flag: 2}
+  trust: {items: [tr1, tr1, tr1], scale: x, flag: ">= x"}
+  westin: 12
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "paradox", "--data", data, "--codebook", bad)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != 1 || len(lines) != 12 || !strings.HasPrefix(lines[10], "... and ") || !strings.Contains(errOut, "trustgap validate lists every problem") {
+		t.Errorf("paradox with a broken codebook: exit %d, %d lines, want 1 and 10 problems + more + hint:\n%s", code, len(lines), errOut)
+	}
+	if n := strings.Count(errOut, `"w1" is listed twice`); n > 2 {
+		t.Errorf("%q said %d times, want once per list", `"w1" is listed twice`, n)
+	}
+}
+
+// TestUndefinedFigures: a construct nobody answered leaves its findings out;
+// no deliverable prints NaN.
+func TestUndefinedFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the report's charts")
+	}
+	dir := t.TempDir()
+	data, cb := writeStudy(t, dir, 400, func(h, r []string) {
+		for _, c := range []string{"pc1", "pc2", "pc3", "pc4", "tr1"} {
+			r[slices.Index(h, c)] = ""
+		}
+	})
+	rep := filepath.Join(dir, "rep")
+	if code, _, errOut := runCLI(t, "report", "--data", data, "--codebook", cb, "--out", rep, "-q"); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	md, _ := os.ReadFile(filepath.Join(rep, "report.md"))
+	nan := regexp.MustCompile(`\bNaN\b|\bInf%|[+-]Inf\b`)
+	if loc := nan.FindIndex(md); loc != nil {
+		t.Errorf("report.md prints an undefined figure: %q", md[max(loc[0]-200, 0):loc[1]])
+	}
+	for _, c := range []string{"describe", "paradox"} {
+		_, out, _ := runCLI(t, c, "--data", data, "--codebook", cb)
+		if nan.MatchString(out) {
+			t.Errorf("%s table prints NaN", c)
+		}
+	}
+}

@@ -254,7 +254,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 	gcForLargeData(o.Data)
 	cb, err := o.codebook()
 	if err != nil {
-		return nil, err
+		return nil, capProblems(err)
 	}
 	wd, err := o.weighting(cb)
 	if err != nil {
@@ -392,4 +392,14 @@ func sameFileTwice(paths []string) error {
 		infos[i] = fi
 	}
 	return nil
+}
+
+// capProblems lists a codebook's problems as data problems are listed: the
+// first maxProblems, then how many more (validate lists them all).
+func capProblems(err error) error {
+	var pe *survey.ProblemsError
+	if !errors.As(err, &pe) || len(pe.Problems) <= maxProblems {
+		return err
+	}
+	return fmt.Errorf("%w\n(trustgap validate lists every problem)", &survey.ProblemsError{Problems: pe.Problems[:maxProblems], More: pe.More + len(pe.Problems) - maxProblems})
 }

@@ -1,0 +1,686 @@
+package survey
+
+// A small purpose-built reader of worksheet XML, written by hand: a
+// general XML decoder (encoding/xml, or excelize, which unpacks and
+// decodes a whole sheet) is many times slower than the data it reads. It
+// understands exactly what a worksheet's cells need: rows (<row r>),
+// cells (<c r t s>), values (<v>), inline strings (<is><t>), the five
+// predefined entities and character references, CDATA, comments and
+// processing instructions; formulas (<f>) are skipped, their cached
+// values kept. excelize still writes workbooks; the small parts
+// (workbook, relationships, styles) are decoded with encoding/xml.
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+)
+
+// xmlScanner reads an XML stream as tags and text, allocation-free,
+// scanning a window of the stream for '<' and '>'.
+type xmlScanner struct {
+	r        io.Reader
+	buf      []byte // the window: buf[pos:end] is unread
+	pos, end int
+	eof      bool
+	err      error  // a read error other than io.EOF
+	tag      []byte // the current tag's content between < and >; valid until the next read
+}
+
+func newXMLScanner(r io.Reader) xmlScanner {
+	return xmlScanner{r: r, buf: make([]byte, 256<<10)}
+}
+
+// maxXMLTag caps one tag (a cell's or row's attributes).
+const maxXMLTag = 1 << 20
+
+// errXML is malformed worksheet XML.
+var errXML = errors.New("malformed worksheet XML")
+
+// fill moves the unread bytes to the window's start and reads more,
+// growing the window when it is full; false when nothing more comes.
+func (x *xmlScanner) fill() bool {
+	if x.eof || x.err != nil {
+		return false
+	}
+	if x.pos > 0 {
+		copy(x.buf, x.buf[x.pos:x.end])
+		x.end -= x.pos
+		x.pos = 0
+	}
+	if x.end == len(x.buf) {
+		if len(x.buf) >= maxXMLTag {
+			x.err = fmt.Errorf("%w: a tag longer than %s", errXML, formatBytes(maxXMLTag))
+			return false
+		}
+		x.buf = append(x.buf, make([]byte, len(x.buf))...)
+	}
+	for {
+		n, err := x.r.Read(x.buf[x.end:])
+		x.end += n
+		if err == io.EOF {
+			x.eof = true
+		} else if err != nil {
+			x.err = err
+		}
+		if n > 0 || x.eof || x.err != nil {
+			return n > 0
+		}
+	}
+}
+
+// text returns the text up to the next tag (the '<' consumed), appended
+// to dst when keep (up to a little over limit bytes), else discarded;
+// io.EOF at the end of the stream.
+func (x *xmlScanner) text(dst []byte, keep bool, limit int) ([]byte, error) {
+	for {
+		w := x.buf[x.pos:x.end]
+		if i := bytes.IndexByte(w, '<'); i >= 0 {
+			if keep && len(dst) <= limit {
+				dst = append(dst, w[:i]...)
+			}
+			x.pos += i + 1
+			return dst, nil
+		}
+		if keep && len(dst) <= limit {
+			dst = append(dst, w...)
+		}
+		trailing := len(bytes.TrimSpace(w)) > 0
+		x.pos = x.end
+		if !x.fill() {
+			if x.err != nil {
+				return dst, x.err
+			}
+			if trailing {
+				return dst, io.ErrUnexpectedEOF
+			}
+			return dst, io.EOF
+		}
+	}
+}
+
+// readTag reads a tag after its '<' into x.tag: up to the '>' that is
+// outside quotes, or the end of a comment or CDATA section. One pass over
+// the bytes: this is the reader's inner loop.
+func (x *xmlScanner) readTag() error {
+	if x.end-x.pos > 0 && x.buf[x.pos] == '!' {
+		return x.readSpecial()
+	}
+	i := x.pos
+	var q byte
+	for {
+		for ; i < x.end; i++ {
+			c := x.buf[i]
+			if q != 0 {
+				if c == q {
+					q = 0
+				}
+				continue
+			}
+			switch c {
+			case '>':
+				x.tag = x.buf[x.pos:i]
+				x.pos = i + 1
+				return nil
+			case '"', '\'':
+				q = c
+			}
+		}
+		off := i - x.pos
+		if !x.fill() {
+			if x.err != nil {
+				return x.err
+			}
+			return io.ErrUnexpectedEOF
+		}
+		i = x.pos + off
+	}
+}
+
+// readSpecial reads a comment, CDATA section or declaration (<!...>).
+func (x *xmlScanner) readSpecial() error {
+	from := 0
+	for {
+		w := x.buf[x.pos:x.end]
+		j := bytes.IndexByte(w[from:], '>')
+		if j < 0 {
+			from = len(w)
+			if !x.fill() {
+				if x.err != nil {
+					return x.err
+				}
+				return io.ErrUnexpectedEOF
+			}
+			continue
+		}
+		j += from
+		t := w[:j+1]
+		if bytes.HasPrefix(t, []byte("!--")) && !bytes.HasSuffix(t, []byte("-->")) ||
+			bytes.HasPrefix(t, []byte("![CDATA[")) && !bytes.HasSuffix(t, []byte("]]>")) {
+			from = j + 1
+			continue
+		}
+		x.tag = w[:j]
+		x.pos += j + 1
+		return nil
+	}
+}
+
+// tagName returns the local name of tag t (prefix dropped), whether it
+// closes an element (</x>) and whether it is empty (<x/>).
+func tagName(t []byte) (name []byte, end, empty bool) {
+	if len(t) > 0 && t[0] == '/' {
+		end = true
+		t = t[1:]
+	}
+	if len(t) > 0 && t[len(t)-1] == '/' {
+		empty = true
+		t = t[:len(t)-1]
+	}
+	i := 0
+	for i < len(t) && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' {
+		i++
+	}
+	name = t[:i]
+	if j := bytes.IndexByte(name, ':'); j >= 0 {
+		name = name[j+1:]
+	}
+	return name, end, empty
+}
+
+// cellAttrs returns a cell tag's r and t attributes in one pass.
+func cellAttrs(t []byte) (r, typ []byte, ok bool) {
+	i := 1 // after the name "c"
+	for i < len(t) {
+		for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '/') {
+			i++
+		}
+		start := i
+		for i < len(t) && t[i] != '=' {
+			i++
+		}
+		name := t[start:i]
+		i++
+		if i >= len(t) || (t[i] != '"' && t[i] != '\'') {
+			return r, typ, i > len(t)
+		}
+		q := t[i]
+		i++
+		vs := i
+		for i < len(t) && t[i] != q {
+			i++
+		}
+		if i >= len(t) {
+			return nil, nil, false
+		}
+		switch string(bytes.TrimSpace(name)) {
+		case "r":
+			r = t[vs:i]
+		case "t":
+			typ = t[vs:i]
+		}
+		i++
+	}
+	return r, typ, true
+}
+
+// attr returns the raw value of attribute key (local name) in tag t.
+func attr(t []byte, key string) ([]byte, bool) {
+	i := 0
+	for i < len(t) && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r' {
+		i++
+	}
+	for i < len(t) {
+		for i < len(t) && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '/') {
+			i++
+		}
+		start := i
+		for i < len(t) && t[i] != '=' && t[i] != ' ' {
+			i++
+		}
+		name := t[start:i]
+		for i < len(t) && (t[i] == ' ' || t[i] == '=') {
+			i++
+		}
+		if i >= len(t) || (t[i] != '"' && t[i] != '\'') {
+			return nil, false
+		}
+		q := t[i]
+		i++
+		vs := i
+		for i < len(t) && t[i] != q {
+			i++
+		}
+		if i >= len(t) {
+			return nil, false
+		}
+		val := t[vs:i]
+		i++
+		if j := bytes.IndexByte(name, ':'); j >= 0 {
+			name = name[j+1:]
+		}
+		if string(name) == key {
+			return val, true
+		}
+	}
+	return nil, false
+}
+
+// unescape decodes entities and character references in s, and the
+// _xHHHH_ escapes Office writes for control characters, appending to dst.
+func unescape(dst, s []byte) []byte {
+	if bytes.IndexByte(s, '&') < 0 && bytes.Index(s, []byte("_x")) < 0 {
+		return append(dst, s...)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&':
+			j := bytes.IndexByte(s[i:], ';')
+			if j < 0 {
+				dst = append(dst, c)
+				continue
+			}
+			ent := s[i+1 : i+j]
+			switch string(ent) {
+			case "lt":
+				dst = append(dst, '<')
+			case "gt":
+				dst = append(dst, '>')
+			case "amp":
+				dst = append(dst, '&')
+			case "quot":
+				dst = append(dst, '"')
+			case "apos":
+				dst = append(dst, '\'')
+			default:
+				var n uint64
+				var err error = errXML
+				if len(ent) > 1 && ent[0] == '#' {
+					if ent[1] == 'x' || ent[1] == 'X' {
+						n, err = strconv.ParseUint(string(ent[2:]), 16, 32)
+					} else {
+						n, err = strconv.ParseUint(string(ent[1:]), 10, 32)
+					}
+				}
+				if err != nil || !utf8.ValidRune(rune(n)) {
+					dst = append(dst, s[i:i+j+1]...)
+				} else {
+					dst = utf8.AppendRune(dst, rune(n))
+				}
+			}
+			i += j
+		case c == '_' && i+6 < len(s) && s[i+1] == 'x' && s[i+6] == '_':
+			n, err := strconv.ParseUint(string(s[i+2:i+6]), 16, 16)
+			if err != nil {
+				dst = append(dst, c)
+				continue
+			}
+			dst = utf8.AppendRune(dst, rune(n))
+			i += 6
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// cellColumn reads the column of a cell reference like "AB12" (0-based).
+func cellColumn(ref []byte) (int, bool) {
+	col := 0
+	i := 0
+	for ; i < len(ref); i++ {
+		c := ref[i] | 0x20
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+		if col > 16384 {
+			return 0, false
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	return col - 1, true
+}
+
+// sheetRows reads a worksheet's rows from its XML, one at a time.
+type sheetRows struct {
+	x       xmlScanner
+	shared  []string
+	maxCell int
+
+	row   int      // the current row's number
+	cells []string // the current row
+	val   []byte   // the current cell's value
+	text  []byte   // unescaped value
+	done  bool
+}
+
+// next returns the next row that has cells, with its sheet row number.
+func (s *sheetRows) next() ([]string, int, error) {
+	if s.done {
+		return nil, 0, io.EOF
+	}
+	s.cells = s.cells[:0]
+	inRow := false
+	var (
+		col            = -1
+		typ            []byte
+		inV, inT, inIS bool
+		inRPh, inF     bool
+		cellOpen       bool
+		typBuf         [16]byte
+	)
+	for {
+		var err error
+		keep := (inV || (inIS && inT)) && !inRPh && !inF
+		s.val, err = s.x.text(s.val, keep, s.maxCell)
+		if err == io.EOF {
+			s.done = true
+			if inRow || cellOpen {
+				return nil, 0, io.ErrUnexpectedEOF
+			}
+			return nil, 0, io.EOF
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		if err := s.x.readTag(); err != nil {
+			return nil, 0, err
+		}
+		t := s.x.tag
+		if len(t) == 0 {
+			return nil, 0, errXML
+		}
+		if t[0] == '?' || t[0] == '!' {
+			if bytes.HasPrefix(t, []byte("![CDATA[")) && keep {
+				s.val = append(s.val, t[8:len(t)-2]...)
+			}
+			continue
+		}
+		name, end, empty := tagName(t)
+		switch string(name) {
+		case "row":
+			if end {
+				if inRow {
+					return s.cells, s.row, nil
+				}
+				continue
+			}
+			next := s.row + 1
+			if r, ok := attr(t, "r"); ok {
+				n, err := strconv.Atoi(string(r))
+				if err != nil || n < 1 || n > 1<<20 {
+					return nil, s.row + 1, fmt.Errorf("%w: row number %q", errXML, r)
+				}
+				next = n
+			}
+			if next <= s.row {
+				return nil, next, fmt.Errorf("%w: row %d after row %d", errXML, next, s.row)
+			}
+			s.row = next
+			col = -1
+			if empty {
+				continue // a row without cells
+			}
+			inRow = true
+		case "c":
+			if end {
+				if cellOpen {
+					if err := s.finishCell(col, typ); err != nil {
+						return nil, s.row, err
+					}
+				}
+				cellOpen = false
+				continue
+			}
+			if !inRow {
+				return nil, s.row, fmt.Errorf("%w: cell outside a row", errXML)
+			}
+			c := col + 1
+			ref, tv, ok := cellAttrs(t)
+			if !ok {
+				return nil, s.row, fmt.Errorf("%w: cell tag %q", errXML, t)
+			}
+			if ref != nil {
+				var ok2 bool
+				if c, ok2 = cellColumn(ref); !ok2 {
+					return nil, s.row, fmt.Errorf("%w: cell reference %q", errXML, ref)
+				}
+			}
+			if c <= col {
+				return nil, s.row, fmt.Errorf("%w: cell in column %d after column %d", errXML, c+1, col+1)
+			}
+			col = c
+			typ = typBuf[:0]
+			if len(tv) <= len(typBuf) {
+				typ = append(typ, tv...)
+			}
+			s.val = s.val[:0]
+			if empty {
+				if err := s.finishCell(col, typ); err != nil {
+					return nil, s.row, err
+				}
+				continue
+			}
+			cellOpen = true
+		case "v":
+			inV = !end && !empty
+		case "is":
+			inIS = !end && !empty
+		case "t":
+			inT = !end && !empty
+		case "rPh":
+			inRPh = !end && !empty
+		case "f":
+			inF = !end && !empty
+		case "sheetData":
+			if end {
+				s.done = true
+				if inRow || cellOpen {
+					return nil, s.row, fmt.Errorf("%w: row %d not closed", errXML, s.row)
+				}
+				return nil, 0, io.EOF
+			}
+		}
+	}
+}
+
+// finishCell stores the current cell's value as the row's column col.
+func (s *sheetRows) finishCell(col int, typ []byte) error {
+	s.text = unescape(s.text[:0], s.val)
+	var v string
+	switch string(typ) {
+	case "s":
+		k, err := strconv.Atoi(string(bytes.TrimSpace(s.text)))
+		if err != nil || k < 0 || k >= len(s.shared) {
+			if len(s.text) == 0 {
+				break
+			}
+			return fmt.Errorf("%w: shared string %q out of range", errXML, s.text)
+		}
+		v = s.shared[k]
+	case "b":
+		switch string(bytes.TrimSpace(s.text)) {
+		case "1", "true":
+			v = "1"
+		case "0", "false":
+			v = "0"
+		default:
+			v = string(s.text)
+		}
+	default:
+		if len(s.text) > 0 {
+			v = string(s.text)
+		}
+	}
+	for len(s.cells) < col {
+		s.cells = append(s.cells, "")
+	}
+	s.cells = append(s.cells, v)
+	return nil
+}
+
+// readSharedStrings reads xl/sharedStrings.xml: each <si>'s text, the
+// runs of rich text joined, phonetic guides (<rPh>) left out.
+func readSharedStrings(r io.Reader, maxCell int) ([]string, error) {
+	x := newXMLScanner(r)
+	var out []string
+	var val, text []byte
+	inSI, inT, inRPh := false, false, false
+	for {
+		var err error
+		val, err = x.text(val, inSI && inT && !inRPh, maxCell)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := x.readTag(); err != nil {
+			return nil, err
+		}
+		t := x.tag
+		if len(t) == 0 {
+			return nil, errXML
+		}
+		if t[0] == '?' || t[0] == '!' {
+			if bytes.HasPrefix(t, []byte("![CDATA[")) && inSI && inT && !inRPh {
+				val = append(val, t[8:len(t)-2]...)
+			}
+			continue
+		}
+		name, end, empty := tagName(t)
+		switch string(name) {
+		case "si":
+			switch {
+			case empty:
+				out = append(out, "")
+			case end:
+				text = unescape(text[:0], val)
+				out = append(out, string(text))
+				inSI = false
+			default:
+				inSI = true
+				val = val[:0]
+			}
+		case "t":
+			inT = !end && !empty
+		case "rPh":
+			inRPh = !end && !empty
+		}
+	}
+}
+
+// workbookInfo is what the reader needs of the workbook's small parts.
+type workbookInfo struct {
+	sheets   []string
+	parts    map[string]*zip.File // sheet name -> worksheet part
+	date1904 bool
+	xfFmt    []int          // cell style index -> number format id
+	custom   map[int]string // custom number formats by id
+	shared   *zip.File
+}
+
+// readWorkbookInfo decodes the workbook, its relationships and styles.
+func readWorkbookInfo(zr *zip.Reader) (*workbookInfo, error) {
+	var wb struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+			Type   string `xml:"Type,attr"`
+		} `xml:"Relationship"`
+	}
+	if err := decodePart(zr, "xl/workbook.xml", &wb); err != nil {
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("workbook part xl/workbook.xml is damaged: %w", err)
+		}
+		return nil, fmt.Errorf("not an XLSX workbook: %w", err)
+	}
+	if len(wb.Sheets) == 0 {
+		return nil, errors.New("not an XLSX workbook: it lists no sheets")
+	}
+	if err := decodePart(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+		return nil, fmt.Errorf("not an XLSX workbook: %w", err)
+	}
+	target := func(t string) string {
+		if len(t) > 0 && t[0] == '/' {
+			return t[1:]
+		}
+		return "xl/" + t
+	}
+	info := &workbookInfo{parts: map[string]*zip.File{}, custom: map[int]string{}}
+	info.date1904 = wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"
+	for _, s := range wb.Sheets {
+		info.sheets = append(info.sheets, s.Name)
+		for _, r := range rels.Rels {
+			if r.ID == s.ID {
+				info.parts[s.Name] = zipEntry(zr, target(r.Target))
+			}
+		}
+	}
+	stylesPath, sharedPath := "xl/styles.xml", "xl/sharedStrings.xml"
+	for _, r := range rels.Rels {
+		switch {
+		case len(r.Type) >= 7 && r.Type[len(r.Type)-7:] == "/styles":
+			stylesPath = target(r.Target)
+		case len(r.Type) >= 14 && r.Type[len(r.Type)-14:] == "/sharedStrings":
+			sharedPath = target(r.Target)
+		}
+	}
+	info.shared = zipEntry(zr, sharedPath)
+	var styles struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmt int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if zipEntry(zr, stylesPath) != nil {
+		if err := decodePart(zr, stylesPath, &styles); err == nil {
+			for _, f := range styles.NumFmts {
+				info.custom[f.ID] = f.Code
+			}
+			for _, x := range styles.Xfs {
+				info.xfFmt = append(info.xfFmt, x.NumFmt)
+			}
+		}
+	}
+	return info, nil
+}
+
+// styleKind tells from a cell style's number format whether numbers in
+// it are dates or times.
+func (w *workbookInfo) styleKind(idx int) cellKind {
+	if idx < 0 || idx >= len(w.xfFmt) {
+		return kindNumber
+	}
+	n := w.xfFmt[idx]
+	if code, ok := w.custom[n]; ok {
+		return formatKind(code)
+	}
+	switch {
+	case n >= 14 && n <= 17, n == 22, n >= 27 && n <= 31, n >= 34 && n <= 36, n >= 50 && n <= 58:
+		return kindDate
+	case n >= 18 && n <= 21, n == 32, n == 33, n >= 45 && n <= 47:
+		return kindTimeOnly
+	}
+	return kindNumber
+}

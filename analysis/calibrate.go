@@ -25,7 +25,7 @@ import (
 //
 // Estimators that sum influence values per respondent honour it (Mean,
 // Prop, Total, Ratio, DiffMeans, MeanBy, Variance, Cov and SumByPSU), and
-// so does Describe; the other analyses refuse a calibrated design (ErrCalibrated) rather than give
+// so do Describe and Crosstab; the other analyses refuse a calibrated design (ErrCalibrated) rather than give
 // standard errors that ignore the raking.
 
 // ErrCalibrated marks an analysis that cannot yet carry a calibration
@@ -118,7 +118,7 @@ func (d *Design) requireUncalibrated(what string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %s does not yet take the calibration into its standard errors; "+
-		"estimate and describe do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
+		"estimate, describe and crosstab do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
 }
 
 // kish is Kish's efficiency (Σw)²/(n·Σw²).

@@ -44,6 +44,9 @@ type table struct {
 	// (compare: degf of subset(design, !is.na(y)), see answeredDegF).
 	nu    int
 	nuSet bool
+	// a and b, on a calibrated design, are the codes tabulated, whose
+	// cells' influence values are residualized respondent by respondent.
+	a, b []int32
 	// tot and cov, when cell is nil, are the cells' totals and their
 	// covariance across PSUs (allSums.binaryTableCov): what chisq reads.
 	tot []float64
@@ -62,6 +65,7 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 	}
 	P, K := d.NumPSU(), na*nb
 	t := &table{
+		a: a, b: b,
 		na: na, nb: nb,
 		cell:    make([]float64, P*K),
 		colSeen: make([]bool, P*(nb+1)),
@@ -143,8 +147,8 @@ func (d *Design) ChiSq(a, b []int32, na, nb int) (ChiSqResult, error) {
 // statistic). The error wraps ErrChiSq when fewer than two levels of
 // either variable remain. It panics on codes outside their ranges.
 func (d *Design) ChiSqIn(a, b []int32, na, nb int, in []bool) (ChiSqResult, error) {
-	if err := d.requireUncalibrated("the Rao-Scott test"); err != nil {
-		return ChiSqResult{}, err
+	if err := d.requireUncalibrated("the Rao-Scott test"); err != nil && in != nil {
+		return ChiSqResult{}, err // a calibrated domain's ν is R's whole-design one: not offered
 	}
 	return d.tabulate(a, b, na, nb, in).chisq(d, in)
 }
@@ -216,6 +220,8 @@ func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
 		tmp.Mul(b, cov)
 		V = mat.NewDense(K, K, nil)
 		V.Mul(&tmp, b.T())
+	} else if d.cal != nil {
+		V = t.calibratedCov(d, K, src, p, W)
 	} else {
 		V = t.psuCov(d, K, K0, src, p, W)
 	}

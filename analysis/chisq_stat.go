@@ -124,7 +124,12 @@ func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 			cells[k][p] = t.cell[p*K0+k]
 		}
 	}
-	cov := d.CovFromPSUTotals(cells)
+	var cov [][]float64
+	if d.cal != nil {
+		cov = t.calibratedCellCov(d)
+	} else {
+		cov = d.CovFromPSUTotals(cells)
+	}
 	// use: cells (rows[ii], cols[jj]) with ii, jj ≥ 1, rows fastest.
 	var use [][2]int
 	for jj := 1; jj < nc; jj++ {

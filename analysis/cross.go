@@ -150,7 +150,9 @@ func (e engine) psuRuns() int {
 // groupings (keys[k] names grouping k's column, nil for codes made for the
 // call), and returns them.
 func (e engine) useCross(codes [][]int32, nLevels []int, keys []any) *crossCells {
-	if e.n == 0 || e.n < e.c.th.fusedMinRun*e.psuRuns() {
+	// n < fusedMinRun·runs, asked without overflow and, where n alone
+	// answers it, without counting the runs.
+	if f := e.c.th.fusedMinRun; e.n == 0 || e.n < f || e.n/e.psuRuns() < f {
 		return nil
 	}
 	return e.crossCellsOf(codes, nLevels, keys)

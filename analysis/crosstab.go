@@ -52,9 +52,6 @@ type Crosstab struct {
 // slices of the wrong length; the error is reserved for the test's matrix
 // algebra failing.
 func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
-	if err := d.requireUncalibrated("crosstab"); err != nil {
-		return nil, err
-	}
 	na, nb := len(aLevels), len(bLevels)
 	t := d.tabulate(a, b, na, nb, nil)
 	ct := &Crosstab{
@@ -136,6 +133,9 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 		func(i int, e Estimate) { ct.TotalPct[i] = e })
 	ct.tab = t
 	ct.countSEs(d, t)
+	if d.cal != nil {
+		d.calibrateCrosstab(ct, a, b, level)
+	}
 	res, err := t.chisq(d, nil)
 	switch {
 	case err == nil:

@@ -133,9 +133,10 @@ type domainGroup struct {
 // design, svymean, na.rm=TRUE, deff="replace")), up to rounding.
 //
 // It is the analyses' own engine (the one Describe, Paradox and the
-// banner use) with one grouping: it reads the data once and its memory
-// grows with NumPSU × nGroups, not with the respondents: per (PSU, domain)
-// it keeps Σw and Σw(y − c_g),
+// banner use) with one grouping: it reads the data once, and the groups
+// once more for their degrees of freedom, and its memory grows with
+// NumPSU × nGroups, not with the respondents: per (PSU, domain) it keeps
+// Σw and Σw(y − c_g),
 // where the shift c_g is the domain's first answer, so that
 //
 //	ŷ_g = c_g + Σw(y−c_g)/Σw,  t_pg = (Σ_p w(y−c_g) − (ŷ_g−c_g) Σ_p w) / Σw
@@ -149,9 +150,12 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	if d.cal != nil {
 		return d.meanByDomains(y, groups, nGroups, level)
 	}
-	// The analyses' engine: one pass, by cross cells or grouping by
-	// grouping as its thresholds say; element 0 of its sums is the total.
+	// The analyses' engine, respondent by respondent (sumEach): cross
+	// cells pay for themselves over several variables or calls sharing a
+	// Cache, not for one variable once. Element 0 of its sums is the
+	// total.
 	e := newEngine(d, nil)
+	e.c.th.fusedMinRun = math.MaxInt32
 	sums := e.sumAllMulti([]vec{floats(y)}, [][]int32{groups}, []int{nGroups}, nil)[0]
 	defer sums.release(e)
 	df := append([]int{0}, e.levelDegF(groups, nGroups, nil)...)

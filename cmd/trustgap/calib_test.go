@@ -474,3 +474,79 @@ func TestCrosstabStatistics(t *testing.T) {
 		}
 	}
 }
+
+// TestCrosstabCalibrated: crosstab --targets gives svychisq (every
+// statistic), svymean's column shares with their SEs and svytotal's SEs
+// on R's rake() design (calib.json's crosstab_raked).
+func TestCrosstabCalibrated(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type cell struct {
+		Row     string   `json:"row"`
+		Col     string   `json:"col"`
+		Share   float64  `json:"column_share"`
+		SE      float64  `json:"se"`
+		Count   float64  `json:"weighted_count"`
+		CountSE float64  `json:"weighted_count_se"`
+		DDF     *float64 `json:"ddf"`
+	}
+	type test struct {
+		Method    string   `json:"method"`
+		Statistic float64  `json:"statistic"`
+		NDF       float64  `json:"ndf"`
+		DDF       *float64 `json:"ddf"`
+		P         float64  `json:"p"`
+	}
+	var golden struct {
+		X struct {
+			Tests map[string]test `json:"tests"`
+			Cells []cell          `json:"cells"`
+		} `json:"crosstab_raked"`
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	near := func(g, w float64) bool { return math.Abs(g-w) <= 1e-6*math.Abs(w)+1e-10 }
+	for _, st := range []string{"F", "Chisq", "Wald", "adjWald"} {
+		code, out, errOut := runCLI(t, "crosstab", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets,
+			"--lonely-psu", "adjust", "--rows", "generation", "--cols", "gender", "--statistic", st, "--format", "json")
+		if code != 0 {
+			t.Fatalf("crosstab --targets --statistic %s: exit %d: %s", st, code, errOut)
+		}
+		var res struct {
+			Cells []cell `json:"cells"`
+			Test  *test  `json:"test"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		w := golden.X.Tests[st]
+		if g := res.Test; g == nil || !near(g.Statistic, w.Statistic) || !near(g.NDF, w.NDF) || !near(g.P, w.P) ||
+			(w.DDF != nil && (g.DDF == nil || !near(*g.DDF, *w.DDF))) {
+			t.Errorf("crosstab --targets --statistic %s = %+v, want R's %+v", st, res.Test, w)
+		}
+		if st != "F" {
+			continue
+		}
+		got := map[string]cell{}
+		for _, c := range res.Cells {
+			got[c.Row+"|"+c.Col] = c
+		}
+		if len(golden.X.Cells) < 12 {
+			t.Fatalf("calib.json has %d raked crosstab cells", len(golden.X.Cells))
+		}
+		for _, wc := range golden.X.Cells {
+			gc, ok := got[wc.Row+"|"+wc.Col]
+			if !ok {
+				t.Errorf("crosstab --targets has no cell %s × %s", wc.Row, wc.Col)
+				continue
+			}
+			if !near(gc.Share, wc.Share) || !near(gc.SE, wc.SE) || !near(gc.Count, wc.Count) || !near(gc.CountSE, wc.CountSE) {
+				t.Errorf("crosstab --targets cell %s × %s = %v (%v), %v ± %v; want R's %v (%v), %v ± %v",
+					wc.Row, wc.Col, gc.Share, gc.SE, gc.Count, gc.CountSE, wc.Share, wc.SE, wc.Count, wc.CountSE)
+			}
+		}
+	}
+}

@@ -240,10 +240,28 @@ for (k in seq_len(nrow(combos))) {
   }
 }
 
+## ---- crosstab generation × gender on the raked design ---------------------
+rk <- update(raked, generation = v$generation, gender = v$gender)
+xr <- list(tests = list(), cells = list())
+for (st in c("F", "Chisq", "Wald", "adjWald")) {
+  r <- svychisq(~generation + gender, rk, statistic = st)
+  xr$tests[[st]] <- list(method = st, statistic = as.numeric(r$statistic), ndf = unname(r$parameter[1]),
+                         ddf = if (st == "Chisq") NA else unname(r$parameter[2]), p = as.numeric(r$p.value))
+}
+for (i in sort(unique(v$generation))) for (j in c(sort(unique(v$gender)), "Total")) {
+  dom <- if (j == "Total") subset(rk, !is.na(gender)) else subset(rk, gender == j)
+  dom <- update(dom, ind = (generation == i) + 0)
+  m <- svymean(~ind, dom)
+  t <- svytotal(~ind, dom)
+  xr$cells[[length(xr$cells) + 1]] <- list(row = i, col = j, column_share = unname(coef(m)), se = as.numeric(SE(m)),
+                                         weighted_count = unname(coef(t)), weighted_count_se = as.numeric(SE(t)))
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
             bounded_weights = bounded_weights, cli_estimates = cli,
             crossed = crossed, ci_methods = cis,
-            crosstab = xt, cross_describe = cross_describe)
+            crosstab = xt, cross_describe = cross_describe,
+            crosstab_raked = xr)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -1,0 +1,110 @@
+package analysis
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// A crosstab on a calibrated design: the shares, the counts' SEs and the
+// tests from influence values residualized respondent by respondent (the
+// PSU cell sums cannot carry the calibration).
+
+// calibrateCrosstab replaces ct's column shares, their intervals and the
+// counts' SEs by their values on the calibrated design: svymean of each
+// row's indicator in each column's domain (and among everyone who
+// answered b), svytotal of each cell's indicator in its column.
+func (d *Design) calibrateCrosstab(ct *Crosstab, a, b []int32, level float64) {
+	na, nb := len(ct.ALevels), len(ct.BLevels)
+	ind := make([]float64, d.n)
+	cell := make([]float64, d.n)
+	in := make([]bool, d.n)
+	answeredB := make([]bool, d.n)
+	for i, c := range b {
+		answeredB[i] = c >= 0
+	}
+	for i := 0; i < na; i++ {
+		for r, c := range a {
+			switch {
+			case c < 0:
+				ind[r] = math.NaN()
+			case int(c) == i:
+				ind[r] = 1
+			default:
+				ind[r] = 0
+			}
+		}
+		for j := 0; j < nb; j++ {
+			for r, c := range b {
+				in[r] = int(c) == j
+				cell[r] = 0
+				if in[r] && a[r] >= 0 && int(a[r]) == i {
+					cell[r] = 1
+				}
+			}
+			if ct.Bases[j].N > 0 {
+				e := d.Mean(ind, in, level)
+				e.CILow, e.CIHigh = PropCI(e, CILogit, level)
+				ct.Pct[i][j] = e
+			}
+			ct.CountSE[i][j] = d.Total(cell, nil, level).SE
+		}
+		if ct.TotalBase.N > 0 {
+			e := d.Mean(ind, answeredB, level)
+			e.CILow, e.CIHigh = PropCI(e, CILogit, level)
+			ct.TotalPct[i] = e
+		}
+		for r := range cell {
+			cell[r] = 0
+			if answeredB[r] && a[r] >= 0 && int(a[r]) == i {
+				cell[r] = 1
+			}
+		}
+		ct.TotalCountSE[i] = d.Total(cell, nil, level).SE
+	}
+}
+
+// calibratedCov is psuCov on a calibrated design: the cell proportions'
+// influence values w(1[cell] − p_k)/W of the respondents who answered
+// both variables, residualized, summed by PSU, their covariance.
+func (t *table) calibratedCov(d *Design, K int, src []int, p []float64, W float64) *mat.Dense {
+	z := make([][]float64, K)
+	for k := range z {
+		z[k] = make([]float64, d.n)
+	}
+	for i := range t.a {
+		ai, bi := t.a[i], t.b[i]
+		if ai < 0 || bi < 0 {
+			continue
+		}
+		c := int(ai) + t.na*int(bi)
+		for k := range z {
+			x := -p[k]
+			if src[k] == c {
+				x++
+			}
+			z[k][i] = d.w[i] * x / W
+		}
+	}
+	V := mat.NewDense(K, K, nil)
+	for a, row := range d.Cov(z) {
+		V.SetRow(a, row)
+	}
+	return V
+}
+
+// calibratedCellCov is the covariance of the cells' weighted totals
+// (influence w·1[cell]) on a calibrated design.
+func (t *table) calibratedCellCov(d *Design) [][]float64 {
+	K := t.na * t.nb
+	z := make([][]float64, K)
+	for k := range z {
+		z[k] = make([]float64, d.n)
+	}
+	for i := range t.a {
+		if t.a[i] >= 0 && t.b[i] >= 0 {
+			z[int(t.a[i])+t.na*int(t.b[i])][i] = d.w[i]
+		}
+	}
+	return d.Cov(z)
+}

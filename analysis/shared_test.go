@@ -107,7 +107,7 @@ func TestSharedSubset(t *testing.T) {
 	rows.release(e)
 }
 
-// With SharedSums, Compare and Describe after the banner read the flags'
+// With a shared Cache, Compare and Describe after the banner read the flags'
 // sums the banner kept (and give the same figures), and analyses of a
 // private release share nothing. In the embedded study, region stratifies
 // the sample: the banner keeps its full products, which Compare reads.

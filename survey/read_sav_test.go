@@ -367,6 +367,28 @@ constructs:
 	}
 }
 
+// An item used as a category (crosstab rows) shows its value labels as
+// answer names, in code order, unlabelled codes between them.
+func TestLoadSAVAnswerLabels(t *testing.T) {
+	cb := mustCodebook(t, "title: SPSS\n")
+	tr, err := OpenTable(context.Background(), filepath.Join("testdata", "sav", "haven.zsav"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	ds, err := Load(context.Background(), cb, []TableReader{tr}, LoadOptions{Extra: []string{"q1"}, Categorical: []string{"q1"}})
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	q1 := ds.Columns["q1"]
+	if want := []string{"Strongly disagree", "2", "3", "4", "Strongly agree"}; !reflect.DeepEqual(q1.Levels, want) {
+		t.Errorf("q1 levels = %q, want %q (99, Don't know, is user-missing)", q1.Levels, want)
+	}
+	if got, want := levelNames(q1), []string{"Strongly disagree", "Strongly agree", "4", "", "2", "3"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("q1 = %q, want %q", got, want)
+	}
+}
+
 func levelNames(c *Column) []string {
 	out := make([]string, len(c.Codes))
 	for i, k := range c.Codes {
@@ -389,6 +411,8 @@ func TestApplyValueLabels(t *testing.T) {
 	}{
 		{[]string{"1", "2", "3"}, []int32{2, 0, 1, -1}, []ValueLabel{{"1", "a"}, {"2", "b"}, {"3", "c"}}, []string{"c", "a", "b", ""}, []string{"a", "b", "c"}},
 		{[]string{"1", "7"}, []int32{1, 0}, []ValueLabel{{"1", "one"}}, []string{"7", "one"}, []string{"one", "7"}},
+		{[]string{"3", "5", "1", "2"}, []int32{0, 1, 2, 3}, []ValueLabel{{"1", "Disagree"}, {"5", "Agree"}}, []string{"3", "Agree", "Disagree", "2"}, []string{"Disagree", "2", "3", "Agree"}},
+		{[]string{"b", "z", "a"}, []int32{0, 1, 2}, []ValueLabel{{"a", "Alpha"}, {"b", "Beta"}}, []string{"Beta", "z", "Alpha"}, []string{"Alpha", "Beta", "z"}},
 		{[]string{"1", "2", "3"}, []int32{0, 1, 2}, []ValueLabel{{"1", "x"}, {"2", "x"}, {"3", "y"}}, []string{"x", "x", "y"}, []string{"x", "y"}},
 		{[]string{"b", "a"}, []int32{0, 1}, []ValueLabel{{"a", "Alpha"}, {"b", "Beta"}}, []string{"Beta", "Alpha"}, []string{"Alpha", "Beta"}},
 		{[]string{"1"}, []int32{0}, nil, []string{"1"}, []string{"1"}},

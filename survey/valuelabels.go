@@ -1,13 +1,20 @@
 package survey
 
 // applyValueLabels names a categorical column's levels by the value
-// labels its file declares (SPSS): labelled values first, in the order of
-// the labels (code order), then unlabelled values as they were. Two
+// labels its file declares (SPSS). Levels that are all numbers (codes)
+// keep their numeric order, labelled or not, so a scale labelled only at
+// its ends stays in order; text levels put the labelled values first, in
+// the order of the labels, then the others as they were. Two
 // values with the same label become one level, as they would be read from
 // a file that wrote the labels out; a label equal to another value's text
 // likewise.
 func applyValueLabels(c *Column, labels []ValueLabel) {
 	if len(labels) == 0 || len(c.Levels) == 0 {
+		return
+	}
+	if _, numeric := numericLevels(c.Levels); numeric {
+		sortLevelsNumerically(c)
+		renameLevels(c, labels)
 		return
 	}
 	pos := make(map[string]int, len(c.Levels))
@@ -28,6 +35,12 @@ func applyValueLabels(c *Column, labels []ValueLabel) {
 		}
 	}
 	reorderLevels(c, order)
+	renameLevels(c, labels)
+}
+
+// renameLevels names levels by their labels, merging levels that end up
+// with the same name.
+func renameLevels(c *Column, labels []ValueLabel) {
 	name := make(map[string]string, len(labels))
 	for _, vl := range labels {
 		if vl.Label != "" {

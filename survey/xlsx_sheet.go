@@ -355,11 +355,13 @@ type sheetRows struct {
 	shared  []string
 	maxCell int
 
-	row   int      // the current row's number
-	cells []string // the current row
-	val   []byte   // the current cell's value
-	text  []byte   // unescaped value
-	done  bool
+	row     int      // the current row's number
+	cells   []string // the current row
+	rowText []byte   // the text of the current row's cells
+	pend    []pendingCell
+	val     []byte // the current cell's value
+	text    []byte // unescaped value
+	done    bool
 }
 
 // next returns the next row that has cells, with its sheet row number.
@@ -367,7 +369,7 @@ func (s *sheetRows) next() ([]string, int, error) {
 	if s.done {
 		return nil, 0, io.EOF
 	}
-	s.cells = s.cells[:0]
+	s.rowText, s.pend = s.rowText[:0], s.pend[:0]
 	inRow := false
 	var (
 		col            = -1
@@ -409,7 +411,7 @@ func (s *sheetRows) next() ([]string, int, error) {
 		case "row":
 			if end {
 				if inRow {
-					return s.cells, s.row, nil
+					return s.buildRow(), s.row, nil
 				}
 				continue
 			}
@@ -469,6 +471,25 @@ func (s *sheetRows) next() ([]string, int, error) {
 				}
 				continue
 			}
+			// The common cell, <v>value</v></c> with nothing between,
+			// is read at once: most of a sheet is such cells.
+			// So is an inline string, <is><t>text</t></is></c>.
+			w := s.x.buf[s.x.pos:s.x.end]
+			openTag, closeTag := "<v>", "</v></c>"
+			if bytes.HasPrefix(w, []byte("<is><t>")) {
+				openTag, closeTag = "<is><t>", "</t></is></c>"
+			}
+			if bytes.HasPrefix(w, []byte(openTag)) {
+				rest := w[len(openTag):]
+				if k := bytes.IndexByte(rest, '<'); k >= 0 && k <= s.maxCell && bytes.HasPrefix(rest[k:], []byte(closeTag)) {
+					s.val = append(s.val[:0], rest[:k]...)
+					s.x.pos += len(openTag) + k + len(closeTag)
+					if err := s.finishCell(col, typ); err != nil {
+						return nil, s.row, err
+					}
+					continue
+				}
+			}
 			cellOpen = true
 		case "v":
 			inV = !end && !empty
@@ -494,37 +515,64 @@ func (s *sheetRows) next() ([]string, int, error) {
 
 // finishCell stores the current cell's value as the row's column col.
 func (s *sheetRows) finishCell(col int, typ []byte) error {
-	s.text = unescape(s.text[:0], s.val)
-	var v string
+	c := pendingCell{col: col}
 	switch string(typ) {
-	case "s":
-		k, err := strconv.Atoi(string(bytes.TrimSpace(s.text)))
-		if err != nil || k < 0 || k >= len(s.shared) {
-			if len(s.text) == 0 {
-				break
+	case "s", "b":
+		s.text = unescape(s.text[:0], s.val)
+		t := bytes.TrimSpace(s.text)
+		c.fixed = true
+		if string(typ) == "b" {
+			switch string(t) {
+			case "1", "true":
+				c.str = "1"
+			case "0", "false":
+				c.str = "0"
+			default:
+				c.str = string(s.text)
 			}
+			break
+		}
+		if len(t) == 0 {
+			break
+		}
+		k, err := strconv.Atoi(string(t))
+		if err != nil || k < 0 || k >= len(s.shared) {
 			return fmt.Errorf("%w: shared string %q out of range", errXML, s.text)
 		}
-		v = s.shared[k]
-	case "b":
-		switch string(bytes.TrimSpace(s.text)) {
-		case "1", "true":
-			v = "1"
-		case "0", "false":
-			v = "0"
-		default:
-			v = string(s.text)
-		}
+		c.str = s.shared[k]
 	default:
-		if len(s.text) > 0 {
-			v = string(s.text)
+		c.start = len(s.rowText)
+		s.rowText = unescape(s.rowText, s.val)
+		c.end = len(s.rowText)
+	}
+	s.pend = append(s.pend, c)
+	return nil
+}
+
+// pendingCell is a cell of the current row: its own text (a range of
+// rowText, made one string for the whole row) or a fixed string.
+type pendingCell struct {
+	col        int
+	start, end int
+	fixed      bool
+	str        string
+}
+
+// buildRow turns the row's cells into s.cells with one allocation.
+func (s *sheetRows) buildRow() []string {
+	text := string(s.rowText)
+	s.cells = s.cells[:0]
+	for _, c := range s.pend {
+		for len(s.cells) < c.col {
+			s.cells = append(s.cells, "")
+		}
+		if c.fixed {
+			s.cells = append(s.cells, c.str)
+		} else {
+			s.cells = append(s.cells, text[c.start:c.end])
 		}
 	}
-	for len(s.cells) < col {
-		s.cells = append(s.cells, "")
-	}
-	s.cells = append(s.cells, v)
-	return nil
+	return s.cells
 }
 
 // readSharedStrings reads xl/sharedStrings.xml: each <si>'s text, the

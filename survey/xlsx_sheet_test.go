@@ -43,6 +43,8 @@ func TestSheetRows(t *testing.T) {
 			[]numberedRow{{2, []string{"", "Zürich "}}}},
 		{"entities and escapes", `<row r="3"><c r="A3" t="inlineStr"><is><t>&lt;a&gt; &#233;&#x4E2D; _x000D_end &quot;q&quot; &apos;</t></is></c></row>`,
 			[]numberedRow{{3, []string{"<a> é中 \rend \"q\" '"}}}},
+		{"the common cells read at once", `<row r="8"><c r="A8" t="inlineStr"><is><t>a &amp; b</t></is></c><c r="B8"><v>-1.5</v></c><c r="C8" t="s"><v>0</v></c><c r="D8" t="b"><v>0</v></c></row>`,
+			[]numberedRow{{8, []string{"a & b", "-1.5", "zero", "0"}}}},
 		{"no references", `<row><c><v>1</v></c><c><v>2</v></c></row><row><c t="s"><v>0</v></c></row>`,
 			[]numberedRow{{1, []string{"1", "2"}}, {2, []string{"zero"}}}},
 		{"prefixes, comments, CDATA, > in attributes", `<x:row r="4" x14ac:dyDescent="0.25"><!-- a > comment --><x:c r="A4" note="a>b" t="inlineStr"><x:is><x:t><![CDATA[<raw> & ]]></x:t></x:is></x:c></x:row>`,

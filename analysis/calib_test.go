@@ -528,3 +528,77 @@ func TestDescribeCrossed(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareCalibrated: Compare on the raked panel: each level against
+// the rest (svyglm(y ~ level) on R's rake() design) and the Rao-Scott
+// tests (svychisq on subset(raked, !is.na(y))), calib.json's
+// compare_raked.
+func TestCompareCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Cmp []struct {
+			Statistic  string            `json:"statistic"`
+			Domain     map[string]string `json:"domain"`
+			Difference Num               `json:"difference"`
+			SE         Num               `json:"se"`
+		} `json:"compare_raked"`
+		Tests []Test `json:"compare_raked_tests"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Cmp) < 10 || len(g.Tests) != 3 {
+		t.Fatalf("calib.json has %d raked comparisons and %d tests", len(g.Cmp), len(g.Tests))
+	}
+	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compare(ds, Options{Design: raked, By: []string{"gender", "region"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Comparison{}
+	for _, c := range res.Comparisons {
+		got[c.Statistic+" "+c.Domain.String()] = c
+	}
+	c := checker{t, "Compare(raked panel)"}
+	for _, w := range g.Cmp {
+		var k string
+		for v, l := range w.Domain {
+			k = w.Statistic + " " + v + "=" + l
+		}
+		r, ok := got[k]
+		if !ok {
+			t.Errorf("Compare(raked panel) has no comparison %s", k)
+			continue
+		}
+		c.num(k, "difference", r.Difference, w.Difference)
+		c.num(k, "se", r.SE, w.SE)
+	}
+	tests := map[string]Test{}
+	for _, tt := range res.Tests {
+		tests[strings.Join(tt.Variables, "×")] = tt
+	}
+	for _, w := range g.Tests {
+		k := strings.Join(w.Variables, "×")
+		gt, ok := tests[k]
+		if !ok {
+			t.Errorf("Compare(raked panel) has no test %s", k)
+			continue
+		}
+		c.num(k, "f", gt.F, w.F)
+		c.num(k, "ndf", gt.NDF, w.NDF)
+		c.num(k, "ddf", gt.DDF, w.DDF)
+		c.num(k, "p", gt.P, w.P)
+	}
+}

@@ -79,6 +79,7 @@ type compareStat struct {
 // estimate (see MatchBenchmarks), computed for the total and every domain
 // whatever Options.By says.
 func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResult, error) {
+	opts.calibrationOK = true // a calibrated design takes compareCalibrated
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
@@ -106,6 +107,12 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		return nil, fmt.Errorf("compare: %w: codebook defines no construct with a flag", ErrMissingConstruct)
 	}
 	res := &CompareResult{Comparisons: []Comparison{}, Tests: []Test{}}
+	if s.d.cal != nil {
+		if len(toplines) > 0 {
+			return nil, fmt.Errorf("compare: %w", s.d.requireUncalibrated("the benchmark comparison"))
+		}
+		return s.compareCalibrated(stats, res), nil
+	}
 	// The statistics are independent: on the available cores, each worker
 	// with its buffers for a Compact load's flags and for the test codes.
 	type statResult struct {

@@ -108,3 +108,62 @@ func (t *table) calibratedCellCov(d *Design) [][]float64 {
 	}
 	return d.Cov(z)
 }
+
+// compareCalibrated is Compare on a calibrated design: each level against
+// the rest by DiffMeans and each 0/1 statistic's Rao-Scott test from
+// residualized influence values. The test's ν is the whole design's, as
+// svychisq counts every cluster of a calibrated design's subset (which
+// keeps its rows at weight 0).
+func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) *CompareResult {
+	level := s.opts.level()
+	df := s.d.DegF(nil)
+	in1 := make([]bool, s.ds.N)
+	in2 := make([]bool, s.ds.N)
+	for _, st := range stats {
+		y := st.y.materialize(s.ds.N)
+		for _, v := range s.vars {
+			for c := range v.levels {
+				var n1, n2 int
+				var w1, wy1, w2, wy2 float64
+				for i, k := range v.codes {
+					in1[i], in2[i] = k == int32(c), k >= 0 && k != int32(c)
+					if math.IsNaN(y[i]) {
+						continue
+					}
+					switch {
+					case in1[i]:
+						n1++
+						w1 += s.d.w[i]
+						wy1 += s.d.w[i] * y[i]
+					case in2[i]:
+						n2++
+						w2 += s.d.w[i]
+						wy2 += s.d.w[i] * y[i]
+					}
+				}
+				e := s.d.DiffMeans(y, in1, in2, level)
+				cmp := Comparison{
+					Statistic: st.name, Domain: Domain{Var: v.name, Level: v.levels[c]},
+					Estimate: Num(wy1 / w1), Rest: Num(wy2 / w2),
+					Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n1, NRest: n2,
+					T: Num(e.Estimate / e.SE), P: Num(TTestP(e.Estimate, e.SE, df)),
+				}
+				lo, hi := MeanCI(e.Estimate, e.SE, df, level)
+				cmp.CILow, cmp.CIHigh = Num(lo), Num(hi)
+				if p := float64(cmp.P); p < 1-level {
+					cmp.Significant = true
+					cmp.Direction = "+"
+					if e.Estimate < 0 {
+						cmp.Direction = "-"
+					}
+				}
+				cmp.LowBase = s.lowBase(n1)
+				res.Comparisons = append(res.Comparisons, cmp)
+			}
+			if st.binary {
+				res.Tests = append(res.Tests, s.chiSqTable(v, st.name, s.d.tabulate(v.codes, binaryCodes(y, nil), len(v.levels), 2, nil)))
+			}
+		}
+	}
+	return res
+}

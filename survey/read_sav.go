@@ -212,6 +212,9 @@ func newSAVReader(ctx context.Context, r io.Reader, name string, opts ReadOption
 	if err := s.readDictionary(opts); err != nil {
 		return nil, err
 	}
+	if opts.MaxColumns > 0 && len(s.vars) > opts.MaxColumns {
+		return nil, &ReadError{File: name, Err: &LimitError{What: "columns", Got: int64(len(s.vars)), Limit: int64(opts.MaxColumns)}}
+	}
 	if err := s.startData(); err != nil {
 		return nil, err
 	}
@@ -1009,6 +1012,14 @@ func appendSavNum(dst []byte, x float64, k cellKind) []byte {
 			}
 			return t.AppendFormat(dst, "2006-01-02 15:04:05")
 		}
+	}
+	if x >= 0 && x < 100 && x == float64(int(x)) {
+		// Answer codes: most of a survey's numbers.
+		n := int(x)
+		if n < 10 {
+			return append(dst, byte('0'+n))
+		}
+		return append(dst, byte('0'+n/10), byte('0'+n%10))
 	}
 	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 		return strconv.AppendInt(dst, int64(x), 10)

@@ -259,6 +259,17 @@ func TestSAVHostile(t *testing.T) {
 	}
 }
 
+// The column limit applies to SPSS variables as to CSV columns.
+func TestSAVColumnLimit(t *testing.T) {
+	f := sampleSAV()
+	f.order = binary.LittleEndian
+	_, err := NewSAVReader(bytes.NewReader(f.bytes()), "t.sav", ReadOptions{MaxColumns: 3})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Got != 8 || le.Limit != 3 {
+		t.Errorf("NewSAVReader(8 variables, limit 3) error = %v, want a *LimitError", err)
+	}
+}
+
 // A .sav file is recognised by content whatever its name; a file named
 // .sav that is not one is refused.
 func TestSAVDetection(t *testing.T) {

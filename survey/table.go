@@ -1,7 +1,9 @@
 package survey
 
 // TableReader yields a file's rows as text. Implementations exist for
-// CSV/TSV (any delimiter and encoding, see OpenTable) and XLSX.
+// CSV/TSV (any delimiter and encoding, see OpenTable), XLSX, SPSS system
+// files and Parquet; the last two number rows from 1 (SPSS case numbers)
+// and declare column metadata (ColumnInfoReader).
 type TableReader interface {
 	// Name is the file name used in messages ("-" for standard input).
 	Name() string

@@ -376,8 +376,8 @@ func TestDescribeCalibrated(t *testing.T) {
 			t.Errorf("Describe(raked panel) matched %d rows, want 12", n)
 		}
 		// The analyses that cannot carry the raking refuse it.
-		if _, err := Paradox(ds, Options{Design: raked}); !errors.Is(err, ErrCalibrated) {
-			t.Errorf("Paradox(raked panel) error = %v, want ErrCalibrated", err)
+		if _, err := Trust(ds, Options{Design: raked}); !errors.Is(err, ErrCalibrated) {
+			t.Errorf("Trust(raked panel) error = %v, want ErrCalibrated", err)
 		}
 	}
 }
@@ -600,5 +600,69 @@ func TestCompareCalibrated(t *testing.T) {
 		c.num(k, "ndf", gt.NDF, w.NDF)
 		c.num(k, "ddf", gt.DDF, w.DDF)
 		c.num(k, "p", gt.P, w.P)
+	}
+}
+
+// TestParadoxCalibrated: Paradox by gender on the raked panel gives
+// svymean of concerned, protects, the paradox rate and share and the gap,
+// and svychisq(~gender + concerned), on R's rake() design
+// (calib.json's paradox_raked).
+func TestParadoxCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Rows []struct {
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Estimate  Num               `json:"estimate"`
+			SE        Num               `json:"se"`
+		} `json:"paradox_raked"`
+		Test Test `json:"paradox_raked_test"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Rows) != 15 {
+		t.Fatalf("calib.json has %d paradox_raked rows, want 15", len(g.Rows))
+	}
+	for _, compact := range []bool{false, true} {
+		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		base, err := StudyDesign(ds, LonelyAdjust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Paradox(ds, Options{Design: raked, By: []string{"gender"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]Row{}
+		for _, r := range res.Estimates {
+			got[r.Statistic+" "+r.Domain.Level] = r
+		}
+		c := checker{t, "Paradox(raked panel)"}
+		for _, w := range g.Rows {
+			k := w.Statistic + " " + w.Domain["gender"]
+			r, ok := got[k]
+			if !ok {
+				t.Errorf("Paradox(raked panel) has no row %s", k)
+				continue
+			}
+			c.num(k, "estimate", r.Estimate, w.Estimate)
+			c.num(k, "se", r.SE, w.SE)
+		}
+		if len(res.Tests) != 1 {
+			t.Fatalf("Paradox(raked panel) has %d tests, want 1", len(res.Tests))
+		}
+		c.num("gender×concerned", "f", res.Tests[0].F, g.Test.F)
+		c.num("gender×concerned", "ndf", res.Tests[0].NDF, g.Test.NDF)
+		c.num("gender×concerned", "ddf", res.Tests[0].DDF, g.Test.DDF)
+		c.num("gender×concerned", "p", res.Tests[0].P, g.Test.P)
 	}
 }

@@ -121,6 +121,10 @@ func paradoxValue(stat int, ci, pi float64) float64 {
 // It reads the flags, scores and items block by block (see vec), so that
 // it needs little memory per respondent besides the dataset's own.
 func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
+	// On a calibrated design every figure still comes through rowsOf
+	// (calibratedRows) or a tabulated test (calibratedCov); the
+	// correlation is a point estimate of the calibrated weights.
+	opts.calibrationOK = true
 	concern, err := flagOf(ds, "concern", "paradox")
 	if err != nil {
 		return nil, err

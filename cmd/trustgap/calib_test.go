@@ -101,7 +101,7 @@ func readColumn(t *testing.T, path, name string) []float64 {
 // design (calib.json's cli_estimates); weight with the block writes the
 // design's weights, R's; describe takes --targets (its figures are tested
 // against R in package analysis); the analyses that cannot yet carry a
-// calibration refuse it.
+// calibration (trust) refuse it.
 func TestEstimateCalibrated(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
 	if err != nil {
@@ -214,9 +214,9 @@ func TestEstimateCalibrated(t *testing.T) {
 		}
 	}
 
-	code, _, errOut := runCLI(t, "paradox", "--data", panelData, "--codebook", withBlock, "--lonely-psu", "adjust")
+	code, _, errOut := runCLI(t, "trust", "--data", panelData, "--codebook", withBlock, "--lonely-psu", "adjust")
 	if code != 1 || !strings.Contains(errOut, "calibrat") {
-		t.Errorf("paradox on a calibrated design: exit %d, stderr %q; want 1 saying it cannot carry the calibration", code, errOut)
+		t.Errorf("trust on a calibrated design: exit %d, stderr %q; want 1 saying it cannot carry the calibration", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, "describe", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets, "--lonely-psu", "adjust"); code != 0 {
 		t.Errorf("describe --targets: exit %d, stderr %q; want 0", code, errOut)

@@ -278,11 +278,27 @@ for (y in c("concern", "trust")) for (var in c("gender", "region")) {
     ndf = unname(r$parameter[1]), ddf = unname(r$parameter[2]), p = unname(r$p.value))
 }
 
+## ---- paradox --by gender on the raked design ------------------------------
+rk3 <- update(rk2, protects = v$protection, concerned = v$concern)
+rk3 <- update(rk3, gap = concerned - protects, paradox_rate = ifelse(concerned == 1, 1 - protects, NA),
+              paradox_share = concerned * (1 - protects))
+par_raked <- list()
+for (y in c("concerned", "protects", "paradox_rate", "paradox_share", "gap")) for (g in c(NA, "Female", "Male")) {
+  sub <- if (is.na(g)) rk3 else subset(rk3, gender == g)
+  m <- svymean(as.formula(paste0("~", y)), sub, na.rm = TRUE)
+  par_raked[[length(par_raked) + 1]] <- list(statistic = y, domain = if (is.na(g)) NULL else list(gender = g),
+    estimate = unname(coef(m)), se = as.numeric(SE(m)))
+}
+r <- svychisq(~gender + concerned, rk3, statistic = "F")
+par_raked_test <- list(variables = c("gender", "concerned"), f = unname(r$statistic),
+  ndf = unname(r$parameter[1]), ddf = unname(r$parameter[2]), p = unname(r$p.value))
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
             bounded_weights = bounded_weights, cli_estimates = cli,
             crossed = crossed, ci_methods = cis,
             crosstab = xt, cross_describe = cross_describe,
-            crosstab_raked = xr, compare_raked = cmp_raked, compare_raked_tests = cmp_raked_tests)
+            crosstab_raked = xr, compare_raked = cmp_raked, compare_raked_tests = cmp_raked_tests,
+            paradox_raked = par_raked, paradox_raked_test = par_raked_test)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -275,7 +275,8 @@ func reportFile(rel string) bool {
 	ext := path.Ext(name)
 	switch dir {
 	case "":
-		return strings.HasPrefix(name, "report.") || ext == ".csv"
+		// Not any .csv: a user's data beside the report must never go.
+		return strings.HasPrefix(name, "report.")
 	case "charts/":
 		return ext == ".png" || ext == ".svg" || ext == ".pdf" || name == ".DS_Store" || name == "Thumbs.db"
 	case "tables/":

@@ -161,6 +161,15 @@ func TestReportLocked(t *testing.T) {
 // user's documents, the data) is never replaced.
 func TestReportRefusesForeignFolder(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "report.md"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "panel.csv"), []byte("id\n1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "report", "--out", dir, "-q"); code != 1 || !strings.Contains(errOut, "panel.csv") {
+		t.Errorf("report --out (folder with a report and panel.csv): exit %d, stderr %q, want 1 naming panel.csv", code, errOut)
+	}
 	notes := filepath.Join(dir, "notes.txt")
 	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)

@@ -46,13 +46,21 @@ func NewCmdReport(s *IOStreams, runF func(*ReportOptions) error) *cobra.Command 
 		Use:   "report [--data FILE]... [--codebook C] [-o DIR]",
 		Short: "Write the client deliverables: Excel deck, HTML and Markdown reports, charts",
 		Long: `Run every analysis and write DIR/report.xlsx (the deck: contents, summary,
-paradox, trust & comfort, segments, regions, comfort by data type,
-crosstabs with significance letters, reliability, methodology),
+paradox, trust & comfort, the codebook's report: effects, segments, regions &
+segments as a banner, comfort by data type, crosstabs of every item with
+significance letters and three bases, reliability, methodology),
 DIR/report.html (one self-contained file), DIR/report.md and DIR/charts/
-(PNG at 150 dpi and SVG; PDF too with --pdf).
+(PNG at 150 dpi and SVG; PDF too with --pdf). A section the study cannot
+have is left out with a one-line note, in the report and on standard error.
+
+The deck prints landscape, fitted to the page's width, a table to a sheet
+with its header rows repeated; the codebook's study: block (fieldwork,
+population, sample, weighting) and report: block (title, subtitle,
+region_label, effects) feed Methodology and the title page.
 
 Every file is written atomically: a failed or interrupted run leaves the
-previous report intact. The same inputs give byte-identical files. No
+previous report intact. The same inputs give byte-identical files on the
+same day (Methodology states the run date; SOURCE_DATE_EPOCH fixes it). No
 respondent-level data appear in any output; estimates on fewer than
 --min-base respondents are suppressed, with a second group wherever one
 alone could be worked out from the total and the others.

@@ -666,3 +666,59 @@ func TestParadoxCalibrated(t *testing.T) {
 		c.num("gender×concerned", "p", res.Tests[0].P, g.Test.P)
 	}
 }
+
+// TestSegmentsCalibrated: Westin segment shares by gender on the raked
+// panel (svymean and svyciprop on R's rake() design).
+func TestSegmentsCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Rows []struct {
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Estimate  Num               `json:"estimate"`
+			SE        Num               `json:"se"`
+			CILow     Num               `json:"ci_low"`
+			CIHigh    Num               `json:"ci_high"`
+		} `json:"segments_raked"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Rows) != 9 {
+		t.Fatalf("calib.json has %d segments_raked rows, want 9", len(g.Rows))
+	}
+	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Segments(ds, Options{Design: raked, By: []string{"gender"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Row{}
+	for _, r := range res.Estimates {
+		got[r.Statistic+" "+r.Domain.Level] = r
+	}
+	c := checker{t, "Segments(raked panel)"}
+	for _, w := range g.Rows {
+		k := w.Statistic + " " + w.Domain["gender"]
+		r, ok := got[k]
+		if !ok {
+			t.Errorf("Segments(raked panel) has no row %s", k)
+			continue
+		}
+		c.num(k, "estimate", r.Estimate, w.Estimate)
+		c.num(k, "se", r.SE, w.SE)
+		c.num(k, "ci_low", r.CILow, w.CILow)
+		c.num(k, "ci_high", r.CIHigh, w.CIHigh)
+	}
+}

@@ -118,7 +118,7 @@ func (d *Design) requireUncalibrated(what string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %s does not yet take the calibration into its standard errors; "+
-		"estimate, describe, paradox, crosstab and compare do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
+		"estimate, describe, paradox, segments, crosstab and compare do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
 }
 
 // kish is Kish's efficiency (Σw)²/(n·Σw²).

@@ -164,6 +164,7 @@ func Segments(ds *survey.Dataset, opts Options) (*SegmentsResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("segments: %w", err)
 	}
+	opts.calibrationOK = true // every row comes from rowsOf
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("segments: %w", err)

@@ -293,6 +293,25 @@ r <- svychisq(~gender + concerned, rk3, statistic = "F")
 par_raked_test <- list(variables = c("gender", "concerned"), f = unname(r$statistic),
   ndf = unname(r$parameter[1]), ddf = unname(r$parameter[2]), p = unname(r$p.value))
 
+## ---- segments --by gender on the raked design ------------------------------
+wi <- data.frame(w1 = num(d$w1), w2 = num(d$w2), w3 = num(d$w3))
+agree <- function(x) x <= 2
+westin <- ifelse(rowSums(!is.na(wi)) < 3, NA,
+  ifelse(agree(wi$w1) & !agree(wi$w2) & !agree(wi$w3), "fundamentalist",
+  ifelse(!agree(wi$w1) & agree(wi$w2) & agree(wi$w3), "unconcerned", "pragmatist")))
+seg_raked <- list()
+for (sgm in c("fundamentalist", "pragmatist", "unconcerned")) {
+  rk4 <- update(rk2, seg = ifelse(is.na(westin), NA, (westin == sgm) + 0))
+  for (g in c(NA, "Female", "Male")) {
+    sub <- if (is.na(g)) rk4 else subset(rk4, gender == g)
+    m <- svymean(~seg, sub, na.rm = TRUE)
+    ci <- svyciprop(~seg, sub, method = "logit", df = degf(sub), na.rm = TRUE)
+    seg_raked[[length(seg_raked) + 1]] <- list(statistic = paste0("westin_", sgm),
+      domain = if (is.na(g)) NULL else list(gender = g), estimate = unname(coef(m)), se = as.numeric(SE(m)),
+      ci_low = unname(attr(ci, "ci")[1]), ci_high = unname(attr(ci, "ci")[2]))
+  }
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
@@ -300,5 +319,6 @@ out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             crossed = crossed, ci_methods = cis,
             crosstab = xt, cross_describe = cross_describe,
             crosstab_raked = xr, compare_raked = cmp_raked, compare_raked_tests = cmp_raked_tests,
-            paradox_raked = par_raked, paradox_raked_test = par_raked_test)
+            paradox_raked = par_raked, paradox_raked_test = par_raked_test,
+            segments_raked = seg_raked)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

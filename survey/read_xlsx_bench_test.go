@@ -17,8 +17,9 @@ import (
 
 // benchXLSXRows × 20 columns is the workbook BenchmarkReadXLSX reads: an
 // id, a weight, three text categories, fourteen 1-5 answers and a short
-// text, written by excelize's stream writer (text as shared strings, as
-// Excel saves them), and the same data as CSV.
+// text, written by excelize's stream writer (text as inline strings, as
+// that writer saves them; Excel would share them), and the same data as
+// CSV.
 const benchXLSXRows = 200_000
 
 func writeBenchXLSX(b *testing.B, dir string) (xlsx, csv string) {
@@ -125,6 +126,52 @@ func BenchmarkReadXLSX(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+		})
+	}
+}
+
+// BenchmarkSheetRows reads 20,000 rows of the BenchmarkReadXLSX sheet's
+// XML from memory, without the zip: the tokenizer alone, its fast path
+// and the plain tag-at-a-time reference.
+func BenchmarkSheetRows(b *testing.B) {
+	var sb strings.Builder
+	for i := 1; i <= 20_000; i++ {
+		fmt.Fprintf(&sb, `<row r="%d">`, i)
+		fmt.Fprintf(&sb, `<c r="A%d"><v>%d</v></c><c r="B%d"><v>%g</v></c>`, i, i, i, 0.5+float64(i%97)/64)
+		for k, v := range []string{[]string{"DE", "GB", "US"}[i%3], []string{"female", "male"}[i%2], []string{"Gen Z", "Millennials", "Gen X", "Boomers"}[i%4]} {
+			fmt.Fprintf(&sb, `<c r="%c%d" t="inlineStr"><is><t>%s</t></is></c>`, 'C'+k, i, v)
+		}
+		for k := range 14 {
+			fmt.Fprintf(&sb, `<c r="%c%d"><v>%d</v></c>`, 'F'+k, i, 1+(i*(k+3)/7)%5)
+		}
+		fmt.Fprintf(&sb, `<c r="T%d" t="s"><v>%d</v></c></row>`, i, i%1000)
+	}
+	xml := sheetXML(sb.String())
+	shared := make([]string, 1000)
+	for k := range shared {
+		shared[k] = fmt.Sprintf("c%d", k)
+	}
+	for _, plain := range []bool{false, true} {
+		b.Run(map[bool]string{false: "fast", true: "plain"}[plain], func(b *testing.B) {
+			cpu0 := cpuTime(b)
+			for range b.N {
+				s := &sheetRows{x: newXMLScanner(strings.NewReader(xml)), shared: shared, maxCell: 32767, plain: plain}
+				n := 0
+				for {
+					cells, _, err := s.next()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(cells)
+				}
+				if n != 20_000*20 {
+					b.Fatalf("read %d cells, want %d", n, 20_000*20)
+				}
+			}
+			b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N)/(20_000*20), "cpu-ns/cell")
 		})
 	}
 }

@@ -359,9 +359,14 @@ type sheetRows struct {
 	cells   []string // the current row
 	rowText []byte   // the text of the current row's cells
 	pend    []pendingCell
-	val     []byte // the current cell's value
-	text    []byte // unescaped value
+	fixed   []string // the current row's fixed strings (see pendingCell)
+	val     []byte   // the current cell's value
+	text    []byte   // unescaped value
 	done    bool
+
+	// plain reads every cell a tag at a time: the reference that
+	// scanCell, the fast path, is tested against.
+	plain bool
 }
 
 // next returns the next row that has cells, with its sheet row number.
@@ -369,7 +374,7 @@ func (s *sheetRows) next() ([]string, int, error) {
 	if s.done {
 		return nil, 0, io.EOF
 	}
-	s.rowText, s.pend = s.rowText[:0], s.pend[:0]
+	s.rowText, s.pend, s.fixed = s.rowText[:0], s.pend[:0], s.fixed[:0]
 	inRow := false
 	var (
 		col            = -1
@@ -392,6 +397,38 @@ func (s *sheetRows) next() ([]string, int, error) {
 		}
 		if err != nil {
 			return nil, 0, err
+		}
+		// Between cells, the common ones are read whole by scanCell, one
+		// pass over their bytes; anything else goes on below, a tag at a
+		// time. s.plain turns this off: the tag-at-a-time path is the
+		// reference the fast one is tested against.
+		if inRow && !s.plain && !cellOpen && !inV && !inIS && !inT && !inRPh && !inF {
+			fast := false
+			for {
+				n, c, ok, err := s.scanCell(s.x.buf[s.x.pos:s.x.end], col)
+				if err != nil {
+					return nil, s.row, err
+				}
+				if !ok {
+					break
+				}
+				fast = true
+				col = c
+				s.x.pos += n
+				if s.x.pos < s.x.end && s.x.buf[s.x.pos] == '<' {
+					s.x.pos++
+					if w := s.x.buf[s.x.pos:s.x.end]; len(w) >= 5 && string(w[:5]) == "/row>" {
+						s.x.pos += 5
+						return s.buildRow(), s.row, nil
+					}
+					fast = false // the next tag's '<' is consumed
+					continue
+				}
+				break
+			}
+			if fast {
+				continue // not at a '<': text() finds the next tag
+			}
 		}
 		if err := s.x.readTag(); err != nil {
 			return nil, 0, err
@@ -417,8 +454,14 @@ func (s *sheetRows) next() ([]string, int, error) {
 			}
 			next := s.row + 1
 			if r, ok := attr(t, "r"); ok {
-				n, err := strconv.Atoi(string(r))
-				if err != nil || n < 1 || n > 1<<20 {
+				n, ok := smallUint(r)
+				if !ok {
+					var err error
+					if n, err = strconv.Atoi(string(r)); err != nil {
+						n = 0
+					}
+				}
+				if n < 1 || n > 1<<20 {
 					return nil, s.row + 1, fmt.Errorf("%w: row number %q", errXML, r)
 				}
 				next = n
@@ -513,6 +556,188 @@ func (s *sheetRows) next() ([]string, int, error) {
 	}
 }
 
+// scanCell reads a whole cell at w, just after its '<', in one pass: the
+// tag c with its attributes (r and t used, the rest skipped), then
+// nothing ("/>"), an empty content ("></c>"), "<v>value</v></c>" or
+// "<is><t>text</t></is></c>" with a value free of '<' and no longer than
+// maxCell. It returns the bytes read and the cell's column (col is the
+// previous cell's), ok false for anything else or a cell not wholly in
+// w, which the tag-at-a-time path then reads: what it accepts and how it
+// reads it must stay what that path does with the same bytes.
+func (s *sheetRows) scanCell(w []byte, col int) (n, c int, ok bool, err error) {
+	if len(w) < 2 || w[0] != 'c' {
+		return 0, 0, false, nil
+	}
+	var ref, typ []byte
+	i := 1
+	if b := w[1]; b != ' ' && b != '>' && b != '/' && b != '\t' && b != '\n' && b != '\r' {
+		return 0, 0, false, nil // another tag, such as <col>
+	}
+	empty := false
+	refCol := -1 // ref's column, when read below
+	if len(w) > 5 && string(w[1:5]) == ` r="` {
+		// The reference most writers put first, its column read as it
+		// is scanned.
+		j, n := 5, 0
+		for ; j < len(w) && w[j]-'A' < 26 && n <= 16384; j++ {
+			n = n*26 + int(w[j]-'A'+1)
+		}
+		k := j
+		for ; k < len(w) && w[k]-'0' < 10; k++ {
+		}
+		if j > 5 && n <= 16384 && k < len(w) && w[k] == '"' {
+			ref, refCol, i = w[5:k], n-1, k+1
+		}
+	}
+attrs:
+	for {
+		for i < len(w) && (w[i] == ' ' || w[i] == '\t' || w[i] == '\n' || w[i] == '\r') {
+			i++
+		}
+		if i >= len(w) {
+			return 0, 0, false, nil
+		}
+		switch w[i] {
+		case '>':
+			i++
+			break attrs
+		case '/':
+			if i+1 < len(w) && w[i+1] == '>' {
+				i += 2
+				empty = true
+				break attrs
+			}
+			return 0, 0, false, nil
+		}
+		start := i
+		for i < len(w) {
+			b := w[i]
+			if b == '=' || b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '>' || b == '/' || b == '<' || b == '"' || b == '\'' {
+				break
+			}
+			i++
+		}
+		if i == start || i+1 >= len(w) || w[i] != '=' || (w[i+1] != '"' && w[i+1] != '\'') {
+			return 0, 0, false, nil
+		}
+		name := w[start:i]
+		q := w[i+1]
+		i += 2
+		vs := i
+		for i < len(w) && w[i] != q {
+			i++
+		}
+		if i >= len(w) {
+			return 0, 0, false, nil
+		}
+		if len(name) == 1 {
+			switch name[0] {
+			case 'r':
+				ref, refCol = w[vs:i], -1
+			case 't':
+				typ = w[vs:i]
+			}
+		}
+		i++
+	}
+	c = col + 1
+	if refCol >= 0 {
+		c = refCol
+	} else if ref != nil {
+		var ok2 bool
+		if c, ok2 = cellColumn(ref); !ok2 {
+			return 0, 0, false, nil // the other path names the error
+		}
+	}
+	if c <= col || len(typ) > 16 {
+		return 0, 0, false, nil
+	}
+	var val []byte
+	plain := true // the value has no '&' or '_' to unescape
+	if !empty {
+		rest := w[i:]
+		var closeTag string
+		switch {
+		case len(rest) >= 4 && string(rest[:4]) == "</c>":
+			i += 4
+			goto done
+		case len(rest) >= 3 && string(rest[:3]) == "<v>":
+			i += 3
+			closeTag = "</v></c>"
+		case len(rest) >= 7 && string(rest[:7]) == "<is><t>":
+			i += 7
+			closeTag = "</t></is></c>"
+		default:
+			return 0, 0, false, nil
+		}
+		vs := i
+		for ; i < len(w); i++ {
+			b := w[i]
+			if b == '<' {
+				break
+			}
+			if b == '&' || b == '_' {
+				plain = false
+			}
+		}
+		if i >= len(w) || i-vs > s.maxCell || len(w)-i < len(closeTag) || string(w[i:i+len(closeTag)]) != closeTag {
+			return 0, 0, false, nil
+		}
+		val = w[vs:i]
+		i += len(closeTag)
+	}
+done:
+	switch {
+	case len(typ) == 1 && typ[0] == 's' && plain:
+		// A shared string's index, read without the general parse.
+		k, digits := 0, true
+		for _, b := range val {
+			if b < '0' || b > '9' || k > len(s.shared) {
+				digits = false
+				break
+			}
+			k = k*10 + int(b-'0')
+		}
+		if !digits || len(val) == 0 || k >= len(s.shared) {
+			break // blanks, signs and errors: finishCell
+		}
+		s.pend = append(s.pend, pendingCell{col: c, start: len(s.fixed), end: -1})
+		s.fixed = append(s.fixed, s.shared[k])
+		return i, c, true, nil
+	case plain && (len(typ) != 1 || typ[0] != 's' && typ[0] != 'b'):
+		// Numbers, inline strings and the rest are their own text (as in
+		// finishCell), here with nothing to unescape.
+		start := len(s.rowText)
+		if len(val) == 1 {
+			s.rowText = append(s.rowText, val[0]) // no call for a digit
+		} else {
+			s.rowText = append(s.rowText, val...)
+		}
+		s.pend = append(s.pend, pendingCell{col: c, start: start, end: len(s.rowText)})
+		return i, c, true, nil
+	}
+	s.val = append(s.val[:0], val...)
+	if err := s.finishCell(c, typ); err != nil {
+		return 0, 0, false, err
+	}
+	return i, c, true, nil
+}
+
+// smallUint reads 1 to 9 decimal digits without allocating; ok false
+// for anything else.
+func smallUint(b []byte) (n int, ok bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
 // finishCell stores the current cell's value as the row's column col.
 func (s *sheetRows) finishCell(col int, typ []byte) error {
 	c := pendingCell{col: col}
@@ -520,26 +745,25 @@ func (s *sheetRows) finishCell(col int, typ []byte) error {
 	case "s", "b":
 		s.text = unescape(s.text[:0], s.val)
 		t := bytes.TrimSpace(s.text)
-		c.fixed = true
+		c.start, c.end = len(s.fixed), -1
+		str := ""
 		if string(typ) == "b" {
 			switch string(t) {
 			case "1", "true":
-				c.str = "1"
+				str = "1"
 			case "0", "false":
-				c.str = "0"
+				str = "0"
 			default:
-				c.str = string(s.text)
+				str = string(s.text)
 			}
-			break
+		} else if len(t) > 0 {
+			k, err := strconv.Atoi(string(t))
+			if err != nil || k < 0 || k >= len(s.shared) {
+				return fmt.Errorf("%w: shared string %q out of range", errXML, s.text)
+			}
+			str = s.shared[k]
 		}
-		if len(t) == 0 {
-			break
-		}
-		k, err := strconv.Atoi(string(t))
-		if err != nil || k < 0 || k >= len(s.shared) {
-			return fmt.Errorf("%w: shared string %q out of range", errXML, s.text)
-		}
-		c.str = s.shared[k]
+		s.fixed = append(s.fixed, str)
 	default:
 		c.start = len(s.rowText)
 		s.rowText = unescape(s.rowText, s.val)
@@ -549,13 +773,12 @@ func (s *sheetRows) finishCell(col int, typ []byte) error {
 	return nil
 }
 
-// pendingCell is a cell of the current row: its own text (a range of
-// rowText, made one string for the whole row) or a fixed string.
+// pendingCell is a cell of the current row: its own text, the range
+// start:end of rowText (made one string for the whole row), or with end
+// -1 a fixed string, fixed[start]. It holds no pointer, so that the
+// cell's entry is written without the garbage collector's barrier.
 type pendingCell struct {
-	col        int
-	start, end int
-	fixed      bool
-	str        string
+	col, start, end int
 }
 
 // buildRow turns the row's cells into s.cells with one allocation.
@@ -566,8 +789,8 @@ func (s *sheetRows) buildRow() []string {
 		for len(s.cells) < c.col {
 			s.cells = append(s.cells, "")
 		}
-		if c.fixed {
-			s.cells = append(s.cells, c.str)
+		if c.end < 0 {
+			s.cells = append(s.cells, s.fixed[c.start])
 		} else {
 			s.cells = append(s.cells, text[c.start:c.end])
 		}

@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,7 +15,13 @@ func sheetXML(rows string) string {
 }
 
 func readSheetRows(xml string, shared []string) ([]numberedRow, error) {
-	s := &sheetRows{x: newXMLScanner(strings.NewReader(xml)), shared: shared, maxCell: 1 << 20}
+	return readSheetRowsWith(strings.NewReader(xml), shared, 1<<20, false)
+}
+
+// readSheetRowsWith reads all rows from r, through the fast path or,
+// with plain, a tag at a time.
+func readSheetRowsWith(r io.Reader, shared []string, maxCell int, plain bool) ([]numberedRow, error) {
+	s := &sheetRows{x: newXMLScanner(r), shared: shared, maxCell: maxCell, plain: plain}
 	var out []numberedRow
 	for {
 		cells, row, err := s.next()
@@ -74,6 +82,23 @@ func TestSheetRows(t *testing.T) {
 	}
 }
 
+func TestCellRef(t *testing.T) {
+	for _, tc := range []struct {
+		ref      string
+		col, row int
+		ok       bool
+	}{
+		{"A1", 0, 1, true}, {"ab12", 27, 12, true}, {"XFD1048576", 16383, 1048576, true},
+		{"A0", 0, 0, false}, {"A", 0, 0, false}, {"1", 0, 0, false}, {"A1x", 0, 0, false},
+		{"A1048577", 0, 0, false}, {"XFE1", 0, 0, false},
+	} {
+		col, row, ok := cellRef([]byte(tc.ref))
+		if ok != tc.ok || ok && (col != tc.col || row != tc.row) {
+			t.Errorf("cellRef(%q) = %d, %d, %v, want %d, %d, %v", tc.ref, col, row, ok, tc.col, tc.row, tc.ok)
+		}
+	}
+}
+
 func TestSharedStrings(t *testing.T) {
 	xml := `<?xml version="1.0"?><sst xmlns="x" count="3"><si><t>a &amp; b</t></si><si/><si><r><t>ri</t></r><r><t>ch</t></r><rPh><t>skip</t></rPh></si></sst>`
 	got, err := readSharedStrings(strings.NewReader(xml), 1<<20)
@@ -89,15 +114,169 @@ func FuzzSheetRows(f *testing.F) {
 	f.Fuzz(func(t *testing.T, xml string) {
 		s := &sheetRows{x: newXMLScanner(strings.NewReader(xml)), shared: []string{"a"}, maxCell: 1 << 10}
 		last := 0
+		var fast []numberedRow
 		for range 10000 {
 			cells, row, err := s.next()
 			if err != nil {
-				return
+				break
 			}
 			if row <= last || len(cells) > 16384 {
 				t.Fatalf("row %d after %d with %d cells", row, last, len(cells))
 			}
 			last = row
+			fast = append(fast, numberedRow{row, append([]string(nil), cells...)})
+		}
+		if len(fast) >= 10000 {
+			return
+		}
+		// The fast path reads what the tag-at-a-time path reads.
+		_, ferr := readSheetRowsWith(strings.NewReader(xml), []string{"a"}, 1<<10, false)
+		plain, perr := readSheetRowsWith(strings.NewReader(xml), []string{"a"}, 1<<10, true)
+		if (ferr == nil) != (perr == nil) || !reflect.DeepEqual(fast, plain) && len(fast)+len(plain) > 0 {
+			t.Fatalf("fast path: %v, %v; plain: %v, %v", fast, ferr, plain, perr)
 		}
 	})
+}
+
+// randChunkReader returns at most a few bytes per Read, so that cells
+// straddle the scanner's window and its fast path must leave them to
+// the tag-at-a-time path.
+type randChunkReader struct {
+	s   string
+	rng *rand.Rand
+	max int
+}
+
+func (c *randChunkReader) Read(p []byte) (int, error) {
+	if c.s == "" {
+		return 0, io.EOF
+	}
+	n := min(len(p), len(c.s), 1+c.rng.IntN(c.max))
+	copy(p, c.s[:n])
+	c.s = c.s[n:]
+	return n, nil
+}
+
+// randomSheet writes a worksheet of random cells in the forms writers
+// use and a few they should not: numbers, shared strings (some out of
+// range, blank, signed or padded), inline and rich strings, booleans,
+// errors, formulas, entities, _xHHHH_ escapes, odd attribute order,
+// quotes and spacing, missing references, comments and whitespace
+// between cells, values over the size limit, and now and then a broken
+// cell or row.
+func randomSheet(rng *rand.Rand, nShared int) string {
+	var b strings.Builder
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	row := 0
+	for range 1 + rng.IntN(30) {
+		row += 1 + rng.IntN(2)
+		if rng.IntN(40) == 0 {
+			row-- // rows going back: an error both paths must give
+		}
+		ref := fmt.Sprintf(` r="%d"`, row)
+		if rng.IntN(8) == 0 {
+			ref = ""
+		}
+		if rng.IntN(15) == 0 {
+			fmt.Fprintf(&b, "<row%s/>", ref)
+			continue
+		}
+		fmt.Fprintf(&b, `<row%s spans="1:20">`, ref)
+		col := 0
+		for range rng.IntN(12) {
+			col += 1 + rng.IntN(3)
+			if rng.IntN(60) == 0 {
+				col -= 2 // columns going back
+			}
+			var attrs []string
+			if rng.IntN(6) != 0 {
+				attrs = append(attrs, fmt.Sprintf(`r=%s%s%d%s`, pick(`"`, `'`), colName(max(col, 1)), row, pick(`"`, `'`)))
+			}
+			typ := pick("", "", "", "s", "s", "n", "inlineStr", "str", "b", "e", "verylongtypename-xyz")
+			if typ != "" {
+				attrs = append(attrs, `t="`+typ+`"`)
+			}
+			if rng.IntN(3) == 0 {
+				attrs = append(attrs, fmt.Sprintf(`s="%d"`, rng.IntN(5)))
+			}
+			if rng.IntN(10) == 0 {
+				attrs = append(attrs, pick(`x14:a="1>2"`, `note='a"b'`, `r ="A1"`, `foo`, `t = "s"`))
+			}
+			rng.Shuffle(len(attrs), func(i, j int) { attrs[i], attrs[j] = attrs[j], attrs[i] })
+			sep := pick(" ", " ", " ", "\n  ", "\t")
+			tag := "c"
+			if len(attrs) > 0 {
+				tag += sep + strings.Join(attrs, sep)
+			}
+			val := pick("1", "0", "-2.5", "3E-7", "12345678901234567890", "", " 1 ", "+1",
+				fmt.Sprint(rng.IntN(nShared+2)), "007", "a &amp; b", "&lt;x&gt;", "&#233;", "_x000D_", "x_y",
+				"#N/A", "true", strings.Repeat("z", 40))
+			switch rng.IntN(12) {
+			case 0:
+				fmt.Fprintf(&b, "<%s/>", tag)
+			case 1:
+				fmt.Fprintf(&b, "<%s></c>", tag)
+			case 2:
+				fmt.Fprintf(&b, "<%s><is><t>%s</t></is></c>", tag, val)
+			case 3:
+				fmt.Fprintf(&b, `<%s><is><r><t>%s</t></r><r><t xml:space="preserve"> %s</t></r><rPh><t>p</t></rPh></is></c>`, tag, val, val)
+			case 4:
+				fmt.Fprintf(&b, "<%s><f>SUM(A1:B1)</f><v>%s</v></c>", tag, val)
+			case 5:
+				fmt.Fprintf(&b, "<%s><v><![CDATA[%s]]></v></c>", tag, val)
+			case 6:
+				fmt.Fprintf(&b, "<%s>\n<v>%s</v>\n</c>", tag, val)
+			case 7:
+				if rng.IntN(4) == 0 {
+					fmt.Fprintf(&b, "<%s><v>%s", tag, val) // a cell not closed
+					break
+				}
+				fmt.Fprintf(&b, "<x:%s><x:v>%s</x:v></x:c>", tag, val)
+			default:
+				fmt.Fprintf(&b, "<%s><v>%s</v></c>", tag, val)
+			}
+			switch rng.IntN(20) {
+			case 0:
+				b.WriteString("<!-- > -->")
+			case 1:
+				b.WriteString("\n ")
+			}
+		}
+		b.WriteString(pick("</row>", "</row>", "</row>", "</row >", "</x:row>"))
+	}
+	return sheetXML(b.String())
+}
+
+func colName(n int) string {
+	s := ""
+	for ; n > 0; n = (n - 1) / 26 {
+		s = string(rune('A'+(n-1)%26)) + s
+	}
+	return s
+}
+
+// The fast path (scanCell) reads every generated sheet as the plain,
+// tag-at-a-time path does: the same rows, and an error where it errs,
+// whether the sheet comes whole or a few bytes at a time.
+func TestSheetRowsFastMatchesPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 6))
+	shared := []string{"zero", "one", "two", "three", "four", "five", "six", "seven"}
+	fastCells := 0
+	for i := range 3000 {
+		xml := randomSheet(rng, len(shared))
+		maxCell := []int{1 << 20, 16}[i%2]
+		chunk := []int{1 << 30, 7, 64}[i%3]
+		seed := rng.Uint64()
+		fast, ferr := readSheetRowsWith(&randChunkReader{xml, rand.New(rand.NewPCG(seed, 1)), chunk}, shared, maxCell, false)
+		plain, perr := readSheetRowsWith(&randChunkReader{xml, rand.New(rand.NewPCG(seed, 1)), chunk}, shared, maxCell, true)
+		if (ferr == nil) != (perr == nil) || !reflect.DeepEqual(fast, plain) && len(fast)+len(plain) > 0 {
+			t.Fatalf("sheet %d (maxCell %d, chunks of %d):\n%s\nfast rows = %v, %v\nwant plain %v, %v", i, maxCell, chunk, xml, fast, ferr, plain, perr)
+		}
+		for _, r := range fast {
+			fastCells += len(r.Cells)
+		}
+	}
+	if fastCells == 0 {
+		t.Fatal("no cells read: the generated sheets test nothing")
+	}
 }

@@ -375,9 +375,9 @@ func TestDescribeCalibrated(t *testing.T) {
 		if n != 12 {
 			t.Errorf("Describe(raked panel) matched %d rows, want 12", n)
 		}
-		// The analyses that cannot carry the raking refuse it.
-		if _, err := Trust(ds, Options{Design: raked}); !errors.Is(err, ErrCalibrated) {
-			t.Errorf("Trust(raked panel) error = %v, want ErrCalibrated", err)
+		// What cannot carry the raking refuses it (Trust takes it: TestTrustCalibrated).
+		if _, err := raked.CovMatrix([][]float64{make([]float64, ds.N)}, nil); !errors.Is(err, ErrCalibrated) {
+			t.Errorf("CovMatrix(raked panel) error = %v, want ErrCalibrated", err)
 		}
 	}
 }

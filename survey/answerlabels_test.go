@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -58,4 +59,28 @@ func TestAnswerLabels(t *testing.T) {
 			t.Errorf("%s: AnswerLabels() = %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// A construct whose codebook has no values: takes its answer texts from
+// the items' SPSS value labels, within the scale; 99 (Don't know) is not
+// an answer.
+func ExampleConstruct_AnswerLabels() {
+	labels := []ValueLabel{{"1", "Strongly disagree"}, {"5", "Strongly agree"}, {"99", "Don't know"}}
+	c := &Construct{
+		Name:  "concern",
+		Def:   ConstructDef{Items: []string{"q1"}, Scale: []float64{1, 5}},
+		Items: []*Column{{Name: "q1", ValueLabels: labels}},
+	}
+	al := c.AnswerLabels()
+	for x := 1.0; x <= 5; x++ {
+		fmt.Printf("%g %q\n", x, al.Labels[x])
+	}
+	fmt.Println("from the file:", al.FromFile)
+	// Output:
+	// 1 "Strongly disagree"
+	// 2 ""
+	// 3 ""
+	// 4 ""
+	// 5 "Strongly agree"
+	// from the file: true
 }

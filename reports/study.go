@@ -47,6 +47,12 @@ type StudyOptions struct {
 	// correlations, crosstabs or reliability, which would spend budget or
 	// leak exact figures.
 	Privacy *analysis.Privacy
+	// DeclaredLevels gives, by column name, the region and segment
+	// levels fixed before fieldwork (see DeclaredLevels). A private
+	// report releases exactly these for each breakdown, declared levels
+	// nobody has included, pools the rest into "Other", and leaves out a
+	// breakdown whose column has none. Unused without Privacy.
+	DeclaredLevels map[string][]string
 	// Workers is the number of sections built at once: 0 means one on a
 	// study under 50,000 respondents and one per core from there, 1
 	// builds them in order. A private release is always built in order
@@ -69,6 +75,10 @@ type StudyReport struct {
 	// NotMeasured lists the sections the study cannot have and why, for
 	// the caller to tell the user (the report itself says so too).
 	NotMeasured []KeyValue
+	// LeftOut lists the breakdowns a private report leaves out because
+	// the codebook declares no levels for them, and why, for the caller
+	// to tell the user (Methodology says so too).
+	LeftOut []KeyValue
 }
 
 // NamedChart is a chart and the file stem it is saved under, with the
@@ -90,15 +100,28 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
-	ds, empty := withoutEmptyDomains(ds)
-	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase}
+	var empty, leftOut []KeyValue
+	if opts.Privacy != nil {
+		// Which levels, and which breakdowns, a private report shows must
+		// not depend on the data: the codebook's levels, empty or not.
+		ds, leftOut = privateDomains(ds, opts.DeclaredLevels)
+	} else {
+		ds, empty = withoutEmptyDomains(ds)
+	}
+	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase, leftOut: leftOut}
 	b.missing = append(b.missing, empty...)
 	if b.minBase <= 0 {
 		b.minBase = analysis.DefaultMinBase
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
-	b.sup = newSuppressor(ds, b.minBase)
+	if opts.Privacy != nil {
+		// Exact level sizes must not choose which cell a private table
+		// hides: it works from the released (noisy) counts alone.
+		b.sup = &suppressor{minBase: b.minBase, size: map[string]map[string]int{}}
+	} else {
+		b.sup = newSuppressor(ds, b.minBase)
+	}
 	b.aopts.Privacy = opts.Privacy
 	if b.aopts.Level == 0 {
 		b.aopts.Level = 0.95
@@ -137,7 +160,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.rep.NotMeasured = b.missing
 	b.methodology()
-	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing}, nil
+	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing, LeftOut: b.leftOut}, nil
 }
 
 // withoutEmptyDomains returns ds without the region or segments that no
@@ -336,6 +359,9 @@ type builder struct {
 	// missing are the sections the study cannot have, each with why
 	// ("Trust & comfort": "the codebook has no trust construct").
 	missing []KeyValue
+	// leftOut are the breakdowns a private report leaves out (see
+	// privateDomains).
+	leftOut []KeyValue
 }
 
 // notMeasured records a section the study cannot have, for the contents,
@@ -1115,8 +1141,11 @@ func comfortConstructs(ds *survey.Dataset) []string {
 // PrivateTables is the number of tables a differentially private report
 // of ds releases, to plan its budget: the five paradox shares, the three
 // Westin segments and the comfort-by-data-type shares, each once for the
-// total and once per domain variable (region and every segment).
-func PrivateTables(ds *survey.Dataset) int {
+// total and once per domain variable (region and every segment) that has
+// declared levels (declared, as StudyOptions.DeclaredLevels: the others
+// are left out of the report).
+func PrivateTables(ds *survey.Dataset, declared map[string][]string) int {
+	ds, _ = privateDomains(ds, declared)
 	stats := 0
 	if ds.Construct("concern") != nil {
 		stats += 5
@@ -1268,7 +1297,7 @@ func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
 	if len(design) == 0 {
 		design = append(design, "no weights, strata or clusters declared")
 	}
-	return []KeyValue{
+	m := []KeyValue{
 		{Key: "Respondents", Value: "Not released: the number of respondents, like every count in this report, is known to the report only through noise (the tables' bases are noisy counts)."},
 		{Key: "Design", Value: strings.Join(design, ", ") + ". The numbers of respondents, primary sampling units, the weighting efficiency and the degrees of freedom depend on who answered and are not released."},
 		{Key: "Weighting", Value: fmt.Sprintf("Weights are normalised to mean 1 over the sample, then clipped at %g, so that one respondent moves a weighted sum by at most %g.", p.WeightBound, p.WeightBound)},
@@ -1278,8 +1307,14 @@ func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
 		{Key: "Unreliable", Value: fmt.Sprintf("%s marks a share whose noise SD is above %g%% of it (a coefficient of variation of %g%%, as statistical agencies flag estimates). Key findings quote no unreliable share and compare no shares: they neither rank nor contrast groups.", unreliableMark, 100*analysis.UnreliableNoise, 100*analysis.UnreliableNoise)},
 		{Key: "Suppression", Value: fmt.Sprintf("Shares whose noisy count of respondents is below %d are not shown (–), with a second group where one alone would be.", b.minBase)},
 		{Key: "Exact", Value: "Only what was fixed before fieldwork: the codebook's definitions (constructs, items, scales, flags, labels), the design's structure above and the privacy parameters."},
-		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); the names of region and segment levels when the codebook's levels: does not fix them (a level appears because someone has it); other releases of the same data (each report spends its own budget, and budgets add up)."},
+		{Key: "Groups", Value: "Region and segment breakdowns show exactly the levels the codebook declares (levels:, or the bands of bands:), in its order, including levels nobody has (their noisy counts are released like any other), plus \"" + OtherLevel + "\" pooling everyone whose level is not declared; so which groups appear does not depend on who answered. A region or segment with no declared levels is left out."},
 	}
+	for _, kv := range b.leftOut {
+		m = append(m, KeyValue{Key: kv.Key, Value: "Left out of this private report: " + kv.Value + "."})
+	}
+	return append(m, []KeyValue{
+		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); other releases of the same data (each report spends its own budget, and budgets add up)."},
+	}...)
 }
 
 func (b *builder) methodology() {
@@ -1322,12 +1357,19 @@ func (b *builder) methodology() {
 		switch {
 		case ds.Weights == nil && weighting == "":
 			weighting = "Unweighted: every respondent counts once."
+		case weighting == "" && b.opts.Targets != nil && ds.Weights == nil:
+			weighting = "No input weights: every respondent starts at 1, then raked by trustgap to the targets below."
+		case weighting == "" && b.opts.Targets != nil:
+			weighting = "Input weights as supplied with the data (the codebook's study: block does not describe how they were made), then raked by trustgap to the targets below."
 		case weighting == "":
 			weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
 		}
 		add("Weighting", weighting)
 		if t := b.opts.Targets; t != nil {
 			add("Weighting targets", targetsText(t, b.varLabel))
+			if c, ok := d.Calibrated(); ok {
+				add("Calibration", calibrationText(c))
+			}
 		} else if ds.Weights != nil {
 			add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
 		}
@@ -1374,6 +1416,19 @@ func (b *builder) methodology() {
 	add("Data files", strings.Join(b.opts.Files, ", "))
 	b.rep.Methodology = m
 	b.findings()
+}
+
+// calibrationText states how the raking converged, what it cost in
+// weighting efficiency and what the standard errors make of it.
+func calibrationText(c *analysis.Calibration) string {
+	variance := "rake()'s variance: each respondent's influence values are residualized on the margins before the between-PSU variance"
+	if c.Bounds[1] > 0 {
+		variance = "calibrate()'s variance: the influence values are residualized on the margins' model matrix before the between-PSU variance"
+	}
+	return fmt.Sprintf("Converged in %d iterations (largest relative margin error %.2g). Weighting efficiency %s after calibration, %s before; weights %s to %s. "+
+		"Every standard error, interval, test and odds ratio is computed on the calibrated design (%s; the logistic models' sandwich as svyglm on the raked design), not with the raked weights taken as fixed.",
+		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, fixed(100*c.Diagnostics.Efficiency, 1)+"%", fixed(100*c.InputEfficiency, 1)+"%",
+		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance)
 }
 
 // targetsText states a calibration's margins: "Raked (R: rake) to gender:

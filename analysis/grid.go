@@ -34,7 +34,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design})
+	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design, Context: opts.Context})
 	if err != nil {
 		return nil, fmt.Errorf("paradox grid: %w", err)
 	}
@@ -79,6 +79,9 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 			e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
 			g.Cells[r][c] = e
 		}
+	}
+	if err := s.e.err(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -98,6 +98,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
+	b.aopts.Context = ctx // every estimation pass polls it
 	b.sup = newSuppressor(ds, b.minBase)
 	b.aopts.Privacy = opts.Privacy
 	if b.aopts.Level == 0 {
@@ -131,6 +132,11 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		{name: "reliability", build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
+	}
+	// A section whose analysis was cut short may have been the last one
+	// running: the report is not whole.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if len(b.rep.Sections) == 0 {
 		return nil, errors.New("report: the codebook defines none of the constructs the report analyses (concern with protection or sharing, trust and comfort, westin)")
@@ -1198,7 +1204,7 @@ func (b *builder) reliability() error {
 	if b.opts.Privacy != nil {
 		return nil
 	}
-	res, err := analysis.Reliability(b.ds)
+	res, err := analysis.ReliabilityContext(b.aopts.Context, b.ds)
 	if err != nil {
 		return b.skip("Reliability", err)
 	}

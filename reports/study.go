@@ -100,6 +100,13 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
+	if opts.Privacy != nil && opts.Analysis.Design != nil {
+		if _, ok := opts.Analysis.Design.Calibrated(); ok {
+			// Raking fits the weights to the respondents' own margins
+			// without noise: the mechanism's guarantee would not cover it.
+			return nil, ErrPrivateCalibrated
+		}
+	}
 	var empty, leftOut []KeyValue
 	if opts.Privacy != nil {
 		// Which levels, and which breakdowns, a private report shows must
@@ -115,6 +122,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
+	b.aopts.Context = ctx // every estimation pass polls it
 	if opts.Privacy != nil {
 		// Exact level sizes must not choose which cell a private table
 		// hides: it works from the released (noisy) counts alone.
@@ -154,6 +162,11 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		{name: "reliability", build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
+	}
+	// A section whose analysis was cut short may have been the last one
+	// running: the report is not whole.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if len(b.rep.Sections) == 0 {
 		return nil, errors.New("report: the codebook defines none of the constructs the report analyses (concern with protection or sharing, trust and comfort, westin)")
@@ -1227,7 +1240,7 @@ func (b *builder) reliability() error {
 	if b.opts.Privacy != nil {
 		return nil
 	}
-	res, err := analysis.Reliability(b.ds)
+	res, err := analysis.ReliabilityContext(b.aopts.Context, b.ds)
 	if err != nil {
 		return b.skip("Reliability", err)
 	}
@@ -1771,3 +1784,9 @@ func codes01(n int, read func(dst []float64, from int)) []int32 {
 	}
 	return out
 }
+
+// ErrPrivateCalibrated: a differentially private report cannot calibrate
+// its design, since raking to the respondents' margins uses the data
+// outside the privacy mechanism. Fixed weights (taken as given, as the
+// private report's Methodology says) are the way to weight one.
+var ErrPrivateCalibrated = errors.New("a private report cannot calibrate its weights: raking fits them to the respondents' own answers outside the privacy budget; leave out the calibration (the private report takes the file's weights as given)")

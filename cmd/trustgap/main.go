@@ -18,6 +18,7 @@ import (
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/internal/pool"
+	"github.com/trustgap/trustgap/reports"
 )
 
 // Exit statuses, decided here and nowhere else.
@@ -33,6 +34,12 @@ const (
 
 // interruptGrace is how long an interrupted command is given to stop by
 // itself (removing its temporary files) before the process ends anyway.
+// The analyses' estimation passes poll the command's context every few
+// thousand respondents, so describe, paradox, trust, effect, segments,
+// compare, reliability and report stop well within it; it stays as a
+// safety net for work that does not poll (building a design or its cross
+// cells, the logistic fit of trust and effect, crosstab, estimate,
+// weight).
 const interruptGrace = 700 * time.Millisecond
 
 func main() {
@@ -212,7 +219,7 @@ func exitCode(err error) int {
 			return exitSignal + int(sig)
 		}
 		return exitSignal + int(syscall.SIGINT)
-	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain):
+	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain), errors.Is(err, reports.ErrPrivateCalibrated):
 		return exitUsage
 	case errors.As(err, &ie):
 		return exitInternal

@@ -64,6 +64,7 @@ type BannerResult struct {
 // values), so the work grows with respondents × variables and the memory
 // with PSUs × columns.
 func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerResult, error) {
+	opts.calibrationOK = true // a calibrated design takes calibratedBannerRow
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, err
@@ -222,6 +223,21 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		return row
 	}
 	res.Rows = make([]BannerRow, len(vars))
+	if d.cal != nil {
+		mem := make([][]bool, nd)
+		for c := range mem {
+			if g := colGroup[c]; g > 0 {
+				mem[c] = make([]bool, ds.N)
+				for i, x := range s.vars[g-1].codes {
+					mem[c][i] = x == int32(colLevel[c])
+				}
+			}
+		}
+		for k, bv := range vars {
+			res.Rows[k] = calibratedBannerRow(d, bv.Label, yOf(bv).materialize(ds.N), mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
+		}
+		return res, nil
+	}
 	// Variables are read several at a time: one pass over the
 	// respondents' PSUs and domains for all of them (sumAllMulti).
 	bannerChunk := d.multiChunk(nLevels)
@@ -365,4 +381,38 @@ func flagIsTop2(c *survey.Construct) bool {
 		}
 	}
 	return true
+}
+
+// calibratedBannerRow is a banner row on a calibrated design: each
+// column's share from Mean in its domain (mem[c], nil for the total) and
+// each pair's difference from DiffMeans, whose influence values are
+// residualized on the margins (the PSU sums of the fast path cannot carry
+// the raking). Degrees of freedom are the columns' and pairs' as on an
+// uncalibrated design.
+func calibratedBannerRow(d *Design, label string, y []float64, mem [][]bool, cols []BannerColumn, pairs [][2]int, pairDF, dfCol []int, ci CIMethod, level float64, minBase int) BannerRow {
+	row := BannerRow{Label: label, Cells: make([]BannerCell, len(cols))}
+	for c := range row.Cells {
+		e := d.Mean(y, mem[c], level)
+		e.NDomain, e.DF = cols[c].Base.N, dfCol[c]
+		if e.N > 0 {
+			e.CILow, e.CIHigh = PropCI(e, ci, level)
+		}
+		row.Cells[c].Estimate = e
+	}
+	for k, ab := range pairs {
+		a, b := ab[0], ab[1]
+		if row.Cells[a].N == 0 || row.Cells[b].N == 0 || cols[a].Base.N < minBase || cols[b].Base.N < minBase {
+			continue
+		}
+		e := d.DiffMeans(y, mem[a], mem[b], level)
+		if TTestP(e.Estimate, e.SE, pairDF[k]) >= 1-level {
+			continue
+		}
+		if e.Estimate > 0 {
+			row.Cells[a].Sig += cols[b].Letter
+		} else {
+			row.Cells[b].Sig += cols[a].Letter
+		}
+	}
+	return row
 }

@@ -375,9 +375,9 @@ func TestDescribeCalibrated(t *testing.T) {
 		if n != 12 {
 			t.Errorf("Describe(raked panel) matched %d rows, want 12", n)
 		}
-		// The analyses that cannot carry the raking refuse it.
-		if _, err := Trust(ds, Options{Design: raked}); !errors.Is(err, ErrCalibrated) {
-			t.Errorf("Trust(raked panel) error = %v, want ErrCalibrated", err)
+		// What cannot carry the raking refuses it (Trust takes it: TestTrustCalibrated).
+		if _, err := raked.CovMatrix([][]float64{make([]float64, ds.N)}, nil); !errors.Is(err, ErrCalibrated) {
+			t.Errorf("CovMatrix(raked panel) error = %v, want ErrCalibrated", err)
 		}
 	}
 }
@@ -720,5 +720,187 @@ func TestSegmentsCalibrated(t *testing.T) {
 		c.num(k, "se", r.SE, w.SE)
 		c.num(k, "ci_low", r.CILow, w.CILow)
 		c.num(k, "ci_high", r.CIHigh, w.CIHigh)
+	}
+}
+
+// TestTrustCalibrated: Trust by gender on the raked panel: the comfort
+// shares (svymean), the effect and two-group log odds ratio (slopes of
+// svyglm(comfort ~ trust), gaussian and quasibinomial) in each domain,
+// and the adjusted model's whole coefficient table (svyglm(comfort ~
+// trust + region + generation + gender, quasibinomial)) on R's rake()
+// design (calib.json's trust_raked, trust_raked_adjusted). The sandwich
+// residualizes the scores on the margins, as svyrecvar does.
+func TestTrustCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Rows []struct {
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Estimate  Num               `json:"estimate"`
+			SE        Num               `json:"se"`
+		} `json:"trust_raked"`
+		Adjusted struct {
+			DF    int `json:"df"`
+			Terms []struct {
+				Term     string `json:"term"`
+				Estimate Num    `json:"estimate"`
+				SE       Num    `json:"se"`
+			} `json:"terms"`
+		} `json:"trust_raked_adjusted"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Rows) != 12 || len(g.Adjusted.Terms) != 10 {
+		t.Fatalf("calib.json has %d trust_raked rows and %d adjusted terms, want 12 and 10", len(g.Rows), len(g.Adjusted.Terms))
+	}
+	for _, compact := range []bool{false, true} {
+		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		base, err := StudyDesign(ds, LonelyAdjust)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Trust(ds, Options{Design: raked, By: []string{"gender"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][2]Num{}
+		for _, r := range res.Estimates {
+			got[r.Statistic+" "+r.Domain.Level] = [2]Num{r.Estimate, r.SE}
+		}
+		for _, o := range res.OddsRatios {
+			got["log_odds_ratio "+o.Domain.Level] = [2]Num{o.LogOR, o.LogORSE}
+		}
+		c := checker{t, fmt.Sprintf("Trust(raked panel, compact %v)", compact)}
+		for _, w := range g.Rows {
+			k := w.Statistic + " " + w.Domain["gender"]
+			r, ok := got[k]
+			if !ok {
+				t.Errorf("Trust(raked panel) has no row %s", k)
+				continue
+			}
+			c.num(k, "estimate", r[0], w.Estimate)
+			c.num(k, "se", r[1], w.SE)
+		}
+		a := res.Adjusted
+		if len(a.Terms) != len(g.Adjusted.Terms) {
+			t.Fatalf("Trust(raked panel) adjusted has %d terms, want %d: %+v (note %q)", len(a.Terms), len(g.Adjusted.Terms), a.Terms, a.Note)
+		}
+		c.int("adjusted", "df", a.DF, g.Adjusted.DF)
+		for j, w := range g.Adjusted.Terms {
+			if a.Terms[j].Term != w.Term {
+				t.Errorf("Trust(raked panel) adjusted term %d = %q, want %q", j, a.Terms[j].Term, w.Term)
+				continue
+			}
+			c.num(w.Term, "estimate", a.Terms[j].Estimate, w.Estimate)
+			c.num(w.Term, "se", a.Terms[j].SE, w.SE)
+		}
+		c.num("adjusted", "log_or_se", a.LogORSE, g.Adjusted.Terms[1].SE)
+
+		// Design.Logistic, respondent by respondent, equals the total's
+		// two-group log odds ratio: svyglm(comfort ~ trust, rake(…)).
+		y := flagVec(ds.Construct("comfort")).materialize(ds.N)
+		x := flagVec(ds.Construct("trust")).materialize(ds.N)
+		fit, err := raked.Logistic(y, [][]float64{x}, []string{"trust"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range g.Rows {
+			if w.Statistic == "log_odds_ratio" && w.Domain == nil {
+				c.num("Logistic", "trust", Num(fit.Coef[1]), w.Estimate)
+				c.num("Logistic", "trust se", Num(fit.SE[1]), w.SE)
+			}
+		}
+	}
+}
+
+// TestBannerCalibrated: a banner row on the raked panel by gender: each
+// column's share and SE are svymean of concern on R's rake() design in
+// the column's domain (calib.json's paradox_raked rows "concerned"), and
+// each letter is DiffMeans's t test of the two columns on that design.
+func TestBannerCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Rows []struct {
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Estimate  Num               `json:"estimate"`
+			SE        Num               `json:"se"`
+		} `json:"paradox_raked"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := flagVec(ds.Construct("concern")).materialize(ds.N)
+	res, err := Banner(ds, []BannerVariable{{Label: "concern", Y: y}}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]BannerCell{}
+	mem := map[string][]bool{}
+	for c, col := range res.Columns {
+		cells[col.Domain.Level] = res.Rows[0].Cells[c]
+		if !col.Domain.IsTotal() {
+			mem[col.Domain.Level] = make([]bool, ds.N)
+			for i, l := range ds.Columns["gender"].Codes {
+				mem[col.Domain.Level][i] = l >= 0 && ds.Columns["gender"].Levels[l] == col.Domain.Level
+			}
+		}
+	}
+	c := checker{t, "Banner(raked panel)"}
+	checked := 0
+	for _, w := range g.Rows {
+		if w.Statistic != "concerned" {
+			continue
+		}
+		cell, ok := cells[w.Domain["gender"]]
+		if !ok {
+			t.Errorf("Banner(raked panel) has no column %v", w.Domain)
+			continue
+		}
+		c.num(w.Domain["gender"], "estimate", Num(cell.Estimate.Estimate), w.Estimate)
+		c.num(w.Domain["gender"], "se", Num(cell.SE), w.SE)
+		checked++
+	}
+	if checked != 3 {
+		t.Errorf("checked %d banner cells against R, want 3", checked)
+	}
+	// Female against Male: the letter follows the calibrated difference's test.
+	res2 := res.Columns
+	var fem, male int
+	for k, col := range res2 {
+		switch col.Domain.Level {
+		case "Female":
+			fem = k
+		case "Male":
+			male = k
+		}
+	}
+	e := raked.DiffMeans(y, mem["Female"], mem["Male"], 0.95)
+	p := TTestP(e.Estimate, e.SE, e.DF)
+	got := strings.Contains(res.Rows[0].Cells[fem].Sig, res2[male].Letter) || strings.Contains(res.Rows[0].Cells[male].Sig, res2[fem].Letter)
+	if want := p < 0.05; got != want {
+		t.Errorf("Banner(raked panel) Female vs Male marked %v, want %v (p = %v)", got, want, p)
 	}
 }

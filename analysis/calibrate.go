@@ -25,8 +25,11 @@ import (
 //
 // Estimators that sum influence values per respondent honour it (Mean,
 // Prop, Total, Ratio, DiffMeans, MeanBy, Variance, Cov and SumByPSU), and
-// so do Describe and Crosstab; the other analyses refuse a calibrated design (ErrCalibrated) rather than give
-// standard errors that ignore the raking.
+// so do Describe, Crosstab, Paradox, Segments, Compare, Effect and Trust
+// and Logistic (each column of the scores residualized, as svy.varcoef
+// hands them to svyrecvar: svyglm on rake(…)); the other analyses refuse
+// a calibrated design (ErrCalibrated) rather than give standard errors
+// that ignore the raking.
 
 // ErrCalibrated marks an analysis that cannot yet carry a calibration
 // into its standard errors.
@@ -118,7 +121,7 @@ func (d *Design) requireUncalibrated(what string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %s does not yet take the calibration into its standard errors; "+
-		"estimate, describe, paradox, segments, crosstab and compare do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
+		"estimate, describe, paradox, segments, crosstab, compare, trust and effect do, or analyse the raked weights as fixed sampling weights", ErrCalibrated, what)
 }
 
 // kish is Kish's efficiency (Σw)²/(n·Σw²).

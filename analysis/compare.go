@@ -172,25 +172,32 @@ func (s *study) compareLevels(st compareStat, v domainVar, cs *cellSums) []Compa
 		e := cs.contrast(in, rest, false)
 		w1, wy1, n1 := cs.group(in)
 		w2, wy2, n2 := cs.group(rest)
-		cmp := Comparison{
-			Statistic: st.name, Domain: Domain{Var: v.name, Level: v.levels[c]},
-			Estimate: Num(wy1 / w1), Rest: Num(wy2 / w2),
-			Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n1, NRest: n2,
-			T: Num(e.Estimate / e.SE), P: Num(TTestP(e.Estimate, e.SE, df)),
-		}
-		lo, hi := MeanCI(e.Estimate, e.SE, df, level)
-		cmp.CILow, cmp.CIHigh = Num(lo), Num(hi)
-		if p := float64(cmp.P); p < 1-level {
-			cmp.Significant = true
-			cmp.Direction = "+"
-			if e.Estimate < 0 {
-				cmp.Direction = "-"
-			}
-		}
-		cmp.LowBase = s.lowBase(n1)
-		out = append(out, cmp)
+		out = append(out, s.comparison(st, v, c, e, wy1/w1, wy2/w2, n1, n2, df, level))
 	}
 	return out
+}
+
+// comparison is level c of v against the rest of the sample: the level's
+// and the rest's means, their difference e with its t test on df degrees
+// of freedom and interval, and ▲/▼ when p < 1 − level.
+func (s *study) comparison(st compareStat, v domainVar, c int, e Estimate, mean, rest float64, n1, n2, df int, level float64) Comparison {
+	cmp := Comparison{
+		Statistic: st.name, Domain: Domain{Var: v.name, Level: v.levels[c]},
+		Estimate: Num(mean), Rest: Num(rest),
+		Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n1, NRest: n2,
+		T: Num(e.Estimate / e.SE), P: Num(TTestP(e.Estimate, e.SE, df)),
+	}
+	lo, hi := MeanCI(e.Estimate, e.SE, df, level)
+	cmp.CILow, cmp.CIHigh = Num(lo), Num(hi)
+	if p := float64(cmp.P); p < 1-level {
+		cmp.Significant = true
+		cmp.Direction = "+"
+		if e.Estimate < 0 {
+			cmp.Direction = "-"
+		}
+	}
+	cmp.LowBase = s.lowBase(n1)
+	return cmp
 }
 
 // Topline is a published figure to set against the study's estimates:

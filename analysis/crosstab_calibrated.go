@@ -142,23 +142,7 @@ func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) *Comp
 					}
 				}
 				e := s.d.DiffMeans(y, in1, in2, level)
-				cmp := Comparison{
-					Statistic: st.name, Domain: Domain{Var: v.name, Level: v.levels[c]},
-					Estimate: Num(wy1 / w1), Rest: Num(wy2 / w2),
-					Difference: Num(e.Estimate), SE: Num(e.SE), DF: df, N: n1, NRest: n2,
-					T: Num(e.Estimate / e.SE), P: Num(TTestP(e.Estimate, e.SE, df)),
-				}
-				lo, hi := MeanCI(e.Estimate, e.SE, df, level)
-				cmp.CILow, cmp.CIHigh = Num(lo), Num(hi)
-				if p := float64(cmp.P); p < 1-level {
-					cmp.Significant = true
-					cmp.Direction = "+"
-					if e.Estimate < 0 {
-						cmp.Direction = "-"
-					}
-				}
-				cmp.LowBase = s.lowBase(n1)
-				res.Comparisons = append(res.Comparisons, cmp)
+				res.Comparisons = append(res.Comparisons, s.comparison(st, v, c, e, wy1/w1, wy2/w2, n1, n2, df, level))
 			}
 			if st.binary {
 				res.Tests = append(res.Tests, s.chiSqTable(v, st.name, s.d.tabulate(v.codes, binaryCodes(y, nil), len(v.levels), 2, nil)))

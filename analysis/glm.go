@@ -124,15 +124,17 @@ func Dummies(codes []int32, nLevels int, levels []string, prefix string) (cols [
 // Newton iteration costs cells rather than respondents. Otherwise the fit
 // runs over respondents.
 //
+// On a calibrated design (Design.Calibrate) each column of scores is
+// residualized on the margins before its PSU totals, as svy.varcoef
+// hands estfun·A⁻¹ to svyrecvar with the design's postStrata: svyglm on
+// rake(…) or calibrate(…).
+//
 // Errors: an outcome other than 0/1 or a non-finite predictor (naming the
 // respondent), fewer respondents than coefficients, collinear or constant
 // predictors (ErrSingular), perfect prediction (ErrSeparation) and no
 // convergence in 50 iterations (ErrNotConverged). It panics when a slice
 // has the wrong length.
 func (d *Design) Logistic(y []float64, X [][]float64, names []string, in []bool) (*LogisticFit, error) {
-	if err := d.requireUncalibrated("the logistic model"); err != nil {
-		return nil, err
-	}
 	return d.logistic(y, X, names, in, true)
 }
 
@@ -163,7 +165,7 @@ func (d *Design) logistic(y []float64, X [][]float64, names []string, in []bool,
 		return nil, err
 	}
 	var u *logitUnits
-	if bits != nil {
+	if bits != nil && d.cal == nil { // a calibrated design's sandwich needs the respondents
 		u = d.collapseUnits(y, len(X), func(i int) (uint64, bool) { return bits[i], use[i] })
 	} else {
 		u = d.rowUnits(y, X, use)
@@ -255,6 +257,7 @@ type logitUnits struct {
 	x       []float64
 	sw, swy []float64 // Σ w and Σ w·y per unit
 	psu     []int32
+	rows    []int // respondent of each unit, for rowUnits
 }
 
 func (d *Design) rowUnits(y []float64, X [][]float64, use []bool) *logitUnits {
@@ -271,6 +274,7 @@ func (d *Design) rowUnits(y []float64, X [][]float64, use []bool) *logitUnits {
 		u.sw = append(u.sw, d.w[i])
 		u.swy = append(u.swy, d.w[i]*y[i])
 		u.psu = append(u.psu, d.psu[i])
+		u.rows = append(u.rows, i)
 		u.n++
 	}
 	return u
@@ -527,8 +531,13 @@ func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([
 		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, names[bad], u.n)
 	}
 	t := make([][]float64, p)
+	var z [][]float64 // a calibrated design's scores by respondent, residualized below
 	for j := range t {
-		t[j] = make([]float64, d.NumPSU())
+		if d.cal != nil {
+			z = append(z, make([]float64, d.n))
+		} else {
+			t[j] = make([]float64, d.NumPSU())
+		}
 	}
 	for k := range u.sw {
 		row := u.x[k*p : (k+1)*p]
@@ -538,8 +547,15 @@ func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([
 		}
 		r := u.swy[k] - u.sw[k]*expit(eta)
 		for j, xj := range row {
-			t[j][u.psu[k]] += r * xj
+			if z != nil {
+				z[j][u.rows[k]] = r * xj
+			} else {
+				t[j][u.psu[k]] += r * xj
+			}
 		}
+	}
+	for j := range z {
+		t[j] = d.influenceTotals(z[j])
 	}
 	meat := d.CovFromPSUTotals(t)
 	return mulMM(mulMM(ainv, meat), ainv), nil

@@ -34,7 +34,9 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design})
+	// A calibrated design takes each cell's Mean, whose influence values
+	// are residualized on the margins.
+	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design, calibrationOK: true})
 	if err != nil {
 		return nil, fmt.Errorf("paradox grid: %w", err)
 	}
@@ -51,6 +53,25 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 		cells[i] = r*int32(nc) + c
 	}
 	level := opts.level()
+	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
+	g.Cells = make([][]Estimate, len(rv.levels))
+	if s.d.cal != nil {
+		y := paradoxVec(statRate, flagVec(concern), protectsVec(behaviour)).materialize(ds.N)
+		in := make([]bool, ds.N)
+		for r := range g.Cells {
+			g.Cells[r] = make([]Estimate, nc)
+			for c := range g.Cells[r] {
+				k := int32(r*nc + c)
+				for i, x := range cells {
+					in[i] = x == k
+				}
+				e := s.d.Mean(y, in, level)
+				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
+				g.Cells[r][c] = e
+			}
+		}
+		return g, nil
+	}
 	// The cells as one grouping of one pass (sumVariances), each cell's df the
 	// degf of its domain.
 	G := len(rv.levels) * nc
@@ -70,8 +91,6 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	sums := s.e.sumVariances([]vec{paradoxVec(statRate, flagVec(concern), protectsVec(behaviour))}, [][]int32{cells}, []int{G}, nil, nil)[0]
 	est := sums.estimates(s.d, df, level)[1:]
 	sums.release(s.e)
-	g := &GridResult{Statistic: "paradox_rate", RowVar: rowVar, ColVar: colVar, RowLevels: rv.levels, ColLevels: cv.levels}
-	g.Cells = make([][]Estimate, len(rv.levels))
 	for r := range g.Cells {
 		g.Cells[r] = make([]Estimate, nc)
 		for c := range g.Cells[r] {

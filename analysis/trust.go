@@ -104,6 +104,7 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 	if err != nil {
 		return nil, err
 	}
+	opts.calibrationOK = true // a calibrated design takes effectCalibrated
 	s, err := newStudy(ds, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -119,6 +120,9 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			}
 			return math.NaN()
 		})
+	}
+	if s.d.cal != nil {
+		return s.effectCalibrated(factor, outcome, names, flagVec(oc), flagVec(fc), among, level)
 	}
 	codes, nLevels, keys := s.groupings()
 	sums := s.e.sumAllMulti([]vec{among(1), among(0)}, codes, nLevels, keys)
@@ -180,16 +184,29 @@ func (s *study) oddsRatio(cs *cellSums, yes, no func(c int) bool, dom Domain, df
 
 // oddsRatioNote says why a two-group odds ratio is undefined.
 func oddsRatioNote(cs *cellSums, yes, no func(c int) bool) string {
-	for _, g := range []struct {
-		in   func(c int) bool
-		name string
-	}{{yes, "with"}, {no, "without"}} {
-		w, wy, n := cs.group(g.in)
+	var g [2]groupSum
+	for k, in := range []func(c int) bool{yes, no} {
+		g[k].w, g[k].wy, g[k].n = cs.group(in)
+	}
+	return oddsRatioWhy(g)
+}
+
+// groupSum is a group's Σw, Σwy and respondents.
+type groupSum struct {
+	w, wy float64
+	n     int
+}
+
+// oddsRatioWhy says why the odds ratio between groups g[0] (with the
+// factor) and g[1] (without) is undefined.
+func oddsRatioWhy(g [2]groupSum) string {
+	for k, name := range []string{"with", "without"} {
+		w, wy, n := g[k].w, g[k].wy, g[k].n
 		switch {
 		case n == 0:
-			return fmt.Sprintf("odds ratio undefined: no respondent %s the factor answered", g.name)
+			return fmt.Sprintf("odds ratio undefined: no respondent %s the factor answered", name)
 		case wy == 0 || wy == w:
-			return fmt.Sprintf("odds ratio undefined: every respondent %s the factor gave the same outcome (complete separation)", g.name)
+			return fmt.Sprintf("odds ratio undefined: every respondent %s the factor gave the same outcome (complete separation)", name)
 		}
 	}
 	return "odds ratio undefined"
@@ -480,20 +497,31 @@ cells:
 			res[c+1] = yOf[c] - expit(eta)
 		}
 	}
-	t := make([][]float64, p)
-	for j := range t {
-		t[j] = make([]float64, d.NumPSU())
-	}
-	for i, id := range cl.id {
-		rc := res[id]
-		if rc != rc {
-			continue
+	var t [][]float64
+	if d.cal != nil {
+		t = d.calibratedScoreTotals(p, func(emit func(i int, r float64, ones []int)) {
+			for i, id := range cl.id {
+				if rc := res[id]; rc == rc {
+					emit(i, d.w[i]*rc, set[id-1])
+				}
+			}
+		})
+	} else {
+		t = make([][]float64, p)
+		for j := range t {
+			t[j] = make([]float64, d.NumPSU())
 		}
-		r := d.w[i] * rc
-		q := d.psu[i]
-		t[0][q] += r
-		for _, j := range set[id-1] {
-			t[j][q] += r
+		for i, id := range cl.id {
+			rc := res[id]
+			if rc != rc {
+				continue
+			}
+			r := d.w[i] * rc
+			q := d.psu[i]
+			t[0][q] += r
+			for _, j := range set[id-1] {
+				t[j][q] += r
+			}
 		}
 	}
 	cov := mulMM(mulMM(ainv, d.CovFromPSUTotals(t)), ainv)

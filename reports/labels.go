@@ -1,8 +1,8 @@
 package reports
 
 import (
+	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -38,11 +38,15 @@ func itemLabel(col *survey.Column) string {
 }
 
 // scaleInfo is what the report knows of a construct's answer scale: its
-// end points and the text of each point (from values:), on the items'
-// original coding.
+// end points and the text of each point (the codebook's values:, else
+// the items' SPSS value labels: survey.Construct.AnswerLabels), on the
+// items' original coding.
 type scaleInfo struct {
 	lo, hi float64
 	labels map[float64]string
+	// note says which answers the items' value labels name differently
+	// (and are shown as numbers); "" when none.
+	note string
 }
 
 // scaleOf returns the construct's scale, or ok false when it has none or
@@ -57,19 +61,18 @@ func scaleOf(c *survey.Construct) (s scaleInfo, ok bool) {
 	if s.lo != math.Trunc(s.lo) || s.hi != math.Trunc(s.hi) || s.hi-s.lo < 1 || s.hi-s.lo > 10 {
 		return s, false
 	}
-	s.labels = map[float64]string{}
-	// Several answers may map to one value ("Agree", "agree"): the first
-	// in sorted order names it, the same on every run.
-	keys := make([]string, 0, len(d.Values))
-	for k := range d.Values {
-		keys = append(keys, k)
+	al := c.AnswerLabels()
+	s.labels = al.Labels
+	if s.labels == nil {
+		s.labels = map[float64]string{}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := d.Values[k]
-		if _, dup := s.labels[v]; !dup {
-			s.labels[v] = strings.TrimSpace(k)
+	if len(al.Disagree) > 0 {
+		codes := make([]string, len(al.Disagree))
+		for i, x := range al.Disagree {
+			codes[i] = fmtPoint(x)
 		}
+		s.note = fmt.Sprintf("The items' SPSS value labels differ for %s %s, shown as a number; add values: to the construct in the codebook to name it.",
+			map[bool]string{true: "answer", false: "answers"}[len(codes) == 1], strings.Join(codes, ", "))
 	}
 	return s, true
 }
@@ -84,7 +87,7 @@ func (s scaleInfo) points() []float64 {
 }
 
 // answer is the label of one scale point: "Strongly agree (5)", or "5"
-// when the codebook gives no text for it.
+// when neither the codebook nor the file gives a text for it.
 func (s scaleInfo) answer(v float64) string {
 	n := fmtPoint(v)
 	if l := s.labels[v]; l != "" {

@@ -1322,12 +1322,19 @@ func (b *builder) methodology() {
 		switch {
 		case ds.Weights == nil && weighting == "":
 			weighting = "Unweighted: every respondent counts once."
+		case weighting == "" && b.opts.Targets != nil && ds.Weights == nil:
+			weighting = "No input weights: every respondent starts at 1, then raked by trustgap to the targets below."
+		case weighting == "" && b.opts.Targets != nil:
+			weighting = "Input weights as supplied with the data (the codebook's study: block does not describe how they were made), then raked by trustgap to the targets below."
 		case weighting == "":
 			weighting = "Weights as supplied with the data; the codebook's study: block does not describe how they were made."
 		}
 		add("Weighting", weighting)
 		if t := b.opts.Targets; t != nil {
 			add("Weighting targets", targetsText(t, b.varLabel))
+			if c, ok := d.Calibrated(); ok {
+				add("Calibration", calibrationText(c))
+			}
 		} else if ds.Weights != nil {
 			add("Weighting targets", "None applied by trustgap: the weights are used as supplied.")
 		}
@@ -1374,6 +1381,19 @@ func (b *builder) methodology() {
 	add("Data files", strings.Join(b.opts.Files, ", "))
 	b.rep.Methodology = m
 	b.findings()
+}
+
+// calibrationText states how the raking converged, what it cost in
+// weighting efficiency and what the standard errors make of it.
+func calibrationText(c *analysis.Calibration) string {
+	variance := "rake()'s variance: each respondent's influence values are residualized on the margins before the between-PSU variance"
+	if c.Bounds[1] > 0 {
+		variance = "calibrate()'s variance: the influence values are residualized on the margins' model matrix before the between-PSU variance"
+	}
+	return fmt.Sprintf("Converged in %d iterations (largest relative margin error %.2g). Weighting efficiency %s after calibration, %s before; weights %s to %s. "+
+		"Every standard error, interval, test and odds ratio is computed on the calibrated design (%s; the logistic models' sandwich as svyglm on the raked design), not with the raked weights taken as fixed.",
+		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, fixed(100*c.Diagnostics.Efficiency, 1)+"%", fixed(100*c.InputEfficiency, 1)+"%",
+		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance)
 }
 
 // targetsText states a calibration's margins: "Raked (R: rake) to gender:

@@ -123,6 +123,9 @@ func itemBlock(c *survey.Construct, it *survey.Column, sc scaleInfo) bannerBlock
 		blockRow{v: analysis.ItemVariable(bottom, it, in(sc.lo, sc.lo+1)), net: true},
 		blockRow{v: analysis.ItemVariable(fmt.Sprintf("Mean (%s%s%s)", fmtPoint(sc.lo), rangeDash, fmtPoint(sc.hi)), it, orig), mean: true})
 	blk.notes = append(blk.notes, "Percentages of respondents in the column who answered; the mean is of the answer codes shown, letters from the same design-based t test.")
+	if sc.note != "" {
+		blk.notes = append(blk.notes, sc.note)
+	}
 	if rev {
 		blk.notes = append(blk.notes, fmt.Sprintf("Shown on the question's own wording; the item is reverse-scored (%s becomes %s) in the %s score.",
 			fmtPoint(sc.hi), fmtPoint(sc.lo), strings.ToLower(constructLabel(c))))

@@ -56,11 +56,6 @@ func newSuppressor(ds *survey.Dataset, minBase int) *suppressor {
 	return s
 }
 
-// paradoxLinks are the statistics derived from one another in tables of
-// one statistic per row: the paradox rate is the paradox share over the
-// share concerned.
-func paradoxLinks() [][]string { return [][]string{{"paradox_rate", "paradox_share"}} }
-
 // hasSmallLevel reports whether one of the variables has a level with
 // respondents but fewer than the minimum base.
 func (s *suppressor) hasSmallLevel(vars []string) bool {

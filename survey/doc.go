@@ -13,8 +13,9 @@
 // The SPSS reader (NewSAVReader) is written by hand, from the PSPP
 // developers' description of the system file format: no maintained Go
 // reader of .sav files exists, and trustgap builds without cgo. Its value
-// labels name the levels of categorical columns and its variable labels
-// the items (ColumnInfo, Column.ValueLabels).
+// labels name the levels of categorical columns and, where the codebook
+// has no values:, a construct's answers (Construct.AnswerLabels); its
+// variable labels name the items (ColumnInfo, Column.ValueLabels).
 //
 // The CSV splitter (csv_fast.go) is ported from Go's encoding/csv and keeps
 // its BSD licence notice: it returns encoding/csv's records, field

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/analysis"
 )
 
 // The calibration panel (analysis/testdata/calib, R goldens in calib.json
@@ -100,8 +102,8 @@ func readColumn(t *testing.T, path, name string) []float64 {
 // the codebook's weighting: block, gives svymean/svyciprop on R's rake()
 // design (calib.json's cli_estimates); weight with the block writes the
 // design's weights, R's; describe takes --targets (its figures are tested
-// against R in package analysis); the analyses that cannot yet carry a
-// calibration (trust) refuse it.
+// against R in package analysis); trust and effect take it, their
+// adjusted model R's svyglm on the raked design.
 func TestEstimateCalibrated(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
 	if err != nil {
@@ -214,9 +216,47 @@ func TestEstimateCalibrated(t *testing.T) {
 		}
 	}
 
-	code, _, errOut := runCLI(t, "trust", "--data", panelData, "--codebook", withBlock, "--lonely-psu", "adjust")
-	if code != 1 || !strings.Contains(errOut, "calibrat") {
-		t.Errorf("trust on a calibrated design: exit %d, stderr %q; want 1 saying it cannot carry the calibration", code, errOut)
+	// trust and effect on the raked design: the adjusted model is
+	// svyglm(comfort ~ trust + region + generation + gender,
+	// quasibinomial) on R's rake() design (calib.json's
+	// trust_raked_adjusted; the rest is tested in package analysis).
+	var adj struct {
+		A struct {
+			DF    int `json:"df"`
+			Terms []struct {
+				Term     string  `json:"term"`
+				Estimate float64 `json:"estimate"`
+				SE       float64 `json:"se"`
+			} `json:"terms"`
+		} `json:"trust_raked_adjusted"`
+	}
+	if err := json.Unmarshal(b, &adj); err != nil || len(adj.A.Terms) < 2 {
+		t.Fatalf("calib.json trust_raked_adjusted: %v", err)
+	}
+	for _, args := range [][]string{
+		{"trust", "--codebook", withBlock},
+		{"trust", "--codebook", panelCodebook, "--targets", panelTargets},
+		{"effect", "--factor", "trust", "--outcome", "comfort", "--codebook", panelCodebook, "--targets", panelTargets},
+	} {
+		code, out, errOut := runCLI(t, append(args, "--data", panelData, "--lonely-psu", "adjust", "--format", "json")...)
+		if code != 0 {
+			t.Errorf("%v on a calibrated design: exit %d, stderr %q; want 0", args, code, errOut)
+			continue
+		}
+		var res struct {
+			Adjusted struct {
+				LogOR   float64 `json:"log_or"`
+				LogORSE float64 `json:"log_or_se"`
+				DF      int     `json:"df"`
+			} `json:"adjusted"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		w := adj.A.Terms[1]
+		if math.Abs(res.Adjusted.LogOR-w.Estimate) > 1e-6*math.Abs(w.Estimate) || math.Abs(res.Adjusted.LogORSE-w.SE) > 1e-6*w.SE || res.Adjusted.DF != adj.A.DF {
+			t.Errorf("%v: adjusted log_or, se, df = %v, %v, %d; want R's %v, %v, %d", args, res.Adjusted.LogOR, res.Adjusted.LogORSE, res.Adjusted.DF, w.Estimate, w.SE, adj.A.DF)
+		}
 	}
 	if code, _, errOut := runCLI(t, "describe", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets, "--lonely-psu", "adjust"); code != 0 {
 		t.Errorf("describe --targets: exit %d, stderr %q; want 0", code, errOut)
@@ -547,6 +587,59 @@ func TestCrosstabCalibrated(t *testing.T) {
 				t.Errorf("crosstab --targets cell %s × %s = %v (%v), %v ± %v; want R's %v (%v), %v ± %v",
 					wc.Row, wc.Col, gc.Share, gc.SE, gc.Count, gc.CountSE, wc.Share, wc.SE, wc.Count, wc.CountSE)
 			}
+		}
+	}
+}
+
+// TestReportCalibrated: report --targets builds every section on the
+// raked design: the Methodology states the margins, the convergence and
+// the weighting efficiency, and the trust section's adjusted odds ratio
+// is R's svyglm(comfort ~ trust + region + generation + gender,
+// quasibinomial) on the rake() design (calib.json's
+// trust_raked_adjusted), its interval at the residual df.
+func TestReportCalibrated(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		A struct {
+			DF    int `json:"df"`
+			Terms []struct {
+				Estimate float64 `json:"estimate"`
+				SE       float64 `json:"se"`
+			} `json:"terms"`
+		} `json:"trust_raked_adjusted"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil || len(g.A.Terms) < 2 {
+		t.Fatalf("calib.json trust_raked_adjusted: %v", err)
+	}
+	dir := t.TempDir()
+	code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets, "--lonely-psu", "adjust", "-o", dir)
+	if code != 0 {
+		t.Fatalf("report --targets: exit %d: %s", code, errOut)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := g.A.Terms[1]
+	q := analysis.TQuantile(0.975, g.A.DF)
+	adjusted := fmt.Sprintf("odds ratio %.2f [%.2f–%.2f]", math.Exp(w.Estimate), math.Exp(w.Estimate-q*w.SE), math.Exp(w.Estimate+q*w.SE))
+	for _, want := range []string{
+		"**Weighting targets:** Raked (as R's survey::rake) to the population margins region: North 35.0%",
+		"**Calibration:** Converged in ",
+		"% after calibration, ",
+		"not with the raked weights taken as fixed",
+		adjusted,
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md on a calibrated design lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"calibrated design:", "does not yet take the calibration"} {
+		if strings.Contains(string(md), bad) {
+			t.Errorf("report.md on a calibrated design says %q", bad)
 		}
 	}
 }

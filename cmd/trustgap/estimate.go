@@ -140,11 +140,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
 
-	type domain struct {
-		dom analysis.Domain
-		in  []bool
-	}
-	doms := []domain{{}}
+	doms := []crossedDomain{{}}
 	if len(byVars) > 0 {
 		cols := make([]*survey.Column, len(byVars))
 		for k, v := range byVars {
@@ -152,9 +148,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 				return err
 			}
 		}
-		for _, c := range crossedDomains(byVars, cols, st.DS.N) {
-			doms = append(doms, domain{c.dom, c.in})
-		}
+		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}
 	var rows []analysis.Row
 	add := func(variable, statistic string, y []float64, prop bool) {

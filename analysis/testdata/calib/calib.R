@@ -312,6 +312,34 @@ for (sgm in c("fundamentalist", "pragmatist", "unconcerned")) {
   }
 }
 
+## ---- trust (comfort by trust) --by gender on the raked design -------------
+## Shares: svymean in each factor group; effect: the slope of svyglm(comfort
+## ~ trust) (the svycontrast of the two means, see compare above); odds
+## ratio: the slope of svyglm(quasibinomial); adjusted: region and both
+## segments as covariates, the whole coefficient table. glm's tolerance is
+## tightened so that R's sandwich is taken at the converged coefficients.
+rk5 <- update(rk2, comfort = v$comfort)
+ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+trust_raked <- list()
+for (g in c(NA, "Female", "Male")) {
+  sub <- if (is.na(g)) rk5 else subset(rk5, gender == g)
+  dom <- if (is.na(g)) NULL else list(gender = g)
+  for (f in c(1, 0)) {
+    m <- svymean(~comfort, subset(sub, !is.na(trust) & trust == f), na.rm = TRUE)
+    trust_raked[[length(trust_raked) + 1]] <- list(statistic = if (f == 1) "comfort_trusting" else "comfort_nontrusting",
+      domain = dom, estimate = unname(coef(m)), se = as.numeric(SE(m)))
+  }
+  lin <- svyglm(comfort ~ trust, sub, control = ctl)
+  trust_raked[[length(trust_raked) + 1]] <- list(statistic = "effect", domain = dom,
+    estimate = unname(coef(lin)["trust"]), se = unname(SE(lin)["trust"]))
+  lg <- svyglm(comfort ~ trust, sub, family = quasibinomial(), control = ctl)
+  trust_raked[[length(trust_raked) + 1]] <- list(statistic = "log_odds_ratio", domain = dom,
+    estimate = unname(coef(lg)["trust"]), se = unname(SE(lg)["trust"]))
+}
+adj <- svyglm(comfort ~ trust + region + generation + gender, rk5, family = quasibinomial(), control = ctl)
+trust_raked_adjusted <- list(df = adj$df.residual, terms = lapply(names(coef(adj)), function(k)
+  list(term = k, estimate = unname(coef(adj)[k]), se = unname(SE(adj)[k]))))
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
@@ -320,5 +348,5 @@ out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             crosstab = xt, cross_describe = cross_describe,
             crosstab_raked = xr, compare_raked = cmp_raked, compare_raked_tests = cmp_raked_tests,
             paradox_raked = par_raked, paradox_raked_test = par_raked_test,
-            segments_raked = seg_raked)
+            segments_raked = seg_raked, trust_raked = trust_raked, trust_raked_adjusted = trust_raked_adjusted)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

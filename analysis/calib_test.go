@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -902,5 +903,54 @@ func TestBannerCalibrated(t *testing.T) {
 	got := strings.Contains(res.Rows[0].Cells[fem].Sig, res2[male].Letter) || strings.Contains(res.Rows[0].Cells[male].Sig, res2[fem].Letter)
 	if want := p < 0.05; got != want {
 		t.Errorf("Banner(raked panel) Female vs Male marked %v, want %v (p = %v)", got, want, p)
+	}
+}
+
+// TestParadoxGridCalibrated: the paradox rate in every region ×
+// generation cell of the raked panel is svymean(~paradox_rate) on R's
+// rake() design in the cell's domain (calib.json's grid_raked).
+func TestParadoxGridCalibrated(t *testing.T) {
+	readCalibGolden(t)
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Cells []struct {
+			Region     string `json:"region"`
+			Generation string `json:"generation"`
+			Estimate   Num    `json:"estimate"`
+			SE         Num    `json:"se"`
+		} `json:"grid_raked"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Cells) < 10 {
+		t.Fatalf("calib.json has %d grid_raked cells, want at least 10", len(g.Cells))
+	}
+	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ParadoxRateGrid(ds, "region", "generation", Options{Design: raked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := checker{t, "ParadoxRateGrid(raked panel)"}
+	for _, w := range g.Cells {
+		r, col := slices.Index(res.RowLevels, w.Region), slices.Index(res.ColLevels, w.Generation)
+		if r < 0 || col < 0 {
+			t.Errorf("ParadoxRateGrid(raked panel) has no cell %s × %s", w.Region, w.Generation)
+			continue
+		}
+		e := res.Cells[r][col]
+		c.num(w.Region+" × "+w.Generation, "estimate", Num(e.Estimate), w.Estimate)
+		c.num(w.Region+" × "+w.Generation, "se", Num(e.SE), w.SE)
 	}
 }

@@ -121,7 +121,7 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			return math.NaN()
 		})
 	}
-	if s.d.cal != nil {
+	if s.d.cal != nil && s.opts.Privacy == nil { // a private release has no SEs to calibrate
 		return s.effectCalibrated(factor, outcome, names, flagVec(oc), flagVec(fc), among, level)
 	}
 	codes, nLevels, keys := s.groupings()

@@ -47,6 +47,12 @@ type StudyOptions struct {
 	// correlations, crosstabs or reliability, which would spend budget or
 	// leak exact figures.
 	Privacy *analysis.Privacy
+	// DeclaredLevels gives, by column name, the region and segment
+	// levels fixed before fieldwork (see DeclaredLevels). A private
+	// report releases exactly these for each breakdown, declared levels
+	// nobody has included, pools the rest into "Other", and leaves out a
+	// breakdown whose column has none. Unused without Privacy.
+	DeclaredLevels map[string][]string
 	// Workers is the number of sections built at once: 0 means one on a
 	// study under 50,000 respondents and one per core from there, 1
 	// builds them in order. A private release is always built in order
@@ -90,7 +96,14 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
-	ds, empty := withoutEmptyDomains(ds)
+	var empty []KeyValue
+	if opts.Privacy != nil {
+		// Which levels, and which breakdowns, a private report shows must
+		// not depend on the data: the codebook's levels, empty or not.
+		ds, empty = privateDomains(ds, opts.DeclaredLevels)
+	} else {
+		ds, empty = withoutEmptyDomains(ds)
+	}
 	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase}
 	b.missing = append(b.missing, empty...)
 	if b.minBase <= 0 {
@@ -98,7 +111,13 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
-	b.sup = newSuppressor(ds, b.minBase)
+	if opts.Privacy != nil {
+		// Exact level sizes must not choose which cell a private table
+		// hides: it works from the released (noisy) counts alone.
+		b.sup = &suppressor{minBase: b.minBase, size: map[string]map[string]int{}}
+	} else {
+		b.sup = newSuppressor(ds, b.minBase)
+	}
 	b.aopts.Privacy = opts.Privacy
 	if b.aopts.Level == 0 {
 		b.aopts.Level = 0.95
@@ -1115,8 +1134,11 @@ func comfortConstructs(ds *survey.Dataset) []string {
 // PrivateTables is the number of tables a differentially private report
 // of ds releases, to plan its budget: the five paradox shares, the three
 // Westin segments and the comfort-by-data-type shares, each once for the
-// total and once per domain variable (region and every segment).
-func PrivateTables(ds *survey.Dataset) int {
+// total and once per domain variable (region and every segment) that has
+// declared levels (declared, as StudyOptions.DeclaredLevels: the others
+// are left out of the report).
+func PrivateTables(ds *survey.Dataset, declared map[string][]string) int {
+	ds, _ = privateDomains(ds, declared)
 	stats := 0
 	if ds.Construct("concern") != nil {
 		stats += 5
@@ -1278,7 +1300,8 @@ func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
 		{Key: "Unreliable", Value: fmt.Sprintf("%s marks a share whose noise SD is above %g%% of it (a coefficient of variation of %g%%, as statistical agencies flag estimates). Key findings quote no unreliable share and compare no shares: they neither rank nor contrast groups.", unreliableMark, 100*analysis.UnreliableNoise, 100*analysis.UnreliableNoise)},
 		{Key: "Suppression", Value: fmt.Sprintf("Shares whose noisy count of respondents is below %d are not shown (–), with a second group where one alone would be.", b.minBase)},
 		{Key: "Exact", Value: "Only what was fixed before fieldwork: the codebook's definitions (constructs, items, scales, flags, labels), the design's structure above and the privacy parameters."},
-		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); the names of region and segment levels when the codebook's levels: does not fix them (a level appears because someone has it); other releases of the same data (each report spends its own budget, and budgets add up)."},
+		{Key: "Groups", Value: "Region and segment breakdowns show exactly the levels the codebook declares (levels:, or the bands of bands:), in its order, including levels nobody has (their noisy counts are released like any other), plus \"" + OtherLevel + "\" pooling everyone whose level is not declared; so which groups appear does not depend on who answered. A region or segment with no declared levels is left out."},
+		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); other releases of the same data (each report spends its own budget, and budgets add up)."},
 	}
 }
 

@@ -166,11 +166,11 @@ func TestBuildPrivateReport(t *testing.T) {
 		t.Skip("renders every chart")
 	}
 	ds := defaultStudy(t)
-	p, err := analysis.NewPrivacy(2, 5, PrivateTables(ds), 42)
+	p, err := analysis.NewPrivacy(2, 5, PrivateTables(ds, defaultDeclared(t, ds)), 42)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p})
+	sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p, DeclaredLevels: defaultDeclared(t, ds)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,11 +250,11 @@ func TestPrivateReportIsPrivateThroughout(t *testing.T) {
 		{200, false, false, "say they are concerned about their privacy (95% noise interval"},
 		{0.05, true, true, "the noise is too large for any headline figure to be reliable"},
 	} {
-		p, err := analysis.NewPrivacy(tc.eps, 5, PrivateTables(ds), 42)
+		p, err := analysis.NewPrivacy(tc.eps, 5, PrivateTables(ds, defaultDeclared(t, ds)), 42)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p})
+		sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p, DeclaredLevels: defaultDeclared(t, ds)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,4 +355,15 @@ func TestPrivateReportIsPrivateThroughout(t *testing.T) {
 			}
 		}
 	}
+}
+
+// defaultDeclared is the embedded codebook's declared region and segment
+// levels, as the report command passes them.
+func defaultDeclared(t testing.TB, ds *survey.Dataset) map[string][]string {
+	t.Helper()
+	cb, err := survey.ParseCodebook(bytes.NewReader(datasets.Codebook()), datasets.DefaultCodebookName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return DeclaredLevels(cb, ds)
 }

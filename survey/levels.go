@@ -441,3 +441,38 @@ func (cb *Codebook) label(name, fallback string) string {
 	}
 	return fallback
 }
+
+// DeclaredLevels returns the levels of column name that the codebook fixes
+// before any data are read, named as a loaded column names them: the
+// levels listed under levels: first, in that order, then the band labels
+// of bands: not listed there, each renamed by labels: as loading renames
+// it. It is nil when the codebook declares no levels for the column. A
+// differentially private report publishes exactly these levels, whoever
+// answered, so that which levels appear does not depend on the data.
+func (cb *Codebook) DeclaredLevels(name string) []string {
+	listed := cb.Levels[name]
+	var bands []string
+	if cuts := cb.Bands[name]; len(cuts) > 0 {
+		bands = BandLabels(cuts)
+	}
+	if len(listed) == 0 && len(bands) == 0 {
+		return nil
+	}
+	own := cb.LevelLabels[name]
+	flat := name == cb.Region || slices.Contains(cb.Segments, name)
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range slices.Concat(listed, bands) {
+		l = CleanLabel(l)
+		if to, ok := own[l]; ok {
+			l = CleanLabel(to)
+		} else if to, ok := cb.Labels[l]; ok && flat && !cb.isName(l) {
+			l = CleanLabel(to)
+		}
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}

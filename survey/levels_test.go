@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -150,5 +151,61 @@ func TestCodebookKeysMatchingNothing(t *testing.T) {
 	cb := mustCodebook(t, "region: country\nlabels: {q1: Question one, US: United States}\nlevels: {gender: [m, f]}\nconstructs:\n  concern: {items: [q1]}\n")
 	if _, err := Load(context.Background(), cb, tables(newMemTable(t, "a.csv", data)), LoadOptions{Constructs: []string{}}); err != nil {
 		t.Errorf("Load with names not loaded: %v, want no error", err)
+	}
+}
+
+// TestDeclaredLevels: the levels a codebook fixes, named as loading names
+// them: listed ones in order, then unlisted bands, renamed by labels:.
+func TestDeclaredLevels(t *testing.T) {
+	cb := &Codebook{
+		Region:      "country",
+		Segments:    []string{"age", "gender"},
+		Levels:      map[string][]string{"country": {"DE", "GB", "DE"}, "age": {"65+"}},
+		Bands:       map[string][]float64{"age": {18, 65}},
+		Labels:      map[string]string{"DE": "Germany"},
+		LevelLabels: map[string]map[string]string{"country": {"GB": "United Kingdom"}},
+	}
+	for _, tc := range []struct {
+		col  string
+		want []string
+	}{
+		{"country", []string{"Germany", "United Kingdom"}},
+		{"age", []string{"65+", "under 18", "18–64"}},
+		{"gender", nil},
+	} {
+		if got := cb.DeclaredLevels(tc.col); !slices.Equal(got, tc.want) {
+			t.Errorf("DeclaredLevels(%q) = %q, want %q", tc.col, got, tc.want)
+		}
+	}
+}
+
+// TestDeclaredLevelsAsLoaded: when every declared level occurs in the
+// data, the loaded column's levels begin with DeclaredLevels, name for
+// name: a private report pooling by name pools nobody by mistake.
+func TestDeclaredLevelsAsLoaded(t *testing.T) {
+	cb := mustCodebook(t, `
+region: country
+segments: [age]
+levels:
+  country: [GB, DE]
+  age: ["65+"]
+bands:
+  age: [18, 65]
+labels:
+  DE: Germany
+  country: {GB: United Kingdom}
+constructs:
+  concern: {items: [q1], scale: [1, 5], flag: ">= 4"}
+`)
+	csv := "country,age,q1\nDE,70,5\nGB,30,4\nUS,12,1\nDE,40,2\n"
+	ds, err := Load(context.Background(), cb, tables(newMemTable(t, "a.csv", csv)), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*Column{ds.Region, ds.Segments[0]} {
+		want := cb.DeclaredLevels(c.Name)
+		if len(want) == 0 || len(c.Levels) < len(want) || !slices.Equal(c.Levels[:len(want)], want) {
+			t.Errorf("loaded levels of %s = %q, want them to begin with DeclaredLevels %q", c.Name, c.Levels, want)
+		}
 	}
 }

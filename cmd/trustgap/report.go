@@ -72,8 +72,10 @@ released share, and the budget E is split over the released tables. Each
 share shows its 95% noise interval; shares whose noise SD is above 30% of
 them are marked † and kept out of the key findings. Respondent counts,
 weighting efficiency, degrees of freedom, confidence intervals, tests and
-crosstabs are left out; Methodology says what stays exact and what the
-release does not protect.`,
+crosstabs are left out. Region and segment breakdowns show exactly the
+levels the codebook declares under levels: (or bands:), plus "Other" for
+everyone else; a breakdown without declared levels is left out.
+Methodology says what stays exact and what the release does not protect.`,
 		Example: "  trustgap report\n  trustgap report --data wave3.xlsx --codebook tracker.yaml --out wave3-report --pdf",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -190,7 +192,8 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 		so.Files = append(so.Files, opts.Study.Codebook)
 	}
 	if cmd.Flags().Changed("dp-epsilon") {
-		p, err := analysis.NewPrivacy(opts.DPEpsilon, opts.DPWeightBound, reports.PrivateTables(st.DS), opts.DPSeed)
+		so.DeclaredLevels = reports.DeclaredLevels(st.CB, st.DS)
+		p, err := analysis.NewPrivacy(opts.DPEpsilon, opts.DPWeightBound, reports.PrivateTables(st.DS, so.DeclaredLevels), opts.DPSeed)
 		if err != nil {
 			return 0, &usageError{err}
 		}

@@ -340,6 +340,17 @@ adj <- svyglm(comfort ~ trust + region + generation + gender, rk5, family = quas
 trust_raked_adjusted <- list(df = adj$df.residual, terms = lapply(names(coef(adj)), function(k)
   list(term = k, estimate = unname(coef(adj)[k]), se = unname(SE(adj)[k]))))
 
+## ---- the paradox rate by region x generation on the raked design (the
+## report's heatmap): svymean in each cell's domain.
+grid_raked <- list()
+for (r in sort(unique(v$region))) for (g in sort(unique(v$generation))) {
+  sub <- subset(rk3, region == r & generation == g)
+  if (sum(!is.na(sub$variables$paradox_rate) & weights(sub) > 0) == 0) next
+  m <- svymean(~paradox_rate, sub, na.rm = TRUE)
+  grid_raked[[length(grid_raked) + 1]] <- list(region = r, generation = g,
+    estimate = unname(coef(m)), se = as.numeric(SE(m)))
+}
+
 out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             raked_weights = unname(weights(raked)),
             raked_estimates = c(raked_est, fixed_est, one_est, bounded_est), raked_totals = totals,
@@ -348,5 +359,6 @@ out <- list(tolerance = 1e-6, compare_tests = compare_tests, one_psu = one_psu,
             crosstab = xt, cross_describe = cross_describe,
             crosstab_raked = xr, compare_raked = cmp_raked, compare_raked_tests = cmp_raked_tests,
             paradox_raked = par_raked, paradox_raked_test = par_raked_test,
-            segments_raked = seg_raked, trust_raked = trust_raked, trust_raked_adjusted = trust_raked_adjusted)
+            segments_raked = seg_raked, trust_raked = trust_raked, trust_raked_adjusted = trust_raked_adjusted,
+            grid_raked = grid_raked)
 write_json(out, "calib.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null", na = "null")

@@ -75,8 +75,32 @@ func TestPrivateTablesFollowDeclared(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p, DeclaredLevels: tc.declared}); err != nil {
+		sr, err := BuildStudyReport(context.Background(), ds, StudyOptions{Privacy: p, DeclaredLevels: tc.declared})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// Every undeclared breakdown is named, to the caller and in
+		// Methodology.
+		var undeclared []string
+		if tc.declared["region"] == nil {
+			undeclared = append(undeclared, "Breakdown by region")
+		}
+		for _, c := range ds.Segments {
+			if tc.declared[c.Name] == nil {
+				undeclared = append(undeclared, "Breakdown by "+c.Name)
+			}
+		}
+		var left, meth []string
+		for _, kv := range sr.LeftOut {
+			left = append(left, kv.Key)
+		}
+		for _, kv := range sr.Report.Methodology {
+			if strings.HasPrefix(kv.Value, "Left out of this private report") {
+				meth = append(meth, kv.Key)
+			}
+		}
+		if !slices.Equal(left, undeclared) || !slices.Equal(meth, undeclared) {
+			t.Errorf("%s: left out %v, in Methodology %v, want %v", tc.name, left, meth, undeclared)
 		}
 		if p.Err() != nil {
 			t.Errorf("%s: %v", tc.name, p.Err())

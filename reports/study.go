@@ -75,6 +75,10 @@ type StudyReport struct {
 	// NotMeasured lists the sections the study cannot have and why, for
 	// the caller to tell the user (the report itself says so too).
 	NotMeasured []KeyValue
+	// LeftOut lists the breakdowns a private report leaves out because
+	// the codebook declares no levels for them, and why, for the caller
+	// to tell the user (Methodology says so too).
+	LeftOut []KeyValue
 }
 
 // NamedChart is a chart and the file stem it is saved under, with the
@@ -96,15 +100,15 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
-	var empty []KeyValue
+	var empty, leftOut []KeyValue
 	if opts.Privacy != nil {
 		// Which levels, and which breakdowns, a private report shows must
 		// not depend on the data: the codebook's levels, empty or not.
-		ds, empty = privateDomains(ds, opts.DeclaredLevels)
+		ds, leftOut = privateDomains(ds, opts.DeclaredLevels)
 	} else {
 		ds, empty = withoutEmptyDomains(ds)
 	}
-	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase}
+	b := &builder{ds: ds, opts: opts, minBase: opts.MinBase, leftOut: leftOut}
 	b.missing = append(b.missing, empty...)
 	if b.minBase <= 0 {
 		b.minBase = analysis.DefaultMinBase
@@ -156,7 +160,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.rep.NotMeasured = b.missing
 	b.methodology()
-	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing}, nil
+	return &StudyReport{Report: b.rep, Charts: b.charts, NotMeasured: b.missing, LeftOut: b.leftOut}, nil
 }
 
 // withoutEmptyDomains returns ds without the region or segments that no
@@ -355,6 +359,9 @@ type builder struct {
 	// missing are the sections the study cannot have, each with why
 	// ("Trust & comfort": "the codebook has no trust construct").
 	missing []KeyValue
+	// leftOut are the breakdowns a private report leaves out (see
+	// privateDomains).
+	leftOut []KeyValue
 }
 
 // notMeasured records a section the study cannot have, for the contents,
@@ -1290,7 +1297,7 @@ func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
 	if len(design) == 0 {
 		design = append(design, "no weights, strata or clusters declared")
 	}
-	return []KeyValue{
+	m := []KeyValue{
 		{Key: "Respondents", Value: "Not released: the number of respondents, like every count in this report, is known to the report only through noise (the tables' bases are noisy counts)."},
 		{Key: "Design", Value: strings.Join(design, ", ") + ". The numbers of respondents, primary sampling units, the weighting efficiency and the degrees of freedom depend on who answered and are not released."},
 		{Key: "Weighting", Value: fmt.Sprintf("Weights are normalised to mean 1 over the sample, then clipped at %g, so that one respondent moves a weighted sum by at most %g.", p.WeightBound, p.WeightBound)},
@@ -1301,8 +1308,13 @@ func (b *builder) privateMethodology(p *analysis.Privacy) []KeyValue {
 		{Key: "Suppression", Value: fmt.Sprintf("Shares whose noisy count of respondents is below %d are not shown (–), with a second group where one alone would be.", b.minBase)},
 		{Key: "Exact", Value: "Only what was fixed before fieldwork: the codebook's definitions (constructs, items, scales, flags, labels), the design's structure above and the privacy parameters."},
 		{Key: "Groups", Value: "Region and segment breakdowns show exactly the levels the codebook declares (levels:, or the bands of bands:), in its order, including levels nobody has (their noisy counts are released like any other), plus \"" + OtherLevel + "\" pooling everyone whose level is not declared; so which groups appear does not depend on who answered. A region or segment with no declared levels is left out."},
-		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); other releases of the same data (each report spends its own budget, and budgets add up)."},
 	}
+	for _, kv := range b.leftOut {
+		m = append(m, KeyValue{Key: kv.Key, Value: "Left out of this private report: " + kv.Value + "."})
+	}
+	return append(m, []KeyValue{
+		{Key: "Not protected", Value: "The guarantee covers this report's figures, one respondent at a time. It does not cover: the normalising mean weight and the weights themselves, taken as given (they are computed from the data without noise); people who answered more than once or share a household (each record is protected separately); other releases of the same data (each report spends its own budget, and budgets add up)."},
+	}...)
 }
 
 func (b *builder) methodology() {

@@ -261,17 +261,28 @@ func (d *Draft) addOrdinal(name string, items []*DraftColumn, sure bool, why str
 		}
 	}
 	k := dc.Hi - dc.Lo + 1
+	// A file may code its scale from the positive answer down (SPSS: 1 =
+	// "Strongly agree"): the flag must then take the lowest codes, or it
+	// would count the disagreeing as agreeing.
+	down := dc.Scale != nil && len(dc.Scale.Values) > 1 && dc.Scale.Values[0] > dc.Scale.Values[len(dc.Scale.Values)-1]
 	switch {
+	case len(items) == 1 && k >= 4 && down:
+		dc.Flag = "<= " + fmtNum(dc.Lo+1)
+		dc.Why = why + "; flag: the top two answers (top-2 box), coded lowest in this file"
 	case len(items) == 1 && k >= 4:
 		dc.Flag = ">= " + fmtNum(dc.Hi-1)
 		dc.Why = why + "; flag: the top two answers (top-2 box)"
+	case down:
+		dc.Score = "mean"
+		dc.Flag = "< " + fmtNum((dc.Lo+dc.Hi)/2)
+		dc.Why = why + fmt.Sprintf("; score: the mean of %d items, flag: on the scale's positive side of its midpoint (coded lowest in this file)", len(items))
 	default:
 		dc.Score = "mean"
 		dc.Flag = "> " + fmtNum((dc.Lo+dc.Hi)/2)
 		dc.Why = why + fmt.Sprintf("; score: the mean of %d items, flag: above the scale's midpoint", len(items))
-		if len(items) > 12 {
-			dc.Why += "; so many items may be several questions: keep those that belong together"
-		}
+	}
+	if len(items) > 12 {
+		dc.Why += "; so many items may be several questions: keep those that belong together"
 	}
 	if sc := dc.Scale; sc != nil {
 		top, v := sc.Answers[len(sc.Answers)-1], sc.Values[len(sc.Values)-1]

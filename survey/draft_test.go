@@ -428,3 +428,30 @@ func TestDraftNumericStudy(t *testing.T) {
 		t.Errorf("the draft leaves out columns of a study without personal data")
 	}
 }
+
+// TestDraftScaleCodedDownward: an SPSS scale coded from its positive answer
+// down (1 = "Strongly agree") gets a flag on its lowest codes, so the
+// proposed construct counts those who agree, not those who disagree.
+func TestDraftScaleCodedDownward(t *testing.T) {
+	file := filepath.Join("..", "reports", "testdata", "sav", "labelled.sav")
+	yml := draftFiles(t, file)
+	cb := validateDraft(t, yml, file)
+	for _, tt := range []struct{ construct, want string }{
+		{"trust", "<= 2"}, // r1: 1 = Strongly agree … 5 = Strongly disagree
+	} {
+		c, ok := cb.Constructs[tt.construct]
+		if !ok {
+			t.Fatalf("draft of %s has no %s construct:\n%s", file, tt.construct, yml)
+		}
+		if c.Flag != tt.want {
+			t.Errorf("draft of %s: %s flag = %q, want %q", file, tt.construct, c.Flag, tt.want)
+		}
+	}
+	// Commented-out proposals: r2 (coded downward) and the upward-coded
+	// agreement items a1, a2, d1, d2.
+	for _, want := range []string{"#   items: [r2]\n  #   # 5 = Strongly disagree, 4 = Disagree, 3 = Neither agree nor disagree, 2 = Agree, 1 = Strongly agree\n  #   scale: [1, 5]\n  #   flag: \"<= 2\"", "#   flag: \"> 3\""} {
+		if !bytes.Contains(yml, []byte(want)) {
+			t.Errorf("draft of %s lacks %q:\n%s", file, want, yml)
+		}
+	}
+}

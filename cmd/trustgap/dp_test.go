@@ -156,7 +156,7 @@ func TestPrivateReportReleasesDeclaredLevelsOnly(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("report --dp-epsilon 1: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "gender") || !strings.Contains(errOut, "levels:") {
+	if !strings.Contains(errOut, "note: Breakdown by gender left out of the private report") || !strings.Contains(errOut, "list its levels under levels:") {
 		t.Errorf("console = %q, want a note that gender is left out until its levels are listed under levels:", errOut)
 	}
 	read := func(name string) string {
@@ -201,7 +201,7 @@ func TestPrivateReportReleasesDeclaredLevelsOnly(t *testing.T) {
 			t.Errorf("report.md has no row %q: a private report releases every declared level and Other", row)
 		}
 	}
-	if !strings.Contains(md, "Breakdown by gender") || !strings.Contains(md, "list its levels under levels:") {
+	if !strings.Contains(md, "**Breakdown by gender:** Left out of this private report") || !strings.Contains(md, "list its levels under levels:") {
 		t.Error("report.md Methodology does not say the gender breakdown is left out and how to publish it")
 	}
 	if !strings.Contains(md, "Budget spent: 1 of 1") {

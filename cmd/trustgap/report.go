@@ -207,6 +207,9 @@ func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, err
 		for _, kv := range sr.NotMeasured {
 			fmt.Fprintf(opts.IO.ErrOut, "note: %s left out: not measured in this study (%s)\n", kv.Key, kv.Value)
 		}
+		for _, kv := range sr.LeftOut {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s left out of the private report: %s\n", kv.Key, kv.Value)
+		}
 	}
 	if so.Privacy != nil {
 		if err := so.Privacy.Err(); err != nil {

@@ -100,6 +100,13 @@ type NamedChart struct {
 //
 // The report holds aggregates only: no respondent-level row or id.
 func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions) (*StudyReport, error) {
+	if opts.Privacy != nil && opts.Analysis.Design != nil {
+		if _, ok := opts.Analysis.Design.Calibrated(); ok {
+			// Raking fits the weights to the respondents' own margins
+			// without noise: the mechanism's guarantee would not cover it.
+			return nil, ErrPrivateCalibrated
+		}
+	}
 	var empty, leftOut []KeyValue
 	if opts.Privacy != nil {
 		// Which levels, and which breakdowns, a private report shows must
@@ -1771,3 +1778,9 @@ func codes01(n int, read func(dst []float64, from int)) []int32 {
 	}
 	return out
 }
+
+// ErrPrivateCalibrated: a differentially private report cannot calibrate
+// its design, since raking to the respondents' margins uses the data
+// outside the privacy mechanism. Fixed weights (taken as given, as the
+// private report's Methodology says) are the way to weight one.
+var ErrPrivateCalibrated = errors.New("a private report cannot calibrate its weights: raking fits them to the respondents' own answers outside the privacy budget; leave out the calibration (the private report takes the file's weights as given)")

@@ -643,3 +643,21 @@ func TestReportCalibrated(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateReportRefusesCalibration: a differentially private report
+// cannot rake its weights (raking reads the respondents' margins outside
+// the budget): report --dp-epsilon with --targets is a usage error that
+// writes nothing, and the same report without --targets runs.
+func TestPrivateReportRefusesCalibration(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets, "--lonely-psu", "adjust", "--dp-epsilon", "1", "-o", dir)
+	if code != exitUsage || !strings.Contains(errOut, "private report cannot calibrate") {
+		t.Errorf("report --dp-epsilon --targets: exit %d, %q; want %d and the reason", code, errOut, exitUsage)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("report --dp-epsilon --targets left %s (stat: %v)", dir, err)
+	}
+	if code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust", "--dp-epsilon", "1", "-o", dir); code != 0 {
+		t.Errorf("report --dp-epsilon without calibration: exit %d: %s", code, errOut)
+	}
+}

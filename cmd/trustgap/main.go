@@ -18,6 +18,7 @@ import (
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/internal/pool"
+	"github.com/trustgap/trustgap/reports"
 )
 
 // Exit statuses, decided here and nowhere else.
@@ -212,7 +213,7 @@ func exitCode(err error) int {
 			return exitSignal + int(sig)
 		}
 		return exitSignal + int(syscall.SIGINT)
-	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain):
+	case errors.As(err, &ue), errors.Is(err, analysis.ErrUnknownDomain), errors.Is(err, reports.ErrPrivateCalibrated):
 		return exitUsage
 	case errors.As(err, &ie):
 		return exitInternal

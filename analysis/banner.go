@@ -258,6 +258,9 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	if err != nil {
 		return nil, err
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

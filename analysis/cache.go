@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"sync"
 )
@@ -107,16 +109,30 @@ func defaultThresholds() thresholds {
 // designs, to 1e-9 relative.
 type engine struct {
 	*Design
-	c *Cache
+	c   *Cache
+	ctx context.Context // never nil; the passes poll it (see stopped)
 }
 
 // newEngine returns the engine of design d with cache c, a call's own
 // when c is nil.
-func newEngine(d *Design, c *Cache) engine {
+func newEngine(ctx context.Context, d *Design, c *Cache) engine {
 	if c == nil {
 		c = newCallCache()
 	}
-	return engine{d, c}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return engine{d, c, ctx}
+}
+
+// err is the engine's context's error, wrapped, once it is cancelled: a
+// pass stopped early leaves partial sums, so every analysis checks it
+// before it returns figures.
+func (e engine) err() error {
+	if err := e.ctx.Err(); err != nil {
+		return fmt.Errorf("analysis stopped: %w", err)
+	}
+	return nil
 }
 
 // crossEntry is the cross cells of a set of groupings, by their keys.

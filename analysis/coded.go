@@ -1,6 +1,9 @@
 package analysis
 
-import "math"
+import (
+	"context"
+	"math"
+)
 
 // Coded variables: a faster pass for values stored as codes.
 //
@@ -188,7 +191,10 @@ func (y vec) summedByCode(maxSlots int) bool {
 // sum of squares, Σ W·(value − s0)²: no value is decoded, compared with NaN
 // or squared per respondent. Weights are positive (NewDesign), so a cell
 // without weight had no answer.
-func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
+//
+// It stops, its sums partial, once ctx is cancelled (checked between PSU
+// runs, at most every blockRows respondents).
+func (d *Design) sumCoded(ctx context.Context, ys []vec, cc *crossCells, outs []*allSums) {
 	grs := make([][]groupSums, len(outs))
 	for v, a := range outs {
 		grs[v] = a.groupings
@@ -372,8 +378,15 @@ func (d *Design) sumCoded(ys []vec, cc *crossCells, outs []*allSums) {
 	// PSU run by PSU run (whose cells cc knows), one variable at a time,
 	// so that the loop over a run's respondents keeps the variable's
 	// tables at hand.
+	unchecked := 0 // respondents since ctx was last checked
 	for r := range cc.runs[:len(cc.runs)-1] {
 		run0, run1 := cc.runs[r], cc.runs[r+1]
+		if unchecked += int(run0.to - run0.from); unchecked >= blockRows {
+			if ctx.Err() != nil {
+				return
+			}
+			unchecked = 0
+		}
 		for v, cv := range cs {
 			slot := cv.slot
 			rv, cnt := run[v*C*S:(v+1)*C*S], count[v*C*S:(v+1)*C*S]

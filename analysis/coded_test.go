@@ -405,7 +405,7 @@ func (d *Design) sumAll(y vec, codes [][]int32, nLevels []int) *allSums {
 // testEngine returns d's engine with a cache of its own, whose thresholds
 // set (when not nil) changes.
 func testEngine(d *Design, set func(*thresholds)) engine {
-	return newEngine(d, testCache(set))
+	return newEngine(nil, d, testCache(set))
 }
 
 // testCache is a cache like a call's own (keeping no sums) whose

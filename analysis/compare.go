@@ -157,6 +157,9 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		}
 		res.Benchmarks = MatchBenchmarks(toplines, rows)
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

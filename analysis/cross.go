@@ -12,6 +12,8 @@ package analysis
 // each grouping. The per-respondent work no longer grows with the number of
 // groupings.
 
+import "context"
+
 // crossCells codes each respondent by its combination of levels of a set
 // of groupings.
 type crossCells struct {
@@ -235,7 +237,10 @@ type crossAcc struct {
 // precision, is kept by cross cell about the cell's own first answer and
 // moved to the group's shift once, at the end. The respondents' PSU runs
 // and cross cells are followed once for all the variables.
-func (d *Design) sumCross(ys []vec, cc *crossCells, grs [][]groupSums) {
+//
+// It stops, its sums partial, once ctx is cancelled (checked block by
+// block).
+func (d *Design) sumCross(ctx context.Context, ys []vec, cc *crossCells, grs [][]groupSums) {
 	K, C, V := len(grs[0])-1, cc.n, len(ys)
 	run := make([]crossAcc, V*C) // the current PSU run, [v*C+c]
 	all := make([]crossAcc, V*C) // every run
@@ -288,6 +293,9 @@ func (d *Design) sumCross(ys []vec, cc *crossCells, grs [][]groupSums) {
 	}
 	cur := -1
 	for lo := 0; lo < d.n; lo += blockRows {
+		if ctx.Err() != nil {
+			return
+		}
 		m := min(blockRows, d.n-lo)
 		for v, y := range ys {
 			blk[v] = y.block(lo, m, bufs[v])

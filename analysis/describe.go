@@ -68,5 +68,8 @@ func describe(ds *survey.Dataset, opts Options, scores bool) (*DescribeResult, e
 	if len(res.Estimates) == 0 {
 		return nil, fmt.Errorf("describe: %w: codebook defines no construct with a flag", ErrMissingConstruct)
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }

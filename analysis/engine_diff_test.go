@@ -299,7 +299,7 @@ func checkEngineCase(t *testing.T, c diffCase) {
 		if v.y.key != nil && len(c.codes) > 1 {
 			cache := NewCache()
 			cache.th.fusedMinRun = 0
-			e := newEngine(d, cache)
+			e := newEngine(nil, d, cache)
 			e.sumShared(true, []vec{v.y}, c.codes, c.nLevels, nil, nil, noFull)
 			last := len(c.codes) - 1
 			sub := e.sumShared(true, []vec{v.y}, c.codes[last:], c.nLevels[last:], nil, nil, noFull)[0]

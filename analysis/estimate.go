@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 )
 
@@ -154,7 +155,7 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	// cells pay for themselves over several variables or calls sharing a
 	// Cache, not for one variable once. Element 0 of its sums is the
 	// total.
-	e := newEngine(d, nil)
+	e := newEngine(context.Background(), d, nil)
 	e.c.th.fusedMinRun = math.MaxInt32
 	sums := e.sumAllMulti([]vec{floats(y)}, [][]int32{groups}, []int{nGroups}, nil)[0]
 	defer sums.release(e)

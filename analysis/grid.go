@@ -36,7 +36,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	}
 	// A calibrated design takes each cell's Mean, whose influence values
 	// are residualized on the margins.
-	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design, calibrationOK: true})
+	s, err := newStudy(ds, Options{By: []string{rowVar, colVar}, Level: opts.Level, CI: opts.CI, Lonely: opts.Lonely, Design: opts.Design, Context: opts.Context, calibrationOK: true})
 	if err != nil {
 		return nil, fmt.Errorf("paradox grid: %w", err)
 	}
@@ -98,6 +98,9 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 			e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
 			g.Cells[r][c] = e
 		}
+	}
+	if err := s.e.err(); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -175,6 +175,9 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	if res.Items, err = is.itemShares(func() vec { return flagVec(concern) }); err != nil {
 		return nil, err
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

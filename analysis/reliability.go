@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -42,6 +43,12 @@ type ItemAlpha struct {
 //
 // It is an error for the codebook to have no multi-item construct.
 func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
+	return ReliabilityContext(context.Background(), ds)
+}
+
+// ReliabilityContext is Reliability stopped by ctx: no construct is
+// started once ctx is cancelled, and the error then wraps ctx.Err().
+func ReliabilityContext(ctx context.Context, ds *survey.Dataset) (*ReliabilityResult, error) {
 	var cons []*survey.Construct
 	for _, c := range ds.Constructs {
 		if len(c.Items) >= 2 {
@@ -53,7 +60,7 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 	// reading its items block by block (a Compact load's items are never
 	// decoded whole), with the covariance matrix computed once for alpha
 	// and alpha if deleted.
-	err := forEach(len(cons), ds.N, defaultThresholds().parallelRows, func(k int) {
+	err := forEachCtx(ctx, len(cons), ds.N, defaultThresholds().parallelRows, func(k int) {
 		c := cons[k]
 		items := make([]vec, len(c.Items))
 		for j, it := range c.Items {
@@ -82,6 +89,9 @@ func Reliability(ds *survey.Dataset) (*ReliabilityResult, error) {
 		}
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("reliability stopped: %w", ctx.Err())
+		}
 		return nil, err
 	}
 	if len(res.Constructs) == 0 {

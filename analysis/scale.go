@@ -327,7 +327,7 @@ func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, 
 	if cc == nil {
 		for v, y := range ys {
 			out[v] = e.newAllSums(codes, nLevels, true)
-			d.sumEach(y, out[v].groupings)
+			d.sumEach(e.ctx, y, out[v].groupings)
 			out[v].addUpCells()
 		}
 		return out
@@ -370,7 +370,7 @@ func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, 
 		cy, cs = append(cy, y), append(cs, out[v])
 	}
 	if len(cy) > 0 {
-		d.sumCoded(cy, cc, cs)
+		d.sumCoded(e.ctx, cy, cc, cs)
 		// Moments whose variances rounding would spoil: read again into
 		// rows.
 		for j, a := range cs {
@@ -380,7 +380,7 @@ func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, 
 			v := slices.Index(out, a)
 			out[v] = e.newAllSums(codes, nLevels, !cc.fillsRows(d))
 			out[v].byStratum = make([]sumCell, H*cc.size)
-			d.sumCoded(cy[j:j+1], cc, out[v:v+1])
+			d.sumCoded(e.ctx, cy[j:j+1], cc, out[v:v+1])
 			cs[j] = out[v]
 		}
 	}
@@ -392,7 +392,7 @@ func (e engine) sumAllFor(ys []vec, codes [][]int32, nLevels []int, keys []any, 
 		}
 	}
 	if len(fy) > 0 {
-		d.sumCross(fy, cc, fg)
+		d.sumCross(e.ctx, fy, cc, fg)
 		for v, y := range ys {
 			if !y.summedByCode(e.c.th.maxCodedSlots) {
 				out[v].addUpCells()
@@ -461,11 +461,22 @@ func layoutGroups(codes [][]int32, nLevels []int, cells []sumCell) []groupSums {
 
 // sumEach is sumAllMulti's pass adding each respondent to the total and to its
 // level of each grouping in turn.
-func (d *Design) sumEach(y vec, gr []groupSums) {
+//
+// It stops, its sums partial, once ctx is cancelled (checked block by
+// block).
+func (d *Design) sumEach(ctx context.Context, y vec, gr []groupSums) {
 	w, psu := d.w, d.psu
 	tot, ts := &gr[0], &gr[0].gs[0]
 	vars := gr[1:]
-	y.blocks(d.n, func(from int, yb []float64) {
+	var buf []float64
+	if y.full == nil {
+		buf = make([]float64, blockRows)
+	}
+	for from := 0; from < d.n; from += blockRows {
+		if ctx.Err() != nil {
+			return
+		}
+		yb := y.block(from, min(blockRows, d.n-from), buf)
 		for j, v := range yb {
 			i := from + j
 			p := int(psu[i])
@@ -515,7 +526,7 @@ func (d *Design) sumEach(y vec, gr []groupSums) {
 				st.n++
 			}
 		}
-	})
+	}
 }
 
 // variances returns the variance of each group's mean (groups at their
@@ -979,19 +990,33 @@ const (
 // forEach calls f(k) for k in 0..n−1 on the available cores when the
 // sample has at least the parallelRows threshold's respondents, else in
 // order. A panic in f is returned as a *pool.PanicError.
+// Once e's context is cancelled no further k is started, and the error
+// (e.err) says so even if every k ran: their passes may have stopped
+// early.
 func (e engine) forEach(n int, f func(k int)) error {
-	return forEach(n, e.n, e.c.th.parallelRows, f)
+	if err := forEachCtx(e.ctx, n, e.n, e.c.th.parallelRows, f); err != nil {
+		if e.ctx.Err() != nil {
+			return e.err()
+		}
+		return err
+	}
+	return e.err()
 }
 
 // forEach calls f(k) for k in 0..n−1 through internal/pool: on the
 // available cores when there are at least parallelRows respondents, else
 // in order. A panic in f is returned as a *pool.PanicError.
 func forEach(n, respondents, parallelRows int, f func(k int)) error {
+	return forEachCtx(context.Background(), n, respondents, parallelRows, f)
+}
+
+// forEachCtx is forEach handing out no further k once ctx is cancelled.
+func forEachCtx(ctx context.Context, n, respondents, parallelRows int, f func(k int)) error {
 	workers := pool.Workers()
 	if respondents < parallelRows {
 		workers = 1
 	}
-	return pool.ForEach(context.Background(), n, workers, func(_ context.Context, k int) error {
+	return pool.ForEach(ctx, n, workers, func(_ context.Context, k int) error {
 		f(k)
 		return nil
 	})

@@ -181,6 +181,9 @@ func Segments(ds *survey.Dataset, opts Options) (*SegmentsResult, error) {
 	for _, rows := range all {
 		res.Estimates = append(res.Estimates, rows...)
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -125,7 +125,10 @@ func (e engine) sumShared(shared bool, ys []vec, codes [][]int32, nLevels []int,
 	}
 	for j, a := range e.sumAllFor(todo, codes, nLevels, keys, true, pairs, full) {
 		out[at[j]] = a
-		e.c.put(d, todo[j], a)
+		// A cancelled pass's sums are partial: never kept.
+		if e.ctx.Err() == nil {
+			e.c.put(d, todo[j], a)
+		}
 	}
 	return out
 }

@@ -189,7 +189,7 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	}
 	sameResults(t, other, od, oshared)
 
-	priv := &study{opts: Options{Cache: shared, Privacy: &Privacy{}}, e: newEngine(d, shared)}
+	priv := &study{opts: Options{Cache: shared, Privacy: &Privacy{}}, e: newEngine(nil, d, shared)}
 	if priv.shared() {
 		t.Error("a private release reads shared sums")
 	}

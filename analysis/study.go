@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -46,6 +47,11 @@ type Options struct {
 	// 0 means DefaultMaxLevels. A column with more (an id given as the
 	// region) is refused with a *DomainError before any estimate.
 	MaxLevels int
+	// Context, when non-nil, cancels the analysis: the estimation passes
+	// check it every few thousand respondents (and between PSU runs),
+	// and a cancelled analysis returns an error wrapping its Err
+	// (errors.Is(err, context.Canceled)) and keeps nothing in Cache.
+	Context context.Context
 
 	// calibrationOK is set by the analyses whose every figure comes
 	// through calibratedRows on a calibrated design (Describe).
@@ -236,7 +242,7 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 			return nil, err
 		}
 	}
-	s := &study{ds: ds, d: d, e: newEngine(d, opts.Cache), opts: opts}
+	s := &study{ds: ds, d: d, e: newEngine(opts.Context, d, opts.Cache), opts: opts}
 	var all []domainVar
 	if ds.Region != nil {
 		all = append(all, domainVar{name: "region", codes: ds.Region.Codes, levels: ds.Region.Levels, key: ds.Region})

@@ -57,8 +57,7 @@ func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	ds, err := survey.Load(ctx, cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true})
+	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +68,11 @@ func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, 
 	// A cache without sums, as a report's sections share: the domain
 	// variables' cross cells and degrees of freedom are built once, and
 	// every run reads its variables itself.
-	return ds, analysis.Options{Design: d, Cache: analysis.NewCache().WithoutSums()}
+	// A cancellable context, as the command line passes: the passes poll
+	// it.
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	return ds, analysis.Options{Design: d, Cache: analysis.NewCache().WithoutSums(), Context: ctx}
 }
 
 func benchStudy(b *testing.B, constructs []string, run func(ds *survey.Dataset, opts analysis.Options) error) {

@@ -164,7 +164,13 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 			add(cs, c)
 		}
 	}
+	if err := s.e.err(); err != nil {
+		return nil, err // before the regression's passes
+	}
 	res.Adjusted = adjustedOddsRatio(s, flagVec(oc), flagVec(fc), factor, level)
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -122,6 +122,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	}
 	b.aopts = opts.Analysis
 	b.aopts.MinBase = b.minBase
+	b.aopts.Context = ctx // every estimation pass polls it
 	if opts.Privacy != nil {
 		// Exact level sizes must not choose which cell a private table
 		// hides: it works from the released (noisy) counts alone.
@@ -161,6 +162,11 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		{name: "reliability", build: (*builder).reliability}}
 	if err := b.run(ctx, steps); err != nil {
 		return nil, err
+	}
+	// A section whose analysis was cut short may have been the last one
+	// running: the report is not whole.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if len(b.rep.Sections) == 0 {
 		return nil, errors.New("report: the codebook defines none of the constructs the report analyses (concern with protection or sharing, trust and comfort, westin)")
@@ -1234,7 +1240,7 @@ func (b *builder) reliability() error {
 	if b.opts.Privacy != nil {
 		return nil
 	}
-	res, err := analysis.Reliability(b.ds)
+	res, err := analysis.ReliabilityContext(b.aopts.Context, b.ds)
 	if err != nil {
 		return b.skip("Reliability", err)
 	}

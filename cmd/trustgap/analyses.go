@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -30,15 +31,16 @@ type AnalysisOptions struct {
 	Benchmarks bool
 }
 
-// analysisOptions converts the flags for package analysis.
-func (o *AnalysisOptions) analysisOptions() analysis.Options {
+// analysisOptions converts the flags for package analysis; ctx (the
+// command's) cancels the estimation.
+func (o *AnalysisOptions) analysisOptions(ctx context.Context) analysis.Options {
 	ci, _ := analysis.ParseCIMethod(o.CI)
 	lonely, _ := analysis.ParseLonelyPSU(o.Study.LonelyPSU)
 	mb := o.MinBase
 	if mb == 0 {
 		mb = -1 // 0 means "flag nothing" on the command line
 	}
-	return analysis.Options{By: o.By, Level: o.Level, CI: ci, MinBase: mb, Lonely: lonely}
+	return analysis.Options{By: o.By, Level: o.Level, CI: ci, MinBase: mb, Lonely: lonely, Context: ctx}
 }
 
 // newAnalysisCmd builds one analysis command around run.
@@ -93,7 +95,7 @@ func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Describe(st.DS, st.options(opts.analysisOptions()))
+	res, err := analysis.Describe(st.DS, st.options(opts.analysisOptions(cmd.Context())))
 	if err != nil {
 		return err
 	}
@@ -123,7 +125,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Paradox(st.DS, st.options(opts.analysisOptions()))
+	res, err := analysis.Paradox(st.DS, st.options(opts.analysisOptions(cmd.Context())))
 	if err != nil {
 		return err
 	}
@@ -198,9 +200,9 @@ func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string
 	}
 	var res *analysis.EffectResult
 	if factor == "trust" && outcome == "comfort" && cmd.Name() == "trust" {
-		res, err = analysis.Trust(st.DS, st.options(opts.analysisOptions()))
+		res, err = analysis.Trust(st.DS, st.options(opts.analysisOptions(cmd.Context())))
 	} else {
-		res, err = analysis.Effect(st.DS, factor, outcome, st.options(opts.analysisOptions()))
+		res, err = analysis.Effect(st.DS, factor, outcome, st.options(opts.analysisOptions(cmd.Context())))
 	}
 	if err != nil {
 		return err
@@ -244,7 +246,7 @@ func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Segments(st.DS, st.options(opts.analysisOptions()))
+	res, err := analysis.Segments(st.DS, st.options(opts.analysisOptions(cmd.Context())))
 	if err != nil {
 		return err
 	}
@@ -292,7 +294,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Compare(st.DS, st.options(opts.analysisOptions()), toplines)
+	res, err := analysis.Compare(st.DS, st.options(opts.analysisOptions(cmd.Context())), toplines)
 	if err != nil {
 		return err
 	}
@@ -362,7 +364,7 @@ func reliabilityRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := analysis.Reliability(st.DS)
+	res, err := analysis.ReliabilityContext(cmd.Context(), st.DS)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,12 @@ const (
 
 // interruptGrace is how long an interrupted command is given to stop by
 // itself (removing its temporary files) before the process ends anyway.
+// The analyses' estimation passes poll the command's context every few
+// thousand respondents, so describe, paradox, trust, effect, segments,
+// compare, reliability and report stop well within it; it stays as a
+// safety net for work that does not poll (building a design or its cross
+// cells, the logistic fit of trust and effect, crosstab, estimate,
+// weight).
 const interruptGrace = 700 * time.Millisecond
 
 func main() {

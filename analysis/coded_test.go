@@ -105,6 +105,28 @@ func TestSumCoded(t *testing.T) {
 		}
 		ys = append(ys, mapValues(ys[1], top2), zipValues(ys[0], ys[1], among))
 		plain = append(plain, floats(mapValues(plain[1], top2).materialize(d.n)), floats(zipValues(plain[0], plain[1], among).materialize(d.n)))
+		// An item's full distribution, as a banner shows it: each answer,
+		// the bottom-2 net and the mean on reversed codes, all derived
+		// from the item's codes.
+		derived := []func(float64) float64{func(x float64) float64 { return 6 - x }}
+		for a := 1.0; a <= 5; a++ {
+			derived = append(derived, func(x float64) float64 {
+				if math.IsNaN(x) {
+					return x
+				}
+				return b2f(x == a)
+			})
+		}
+		derived = append(derived, func(x float64) float64 {
+			if math.IsNaN(x) {
+				return x
+			}
+			return b2f(x <= 2)
+		})
+		for _, f := range derived {
+			ys = append(ys, mapValues(ys[1], f))
+			plain = append(plain, floats(mapValues(plain[1], f).materialize(d.n)))
+		}
 		df := make([]int, 1+4+4+3)
 		// The three groupings, and none (the total sample only).
 		for _, groupings := range []int{3, 0} {
@@ -497,4 +519,11 @@ func TestLevelsFromMoments(t *testing.T) {
 		}
 	}
 	rows.release(testEngine(d, nil))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

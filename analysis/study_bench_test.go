@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 
@@ -120,6 +121,48 @@ func BenchmarkStudyCompare(b *testing.B) {
 func BenchmarkStudyBanner(b *testing.B) {
 	benchStudy(b, nil, func(ds *survey.Dataset, opts analysis.Options) error {
 		_, err := analysis.Banner(ds, analysis.DefaultBannerVariables(ds), opts)
+		return err
+	})
+}
+
+// BenchmarkStudyBannerItems is the deck's Crosstabs banner: the flags,
+// then every item on a scale as its full answer distribution (each scale
+// point), top-2 and bottom-2 nets and mean, eight rows read from one
+// item's codes.
+func BenchmarkStudyBannerItems(b *testing.B) {
+	benchStudy(b, nil, func(ds *survey.Dataset, opts analysis.Options) error {
+		var vars []analysis.BannerVariable
+		for _, c := range ds.Constructs {
+			if c.Def.Flag != "" {
+				vars = append(vars, analysis.FlagVariable(c.Name, c))
+			}
+		}
+		for _, c := range ds.Constructs {
+			if len(c.Def.Scale) != 2 || c.Def.Score == "count" {
+				continue
+			}
+			lo, hi := c.Def.Scale[0], c.Def.Scale[1]
+			in := func(a, z float64) func(float64) float64 {
+				return func(v float64) float64 {
+					if math.IsNaN(v) {
+						return v
+					}
+					if v >= a && v <= z {
+						return 1
+					}
+					return 0
+				}
+			}
+			for _, it := range c.Items {
+				for p := lo; p <= hi; p++ {
+					vars = append(vars, analysis.ItemVariable(it.Name, it, in(p, p)))
+				}
+				vars = append(vars, analysis.ItemVariable(it.Name, it, in(hi-1, hi)),
+					analysis.ItemVariable(it.Name, it, in(lo, lo+1)),
+					analysis.ItemVariable(it.Name, it, func(v float64) float64 { return v }))
+			}
+		}
+		_, err := analysis.Banner(ds, vars, opts)
 		return err
 	})
 }

@@ -76,7 +76,18 @@ func TestSignals(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c, errOut := command(t, "report", "--data", data, "--codebook", cb, "--out", out, "-q")
-			time.Sleep(150 * time.Millisecond) // reading by then
+			// Signal once the run is under way: its temporary folder
+			// exists (so the handlers are installed), however slow the
+			// machine is; a fixed sleep raced a loaded machine's start-up.
+			waitFor(t, 30*time.Second, func() bool {
+				ents, _ := os.ReadDir(dir)
+				for _, e := range ents {
+					if strings.HasPrefix(e.Name(), ".rep.tmp-") {
+						return true
+					}
+				}
+				return false
+			})
 			for _, s := range tt.sigs {
 				_ = c.Process.Signal(s)
 			}
@@ -95,5 +106,15 @@ func TestSignals(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after limit.
+func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(limit); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("waited %v in vain", limit)
+		}
 	}
 }

@@ -402,6 +402,14 @@ func (s *sheetRows) next() ([]string, int, error) {
 		// pass over their bytes; anything else goes on below, a tag at a
 		// time. s.plain turns this off: the tag-at-a-time path is the
 		// reference the fast one is tested against.
+		if !inRow && !s.plain && !cellOpen {
+			// A row's start tag with its number first, read at once.
+			if n, r, empty, ok := scanRowTag(s.x.buf[s.x.pos:s.x.end]); ok && r > s.row {
+				s.x.pos += n
+				s.row, col, inRow = r, -1, !empty
+				continue
+			}
+		}
 		if inRow && !s.plain && !cellOpen && !inV && !inIS && !inT && !inRPh && !inF {
 			fast := false
 			for {
@@ -721,6 +729,42 @@ done:
 		return 0, 0, false, err
 	}
 	return i, c, true, nil
+}
+
+// scanRowTag reads a row's start tag at w, just after its '<', when its
+// first attribute is its number, r="N": the bytes read, N, and whether
+// the row is empty (<row .../>). ok false for anything else, or a tag
+// not wholly in w, which the tag-at-a-time path then reads.
+func scanRowTag(w []byte) (n, row int, empty, ok bool) {
+	if len(w) < 8 || string(w[:7]) != `row r="` {
+		return 0, 0, false, false
+	}
+	i := 7
+	for i < len(w) && w[i] != '"' {
+		i++
+	}
+	if i >= len(w) {
+		return 0, 0, false, false
+	}
+	row, ok = smallUint(w[7:i])
+	if !ok || row < 1 || row > 1<<20 {
+		return 0, 0, false, false
+	}
+	var q byte
+	for i++; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == '>':
+			return i + 1, row, w[i-1] == '/', true
+		}
+	}
+	return 0, 0, false, false
 }
 
 // smallUint reads 1 to 9 decimal digits without allocating; ok false

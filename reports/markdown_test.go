@@ -222,6 +222,6 @@ func ExampleWriteReportMarkdown() {
 	//
 	// ## Methodology
 	//
-	// - **Confidence intervals:** Figures in brackets are 95% confidence intervals: 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%.
+	// - **Confidence intervals:** Figures in brackets are 95% confidence intervals: a figure such as 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%.
 	// - **Symbols:** \* low base: interpret with caution. – not shown: base too small to report, or hidden with such a cell. pts: percentage points.
 }

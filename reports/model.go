@@ -344,13 +344,13 @@ func validImageName(s string) bool {
 // confNote explains the bracket notation.
 func (r *Report) confNote() string {
 	if r.NoiseIntervals {
-		return "Figures in brackets are 95% noise intervals of a differentially private release: 53.1% [51.8–54.4] means the released share is 53.1% and the added noise leaves it within 51.8% to 54.4% 95 times in 100. They are not confidence intervals: sampling error is not released. † marks a share whose noise is large against it."
+		return "Figures in brackets are 95% noise intervals of a differentially private release: a figure such as 53.1% [51.8–54.4] means the released share is 53.1% and the added noise leaves it within 51.8% to 54.4% 95 times in 100. They are not confidence intervals: sampling error is not released. † marks a share whose noise is large against it."
 	}
 	if r.ConfLevel > 0 && r.ConfLevel < 1 {
 		return "Figures in brackets are " + strconv.FormatFloat(r.ConfLevel*100, 'f', -1, 64) +
-			"% confidence intervals: 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%."
+			"% confidence intervals: a figure such as 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%."
 	}
-	return "Figures in brackets are confidence intervals: 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%."
+	return "Figures in brackets are confidence intervals: a figure such as 53.1% [51.8–54.4] means the estimate is 53.1% and the interval runs from 51.8% to 54.4%."
 }
 
 // slug is a lower-case ASCII identifier for anchors.

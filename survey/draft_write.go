@@ -39,7 +39,7 @@ func (d *Draft) WriteYAML(w io.Writer) error {
 	for _, f := range d.Files {
 		names = append(names, strings.TrimSuffix(filepathBase(f.Name), extOf(f.Name)))
 	}
-	p("title: %s\n", yamlString(strings.Join(names, ", ")))
+	p("title: %s   # the report's title and the deck's cover: put the study's name here\n", yamlString(strings.Join(names, ", ")))
 	if len(d.Missing) > 0 {
 		p("missing: %s   # read as missing in every column\n", flowList(d.Missing))
 	}

@@ -51,6 +51,19 @@ func readCalibGolden(t *testing.T) *calibGolden {
 	return &g
 }
 
+// decodeCalib decodes testdata/calib/calib.json into v, the part of it a
+// test compares.
+func decodeCalib(t *testing.T, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("testdata/calib/calib.json: %v", err)
+	}
+}
+
 // loadPanel reads testdata/calib/panel.csv through the codebook parser,
 // the CSV reader and survey.Load, as the CLI does.
 func loadPanel(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
@@ -215,14 +228,8 @@ func panelMargins(t *testing.T, ds *survey.Dataset, vars ...string) []Margin {
 // margin.
 func TestCalibratedDesign(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g rakedGolden
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Estimates) != 4*12 || len(g.Totals) != 3 {
 		t.Fatalf("calib.json has %d raked estimates and %d totals, want 48 and 3", len(g.Estimates), len(g.Totals))
 	}
@@ -323,14 +330,8 @@ func TestCalibratedDesign(t *testing.T) {
 // raked flags and scores (svyciprop/svymean on R's rake() design).
 func TestDescribeCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g rakedGolden
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	for _, compact := range []bool{false, true} {
 		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
 		base, err := StudyDesign(ds, LonelyAdjust)
@@ -389,10 +390,6 @@ func TestDescribeCalibrated(t *testing.T) {
 // 0 or 1 are null where R gives NaN.
 func TestCIMethods(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		CI []struct {
 			Variable string            `json:"variable"`
@@ -407,9 +404,7 @@ func TestCIMethods(t *testing.T) {
 			CIHigh   Num               `json:"ci_high"`
 		} `json:"ci_methods"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.CI) != 120 {
 		t.Fatalf("calib.json has %d ci_methods cases, want 120", len(g.CI))
 	}
@@ -465,10 +460,6 @@ func TestCIAsinBounds(t *testing.T) {
 // object.
 func TestDescribeCrossed(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Rows []struct {
 			Variable string            `json:"variable"`
@@ -480,9 +471,7 @@ func TestDescribeCrossed(t *testing.T) {
 			CIHigh   Num               `json:"ci_high"`
 		} `json:"cross_describe"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Rows) < 20 {
 		t.Fatalf("calib.json has %d cross_describe rows", len(g.Rows))
 	}
@@ -536,10 +525,6 @@ func TestDescribeCrossed(t *testing.T) {
 // compare_raked.
 func TestCompareCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Cmp []struct {
 			Statistic  string            `json:"statistic"`
@@ -549,9 +534,7 @@ func TestCompareCalibrated(t *testing.T) {
 		} `json:"compare_raked"`
 		Tests []Test `json:"compare_raked_tests"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Cmp) < 10 || len(g.Tests) != 3 {
 		t.Fatalf("calib.json has %d raked comparisons and %d tests", len(g.Cmp), len(g.Tests))
 	}
@@ -610,10 +593,6 @@ func TestCompareCalibrated(t *testing.T) {
 // (calib.json's paradox_raked).
 func TestParadoxCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Rows []struct {
 			Statistic string            `json:"statistic"`
@@ -623,9 +602,7 @@ func TestParadoxCalibrated(t *testing.T) {
 		} `json:"paradox_raked"`
 		Test Test `json:"paradox_raked_test"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Rows) != 15 {
 		t.Fatalf("calib.json has %d paradox_raked rows, want 15", len(g.Rows))
 	}
@@ -672,10 +649,6 @@ func TestParadoxCalibrated(t *testing.T) {
 // panel (svymean and svyciprop on R's rake() design).
 func TestSegmentsCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Rows []struct {
 			Statistic string            `json:"statistic"`
@@ -686,9 +659,7 @@ func TestSegmentsCalibrated(t *testing.T) {
 			CIHigh    Num               `json:"ci_high"`
 		} `json:"segments_raked"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Rows) != 9 {
 		t.Fatalf("calib.json has %d segments_raked rows, want 9", len(g.Rows))
 	}
@@ -733,10 +704,6 @@ func TestSegmentsCalibrated(t *testing.T) {
 // residualizes the scores on the margins, as svyrecvar does.
 func TestTrustCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Rows []struct {
 			Statistic string            `json:"statistic"`
@@ -753,9 +720,7 @@ func TestTrustCalibrated(t *testing.T) {
 			} `json:"terms"`
 		} `json:"trust_raked_adjusted"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Rows) != 12 || len(g.Adjusted.Terms) != 10 {
 		t.Fatalf("calib.json has %d trust_raked rows and %d adjusted terms, want 12 and 10", len(g.Rows), len(g.Adjusted.Terms))
 	}
@@ -829,10 +794,6 @@ func TestTrustCalibrated(t *testing.T) {
 // each letter is DiffMeans's t test of the two columns on that design.
 func TestBannerCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Rows []struct {
 			Statistic string            `json:"statistic"`
@@ -841,9 +802,7 @@ func TestBannerCalibrated(t *testing.T) {
 			SE        Num               `json:"se"`
 		} `json:"paradox_raked"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
 	base, err := StudyDesign(ds, LonelyAdjust)
 	if err != nil {
@@ -911,10 +870,6 @@ func TestBannerCalibrated(t *testing.T) {
 // rake() design in the cell's domain (calib.json's grid_raked).
 func TestParadoxGridCalibrated(t *testing.T) {
 	readCalibGolden(t)
-	b, err := os.ReadFile(filepath.Join("testdata", "calib", "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		Cells []struct {
 			Region     string `json:"region"`
@@ -923,9 +878,7 @@ func TestParadoxGridCalibrated(t *testing.T) {
 			SE         Num    `json:"se"`
 		} `json:"grid_raked"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &g)
 	if len(g.Cells) < 10 {
 		t.Fatalf("calib.json has %d grid_raked cells, want at least 10", len(g.Cells))
 	}

@@ -45,16 +45,10 @@ func TestWeightSinglePSUStratum(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("weight(panel) = exit %d: %s", code, errOut)
 	}
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var golden struct {
 		Raked []float64 `json:"raked_weights"`
 	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &golden)
 	got := readColumn(t, out, "weight_raked")
 	if len(got) != len(golden.Raked) {
 		t.Fatalf("weight(panel) wrote %d weights, want %d", len(got), len(golden.Raked))
@@ -105,10 +99,6 @@ func readColumn(t *testing.T, path, name string) []float64 {
 // against R in package analysis); trust and effect take it, their
 // adjusted model R's svyglm on the raked design.
 func TestEstimateCalibrated(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var golden struct {
 		Raked []float64 `json:"raked_weights"`
 		CLI   []struct {
@@ -121,9 +111,7 @@ func TestEstimateCalibrated(t *testing.T) {
 			CIHigh   *float64          `json:"ci_high"`
 		} `json:"cli_estimates"`
 	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &golden)
 	withBlock := filepath.Join(panelDir, "codebook_weighting.yaml")
 	for _, how := range [][]string{
 		{"--codebook", panelCodebook, "--targets", panelTargets},
@@ -199,9 +187,7 @@ func TestEstimateCalibrated(t *testing.T) {
 	var bounded struct {
 		W []float64 `json:"bounded_weights"`
 	}
-	if err := json.Unmarshal(b, &bounded); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &bounded)
 	outB := filepath.Join(t.TempDir(), "wb.csv")
 	if code, _, errOut := runCLI(t, "weight", "--data", panelData, "--codebook", filepath.Join(panelDir, "codebook_bounded.yaml"), "-o", outB); code != 0 {
 		t.Fatalf("weight with bounds: exit %d: %s", code, errOut)
@@ -230,8 +216,9 @@ func TestEstimateCalibrated(t *testing.T) {
 			} `json:"terms"`
 		} `json:"trust_raked_adjusted"`
 	}
-	if err := json.Unmarshal(b, &adj); err != nil || len(adj.A.Terms) < 2 {
-		t.Fatalf("calib.json trust_raked_adjusted: %v", err)
+	decodeCalib(t, &adj)
+	if len(adj.A.Terms) < 2 {
+		t.Fatalf("calib.json trust_raked_adjusted: %d terms", len(adj.A.Terms))
 	}
 	for _, args := range [][]string{
 		{"trust", "--codebook", withBlock},
@@ -275,10 +262,6 @@ func deref(p *float64) any {
 // and gender that holds respondents, as svyby(~y, ~region + gender)
 // (calib.json's crossed, from calib.R), each domain as a JSON object.
 func TestEstimateTotalsCrossed(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	type row struct {
 		Variable  string            `json:"variable"`
 		Statistic string            `json:"statistic"`
@@ -293,9 +276,7 @@ func TestEstimateTotalsCrossed(t *testing.T) {
 	var golden struct {
 		Crossed []row `json:"crossed"`
 	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &golden)
 	code, out, errOut := runCLI(t, "estimate", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust",
 		"--mean", "pc1", "--total", "pc1", "--total", "tr1==Agree", "--by", "region*gender", "--format", "json")
 	if code != 0 {
@@ -425,10 +406,6 @@ func TestWeightFollowsFileOrder(t *testing.T) {
 // weighted_count_se is svytotal's SE of the cell in its column's domain,
 // and the JSON holds the Total column (calib.json's crosstab).
 func TestCrosstabStatistics(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	type test struct {
 		Method    string   `json:"method"`
 		Statistic float64  `json:"statistic"`
@@ -450,9 +427,7 @@ func TestCrosstabStatistics(t *testing.T) {
 			Cells      []cell          `json:"cells"`
 		} `json:"crosstab"`
 	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &golden)
 	if len(golden.Crosstab) != 2 {
 		t.Fatalf("calib.json has %d crosstabs, want 2", len(golden.Crosstab))
 	}
@@ -519,10 +494,6 @@ func TestCrosstabStatistics(t *testing.T) {
 // statistic), svymean's column shares with their SEs and svytotal's SEs
 // on R's rake() design (calib.json's crosstab_raked).
 func TestCrosstabCalibrated(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	type cell struct {
 		Row     string   `json:"row"`
 		Col     string   `json:"col"`
@@ -545,9 +516,7 @@ func TestCrosstabCalibrated(t *testing.T) {
 			Cells []cell          `json:"cells"`
 		} `json:"crosstab_raked"`
 	}
-	if err := json.Unmarshal(b, &golden); err != nil {
-		t.Fatal(err)
-	}
+	decodeCalib(t, &golden)
 	near := func(g, w float64) bool { return math.Abs(g-w) <= 1e-6*math.Abs(w)+1e-10 }
 	for _, st := range []string{"F", "Chisq", "Wald", "adjWald"} {
 		code, out, errOut := runCLI(t, "crosstab", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets,
@@ -598,10 +567,6 @@ func TestCrosstabCalibrated(t *testing.T) {
 // quasibinomial) on the rake() design (calib.json's
 // trust_raked_adjusted), its interval at the residual df.
 func TestReportCalibrated(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g struct {
 		A struct {
 			DF    int `json:"df"`
@@ -611,8 +576,9 @@ func TestReportCalibrated(t *testing.T) {
 			} `json:"terms"`
 		} `json:"trust_raked_adjusted"`
 	}
-	if err := json.Unmarshal(b, &g); err != nil || len(g.A.Terms) < 2 {
-		t.Fatalf("calib.json trust_raked_adjusted: %v", err)
+	decodeCalib(t, &g)
+	if len(g.A.Terms) < 2 {
+		t.Fatalf("calib.json trust_raked_adjusted: %d terms", len(g.A.Terms))
 	}
 	dir := t.TempDir()
 	code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets, "--lonely-psu", "adjust", "-o", dir)
@@ -659,5 +625,18 @@ func TestPrivateReportRefusesCalibration(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust", "--dp-epsilon", "1", "-o", dir); code != 0 {
 		t.Errorf("report --dp-epsilon without calibration: exit %d: %s", code, errOut)
+	}
+}
+
+// decodeCalib decodes the calibration panel's R golden values
+// (analysis/testdata/calib/calib.json) into v, the part a test compares.
+func decodeCalib(t *testing.T, v any) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("calib.json: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"testing"
 
@@ -70,7 +71,7 @@ func TestParadoxItems(t *testing.T) {
 // grouped by PSU too, where the total alone goes through cross cells.
 func TestParadoxItemsTotalOnly(t *testing.T) {
 	large := func(th *thresholds) { th.parallelRows, th.fusedMinRun = 0, 0 } // the paths of a large study
-	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true})} {
+	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{}, leanload.Options{Compact: true, GroupByPSU: true})} {
 		all, err := Paradox(ds, Options{Cache: testCache(large)})
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 )
 
 // Helpers that let the analyses run on large datasets (see
-// survey.LoadOptions.Compact): they work on codes and reused buffers
+// internal/leanload): they work on codes and reused buffers
 // rather than a new vector per statistic.
 
 // binaryCodes codes a 0/1 variable y for ChiSq into dst (allocated when
@@ -57,7 +57,7 @@ func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
 const blockRows = 4096
 
 // vec is a per-respondent vector that the one-pass estimators read block
-// by block, so that values stored compactly (survey.LoadOptions.Compact)
+// by block, so that values stored compactly (internal/leanload)
 // or derived from others need no float64 per respondent: full holds the
 // values, or fill writes those of respondents from..from+len(dst)−1 to
 // dst. coded, when set, gives the same values as codes (see

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -242,7 +243,7 @@ func jsonNumbersClose(t *testing.T, what string, got, want any, rel float64) {
 }
 
 // loadStudyWith loads the test study with opts.
-func loadStudyWith(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
+func loadStudyWith(t testing.TB, opts survey.LoadOptions, lean leanload.Options) *survey.Dataset {
 	t.Helper()
 	dir := filepath.Join("testdata", "study")
 	cb, err := survey.LoadCodebook(filepath.Join(dir, "codebook.yaml"))
@@ -258,7 +259,7 @@ func loadStudyWith(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, opts)
+	ds, err := survey.Load(leanload.With(context.Background(), lean), cb, []survey.TableReader{tr}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,8 +269,8 @@ func loadStudyWith(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 // The analyses give the same results on a dataset loaded Compact and
 // grouped by PSU as on a plain one, also when they run in parallel.
 func TestAnalysesOnLeanLoad(t *testing.T) {
-	plain := loadStudyWith(t, survey.LoadOptions{})
-	lean := loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true, SkipID: true})
+	plain := loadStudyWith(t, survey.LoadOptions{}, leanload.Options{})
+	lean := loadStudyWith(t, survey.LoadOptions{}, leanload.All)
 	for _, ds := range []*survey.Dataset{plain, lean} {
 		if ds == lean && (ds.Construct("concern").Flag != nil || ds.ID != nil) {
 			t.Fatal("lean load kept float64 flags or the id")

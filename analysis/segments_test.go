@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func TestWestinSegmentCoded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds, err := survey.Load(context.Background(), c, []survey.TableReader{tr}, survey.LoadOptions{Compact: compact})
+			ds, err := survey.Load(leanload.With(context.Background(), leanload.Options{Compact: compact}), c, []survey.TableReader{tr}, survey.LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

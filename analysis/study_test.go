@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -26,7 +27,7 @@ const studyTol = 1e-6
 // parser, the CSV reader and survey.Load.
 func loadStudy(t testing.TB) *survey.Dataset {
 	t.Helper()
-	return loadStudyWith(t, survey.LoadOptions{})
+	return loadStudyWith(t, survey.LoadOptions{}, leanload.Options{})
 }
 
 // studyExpected is expected.json: each analysis' result in its JSON shape.

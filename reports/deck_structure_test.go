@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,7 +49,7 @@ func kozyreva(t *testing.T) (*survey.Dataset, *survey.Codebook) {
 		t.Cleanup(func() { tr.Close() })
 		tables = append(tables, tr)
 	}
-	ds, err := survey.Load(context.Background(), cb, tables, survey.LoadOptions{Compact: true})
+	ds, err := survey.Load(leanload.With(context.Background(), leanload.Options{Compact: true}), cb, tables, survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type Dataset struct {
 	Warnings []Warning
 
 	// order[i], when set, is the position in the files of the respondent
-	// stored at i (LoadOptions.GroupByPSU stores them PSU by PSU).
+	// stored at i (a load grouped by PSU, see internal/leanload, stores them PSU by PSU).
 	order []int32
 }
 

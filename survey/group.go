@@ -10,7 +10,7 @@ import (
 )
 
 // groupByPSU reorders the respondents of ds so that each PSU's are
-// contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
+// contiguous (leanload.Options.GroupByPSU): PSUs in code order, respondents in
 // file order within a PSU, respondents without a PSU last. Every
 // per-respondent slice is permuted in place, so the slices that share
 // memory (Weights and its column) stay shared. The error is a panic in

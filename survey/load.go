@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"slices"
@@ -41,26 +42,10 @@ type LoadOptions struct {
 	// constructs' processed Items, unless it has another role (region,
 	// segment, design) or Extra or Categorical names it.
 	KeepRawItems bool
-	// SkipID leaves the design's id column out of the Dataset (ID is nil):
-	// the analyses do not use it, and a column of distinct strings is
-	// the costliest to hold. The column must still be present.
-	SkipID bool
-	// Compact stores the constructs' items, scores and flags in about a
-	// byte per respondent and value instead of a float64: Construct.Score,
-	// Construct.Flag and the items' Num are nil, and Construct.Scores,
-	// Construct.Flags and Column.Values read them.
-	Compact bool
-	// SizeHint, when positive, is the expected number of respondents:
-	// the columns are allocated for that many at once.
-	SizeHint int
-	// GroupByPSU stores the respondents PSU by PSU (PSUs in the order of
-	// their levels, respondents in file order within a PSU) instead of in
-	// file order, when the design has PSUs. Estimates are the same up to
-	// rounding, but the design-based analyses of a large study, which
-	// visit PSU totals, run several times faster. Positions in the
-	// Dataset are then no longer positions in the files: Dataset.FileRow
-	// and InFileOrder map them back.
-	GroupByPSU bool
+	// lean is what trustgap's commands ask for through the context (see
+	// internal/leanload): storage that holds a large study in less memory.
+	// Tests in this package set it directly.
+	lean leanload.Options
 }
 
 // Load reads the tables in order and stacks their respondents into one
@@ -116,12 +101,15 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 	if probs := cb.problems(); len(probs) > 0 {
 		return nil, newProblemsError(probs, limit)
 	}
+	if o := leanload.From(ctx); o != (leanload.Options{}) {
+		opts.lean = o
+	}
 	return newLoader(cb, opts, limit, false).load(ctx, tables)
 }
 
 // load is Load once the loader is set up.
 func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, error) {
-	l.reserve(sizeHint(l.opts.SizeHint, tables))
+	l.reserve(sizeHint(tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
@@ -129,7 +117,7 @@ func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, erro
 		return nil, err
 	}
 	ds := l.dataset()
-	if l.opts.GroupByPSU {
+	if l.opts.lean.GroupByPSU {
 		if err := groupByPSU(ds); err != nil {
 			return nil, err
 		}
@@ -174,7 +162,7 @@ type colBuilder struct {
 	firstSeen []rowRef
 
 	// rawItem: the column is only a construct item; skip: its values are
-	// not kept (a raw item without KeepRawItems, the id with SkipID), so
+	// not kept (a raw item without KeepRawItems, the id of a lean load), so
 	// addCell never sees it, but the column must still be in the files.
 	rawItem, skip bool
 }
@@ -313,7 +301,7 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 		sb := l.use(s)
 		sb.cat, sb.published = true, true
 	}
-	l.compact = opts.Compact && !lint
+	l.compact = opts.lean.Compact && !lint
 	for _, name := range cb.constructNames() {
 		if opts.Constructs != nil && !slices.Contains(opts.Constructs, name) {
 			continue
@@ -360,7 +348,7 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	for _, b := range l.cols {
 		b.skip = b.rawItem && !opts.KeepRawItems && !lint
 	}
-	if opts.SkipID && !lint && l.idCol.name != "" && !l.idCol.rawItem {
+	if opts.lean.SkipID && !lint && l.idCol.name != "" && !l.idCol.rawItem {
 		// Unless another role (a segment, an Extra) shares the column.
 		shared := l.idCol.name == l.design.Strata || l.idCol.name == l.design.PSU || l.idCol.name == cb.Region ||
 			slices.Contains(cb.Segments, l.idCol.name) || slices.Contains(opts.Extra, l.idCol.name) || slices.Contains(opts.Categorical, l.idCol.name)

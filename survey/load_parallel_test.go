@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -226,8 +227,8 @@ func TestLoadParallelSameAsSequential(t *testing.T) {
 		{"default", LoadOptions{}},
 		{"first problems", LoadOptions{MaxProblems: 7}},
 		{"every problem", LoadOptions{MaxProblems: 1 << 30}},
-		{"compact", LoadOptions{Compact: true, MaxProblems: 1 << 30}},
-		{"lean", LoadOptions{Compact: true, SkipID: true, GroupByPSU: true, Constructs: []string{"c", "k"}, MaxProblems: 1000}},
+		{"compact", LoadOptions{MaxProblems: 1 << 30, lean: leanload.Options{Compact: true}}},
+		{"lean", LoadOptions{Constructs: []string{"c", "k"}, MaxProblems: 1000, lean: leanload.Options{Compact: true, SkipID: true, GroupByPSU: true}}},
 		{"raw items", LoadOptions{KeepRawItems: true, Extra: []string{"num", "txt"}, Categorical: []string{"txt"}, MaxProblems: 1 << 30}},
 		{"decimal extras", LoadOptions{Extra: []string{"num"}, Categorical: []string{"g"}, Optional: []string{"txt"}, MaxProblems: 100}},
 	}
@@ -255,7 +256,7 @@ func TestLoadCompactSameAsFloats(t *testing.T) {
 	cb := mustCodebook(t, parallelCodebook)
 	study := problemStudy(6000)
 	read := func(compact bool, par parallelism) (*Dataset, []Problem) {
-		l := newLoader(cb, LoadOptions{Compact: compact}, 0, false)
+		l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: compact}}, 0, false)
 		l.par = par
 		if err := l.read(context.Background(), fresh(study)); err != nil {
 			t.Fatalf("read: %v", err)
@@ -380,7 +381,7 @@ func TestLoadParallelStops(t *testing.T) {
 			if !tt.cancel {
 				m.failAt, h.hook = tt.at, func() {}
 			}
-			l := newLoader(cb, LoadOptions{Compact: true}, 50, false)
+			l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: true}}, 50, false)
 			l.par = parallelism{converters: 2}
 			_, err := l.load(ctx, []TableReader{h})
 			if err == nil || err.Error() != tt.wantErr || tt.cancel && !errors.Is(err, context.Canceled) {
@@ -443,7 +444,7 @@ func TestLoadParallelPanicReachesCaller(t *testing.T) {
 	cb := mustCodebook(t, parallelCodebook)
 	m := problemStudy(3 * readAheadRows)[0]
 	before := runtime.NumGoroutine()
-	l := newLoader(cb, LoadOptions{Compact: true}, 50, false)
+	l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: true}}, 50, false)
 	l.par = parallelism{converters: 2}
 	// A unit no converter can run: its construct does not exist.
 	l.units = append(l.units, convUnit{seq: len(l.units), rule: len(l.rules) + 1, cost: 1})

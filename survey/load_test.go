@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"os"
@@ -684,7 +685,7 @@ constructs:
 			}
 			ds, err := Load(context.Background(), cb, tables(table()), LoadOptions{Extra: []string{"x", "a"}})
 			// A Compact load finds the same problems and the same values.
-			compact, cerr := Load(context.Background(), cb, tables(table()), LoadOptions{Extra: []string{"x", "a"}, Compact: true})
+			compact, cerr := Load(context.Background(), cb, tables(table()), LoadOptions{Extra: []string{"x", "a"}, lean: leanload.Options{Compact: true}})
 			if fmt.Sprint(cerr) != fmt.Sprint(err) {
 				t.Fatalf("Load error = %v, Compact load error = %v", err, cerr)
 			}

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -80,7 +81,7 @@ func sameFloats(a, b []float64) bool {
 func TestLoadCompact(t *testing.T) {
 	data := scaleData(3000, 1)
 	plain := loadScale(t, data, LoadOptions{})
-	compact := loadScale(t, data, LoadOptions{Compact: true})
+	compact := loadScale(t, data, LoadOptions{lean: leanload.Options{Compact: true}})
 	if compact.N != plain.N {
 		t.Fatalf("N = %d, want %d", compact.N, plain.N)
 	}
@@ -176,7 +177,7 @@ func TestLoadOptionsConstructs(t *testing.T) {
 		t.Errorf("protection scores depend on which constructs are loaded")
 	}
 
-	ds = loadScale(t, data, LoadOptions{Constructs: []string{}, KeepRawItems: true, SkipID: true, Extra: []string{"x"}})
+	ds = loadScale(t, data, LoadOptions{Constructs: []string{}, KeepRawItems: true, Extra: []string{"x"}, lean: leanload.Options{SkipID: true}})
 	if len(ds.Constructs) != 0 {
 		t.Errorf("Constructs: [] loaded %d constructs, want none", len(ds.Constructs))
 	}
@@ -205,7 +206,7 @@ func TestLoadOptionsConstructs(t *testing.T) {
 
 	// A skipped id must still be in the file.
 	cb := mustCodebook(t, scaleCodebook)
-	_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", strings.Replace(data, "rid,", "respondent,", 1))), LoadOptions{SkipID: true})
+	_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", strings.Replace(data, "rid,", "respondent,", 1))), LoadOptions{lean: leanload.Options{SkipID: true}})
 	if err == nil || !strings.Contains(err.Error(), `"rid"`) {
 		t.Errorf("SkipID without the id column: error %v, want it to name rid", err)
 	}
@@ -220,7 +221,7 @@ func TestLoadCompactProblems(t *testing.T) {
 		"3,1,s,p2,N,Z,1,2,1,Maybe,1,0,1\n"
 	cb := mustCodebook(t, scaleCodebook)
 	var msgs []string
-	for _, opts := range []LoadOptions{{}, {Compact: true, SkipID: true, GroupByPSU: true}} {
+	for _, opts := range []LoadOptions{{}, {lean: leanload.Options{Compact: true, SkipID: true, GroupByPSU: true}}} {
 		_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", data)), opts)
 		if err == nil {
 			t.Fatalf("Load(%+v) succeeded", opts)
@@ -242,7 +243,7 @@ func TestLoadCompactProblems(t *testing.T) {
 func TestLoadGroupByPSU(t *testing.T) {
 	data := scaleData(2000, 3)
 	plain := loadScale(t, data, LoadOptions{KeepRawItems: true})
-	for _, opts := range []LoadOptions{{GroupByPSU: true, KeepRawItems: true}, {GroupByPSU: true, Compact: true, KeepRawItems: true}} {
+	for _, opts := range []LoadOptions{{KeepRawItems: true, lean: leanload.Options{GroupByPSU: true}}, {KeepRawItems: true, lean: leanload.Options{GroupByPSU: true, Compact: true}}} {
 		g := loadScale(t, data, opts)
 		// Contiguous PSUs, in code order.
 		if !slices.IsSorted(g.PSU.Codes) {

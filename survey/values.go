@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Compact storage of construct values (LoadOptions.Compact).
+// Compact storage of construct values (a compact load, see internal/leanload).
 //
 // A construct's items, score and flag take few distinct values (answers on
 // a short scale, yes/no, a mean of a few such answers), so a Compact load
@@ -393,12 +393,9 @@ func (c *itemCache) put(raw string, v float64) {
 	}
 }
 
-// sizeHint is the number of respondents to allocate columns for: hint when
-// positive, else the tables' own estimates (CSV files of known size).
-func sizeHint(hint int, tables []TableReader) int {
-	if hint > 0 {
-		return hint
-	}
+// sizeHint is the number of respondents to allocate columns for: the
+// tables' own estimates (CSV files of known size).
+func sizeHint(tables []TableReader) int {
 	n := 0
 	for _, t := range tables {
 		if tb, ok := t.(*table); ok && tb.rowsHint > 0 {

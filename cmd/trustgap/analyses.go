@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"strings"
 
@@ -91,7 +92,7 @@ flag is 1 (statistic = the construct's name) and the weighted mean score
 }
 
 func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -121,7 +122,7 @@ unconcerned respondents.`+domainsHelp, runF, paradoxRun)
 }
 
 func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"concern", "protection", "sharing"}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"concern", "protection", "sharing"}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ personalization preference on comfort.`+domainsHelp, runF,
 }
 
 func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{factor, outcome}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{factor, outcome}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ all three is a pragmatist.`+domainsHelp, runF, segmentsRun)
 }
 
 func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"westin"}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"westin"}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -290,7 +291,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 			return &internalError{fmt.Errorf("shipped benchmarks: %w", err)}
 		}
 	}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -360,7 +361,7 @@ item is deleted.`, runF, reliabilityRun)
 }
 
 func reliabilityRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}

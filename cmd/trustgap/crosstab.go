@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -111,7 +112,7 @@ type crossBase struct {
 
 func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	vars := []string{opts.Rows, opts.Cols}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars}, leanload.Options{})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -216,11 +217,12 @@ func closeAll(ts []survey.TableReader) {
 const maxProblems = 10
 
 // leanLoad is how the analysis commands load: only the constructs they use
-// (nil: all), without the id column, values stored compactly and
-// respondents grouped by PSU, so that millions of respondents fit in
-// memory and the design-based estimates visit each PSU's totals in turn.
+// (nil: all), with leanload.All (without the id column, values stored
+// compactly and respondents grouped by PSU), so that millions of
+// respondents fit in memory and the design-based estimates visit each
+// PSU's totals in turn.
 func leanLoad(constructs []string) survey.LoadOptions {
-	return survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true}
+	return survey.LoadOptions{Constructs: constructs}
 }
 
 // options passes the study's design to an analysis, so that it is not
@@ -249,8 +251,9 @@ func (o *studyOptions) inputs() []string {
 	return in
 }
 
-// load reads the study and builds its design.
-func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
+// load reads the study, storing it as lean asks (see internal/leanload),
+// and builds its design.
+func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions, lean leanload.Options) (*study, error) {
 	gcForLargeData(o.Data)
 	cb, err := o.codebook()
 	if err != nil {
@@ -266,7 +269,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		return nil, limitHint(err)
 	}
 	defer closeAll(ts)
-	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
+	ds, err := survey.Load(leanload.With(ctx, lean), cb, ts, o.loadOptions(lo))
 	if o.progress != nil {
 		_ = o.progress.Finish() // clears the bar
 		o.progress = nil

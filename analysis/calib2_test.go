@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 
@@ -82,7 +83,7 @@ func TestCompareBenchmarksCalibrated(t *testing.T) {
 		{Figure: "pragmatists", Statistic: "westin_pragmatist", Value: 0.55, Source: "test"},
 	}
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		base, err := StudyDesign(ds, LonelyAdjust)
 		if err != nil {
 			t.Fatal(err)

@@ -24,9 +24,10 @@ const roundingSlack = 64
 
 // roundingNoise is the variance the rounding of PSU totals alone could
 // leave: the design's between-PSU sum of squares (VarianceFromPSUTotals'
-// stratum scales) of the largest rounding error of each PSU total, whose
-// terms have absolute values summing to mag[p] over n terms in all.
-func (d *Design) roundingNoise(mag []float64, n int) float64 {
+// stratum scales, and lonely-PSU averaging's factor for the strata
+// present) of the largest rounding error of each PSU total, whose terms
+// have absolute values summing to mag[p] over n terms in all.
+func (d *Design) roundingNoise(mag []float64, n int, present func(h int) bool) float64 {
 	e := roundingSlack * math.Sqrt(float64(n)+4) * 0x1p-52
 	var v float64
 	for h, s := range d.scale {
@@ -37,15 +38,22 @@ func (d *Design) roundingNoise(mag []float64, n int) float64 {
 			v += s * (e * m) * (e * m)
 		}
 	}
+	if d.averaging() {
+		v *= d.lonelyFactor(present)
+	}
 	return v
 }
 
 // maxScale is the largest of the design's stratum scales (for a noise
-// bound from one magnitude for all PSUs).
+// bound from one magnitude for all PSUs), times lonely-PSU averaging's
+// largest factor (every stratum present).
 func (d *Design) maxScale() float64 {
 	var s float64
 	for _, x := range d.scale {
 		s = max(s, x)
+	}
+	if d.averaging() {
+		s *= d.lonelyFactor(allStrata)
 	}
 	return s
 }
@@ -56,7 +64,7 @@ func (d *Design) maxScale() float64 {
 // (see roundingNoise); the design effect stays undefined (NaN) where R's
 // is: fewer than 2 answers, or no spread at all.
 func zeroRounding(v, noise, s2 float64, n int) (float64, float64) {
-	if v > noise {
+	if !(v <= noise) { // NaN stays NaN
 		return v, deffReplace(v, s2, n)
 	}
 	if n < 2 || s2 == 0 {

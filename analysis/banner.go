@@ -26,10 +26,12 @@ type BannerColumn struct {
 }
 
 // BannerCell is a column's share with the letters of the columns of the
-// same group it is significantly higher than.
+// same group it is significantly higher than, and its test against the
+// rest of the sample (▲/▼ against Total; not for the Total itself).
 type BannerCell struct {
 	Estimate
-	Sig string
+	Sig  string
+	Rest RestTest
 }
 
 // BannerRow is one variable across the banner's columns.
@@ -53,8 +55,10 @@ type BannerResult struct {
 // generations; never the Total, which overlaps them) whose share it
 // exceeds, by a design-based t test of the difference of the two domain
 // means at 1 − Options.Level (Design.DiffMeans: joint linearization, df =
-// degf of the two domains together). Cells whose column base is below
-// Options.MinBase take part in no test.
+// degf of the two domains together). Each column other than the Total is
+// also tested against the rest of the sample (BannerCell.Rest, see
+// RestTest: svyglm(y ~ I(var == level), design)), from the same sums.
+// Cells whose column base is below Options.MinBase take part in no test.
 //
 // Each variable is read once (the weighted sums of every column by PSU,
 // from which come the means and the PSU totals of their influence
@@ -171,6 +175,7 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
 		}
 	}
+	dfAll := d.DegF(nil) // of each column against the rest (Compare's)
 	// One row per variable, in parallel when the sample is large.
 	yOf := func(bv BannerVariable) vec {
 		if bv.src.fill == nil && len(bv.src.full) != ds.N {
@@ -183,6 +188,8 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
 		vc, vp := sums.variances(d, pairs)
+		rc := sums.restContrasts()
+		rv := sums.restVariances(d, rc, pairs)
 		for c := range row.Cells {
 			g := &sums.groupings[colGroup[c]]
 			st := &g.gs[colLevel[c]]
@@ -213,6 +220,11 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				row.Cells[b].Sig += res.Columns[a].Letter
 			}
 		}
+		for k, r := range rc {
+			if res.Columns[r.pos].Base.N >= minBase {
+				row.Cells[r.pos].Rest = restTest(r.diff, rv[k], dfAll, level)
+			}
+		}
 		return row
 	}
 	res.Rows = make([]BannerRow, len(vars))
@@ -227,7 +239,9 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			}
 		}
 		for k, bv := range vars {
-			res.Rows[k] = calibratedBannerRow(d, bv.Label, yOf(bv).materialize(ds.N), mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
+			y := yOf(bv).materialize(ds.N)
+			res.Rows[k] = calibratedBannerRow(d, bv.Label, y, mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
+			calibratedRestTests(d, res.Rows[k], y, mem, colGroup, res.Columns, dfAll, level, minBase)
 		}
 		return res, nil
 	}

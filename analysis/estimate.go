@@ -97,7 +97,8 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	if z != nil {
 		t = d.influenceTotals(z)
 	}
-	v, deff := zeroRounding(d.VarianceFromPSUTotals(t)/(sw*sw), sdev2/sw, n)
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
+	v, deff := zeroRounding(d.varianceIn(t, rows)/(sw*sw), sdev2/sw, n)
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
@@ -225,7 +226,7 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		df = d.degfSeen(func(p int) bool { return seen[p] })
 	}
 	e := Estimate{Estimate: tot, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: math.NaN()}
-	v := d.VarianceFromPSUTotals(t)
+	v := d.varianceIn(t, d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) }))
 	if n > 0 {
 		mean := tot / sw
 		var sdev2 float64
@@ -303,7 +304,7 @@ func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 		}
 		t = d.influenceTotals(z)
 	}
-	v := d.VarianceFromPSUTotals(t)
+	v := d.varianceIn(t, d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && !math.IsNaN(x[i]) && (in == nil || in[i]) }))
 	e := Estimate{Estimate: r, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
 	e.Deff = deffReplace(v, (swr2-swr*swr/sw)*sw, n)
 	e.CILow, e.CIHigh = MeanCI(r, e.SE, df, level)

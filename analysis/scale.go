@@ -539,6 +539,9 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		}
 	}
 	v, pv = make([]float64, size), make([]float64, len(pairs))
+	if d.averaging() {
+		defer a.averageVariances(d, pairs, v, pv)
+	}
 	if a.moments != nil {
 		a.momentVariances(d, pairs, delta, inv, v, pv, nil, nil)
 		return v, pv
@@ -588,6 +591,37 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		}
 	}
 	return v, pv
+}
+
+// averageVariances applies lonelyFactor to variances' results: each
+// group's rows are its respondents who answered (svyby's subset after
+// na.rm), a pair's those of either group.
+func (a *allSums) averageVariances(d *Design, pairs [][2]int, v, pv []float64) {
+	for g := range v {
+		v[g] *= d.lonelyFactor(a.groupStrata(d, g, -1))
+	}
+	for k, ab := range pairs {
+		pv[k] *= d.lonelyFactor(a.groupStrata(d, ab[0], ab[1]))
+	}
+}
+
+// groupStrata is lonelyFactor's present for the respondents who answered
+// in group g or (when g2 ≥ 0) g2: the strata where their Σw is positive.
+func (a *allSums) groupStrata(d *Design, g, g2 int) func(h int) bool {
+	size := a.groupings[0].stride
+	has := func(c []sumCell) bool { return c[g].sw > 0 || (g2 >= 0 && c[g2].sw > 0) }
+	return func(h int) bool {
+		if a.byStratum != nil {
+			return has(a.byStratum[h*size : (h+1)*size])
+		}
+		cells := a.groupings[0].cells
+		for p := d.psuStart[h]; p < d.psuStart[h+1]; p++ {
+			if has(cells[p*size : (p+1)*size]) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // momentVariances is variances from psuMoments: in each stratum of n
@@ -722,6 +756,15 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 	// would lose the digits of shift², which contrast need not.
 	cs := &cellSums{d: d, nCells: L, cell: make([]wsum, L), n: make([]int, L), shift: make([]float64, L)}
 	cs.cov, cs.covNoise = a.levelCovShifted(d, k)
+	if d.averaging() {
+		H := d.NumStrata()
+		cs.present = make([]bool, H*L)
+		for h := range H {
+			for l := range L {
+				cs.present[h*L+l] = a.byStratum[h*g.stride+g.off+l].sw > 0
+			}
+		}
+	}
 	for l := range g.gs {
 		st := &g.gs[l]
 		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
@@ -739,6 +782,23 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 func (a *allSums) levelCov(d *Design, k int) [][]float64 {
 	cz, _ := a.levelCovShifted(d, k)
 	g := &a.groupings[k]
+	if d.averaging() {
+		// One svyrecvar of the answers in every level (binaryTableCov's
+		// subset(design, !is.na(y))).
+		f := d.lonelyFactor(func(h int) bool {
+			for _, c := range a.byStratum[h*g.stride+g.off : h*g.stride+g.off+len(g.gs)] {
+				if c.sw > 0 {
+					return true
+				}
+			}
+			return false
+		})
+		for _, row := range cz {
+			for j := range row {
+				row[j] *= f
+			}
+		}
+	}
 	// Σw·y = Σw·(y − shift) + shift·Σw: row and column 2l + 1 gain shift
 	// times 2l.
 	for l := range g.gs {

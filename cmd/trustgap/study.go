@@ -63,7 +63,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.StringVar(&o.Strata, "strata", "", "strata `COLUMN` (overrides the codebook)")
 	f.StringVar(&o.PSU, "psu", "", "PSU (cluster) `COLUMN` (overrides the codebook)")
 	f.StringVar(&o.FPC, "fpc", "", "finite population correction `COLUMN`: stratum population size (> 1) or sampling fraction (<= 1)")
-	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove or certainty (as R's survey.lonely.psu)")
+	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove, certainty or average (as R's survey.lonely.psu)")
 	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
 	f.IntVar(&o.MaxColumns, "max-columns", 0, "refuse tables with more than `N` columns (default 16384, Excel's maximum)")
 	f.IntVar(&o.MaxLevels, "max-levels", 0, "refuse a region or segment with more than `N` levels (default 300)")
@@ -73,7 +73,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.BoolVar(&o.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma (1,5): the default for ;-separated files only")
 	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx", "sav", "zsav", "parquet")
 	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty", "average"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // validate checks flag values that need no data.

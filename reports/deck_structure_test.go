@@ -135,8 +135,8 @@ func TestDeckStructure(t *testing.T) {
 					}
 				}
 				pl, err := f.GetPageLayout(name)
-				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-					t.Errorf("%s: page layout %+v, want landscape fitted to the page's width", name, pl)
+				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Size == nil || *pl.Size != 9 {
+					t.Errorf("%s: page layout %+v, want A4 landscape fitted to the page's width", name, pl)
 				}
 				if p, err := f.GetPanes(name); err != nil || !p.Freeze {
 					t.Errorf("%s: panes %+v, want frozen", name, p)

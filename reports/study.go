@@ -152,7 +152,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	if sub == "" {
 		sub = subtitleOf(ds)
 	}
-	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil, Paper: Paper(opts.Report.Paper)}
 	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
 		{name: "effects", build: (*builder).effects},
 		{name: "segments", build: (*builder).segments},

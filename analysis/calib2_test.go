@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/trustgap/trustgap/internal/leanload"
@@ -151,5 +152,77 @@ func TestCompareBenchmarksCalibrated(t *testing.T) {
 	}
 	if math.Abs(se["raked"]-se["none"]) < 1e-4 {
 		t.Errorf("calib2.json: raked and unraked SEs of concern %v and %v barely differ: the test would not tell them apart", se["raked"], se["none"])
+	}
+}
+
+// TestRoundingLevelSE: an SE is taken for rounding (0, deff 0, effective
+// base null) by the scale of the PSU totals' terms, not by the size of
+// the design effect. calib2.R's small design has a domain "one" in one
+// PSU (R's SE 5.6e-17: rounding; true value 0) and a domain "near" whose
+// two PSUs' means differ by about 1e-5, so that its deff is 1.9e-11 (its
+// total's 7.5e-11) yet its SE, 1.25e-6, is genuine: both Mean (direct and
+// through MeanBy's engine) and Total keep it, as R.
+func TestRoundingLevelSE(t *testing.T) {
+	g := readCalib2Golden(t)
+	tiny := g.Tiny
+	n := len(tiny.W)
+	strata, psu := make([]int32, n), make([]int32, n)
+	for i := range n {
+		strata[i], psu[i] = int32(tiny.Stratum[i]), int32(tiny.PSU[i])
+	}
+	d, err := NewDesign(n, DesignSpec{Weights: tiny.W, Strata: strata, PSU: psu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := []string{"near", "one", "rest"}
+	groups := make([]int32, n)
+	for i, dm := range tiny.Dom {
+		groups[i] = int32(slices.Index(levels, dm))
+	}
+	by := d.MeanBy(tiny.Y, groups, len(levels), 0.95)
+	if len(g.Rounding) != 2 {
+		t.Fatalf("calib2.json has %d rounding cases, want 2", len(g.Rounding))
+	}
+	for _, w := range g.Rounding {
+		in := make([]bool, n)
+		for i, dm := range tiny.Dom {
+			in[i] = dm == w.Domain
+		}
+		means := map[string]Estimate{"Mean": d.Mean(tiny.Y, in, 0.95), "MeanBy": by[slices.Index(levels, w.Domain)]}
+		tot := d.Total(tiny.Y, in, 0.95)
+		c := checker{t, "tiny " + w.Domain}
+		switch w.Domain {
+		case "near":
+			if float64(w.MeanDeff) > 1e-9 || float64(w.MeanSE) < 1e-6 {
+				t.Fatalf("calib2.json: near's deff %v and SE %v, want below 1e-9 and above 1e-6", w.MeanDeff, w.MeanSE)
+			}
+			for how, e := range means {
+				c.num(how, "estimate", Num(e.Estimate), w.Mean)
+				c.num(how, "se", Num(e.SE), w.MeanSE)
+				c.num(how, "deff", Num(e.Deff), w.MeanDeff)
+			}
+			c.num("Total", "estimate", Num(tot.Estimate), w.Total)
+			c.num("Total", "se", Num(tot.SE), w.TotalSE)
+			c.num("Total", "deff", Num(tot.Deff), w.TotalDeff)
+		case "one":
+			if float64(w.MeanSE) > 1e-15 {
+				t.Fatalf("calib2.json: one's SE %v, want rounding (below 1e-15)", w.MeanSE)
+			}
+			for how, e := range means {
+				c.num(how, "estimate", Num(e.Estimate), w.Mean)
+				if e.SE != 0 || e.Deff != 0 || !math.IsInf(e.EffectiveN(), 1) {
+					t.Errorf("tiny one %s se = %v, deff %v, effective base %v; want 0, 0 and +Inf (null in JSON)", how, e.SE, e.Deff, e.EffectiveN())
+				}
+				if b, _ := json.Marshal(Num(e.EffectiveN())); string(b) != "null" {
+					t.Errorf("tiny one %s effective base in JSON = %s, want null", how, b)
+				}
+			}
+			// The domain's total is not fixed: the other PSUs of its
+			// stratum hold 0.
+			c.num("Total", "estimate", Num(tot.Estimate), w.Total)
+			c.num("Total", "se", Num(tot.SE), w.TotalSE)
+			c.num("Total", "deff", Num(tot.Deff), w.TotalDeff)
+		}
+		c.int("Mean", "df", means["Mean"].DF, w.DF)
 	}
 }

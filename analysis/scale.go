@@ -264,13 +264,29 @@ type sumCell struct {
 func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 	v, _ := a.variances(d, nil)
 	out := make([]Estimate, 0, len(v))
+	s := d.maxScale()
 	for _, g := range a.groupings {
 		for l := range g.gs {
 			st, pos := &g.gs[l], g.off+l
-			out = append(out, finishGroup(st, level, df[pos], v[pos]))
+			out = append(out, finishGroup(st, level, df[pos], v[pos], st.roundingNoise(d, s)))
 		}
 	}
 	return out
+}
+
+// roundingNoise bounds the variance of the group's mean that rounding
+// alone could leave (see Design.roundingNoise) without the terms' scale
+// PSU by PSU: each PSU total (Σ_p w(y − c) − (ŷ − c)·Σ_p w)/Σw has terms
+// of magnitude at most, summed over the PSUs, Σw|y − c| + |ŷ − c|·Σw ≤
+// √(Σw·Σw(y − c)²) + |ŷ − c|·Σw, and the sum of their squares is at most
+// the square of that sum, times the largest stratum scale s.
+func (st *domainGroup) roundingNoise(d *Design, s float64) float64 {
+	if st.sw <= 0 {
+		return 0
+	}
+	mag := (math.Sqrt(st.sw*max(st.swd2, 0)) + math.Abs(st.swd)) / st.sw
+	e := roundingSlack * math.Sqrt(float64(st.n)+4) * 0x1p-52 * mag
+	return s * e * e
 }
 
 // sumAllMulti passes over the data once for several variables, adding

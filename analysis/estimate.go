@@ -217,7 +217,16 @@ func (d *Design) meanAll(y []float64, groups []int32, nGroups int, level float64
 	if groups != nil {
 		df = append(df, e.levelDegF(groups, nGroups, nil)...)
 	}
-	return sums.estimates(d, df, level)
+	out := sums.estimates(d, df, level)
+	// Each domain's weight, answered or not, for the likelihood interval
+	// (see PropCI).
+	for i, w := range d.w {
+		out[0].wDomain += w
+		if groups != nil && groups[i] >= 0 {
+			out[1+groups[i]].wDomain += w
+		}
+	}
+	return out
 }
 
 // finishGroup is the estimate of one group whose mean has variance v,

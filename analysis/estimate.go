@@ -71,14 +71,7 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		}
 		e = d.meanAll(y, groups, 1, level)[1]
 	}
-	// The likelihood interval rescales by the domain's weights, answered
-	// or not (see PropCI).
-	for i, w := range d.w {
-		if in == nil || in[i] {
-			e.wDomain += w
-		}
-	}
-	return e
+	return e // with the domain's weights, answered or not, from meanAll
 }
 
 // calibratedMean is Mean on a calibrated design: the influence values

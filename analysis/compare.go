@@ -111,7 +111,7 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		if len(toplines) > 0 {
 			return nil, fmt.Errorf("compare: %w", s.d.requireUncalibrated("the benchmark comparison"))
 		}
-		return s.compareCalibrated(stats, res), nil
+		return s.compareCalibrated(stats, res)
 	}
 	// The statistics are independent: on the available cores, each worker
 	// with its buffers for a Compact load's flags and for the test codes.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"reflect"
 	"sync"
@@ -62,7 +63,7 @@ func generatedStudy(n int) (*survey.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return survey.Load(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{SkipID: true, Compact: true, GroupByPSU: true})
+	return survey.Load(leanload.With(context.Background(), leanload.All), cb, []survey.TableReader{t}, survey.LoadOptions{})
 }
 
 // TestAnalysesStopWhenCancelled runs each analysis to the end with a

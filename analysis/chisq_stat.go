@@ -25,10 +25,17 @@ const (
 	// StatAdjWald is the Wald test adjusted for the number of PSUs
 	// (Thomas and Rao): F·(ν − d + 1)/(d·ν) on d and ν − d + 1.
 	StatAdjWald
+	// StatLincom refers Pearson's X² to its asymptotic distribution, a
+	// linear combination Σ δ_j χ²₁ of the eigenvalues δ_j of Δ, each
+	// χ² divided by an independent χ²_ddf/ddf with ddf = d₀·ν (R's
+	// pFsum(X², rep(1, d), δ, ddf = d₀ν, method = "integration",
+	// lower.tail = FALSE)): see LincomP.
+	StatLincom
 )
 
-// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald.
-// R's lincom and saddlepoint (a weighted sum of χ²s) are not offered.
+// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald,
+// lincom. R's saddlepoint (an approximation of lincom's p-value) is not
+// offered.
 func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 	switch s {
 	case "", "F":
@@ -39,17 +46,20 @@ func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 		return StatWald, nil
 	case "adjWald":
 		return StatAdjWald, nil
+	case "lincom":
+		return StatLincom, nil
 	}
-	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald or adjWald)", s)
+	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald or lincom)", s)
 }
 
 // String returns R's name.
 func (s ChiSqStatistic) String() string {
-	return [...]string{"F", "Chisq", "Wald", "adjWald"}[s]
+	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom"}[s]
 }
 
 // ChiSqTest is one of svychisq's tests of independence. DDF is NaN for
-// Chisq, which has none.
+// Chisq, which has none. For lincom, Statistic is Pearson's X², NDF the
+// number of eigenvalues of Δ and DDF d₀·ν (R reports neither).
 type ChiSqTest struct {
 	Method    string
 	Statistic float64
@@ -88,6 +98,10 @@ func (ct *Crosstab) TestWithContext(ctx context.Context, d *Design, s ChiSqStati
 			P: distuv.ChiSquared{K: m}.Survival(x)}, nil
 	case StatWald, StatAdjWald:
 		return ct.tab.wald(ctx, d, s)
+	case StatLincom:
+		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
+		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: LincomP(r.Pearson, r.Eigen, r.DDF)}, nil
 	}
 	panic("analysis: unknown ChiSqStatistic")
 }
@@ -139,7 +153,16 @@ func (t *table) wald(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTe
 			return nil, err
 		}
 	} else {
-		cov = d.CovFromPSUTotals(cells)
+		// svytotal(~mm + mr + mc + one, na.rm = TRUE): the rows are those
+		// that answered both.
+		cov = d.covIn(cells, d.seenStrata(func(p int) bool {
+			for _, w := range t.cell[p*K0 : (p+1)*K0] {
+				if w > 0 {
+					return true
+				}
+			}
+			return false
+		}))
 	}
 	// use: cells (rows[ii], cols[jj]) with ii, jj ≥ 1, rows fastest.
 	var use [][2]int
@@ -211,6 +234,28 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 	ct.TotalCountSE = make([]float64, na)
 	x := make([]float64, P)
 	row := make([]float64, P)
+	// The rows of svytotal(~I(a == i), subset(design, b == j), na.rm =
+	// TRUE) are column j's respondents who answered a (every column's for
+	// the Total), in every cell of the column: lonelyFactor's strata.
+	colStrata := make([]func(h int) bool, nb+1)
+	for j := 0; j <= nb; j++ {
+		colStrata[j] = allStrata
+		if d.averaging() {
+			colStrata[j] = d.seenStrata(func(p int) bool {
+				for jj := 0; jj < nb; jj++ {
+					if jj != j && j != nb {
+						continue
+					}
+					for i := 0; i < na; i++ {
+						if t.cell[p*K+i+na*jj] > 0 {
+							return true
+						}
+					}
+				}
+				return false
+			})
+		}
+	}
 	for i := 0; i < na; i++ {
 		ct.CountSE[i] = make([]float64, nb)
 		clear(row)
@@ -219,9 +264,9 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 				x[p] = t.cell[p*K+i+na*j]
 				row[p] += x[p]
 			}
-			ct.CountSE[i][j] = math.Sqrt(d.VarianceFromPSUTotals(x))
+			ct.CountSE[i][j] = math.Sqrt(d.varianceIn(x, colStrata[j]))
 			ct.TotalCounts[i] += ct.Counts[i][j]
 		}
-		ct.TotalCountSE[i] = math.Sqrt(d.VarianceFromPSUTotals(row))
+		ct.TotalCountSE[i] = math.Sqrt(d.varianceIn(row, colStrata[nb]))
 	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // groupByPSU reorders the respondents of ds so that each PSU's are
-// contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
+// contiguous (leanload.Options.GroupByPSU): PSUs in code order, respondents in
 // file order within a PSU, respondents without a PSU last. Every
 // per-respondent slice is permuted in place, so the slices that share
 // memory (Weights and its column) stay shared. The error is a panic in
@@ -65,7 +65,7 @@ func groupByPSU(ctx context.Context, ds *Dataset) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("load: %w", err)
 		}
-		p.floats(col.Num)
+		p.floats(col.num)
 		permute(p, col.Codes, &p.i32)
 		p.small(col.small)
 	}
@@ -73,12 +73,12 @@ func groupByPSU(ctx context.Context, ds *Dataset) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("load: %w", err)
 		}
-		p.floats(c.Score)
-		p.floats(c.Flag)
-		p.small(c.score)
-		p.small(c.flag)
+		p.floats(c.score)
+		p.floats(c.flag)
+		p.small(c.smallScore)
+		p.small(c.smallFlag)
 		for _, it := range c.Items {
-			p.floats(it.Num)
+			p.floats(it.num)
 			permute(p, it.Codes, &p.i32)
 			p.small(it.small)
 		}

@@ -106,6 +106,23 @@ func (a *allSums) restVariances(d *Design, rc []restContrast, pairs [][2]int) []
 		return v
 	}
 	size := a.groupings[0].stride
+	if d.averaging() {
+		// A level against the rest of its grouping: the rows are those
+		// answering in any of the grouping's levels.
+		defer func() {
+			for k := range rc {
+				r := &rc[k]
+				v[k] *= d.lonelyFactor(a.cellStrata(d, func(row []sumCell) bool {
+					for _, c := range row[r.off : r.off+len(r.alpha)] {
+						if c.sw > 0 {
+							return true
+						}
+					}
+					return false
+				}))
+			}
+		}()
+	}
 	if a.moments != nil {
 		a.restMomentVariances(d, rc, pairs, v)
 		return v

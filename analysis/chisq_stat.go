@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -30,11 +31,13 @@ const (
 	// pFsum(X², rep(1, d), δ, ddf = d₀ν, method = "integration",
 	// lower.tail = FALSE)): see LincomP.
 	StatLincom
+	// StatSaddlepoint is lincom with R's saddlepoint approximation of the
+	// p-value (svychisq(statistic = "saddlepoint")): see SaddlepointP.
+	StatSaddlepoint
 )
 
 // ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald,
-// lincom. R's saddlepoint (an approximation of lincom's p-value) is not
-// offered.
+// lincom, saddlepoint.
 func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 	switch s {
 	case "", "F":
@@ -47,18 +50,21 @@ func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 		return StatAdjWald, nil
 	case "lincom":
 		return StatLincom, nil
+	case "saddlepoint":
+		return StatSaddlepoint, nil
 	}
-	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald or lincom)", s)
+	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald, lincom or saddlepoint)", s)
 }
 
 // String returns R's name.
 func (s ChiSqStatistic) String() string {
-	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom"}[s]
+	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}[s]
 }
 
 // ChiSqTest is one of svychisq's tests of independence. DDF is NaN for
-// Chisq, which has none. For lincom, Statistic is Pearson's X², NDF the
-// number of eigenvalues of Δ and DDF d₀·ν (R reports neither).
+// Chisq, which has none. For lincom and saddlepoint, Statistic is
+// Pearson's X², NDF the number of eigenvalues of Δ and DDF d₀·ν (R
+// reports neither).
 type ChiSqTest struct {
 	Method    string
 	Statistic float64
@@ -74,6 +80,13 @@ type ChiSqTest struct {
 // singular matrix). Nil when the table has fewer than two such levels of
 // either variable.
 func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+	return ct.TestWithContext(context.Background(), d, s)
+}
+
+// TestWithContext is TestWith stopped by ctx: on a calibrated design,
+// Wald and adjWald residualize every cell's influence values, polling ctx
+// between cells; once it is cancelled the error wraps ctx.Err().
+func (ct *Crosstab) TestWithContext(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	if ct.Test == nil {
 		return nil, nil
 	}
@@ -89,11 +102,14 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 		return &ChiSqTest{Method: "Chisq", Statistic: r.Pearson, NDF: m, DDF: math.NaN(),
 			P: distuv.ChiSquared{K: m}.Survival(x)}, nil
 	case StatWald, StatAdjWald:
-		return ct.tab.wald(d, s)
+		return ct.tab.wald(ctx, d, s)
 	case StatLincom:
 		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
 		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
 			P: LincomP(r.Pearson, r.Eigen, r.DDF)}, nil
+	case StatSaddlepoint:
+		return &ChiSqTest{Method: "saddlepoint", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: SaddlepointP(r.Pearson, r.Eigen, r.DDF)}, nil
 	}
 	panic("analysis: unknown ChiSqStatistic")
 }
@@ -102,7 +118,7 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 // cells with i, j ≥ 2 (of the levels answered together), V = J·Cov·Jᵀ
 // with J the derivative of Y in the cells' totals and Cov their
 // covariance across PSUs, X = Yᵀ V⁻¹ Y.
-func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+func (t *table) wald(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	na, nb, K0 := t.na, t.nb, t.na*t.nb
 	tot := t.totals()
 	rowW, colW := make([]float64, na), make([]float64, nb)
@@ -140,7 +156,10 @@ func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	}
 	var cov [][]float64
 	if d.cal != nil {
-		cov = t.calibratedCellCov(d)
+		var err error
+		if cov, err = t.calibratedCellCov(ctx, d); err != nil {
+			return nil, err
+		}
 	} else {
 		// svytotal(~mm + mr + mc + one, na.rm = TRUE): the rows are those
 		// that answered both.

@@ -34,8 +34,9 @@ func NewCmdCrosstab(s *IOStreams, runF func(*CrosstabOptions) error) *cobra.Comm
 		Long: `Tabulate A (rows) by B (columns): weighted counts, column percentages with
 intervals, unweighted, weighted and effective bases, and the Rao-Scott
 second-order corrected chi-square test of independence (R's svychisq,
-statistic "F"; --statistic Chisq, Wald, adjWald or lincom for svychisq's
-others; lincom's p is the exact tail of its weighted sum of χ²s).
+statistic "F"; --statistic Chisq, Wald, adjWald, lincom or saddlepoint for
+svychisq's others; lincom's p is the exact tail of its weighted sum of
+χ²s, saddlepoint's R's approximation of it).
 Every cell carries the SE of its weighted count (svytotal of the cell in
 its column's domain); the JSON includes the Total column.`,
 		Example: "  trustgap crosstab --data api.csv --psu dnum --weight pw --rows sch.wide --cols stype",
@@ -64,8 +65,8 @@ its column's domain); the JSON includes the Total column.`,
 	_ = cmd.RegisterFlagCompletionFunc("rows", completeNames(&opts.Study, variableNames))
 	_ = cmd.RegisterFlagCompletionFunc("cols", completeNames(&opts.Study, variableNames))
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
-	cmd.Flags().StringVar(&opts.Statistic, "statistic", "F", "test of independence, svychisq's statistic: F, Chisq, Wald, adjWald or lincom")
-	_ = cmd.RegisterFlagCompletionFunc("statistic", cobra.FixedCompletions([]string{"F", "Chisq", "Wald", "adjWald", "lincom"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&opts.Statistic, "statistic", "F", "test of independence, svychisq's statistic: F, Chisq, Wald, adjWald, lincom or saddlepoint")
+	_ = cmd.RegisterFlagCompletionFunc("statistic", cobra.FixedCompletions([]string{"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -125,7 +126,8 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	if err != nil {
 		return err
 	}
-	ct, err := st.Design.Crosstab(a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
+	ctx := cmd.Context()
+	ct, err := st.Design.CrosstabContext(ctx, a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}
@@ -188,7 +190,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	out.Bases = append(out.Bases, crossBase{Col: "Total", N: tb.N, WeightedN: analysis.Num(tb.WeightedN), EffectiveN: analysis.Num(tb.EffectiveN), LowBase: tb.N < opts.MinBase})
 	tables := []*reports.Table{pct, bt}
 	stat, _ := analysis.ParseChiSqStatistic(opts.Statistic)
-	test, err := ct.TestWith(st.Design, stat)
+	test, err := ct.TestWithContext(ctx, st.Design, stat)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}

@@ -174,17 +174,56 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		}
 		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}
+	// The domains after the total are disjoint (crossed levels): one
+	// grouping, so that a mean or share is read once for all of them
+	// (MeanBy) rather than once per domain.
+	groups := make([]int32, st.DS.N)
+	for i := range groups {
+		groups[i] = -1
+	}
+	for k, dm := range doms[1:] {
+		for i, ok := range dm.in {
+			if ok {
+				groups[i] = int32(k)
+			}
+		}
+	}
 	var rows []analysis.Row
-	add := func(variable, statistic string, y []float64, prop bool) {
-		for _, dm := range doms {
-			var e analysis.Estimate
-			switch {
-			case statistic == "total":
-				e = st.Design.Total(y, dm.in, opts.Level)
-			case prop:
-				e = st.Design.Prop(y, dm.in, method, opts.Level)
-			default:
-				e = st.Design.Mean(y, dm.in, opts.Level)
+	ctx := cmd.Context()
+	// Each estimate is a pass over the respondents (on a calibrated
+	// design, ten sweeps over the margins too): the context is polled
+	// before each.
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("estimate stopped: %w", err)
+		}
+		return nil
+	}
+	add := func(variable, statistic string, y []float64, prop bool) error {
+		est := make([]analysis.Estimate, len(doms))
+		if statistic == "total" {
+			for k, dm := range doms {
+				if err := stopped(); err != nil {
+					return err
+				}
+				est[k] = st.Design.Total(y, dm.in, opts.Level)
+			}
+		} else {
+			if err := stopped(); err != nil {
+				return err
+			}
+			est[0] = st.Design.Mean(y, nil, opts.Level)
+			if len(doms) > 1 {
+				if err := stopped(); err != nil {
+					return err
+				}
+				copy(est[1:], st.Design.MeanBy(y, groups, len(doms)-1, opts.Level))
+			}
+		}
+		for k, dm := range doms {
+			e := est[k]
+			if prop {
+				e.CILow, e.CIHigh = analysis.PropCI(e, method, opts.Level) // as Design.Prop
 			}
 			r := analysis.NewRow(statistic, dm.dom, e, prop)
 			r.Variable = variable
@@ -193,6 +232,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 			r.LowBase = e.N < opts.MinBs
 			rows = append(rows, r)
 		}
+		return nil
 	}
 	for _, m := range opts.Means {
 		col, err := st.column(m)
@@ -202,7 +242,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if !col.IsNumeric() {
 			return fmt.Errorf("--mean %s: the column holds text (levels such as %q), not numbers; use --prop '%s==LEVEL'", m, col.Levels[0], m)
 		}
-		add(m, "mean", col.Values().All(nil), false)
+		if err := add(m, "mean", col.Values().All(nil), false); err != nil {
+			return err
+		}
 	}
 	for i, c := range conds {
 		col, err := st.column(c.Column)
@@ -213,7 +255,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if err != nil {
 			return fmt.Errorf("--prop %s: %w", opts.Props[i], err)
 		}
-		add(c.String(), "proportion", y, true)
+		if err := add(c.String(), "proportion", y, true); err != nil {
+			return err
+		}
 	}
 	for _, tt := range totals {
 		col, err := st.column(tt.column)
@@ -228,7 +272,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		} else if !col.IsNumeric() {
 			return fmt.Errorf("--total %s: the column holds text (levels such as %q), not numbers; use --total '%s==LEVEL' for a weighted count", tt.given, col.Levels[0], tt.given)
 		}
-		add(tt.given, "total", y, false)
+		if err := add(tt.given, "total", y, false); err != nil {
+			return err
+		}
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},

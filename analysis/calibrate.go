@@ -166,6 +166,18 @@ func (c *calibration) rakeResidual(z, w []float64) {
 	}
 }
 
+// residualMagnitude adds to mag, by PSU, the scale of the rounding that
+// residualizing influence values on the margins leaves in each
+// respondent's: w_i·top per subtraction, top the largest |z/w| before
+// (each sweep subtracts, margin by margin, means no larger), over every
+// respondent of the design, since the residuals reach them all.
+func (c *calibration) residualMagnitude(mag []float64, top float64, w []float64, psu []int32) {
+	k := top * float64(2*rakeSweeps*max(len(c.info.Margins), 1))
+	for i, p := range psu {
+		mag[p] += w[i] * k
+	}
+}
+
 // influenceTotals sums influence values z by PSU into a new slice,
 // residualized on the margins first when the design is calibrated (z is
 // then overwritten).

@@ -219,14 +219,19 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 			break
 		}
 		step := pinvSolve(H, grad)
+		// Near the solution the objective's decrease falls below the
+		// rounding of its n-term sum, which depends on the respondents'
+		// order: a step within that rounding of f0 is taken, or the
+		// line search halves it to nothing and Newton stalls.
 		f0 := objective(eta)
+		tol := 1e-13 * math.Abs(f0)
 		next := make([]float64, r.p)
 		t := 1.0
 		for range 60 {
 			for j := range eta {
 				next[j] = eta[j] - t*step[j]
 			}
-			if objective(next) <= f0 {
+			if objective(next) <= f0+tol {
 				break
 			}
 			t /= 2

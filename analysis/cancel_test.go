@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"reflect"
 	"sync"
@@ -54,7 +55,7 @@ var cancelStudy = sync.OnceValues(func() (*survey.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return survey.Load(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{SkipID: true, Compact: true, GroupByPSU: true})
+	return survey.Load(leanload.With(context.Background(), leanload.All), cb, []survey.TableReader{t}, survey.LoadOptions{})
 })
 
 // TestAnalysesStopWhenCancelled runs each analysis to the end with a

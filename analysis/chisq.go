@@ -250,7 +250,17 @@ func (t *table) psuCov(d *Design, K, K0 int, src []int, p []float64, W float64) 
 		}
 	}
 	V := mat.NewDense(K, K, nil)
-	for a, row := range d.CovFromPSUTotals(infl) {
+	// svymean(mm, design, na.rm = TRUE): the rows are those that answered
+	// both.
+	answered := func(q int) bool {
+		for _, v := range t.cell[q*K0 : (q+1)*K0] {
+			if v > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for a, row := range d.covIn(infl, d.seenStrata(answered)) {
 		V.SetRow(a, row)
 	}
 	return V

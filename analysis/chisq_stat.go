@@ -128,7 +128,16 @@ func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	if d.cal != nil {
 		cov = t.calibratedCellCov(d)
 	} else {
-		cov = d.CovFromPSUTotals(cells)
+		// svytotal(~mm + mr + mc + one, na.rm = TRUE): the rows are those
+		// that answered both.
+		cov = d.covIn(cells, d.seenStrata(func(p int) bool {
+			for _, w := range t.cell[p*K0 : (p+1)*K0] {
+				if w > 0 {
+					return true
+				}
+			}
+			return false
+		}))
 	}
 	// use: cells (rows[ii], cols[jj]) with ii, jj ≥ 1, rows fastest.
 	var use [][2]int
@@ -200,6 +209,28 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 	ct.TotalCountSE = make([]float64, na)
 	x := make([]float64, P)
 	row := make([]float64, P)
+	// The rows of svytotal(~I(a == i), subset(design, b == j), na.rm =
+	// TRUE) are column j's respondents who answered a (every column's for
+	// the Total), in every cell of the column: lonelyFactor's strata.
+	colStrata := make([]func(h int) bool, nb+1)
+	for j := 0; j <= nb; j++ {
+		colStrata[j] = allStrata
+		if d.averaging() {
+			colStrata[j] = d.seenStrata(func(p int) bool {
+				for jj := 0; jj < nb; jj++ {
+					if jj != j && j != nb {
+						continue
+					}
+					for i := 0; i < na; i++ {
+						if t.cell[p*K+i+na*jj] > 0 {
+							return true
+						}
+					}
+				}
+				return false
+			})
+		}
+	}
 	for i := 0; i < na; i++ {
 		ct.CountSE[i] = make([]float64, nb)
 		clear(row)
@@ -208,9 +239,9 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 				x[p] = t.cell[p*K+i+na*j]
 				row[p] += x[p]
 			}
-			ct.CountSE[i][j] = math.Sqrt(d.VarianceFromPSUTotals(x))
+			ct.CountSE[i][j] = math.Sqrt(d.varianceIn(x, colStrata[j]))
 			ct.TotalCounts[i] += ct.Counts[i][j]
 		}
-		ct.TotalCountSE[i] = math.Sqrt(d.VarianceFromPSUTotals(row))
+		ct.TotalCountSE[i] = math.Sqrt(d.varianceIn(row, colStrata[nb]))
 	}
 }

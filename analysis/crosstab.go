@@ -112,7 +112,9 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 				}
 				wcell[p] -= pi * wcol[p]
 			}
-			v := d.VarianceFromPSUTotals(wcell) / (W * W)
+			// svyby(~a, ~b, svymean, na.rm = TRUE): the column's rows are
+			// its respondents who answered a.
+			v := d.varianceIn(wcell, d.seenStrata(func(p int) bool { return wcol[p] > 0 })) / (W * W)
 			e := Estimate{Estimate: pi, SE: math.Sqrt(v), N: base.N, NDomain: nd, WeightedN: W, DF: df}
 			// Σw(y−p)² of a 0/1 indicator is W·p(1−p).
 			e.Deff = deffReplace(v, pi*(1-pi), base.N)

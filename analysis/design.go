@@ -27,12 +27,18 @@ const (
 	// LonelyCertainty treats the PSU as sampled with certainty, which also
 	// contributes nothing ("certainty").
 	LonelyCertainty
+	// LonelyAverage ("average") drops the single-PSU strata's
+	// contributions and multiplies the variance by nstrat/nokstrat, as R's
+	// onestage: nstrat counts the strata that hold rows of the estimate
+	// (those of its subset design: the domain's respondents who answered,
+	// or every stratum on a calibrated design, whose subsets keep all rows)
+	// and nokstrat those of them with more than one PSU. The factor is thus
+	// one per estimate, not one per design: see Design.lonelyFactor.
+	LonelyAverage
 )
 
-// ParseLonelyPSU reads the names R uses: fail, adjust, remove, certainty.
-// R's "average" is not offered: R multiplies each estimate's variance by
-// H/(H − lonely) counting only the strata where the domain has answers,
-// a factor per domain rather than per design.
+// ParseLonelyPSU reads the names R uses: fail, adjust, remove, certainty,
+// average.
 func ParseLonelyPSU(s string) (LonelyPSU, error) {
 	switch s {
 	case "", "fail":
@@ -43,8 +49,10 @@ func ParseLonelyPSU(s string) (LonelyPSU, error) {
 		return LonelyRemove, nil
 	case "certainty":
 		return LonelyCertainty, nil
+	case "average":
+		return LonelyAverage, nil
 	}
-	return LonelyFail, fmt.Errorf("lonely psu: unknown option %q (want fail, adjust, remove or certainty)", s)
+	return LonelyFail, fmt.Errorf("lonely psu: unknown option %q (want fail, adjust, remove, certainty or average)", s)
 }
 
 // String returns R's name of the option.
@@ -58,6 +66,8 @@ func (l LonelyPSU) String() string {
 		return "remove"
 	case LonelyCertainty:
 		return "certainty"
+	case LonelyAverage:
+		return "average"
 	}
 	return "LonelyPSU(" + strconv.Itoa(int(l)) + ")"
 }
@@ -144,7 +154,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 		return nil, fmt.Errorf("%w: no respondents", ErrDesign)
 	}
 	d := &Design{n: n, w: spec.Weights, lonely: spec.Lonely, names: spec.StrataNames}
-	if d.lonely < LonelyFail || d.lonely > LonelyCertainty {
+	if d.lonely < LonelyFail || d.lonely > LonelyAverage {
 		panic("analysis: unknown LonelyPSU value")
 	}
 	if d.w == nil {
@@ -190,7 +200,8 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 				d.center[h] = false
 			default:
 				// remove and certainty centre the single PSU at its own
-				// value: zero contribution.
+				// value: zero contribution; average leaves the stratum
+				// out and scales the rest (lonelyFactor).
 				d.scale[h] = 0
 			}
 		}
@@ -200,6 +211,76 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 	}
 	d.stratum = nil // only building the design needs it: free a slice of N
 	return d, nil
+}
+
+// lonelyFactor is options(survey.lonely.psu = "average")'s multiplier
+// of the summed contributions of an estimate whose rows lie in the strata
+// for which present(h) is true: R's onestage returns
+//
+//	Σ_{h ok} V_h · nstrat/nokstrat
+//
+// where nstrat counts the strata holding rows of x (the subset design's
+// respondents after na.rm: a domain's strata, not the design's) and
+// nokstrat those whose onestrat is not NA, i.e. all but the single-PSU
+// strata that are not fully enumerated. A calibrated design's subsets keep
+// every row (R's [.survey.design2 sets their weights to 0), so there
+// every stratum counts. It is 1 under the other rules or with no lonely
+// stratum, and +Inf when every stratum present is lonely, which makes
+// the variance NaN as in R (0·Inf).
+func (d *Design) lonelyFactor(present func(h int) bool) float64 {
+	if d.lonely != LonelyAverage || len(d.single) == 0 {
+		return 1
+	}
+	nstrat, nlonely := 0, 0
+	k := 0 // d.single is sorted
+	for h := 0; h < d.NumStrata(); h++ {
+		isLonely := k < len(d.single) && d.single[k] == h
+		if isLonely {
+			k++
+		}
+		if d.cal == nil && !present(h) {
+			continue
+		}
+		nstrat++
+		if isLonely {
+			nlonely++
+		}
+	}
+	if nstrat == 0 {
+		return 1 // no rows: the variance is 0
+	}
+	return float64(nstrat) / float64(nstrat-nlonely)
+}
+
+// averaging reports whether variances need lonelyFactor.
+func (d *Design) averaging() bool { return d.lonely == LonelyAverage && len(d.single) > 0 }
+
+// seenStrata turns PSU flags into lonelyFactor's present: a stratum is
+// present when one of its PSUs is seen.
+func (d *Design) seenStrata(seen func(p int) bool) func(h int) bool {
+	return func(h int) bool {
+		for p := d.psuStart[h]; p < d.psuStart[h+1]; p++ {
+			if seen(p) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// rowStrata is lonelyFactor's present for the estimate whose rows are
+// the respondents i with row(i) true (allStrata when no factor is needed).
+func (d *Design) rowStrata(row func(i int) bool) func(h int) bool {
+	if !d.averaging() {
+		return allStrata
+	}
+	seen := make([]bool, d.NumPSU())
+	for i := 0; i < d.n; i++ {
+		if row(i) {
+			seen[d.psu[i]] = true
+		}
+	}
+	return d.seenStrata(func(p int) bool { return seen[p] })
 }
 
 // denseStrata numbers the strata 0..H-1 in order of their codes.
@@ -448,8 +529,20 @@ func (d *Design) SumByPSU(z, dst []float64) []float64 {
 //
 // the with-replacement formula of R's svyrecvar for one stage. A stratum
 // with one PSU follows the LonelyPSU rule, and a fully enumerated stratum
-// (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat.
+// (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat. Under
+// LonelyAverage every stratum counts as holding rows of the estimate, as
+// in svyrecvar on the whole design: a domain's variance needs the factor
+// of its own strata (see LonelyAverage).
 func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
+	return d.varianceIn(t, allStrata)
+}
+
+// allStrata is lonelyFactor's present for the whole design.
+func allStrata(int) bool { return true }
+
+// varianceIn is VarianceFromPSUTotals for an estimate whose rows lie in
+// the strata for which present(h) is true (see lonelyFactor).
+func (d *Design) varianceIn(t []float64, present func(h int) bool) float64 {
 	if len(t) != d.NumPSU() {
 		panic("analysis: length mismatch")
 	}
@@ -471,6 +564,9 @@ func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
 			ss += (x - m) * (x - m)
 		}
 		v += s * ss
+	}
+	if d.averaging() {
+		v *= d.lonelyFactor(present)
 	}
 	return v
 }
@@ -495,7 +591,15 @@ func (d *Design) Cov(z [][]float64) [][]float64 {
 // entry (a, b) is Σ_h scale_h Σ_j (t_a,hj − t̄_a,h)(t_b,hj − t̄_b,h).
 // It forms the scaled deviations as a k × NumPSU matrix and takes its
 // outer product with BLAS (Dsyrk), so many estimators cost one pass.
+// Under LonelyAverage every stratum counts as present, as for
+// VarianceFromPSUTotals.
 func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
+	return d.covIn(t, allStrata)
+}
+
+// covIn is CovFromPSUTotals for estimates whose rows lie in the strata for
+// which present(h) is true: one R svyrecvar call, one lonelyFactor.
+func (d *Design) covIn(t [][]float64, present func(h int) bool) [][]float64 {
 	k, P := len(t), d.NumPSU()
 	for j := range t {
 		if len(t[j]) != P {
@@ -533,7 +637,7 @@ func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
 		}
 	}
 	var c mat.SymDense
-	c.SymOuterK(1, dev)
+	c.SymOuterK(d.lonelyFactor(present), dev)
 	for a := 0; a < k; a++ {
 		for b := a; b < k; b++ {
 			v := c.At(a, b)

@@ -77,12 +77,14 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		return undefined(0, nd, 0, df)
 	}
 	mean := swy / sw
-	t := make([]float64, d.NumPSU())
-	var z []float64 // influence values, for a calibrated design
+	buf := make([]float64, 2*d.NumPSU())         // one allocation: PSU totals and their terms' magnitudes
+	t, mag := buf[:d.NumPSU()], buf[d.NumPSU():] // mag: Σ w(|y|+|ŷ|) by PSU, for roundingNoise
+	var z []float64                              // influence values, for a calibrated design
 	if d.cal != nil {
 		z = make([]float64, d.n)
 	}
 	var sdev2 float64 // Σ w (y−ŷ)², for the design effect
+	var top float64   // the largest |y|+|ŷ|
 	for i, v := range y {
 		if math.IsNaN(v) || (in != nil && !in[i]) {
 			continue
@@ -90,14 +92,21 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		dv := d.w[i] * (v - mean)
 		t[d.psu[i]] += dv
 		sdev2 += dv * (v - mean)
+		a := math.Abs(v) + math.Abs(mean)
+		mag[d.psu[i]] += d.w[i] * a
+		top = max(top, a)
 		if z != nil {
 			z[i] = dv
 		}
 	}
+	terms := n
 	if z != nil {
+		d.cal.residualMagnitude(mag, top, d.w, d.psu)
+		terms = d.n
 		t = d.influenceTotals(z)
 	}
-	v, deff := zeroRounding(d.VarianceFromPSUTotals(t)/(sw*sw), sdev2/sw, n)
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
+	v, deff := zeroRounding(d.varianceIn(t, rows)/(sw*sw), d.roundingNoise(mag, terms, rows)/(sw*sw), sdev2/sw, n)
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
@@ -163,16 +172,16 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	return sums.estimates(d, df, level)[1:]
 }
 
-// finishGroup is the estimate of one group whose mean has
-// variance v.
-func finishGroup(st *domainGroup, level float64, df int, v float64) Estimate {
+// finishGroup is the estimate of one group whose mean has variance v,
+// 0 when within noise, the variance rounding alone could leave.
+func finishGroup(st *domainGroup, level float64, df int, v, noise float64) Estimate {
 	if st.n == 0 {
 		return undefined(0, st.nd, 0, df)
 	}
 	delta := st.swd / st.sw
 	mean := st.shift + delta
 	sdev2 := math.Max(st.swd2-st.swd*delta, 0)
-	v, deff := zeroRounding(v, sdev2/st.sw, st.n)
+	v, deff := zeroRounding(v, noise, sdev2/st.sw, st.n)
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
@@ -211,6 +220,15 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += d.w[i] * v
 		n++
 	}
+	mag := make([]float64, d.NumPSU()) // Σ w|y| by PSU, for roundingNoise
+	var top float64
+	for i, v := range y {
+		if !math.IsNaN(v) && (in == nil || in[i]) {
+			mag[d.psu[i]] += d.w[i] * math.Abs(v)
+			top = max(top, math.Abs(v))
+		}
+	}
+	terms := n
 	if d.cal != nil {
 		z := make([]float64, d.n)
 		for i, v := range y {
@@ -218,6 +236,8 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 				z[i] = d.w[i] * v
 			}
 		}
+		d.cal.residualMagnitude(mag, top, d.w, d.psu)
+		terms = d.n
 		t = d.influenceTotals(z)
 	}
 	df := d.NumPSU() - d.NumStrata()
@@ -225,7 +245,8 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		df = d.degfSeen(func(p int) bool { return seen[p] })
 	}
 	e := Estimate{Estimate: tot, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: math.NaN()}
-	v := d.VarianceFromPSUTotals(t)
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
+	v := d.varianceIn(t, rows)
 	if n > 0 {
 		mean := tot / sw
 		var sdev2 float64
@@ -235,7 +256,7 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 			}
 			sdev2 += d.w[i] * (x - mean) * (x - mean)
 		}
-		v, e.Deff = zeroRounding(v, sdev2*sw, n)
+		v, e.Deff = zeroRounding(v, d.roundingNoise(mag, terms, rows), sdev2*sw, n)
 	}
 	e.SE = math.Sqrt(v)
 	e.CILow, e.CIHigh = MeanCI(tot, e.SE, df, level)
@@ -303,7 +324,7 @@ func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 		}
 		t = d.influenceTotals(z)
 	}
-	v := d.VarianceFromPSUTotals(t)
+	v := d.varianceIn(t, d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && !math.IsNaN(x[i]) && (in == nil || in[i]) }))
 	e := Estimate{Estimate: r, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
 	e.Deff = deffReplace(v, (swr2-swr*swr/sw)*sw, n)
 	e.CILow, e.CIHigh = MeanCI(r, e.SE, df, level)

@@ -557,7 +557,16 @@ func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([
 	for j := range z {
 		t[j] = d.influenceTotals(z[j])
 	}
-	meat := d.CovFromPSUTotals(t)
+	// svyglm's rows: the respondents in the fit.
+	rows := allStrata
+	if d.averaging() {
+		seen := make([]bool, d.NumPSU())
+		for _, q := range u.psu {
+			seen[q] = true
+		}
+		rows = d.seenStrata(func(q int) bool { return seen[q] })
+	}
+	meat := d.covIn(t, rows)
 	return mulMM(mulMM(ainv, meat), ainv), nil
 }
 

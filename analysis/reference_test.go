@@ -163,12 +163,45 @@ func (r *refDesign) mean(y []float64, in func(i int) bool) refEstimate {
 	if e.n >= 2 {
 		e.deff = v / (s2 / sw / float64(e.n-1))
 	}
-	if e.deff < deffRounding {
-		// trustgap's convention (rounding.go), not R's: a design effect
-		// this small is taken for rounding of totals that are exactly 0.
+	mag := make([]float64, r.n)
+	for i := 0; i < r.n; i++ {
+		if in(i) && !math.IsNaN(y[i]) {
+			mag[i] = r.w[i] * (math.Abs(y[i]) + math.Abs(e.est)) / sw
+		}
+	}
+	if v <= r.noise(mag, e.n) {
+		// trustgap's convention (rounding.go), not R's: a variance no
+		// larger than the rounding of the PSU totals could leave is 0.
 		e.se, e.deff = 0, 0
 	}
 	return e
+}
+
+// noise is the variance rounding alone could leave in PSU totals whose
+// terms have absolute values mag (rounding.go): the design's scales times
+// Σ (e·Σ_p mag)², e = roundingSlack·√(n+4) ulps.
+func (r *refDesign) noise(mag []float64, n int) float64 {
+	type key struct{ h, p int32 }
+	t := map[key]float64{}
+	for i, x := range mag {
+		t[key{r.stratum[i], r.psu[i]}] += x
+	}
+	e := roundingSlack * math.Sqrt(float64(n)+4) * 0x1p-52
+	var v float64
+	for h, ps := range r.psus {
+		nh := float64(len(ps))
+		if r.f[h] < 1e-7 || (len(ps) == 1 && r.lonely != LonelyAdjust) {
+			continue
+		}
+		s := r.f[h]
+		if len(ps) > 1 {
+			s *= nh / (nh - 1)
+		}
+		for p := range ps {
+			v += s * (e * t[key{h, p}]) * (e * t[key{h, p}])
+		}
+	}
+	return v
 }
 
 // diffVariance is the variance of the difference of the means of y in

@@ -480,6 +480,9 @@ type cellSums struct {
 	shift []float64
 	// covNoise bounds the rounding error of each entry of cov.
 	covNoise [][]float64
+	// present, with cov under LonelyAverage, marks the cells answered in
+	// each stratum: stratum h's cell c at h·nCells + c (see strata).
+	present []bool
 }
 
 type wsum struct{ w, wy float64 }
@@ -539,6 +542,7 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 			k[c], m[c] = -1/sb, mb
 		}
 	}
+	inA, inB := a, b
 	if cs.cov != nil {
 		// The influence is a fixed combination of the cells' sums,
 		// k·(Σw·(y − shift) − (m − shift)·Σw): its variance is a'·cov·a.
@@ -556,7 +560,7 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 		if v <= noise {
 			v = 0 // rounding's: a contrast whose influence totals are all 0
 		}
-		e.SE = math.Sqrt(v)
+		e.SE = math.Sqrt(v * cs.d.lonelyFactor(cs.strata(inA, inB)))
 		return e
 	}
 	t := make([]float64, cs.d.NumPSU())
@@ -566,6 +570,27 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 			t[p] += k[c] * (x.wy - m[c]*x.w)
 		}
 	}
-	e.SE = math.Sqrt(cs.d.VarianceFromPSUTotals(t))
+	e.SE = math.Sqrt(cs.d.varianceIn(t, cs.strata(a, b)))
 	return e
+}
+
+// strata is lonelyFactor's present for a contrast of groups a and b: the
+// strata where a cell of either has answers (the svyglm's subset).
+func (cs *cellSums) strata(a, b func(c int) bool) func(h int) bool {
+	d := cs.d
+	if !d.averaging() {
+		return allStrata
+	}
+	has := func(row []wsum, present []bool) bool {
+		for c := 0; c < cs.nCells; c++ {
+			if (a(c) || b(c)) && ((row != nil && row[c].w > 0) || (present != nil && present[c])) {
+				return true
+			}
+		}
+		return false
+	}
+	if cs.cov != nil {
+		return func(h int) bool { return has(nil, cs.present[h*cs.nCells:(h+1)*cs.nCells]) }
+	}
+	return d.seenStrata(func(p int) bool { return has(cs.psu[p*cs.nCells:(p+1)*cs.nCells], nil) })
 }

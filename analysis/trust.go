@@ -530,7 +530,9 @@ cells:
 			}
 		}
 	}
-	cov := mulMM(mulMM(ainv, d.CovFromPSUTotals(t)), ainv)
+	// svyglm's rows: the respondents in the fit.
+	rows := d.rowStrata(func(i int) bool { return i < len(cl.id) && res[cl.id[i]] == res[cl.id[i]] })
+	cov := mulMM(mulMM(ainv, d.covIn(t, rows)), ainv)
 	se := make([]float64, p)
 	for j := range se {
 		se[j] = math.Sqrt(cov[j][j])

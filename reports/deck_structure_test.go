@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,7 +49,7 @@ func kozyreva(t *testing.T) (*survey.Dataset, *survey.Codebook) {
 		t.Cleanup(func() { tr.Close() })
 		tables = append(tables, tr)
 	}
-	ds, err := survey.Load(context.Background(), cb, tables, survey.LoadOptions{Compact: true})
+	ds, err := survey.Load(leanload.With(context.Background(), leanload.Options{Compact: true}), cb, tables, survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +135,8 @@ func TestDeckStructure(t *testing.T) {
 					}
 				}
 				pl, err := f.GetPageLayout(name)
-				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-					t.Errorf("%s: page layout %+v, want landscape fitted to the page's width", name, pl)
+				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Size == nil || *pl.Size != 9 {
+					t.Errorf("%s: page layout %+v, want A4 landscape fitted to the page's width", name, pl)
 				}
 				if p, err := f.GetPanes(name); err != nil || !p.Freeze {
 					t.Errorf("%s: panes %+v, want frozen", name, p)

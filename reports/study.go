@@ -152,7 +152,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 	if sub == "" {
 		sub = subtitleOf(ds)
 	}
-	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil}
+	b.rep = &Report{Title: title, Subtitle: sub, ConfLevel: b.aopts.Level, Files: opts.Files, Date: opts.RunDate, NoiseIntervals: opts.Privacy != nil, Paper: Paper(opts.Report.Paper)}
 	steps := []step{{name: "paradox", build: (*builder).paradox}, {name: "trust", build: (*builder).trust},
 		{name: "effects", build: (*builder).effects},
 		{name: "segments", build: (*builder).segments},
@@ -948,7 +948,8 @@ func (b *builder) segments() error {
 // Total, each region and each segment level as lettered columns with
 // their unweighted, weighted and effective bases; letters for columns of
 // a group significantly higher than another, ▲/▼ for a column
-// significantly higher/lower than the rest of the sample (analysis.Compare).
+// significantly higher/lower than Total, tested against the rest of the
+// sample (analysis.RestTest, from the banner).
 // A native chart draws the flags by region.
 func (b *builder) regions() error {
 	if b.opts.Privacy != nil {
@@ -981,18 +982,8 @@ func (b *builder) regions() error {
 	if err != nil {
 		return err
 	}
-	arrow := map[string]map[analysis.Domain]string{}
-	for _, c := range cmp.Comparisons {
-		if !c.Significant || c.N < b.minBase {
-			continue
-		}
-		if arrow[c.Statistic] == nil {
-			arrow[c.Statistic] = map[analysis.Domain]string{}
-		}
-		arrow[c.Statistic][c.Domain] = map[string]string{"+": "▲", "-": "▼"}[c.Direction]
-	}
 	bn := &Banner{Title: "Measures by " + lowerFirst(b.regionLabel()) + " and segment", MinBase: b.minBase, LowBase: 2 * b.minBase,
-		Legend: fmt.Sprintf("▲/▼: the column is significantly higher/lower than the rest of the sample (design-based t test of the column against everyone outside it, as the Total column's share is the two together). Letters: significantly higher than the lettered column of the same group. Both at the %g%% level, two-sided, each comparison tested separately with no adjustment for multiple comparisons. Cells on unweighted bases below %d are suppressed (–), below %d flagged *.", 100*b.aopts.Level, b.minBase, 2*b.minBase)}
+		Legend: bannerLegend(b.aopts.Level, b.minBase)}
 	for _, c := range res.Columns {
 		label, group := c.Domain.Level, b.varLabel(c.Group)
 		if c.Domain.IsTotal() {
@@ -1008,10 +999,7 @@ func (b *builder) regions() error {
 		row := BannerRow{Label: r.Label}
 		for c, cell := range r.Cells {
 			n := res.Columns[c].Base.N
-			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: hiddenRows[k].letters(cell.Sig)}
-			if a := arrow[flagged[k].Name][res.Columns[c].Domain]; a != "" {
-				bc.Sig = strings.TrimSpace(a + " " + bc.Sig)
-			}
+			bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: withArrow(cell, hiddenRows[k].letters(cell.Sig))}
 			switch {
 			case hiddenRows[k].domains[res.Columns[c].Domain] || cell.N == 0:
 				bc = BannerCell{Pct: math.NaN(), Suppressed: true}
@@ -1394,7 +1382,7 @@ func (b *builder) methodology() {
 		add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
 		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+b.aopts.Lonely.String()+".")
 		add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
-		add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼: each column against the rest of the sample. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
+		add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼ (higher/lower than Total, on every banner): each column against the rest of the sample, as svyglm(y ~ in column), since the Total includes the column. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
 		add("Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–), and with one hidden group a second is hidden too, so that the hidden figure cannot be worked out from the total and the other groups; fewer than %d are flagged *. Weighted bases are rounded to whole numbers. No respondent-level data appear in this report.", b.minBase, 2*b.minBase))
 	}
 	if b.paradoxRes != nil {

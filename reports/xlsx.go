@@ -579,7 +579,7 @@ type wrapped struct {
 func (d *deck) sheet(name string) *sheet {
 	if d.err == nil {
 		d.check(d.f.SetSheetView(name, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}))
-		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
+		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: ptr(d.r.Paper.xlsxPaperSize()), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
 		d.check(d.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}))
 	}
 	return &sheet{d: d, name: name, widths: map[int]float64{}, row: 1}

@@ -184,3 +184,42 @@ func designTables(d *analysis.Design) []*reports.Table {
 	}
 	return out
 }
+
+// The analyses' JSON states the design they ran on, as estimate's does:
+// "design": {n, strata, psus, degf, calibration}, the calibration block
+// (margins, convergence, weighting efficiency, R call) present when the
+// design is calibrated. Each wraps the analysis's result, whose fields
+// come first.
+type (
+	describeJSON struct {
+		*analysis.DescribeResult
+		Design designJSON `json:"design"`
+	}
+	paradoxJSON struct {
+		*analysis.ParadoxResult
+		Design designJSON `json:"design"`
+	}
+	effectJSON struct {
+		*analysis.EffectResult
+		Design designJSON `json:"design"`
+	}
+	segmentsJSON struct {
+		*analysis.SegmentsResult
+		Design designJSON `json:"design"`
+	}
+	compareOutJSON struct {
+		*analysis.CompareResult
+		Design designJSON `json:"design"`
+	}
+)
+
+// withCalibration is tables followed by the calibration table of a
+// calibrated design (text and markdown output state the raking as
+// estimate's do); tables itself for another design.
+func withCalibration(tables []*reports.Table, d *analysis.Design) []*reports.Table {
+	t := calibrationTable(d)
+	if t == nil {
+		return tables
+	}
+	return append(tables[:len(tables):len(tables)], t)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -73,6 +74,8 @@ type crosstabJSON struct {
 	Cells []crossCell    `json:"cells"`
 	Bases []crossBase    `json:"bases"`
 	Test  *crossTestJSON `json:"test"`
+	// Design is the design the table ran on (see describeJSON).
+	Design designJSON `json:"design"`
 }
 
 // crossTestJSON is crosstab's test: svychisq's method, statistic and
@@ -109,7 +112,7 @@ type crossBase struct {
 
 func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	vars := []string{opts.Rows, opts.Cols}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars}, leanload.Options{})
 	if err != nil {
 		return err
 	}
@@ -126,7 +129,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 		return fmt.Errorf("crosstab: %w", err)
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
-	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols}
+	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols, Design: newDesignJSON(st.Design)}
 	cols := []reports.Col{reports.TextCol(opts.Rows)}
 	for _, l := range b.Levels {
 		cols = append(cols, reports.PercentCol(l).WithCI())
@@ -189,7 +192,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 		out.Test = newCrossTestJSON(vars, test)
 		tables = append(tables, crossTestTable(vars, test))
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: tables, CSV: long})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: withCalibration(tables, st.Design), CSV: long})
 }
 
 // testsTable lists tests of independence for people.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -134,7 +135,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 	}
 	byVars := splitBy(opts.By)
 	lo := survey.LoadOptions{Extra: append(extra, byVars...), Categorical: byVars}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, lo)
+	st, err := opts.Study.load(cmd.Context(), opts.IO, lo, leanload.Options{})
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if err != nil {
 			return err
 		}
-		y := col.Num
+		y := col.Values().All(nil)
 		if tt.cond != nil {
 			if y, err = tt.cond.Eval(col); err != nil {
 				return fmt.Errorf("--total %s: %w", tt.given, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"os"
 	"path"
@@ -168,7 +169,7 @@ func reportRun(cmd *cobra.Command, opts *ReportOptions) error {
 // folder; it returns the number of chart files.
 func reportBuild(cmd *cobra.Command, opts *ReportOptions, root string) (int, error) {
 	ctx := cmd.Context()
-	st, err := opts.Study.load(ctx, opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(ctx, opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return 0, err
 	}

@@ -9,14 +9,11 @@ import (
 )
 
 // BannerVariable is one row of a banner: a 0/1 variable (NaN = not
-// answered) whose weighted share is shown in every column.
+// answered) whose weighted share is shown in every column. Make one with
+// FlagVariable, ItemVariable or NumericVariable.
 type BannerVariable struct {
 	Label string
-	// Y is the variable. DefaultBannerVariables leaves it nil for the
-	// construct values of a dataset loaded Compact, which Banner then
-	// reads block by block instead.
-	Y   []float64
-	src vec
+	src   vec
 }
 
 // BannerColumn is one column of a banner: the total or one level of a
@@ -29,10 +26,12 @@ type BannerColumn struct {
 }
 
 // BannerCell is a column's share with the letters of the columns of the
-// same group it is significantly higher than.
+// same group it is significantly higher than, and its test against the
+// rest of the sample (▲/▼ against Total; not for the Total itself).
 type BannerCell struct {
 	Estimate
-	Sig string
+	Sig  string
+	Rest RestTest
 }
 
 // BannerRow is one variable across the banner's columns.
@@ -56,8 +55,10 @@ type BannerResult struct {
 // generations; never the Total, which overlaps them) whose share it
 // exceeds, by a design-based t test of the difference of the two domain
 // means at 1 − Options.Level (Design.DiffMeans: joint linearization, df =
-// degf of the two domains together). Cells whose column base is below
-// Options.MinBase take part in no test.
+// degf of the two domains together). Each column other than the Total is
+// also tested against the rest of the sample (BannerCell.Rest, see
+// RestTest: svyglm(y ~ I(var == level), design)), from the same sums.
+// Cells whose column base is below Options.MinBase take part in no test.
 //
 // Each variable is read once (the weighted sums of every column by PSU,
 // from which come the means and the PSU totals of their influence
@@ -174,22 +175,21 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			colGroup[offset[v]+l], colLevel[offset[v]+l] = v+1, l
 		}
 	}
+	dfAll := d.DegF(nil) // of each column against the rest (Compare's)
 	// One row per variable, in parallel when the sample is large.
 	yOf := func(bv BannerVariable) vec {
-		y := bv.src
-		if bv.Y != nil || y.fill == nil {
-			if len(bv.Y) != ds.N {
-				panic("analysis: length mismatch")
-			}
-			y = floats(bv.Y)
+		if bv.src.fill == nil && len(bv.src.full) != ds.N {
+			panic("analysis: length mismatch")
 		}
-		return y
+		return bv.src
 	}
 	bannerRow := func(bv BannerVariable, sums *allSums) BannerRow {
 		mean := make([]float64, nd)
 		n := make([]int, nd)
 		row := BannerRow{Label: bv.Label, Cells: make([]BannerCell, nd)}
 		vc, vp := sums.variances(d, pairs)
+		rc := sums.restContrasts()
+		rv := sums.restVariances(d, rc, pairs)
 		for c := range row.Cells {
 			g := &sums.groupings[colGroup[c]]
 			st := &g.gs[colLevel[c]]
@@ -220,6 +220,11 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				row.Cells[b].Sig += res.Columns[a].Letter
 			}
 		}
+		for k, r := range rc {
+			if res.Columns[r.pos].Base.N >= minBase {
+				row.Cells[r.pos].Rest = restTest(r.diff, rv[k], dfAll, level)
+			}
+		}
 		return row
 	}
 	res.Rows = make([]BannerRow, len(vars))
@@ -233,8 +238,11 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				}
 			}
 		}
+		rest := restMembers(mem, colGroup)
 		for k, bv := range vars {
-			res.Rows[k] = calibratedBannerRow(d, bv.Label, yOf(bv).materialize(ds.N), mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
+			y := yOf(bv).materialize(ds.N)
+			res.Rows[k] = calibratedBannerRow(d, bv.Label, y, mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
+			calibratedRestTests(d, res.Rows[k], y, mem, rest, res.Columns, dfAll, level, minBase)
 		}
 		return res, nil
 	}
@@ -300,11 +308,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			if flagIsTop2(c) && c.Items[0].Label != "" {
 				label += ": " + c.Items[0].Label
 			}
-			bv := BannerVariable{Label: label, Y: c.Flag}
-			if c.Flag == nil {
-				bv.src = flagVec(c)
-			}
-			out = append(out, bv)
+			out = append(out, BannerVariable{Label: label, src: flagVec(c)})
 		}
 	}
 	for _, c := range ds.Constructs {
@@ -318,11 +322,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			}
 			switch {
 			case c.Def.Score == "count":
-				bv := BannerVariable{Label: label + " (yes)", Y: it.Num}
-				if it.Num == nil {
-					bv.src = numVec(it)
-				}
-				out = append(out, bv)
+				out = append(out, BannerVariable{Label: label + " (yes)", src: numVec(it)})
 			case len(c.Def.Scale) == 2:
 				hi := c.Def.Scale[1]
 				cut := hi - 1
@@ -335,16 +335,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 					}
 					return 0
 				}
-				bv := BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi))}
-				if it.Num != nil {
-					bv.Y = make([]float64, len(it.Num))
-					for i, v := range it.Num {
-						bv.Y[i] = top2(v)
-					}
-				} else {
-					bv.src = mapValues(numVec(it), top2)
-				}
-				out = append(out, bv)
+				out = append(out, BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi)), src: mapValues(numVec(it), top2)})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"os"
 	"path/filepath"
@@ -68,6 +69,12 @@ func decodeCalib(t *testing.T, v any) {
 // the CSV reader and survey.Load, as the CLI does.
 func loadPanel(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 	t.Helper()
+	return loadPanelLean(t, opts, leanload.Options{})
+}
+
+// loadPanelLean is loadPanel stored as lean asks (see internal/leanload).
+func loadPanelLean(t testing.TB, opts survey.LoadOptions, lean leanload.Options) *survey.Dataset {
+	t.Helper()
 	dir := filepath.Join("testdata", "calib")
 	cb, err := survey.LoadCodebook(filepath.Join(dir, "codebook.yaml"))
 	if err != nil {
@@ -82,7 +89,7 @@ func loadPanel(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{tr}, opts)
+	ds, err := survey.Load(leanload.With(context.Background(), lean), cb, []survey.TableReader{tr}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +104,7 @@ func loadPanel(t testing.TB, opts survey.LoadOptions) *survey.Dataset {
 func TestCompareTestSubset(t *testing.T) {
 	g := readCalibGolden(t)
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact})
+		ds := loadPanelLean(t, survey.LoadOptions{}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		res, err := Compare(ds, Options{Lonely: LonelyAdjust}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -135,7 +142,7 @@ func TestEffectiveBaseOnePSU(t *testing.T) {
 		t.Fatalf("calib.json: R's SE for gender Other = %v, want 0 up to rounding", g.OnePSU.SE)
 	}
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact})
+		ds := loadPanelLean(t, survey.LoadOptions{}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		res, err := Describe(ds, Options{Lonely: LonelyAdjust, By: []string{"gender"}})
 		if err != nil {
 			t.Fatal(err)
@@ -265,9 +272,9 @@ func TestCalibratedDesign(t *testing.T) {
 	y := func(name string) []float64 {
 		if c := ds.Construct(strings.TrimSuffix(name, "_score")); c != nil {
 			if strings.HasSuffix(name, "_score") {
-				return c.Score
+				return c.Scores().All(nil)
 			}
-			return c.Flag
+			return c.Flags().All(nil)
 		}
 		t.Fatalf("panel has no construct for %s", name)
 		return nil
@@ -333,7 +340,7 @@ func TestDescribeCalibrated(t *testing.T) {
 	var g rakedGolden
 	decodeCalib(t, &g)
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		base, err := StudyDesign(ds, LonelyAdjust)
 		if err != nil {
 			t.Fatal(err)
@@ -476,7 +483,7 @@ func TestDescribeCrossed(t *testing.T) {
 		t.Fatalf("calib.json has %d cross_describe rows", len(g.Rows))
 	}
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact})
+		ds := loadPanelLean(t, survey.LoadOptions{}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		res, err := Describe(ds, Options{Lonely: LonelyAdjust, By: []string{"region*gender"}})
 		if err != nil {
 			t.Fatal(err)
@@ -607,7 +614,7 @@ func TestParadoxCalibrated(t *testing.T) {
 		t.Fatalf("calib.json has %d paradox_raked rows, want 15", len(g.Rows))
 	}
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		base, err := StudyDesign(ds, LonelyAdjust)
 		if err != nil {
 			t.Fatal(err)
@@ -725,7 +732,7 @@ func TestTrustCalibrated(t *testing.T) {
 		t.Fatalf("calib.json has %d trust_raked rows and %d adjusted terms, want 12 and 10", len(g.Rows), len(g.Adjusted.Terms))
 	}
 	for _, compact := range []bool{false, true} {
-		ds := loadPanel(t, survey.LoadOptions{Compact: compact, GroupByPSU: compact, Extra: []string{"generation"}, Categorical: []string{"generation"}})
+		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
 		base, err := StudyDesign(ds, LonelyAdjust)
 		if err != nil {
 			t.Fatal(err)
@@ -813,7 +820,7 @@ func TestBannerCalibrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	y := flagVec(ds.Construct("concern")).materialize(ds.N)
-	res, err := Banner(ds, []BannerVariable{{Label: "concern", Y: y}}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
+	res, err := Banner(ds, []BannerVariable{NumericVariable("concern", y)}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

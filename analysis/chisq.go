@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -22,6 +23,9 @@ type ChiSqResult struct {
 	Pearson float64
 	// Rows and Cols count the levels of a and b that entered the test.
 	Rows, Cols int
+	// Eigen holds the eigenvalues of Δ = (C'D⁻¹C/N)⁻¹ C'D⁻¹VD⁻¹C, the
+	// generalized design effects that lincom's distribution combines.
+	Eigen []float64
 }
 
 // ErrChiSq marks a table on which the test is undefined.
@@ -39,6 +43,7 @@ type table struct {
 	count   []int     // respondents per cell, both answered
 	sw2     []float64 // Σw² per cell, for Kish's effective base
 	colND   []int     // respondents with b=j, a answered or not
+	colW    []float64 // their summed weights
 	nDomain int       // respondents in the domain
 	// nu, when nuSet, is the test's ν instead of the domain's degf
 	// (compare: degf of subset(design, !is.na(y)), see answeredDegF).
@@ -72,6 +77,7 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 		psuSeen: make([]bool, P),
 		count:   make([]int, K),
 		colND:   make([]int, nb),
+		colW:    make([]float64, nb),
 		sw2:     make([]float64, K),
 	}
 	for i := range a {
@@ -91,6 +97,7 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 		t.colSeen[p*(nb+1)+int(bi)] = true
 		t.colSeen[p*(nb+1)+nb] = true
 		t.colND[bi]++
+		t.colW[bi] += d.w[i]
 		if ai < 0 {
 			continue
 		}
@@ -155,6 +162,11 @@ func (d *Design) ChiSqIn(a, b []int32, na, nb int, in []bool) (ChiSqResult, erro
 
 // chisq runs the Rao-Scott test on a tabulated table.
 func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
+	return t.chisqContext(context.Background(), d, in)
+}
+
+// chisqContext is chisq stopped by ctx (see calibratedCov).
+func (t *table) chisqContext(ctx context.Context, d *Design, in []bool) (ChiSqResult, error) {
 	na, nb, K0 := t.na, t.nb, t.na*t.nb
 	// Keep the levels present among complete answers (weights are
 	// positive, so a level is present when its margin is).
@@ -221,7 +233,10 @@ func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
 		V = mat.NewDense(K, K, nil)
 		V.Mul(&tmp, b.T())
 	} else if d.cal != nil {
-		V = t.calibratedCov(d, K, src, p, W)
+		var err error
+		if V, err = t.calibratedCov(ctx, d, K, src, p, W); err != nil {
+			return res, err
+		}
 	} else {
 		V = t.psuCov(d, K, K0, src, p, W)
 	}
@@ -250,7 +265,17 @@ func (t *table) psuCov(d *Design, K, K0 int, src []int, p []float64, W float64) 
 		}
 	}
 	V := mat.NewDense(K, K, nil)
-	for a, row := range d.CovFromPSUTotals(infl) {
+	// svymean(mm, design, na.rm = TRUE): the rows are those that answered
+	// both.
+	answered := func(q int) bool {
+		for _, v := range t.cell[q*K0 : (q+1)*K0] {
+			if v > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for a, row := range d.covIn(infl, d.seenStrata(answered)) {
 		V.SetRow(a, row)
 	}
 	return V
@@ -311,6 +336,14 @@ func (t *table) raoScott(d *Design, in []bool, res ChiSqResult, rows, cols []int
 		nu = t.nu
 	}
 	d0 := tr * tr / tr2
+	var eig mat.Eigen
+	if eig.Factorize(&delta, mat.EigenNone) {
+		// Δ is similar to a symmetric matrix (denom and numr are
+		// symmetric, denom positive definite): its eigenvalues are real.
+		for _, v := range eig.Values(nil) {
+			res.Eigen = append(res.Eigen, real(v))
+		}
+	}
 	res.Pearson = x2
 	res.F = x2 / tr
 	res.NDF = d0

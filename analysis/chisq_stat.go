@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -24,10 +25,19 @@ const (
 	// StatAdjWald is the Wald test adjusted for the number of PSUs
 	// (Thomas and Rao): F·(ν − d + 1)/(d·ν) on d and ν − d + 1.
 	StatAdjWald
+	// StatLincom refers Pearson's X² to its asymptotic distribution, a
+	// linear combination Σ δ_j χ²₁ of the eigenvalues δ_j of Δ, each
+	// χ² divided by an independent χ²_ddf/ddf with ddf = d₀·ν (R's
+	// pFsum(X², rep(1, d), δ, ddf = d₀ν, method = "integration",
+	// lower.tail = FALSE)): see LincomP.
+	StatLincom
+	// StatSaddlepoint is lincom with R's saddlepoint approximation of the
+	// p-value (svychisq(statistic = "saddlepoint")): see SaddlepointP.
+	StatSaddlepoint
 )
 
-// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald.
-// R's lincom and saddlepoint (a weighted sum of χ²s) are not offered.
+// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald,
+// lincom, saddlepoint.
 func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 	switch s {
 	case "", "F":
@@ -38,17 +48,23 @@ func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 		return StatWald, nil
 	case "adjWald":
 		return StatAdjWald, nil
+	case "lincom":
+		return StatLincom, nil
+	case "saddlepoint":
+		return StatSaddlepoint, nil
 	}
-	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald or adjWald)", s)
+	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald, lincom or saddlepoint)", s)
 }
 
 // String returns R's name.
 func (s ChiSqStatistic) String() string {
-	return [...]string{"F", "Chisq", "Wald", "adjWald"}[s]
+	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}[s]
 }
 
 // ChiSqTest is one of svychisq's tests of independence. DDF is NaN for
-// Chisq, which has none.
+// Chisq, which has none. For lincom and saddlepoint, Statistic is
+// Pearson's X², NDF the number of eigenvalues of Δ and DDF d₀·ν (R
+// reports neither).
 type ChiSqTest struct {
 	Method    string
 	Statistic float64
@@ -64,6 +80,13 @@ type ChiSqTest struct {
 // singular matrix). Nil when the table has fewer than two such levels of
 // either variable.
 func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+	return ct.TestWithContext(context.Background(), d, s)
+}
+
+// TestWithContext is TestWith stopped by ctx: on a calibrated design,
+// Wald and adjWald residualize every cell's influence values, polling ctx
+// between cells; once it is cancelled the error wraps ctx.Err().
+func (ct *Crosstab) TestWithContext(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	if ct.Test == nil {
 		return nil, nil
 	}
@@ -79,7 +102,14 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 		return &ChiSqTest{Method: "Chisq", Statistic: r.Pearson, NDF: m, DDF: math.NaN(),
 			P: distuv.ChiSquared{K: m}.Survival(x)}, nil
 	case StatWald, StatAdjWald:
-		return ct.tab.wald(d, s)
+		return ct.tab.wald(ctx, d, s)
+	case StatLincom:
+		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
+		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: LincomP(r.Pearson, r.Eigen, r.DDF)}, nil
+	case StatSaddlepoint:
+		return &ChiSqTest{Method: "saddlepoint", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: SaddlepointP(r.Pearson, r.Eigen, r.DDF)}, nil
 	}
 	panic("analysis: unknown ChiSqStatistic")
 }
@@ -88,7 +118,7 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 // cells with i, j ≥ 2 (of the levels answered together), V = J·Cov·Jᵀ
 // with J the derivative of Y in the cells' totals and Cov their
 // covariance across PSUs, X = Yᵀ V⁻¹ Y.
-func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+func (t *table) wald(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	na, nb, K0 := t.na, t.nb, t.na*t.nb
 	tot := t.totals()
 	rowW, colW := make([]float64, na), make([]float64, nb)
@@ -126,9 +156,21 @@ func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	}
 	var cov [][]float64
 	if d.cal != nil {
-		cov = t.calibratedCellCov(d)
+		var err error
+		if cov, err = t.calibratedCellCov(ctx, d); err != nil {
+			return nil, err
+		}
 	} else {
-		cov = d.CovFromPSUTotals(cells)
+		// svytotal(~mm + mr + mc + one, na.rm = TRUE): the rows are those
+		// that answered both.
+		cov = d.covIn(cells, d.seenStrata(func(p int) bool {
+			for _, w := range t.cell[p*K0 : (p+1)*K0] {
+				if w > 0 {
+					return true
+				}
+			}
+			return false
+		}))
 	}
 	// use: cells (rows[ii], cols[jj]) with ii, jj ≥ 1, rows fastest.
 	var use [][2]int
@@ -200,6 +242,28 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 	ct.TotalCountSE = make([]float64, na)
 	x := make([]float64, P)
 	row := make([]float64, P)
+	// The rows of svytotal(~I(a == i), subset(design, b == j), na.rm =
+	// TRUE) are column j's respondents who answered a (every column's for
+	// the Total), in every cell of the column: lonelyFactor's strata.
+	colStrata := make([]func(h int) bool, nb+1)
+	for j := 0; j <= nb; j++ {
+		colStrata[j] = allStrata
+		if d.averaging() {
+			colStrata[j] = d.seenStrata(func(p int) bool {
+				for jj := 0; jj < nb; jj++ {
+					if jj != j && j != nb {
+						continue
+					}
+					for i := 0; i < na; i++ {
+						if t.cell[p*K+i+na*jj] > 0 {
+							return true
+						}
+					}
+				}
+				return false
+			})
+		}
+	}
 	for i := 0; i < na; i++ {
 		ct.CountSE[i] = make([]float64, nb)
 		clear(row)
@@ -208,9 +272,9 @@ func (ct *Crosstab) countSEs(d *Design, t *table) {
 				x[p] = t.cell[p*K+i+na*j]
 				row[p] += x[p]
 			}
-			ct.CountSE[i][j] = math.Sqrt(d.VarianceFromPSUTotals(x))
+			ct.CountSE[i][j] = math.Sqrt(d.varianceIn(x, colStrata[j]))
 			ct.TotalCounts[i] += ct.Counts[i][j]
 		}
-		ct.TotalCountSE[i] = math.Sqrt(d.VarianceFromPSUTotals(row))
+		ct.TotalCountSE[i] = math.Sqrt(d.varianceIn(row, colStrata[nb]))
 	}
 }

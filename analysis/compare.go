@@ -108,10 +108,13 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	}
 	res := &CompareResult{Comparisons: []Comparison{}, Tests: []Test{}}
 	if s.d.cal != nil {
-		if len(toplines) > 0 {
-			return nil, fmt.Errorf("compare: %w", s.d.requireUncalibrated("the benchmark comparison"))
+		if _, err := s.compareCalibrated(stats, res); err != nil {
+			return nil, err
 		}
-		return s.compareCalibrated(stats, res), nil
+		if err := res.addBenchmarks(ds, opts, toplines); err != nil {
+			return nil, err
+		}
+		return res, nil
 	}
 	// The statistics are independent: on the available cores, each worker
 	// with its buffers for a Compact load's flags and for the test codes.
@@ -148,19 +151,31 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 		res.Comparisons = append(res.Comparisons, r.cmp...)
 		res.Tests = append(res.Tests, r.tests...)
 	}
-	if len(toplines) > 0 {
-		full := opts
-		full.By = nil
-		rows, err := benchmarkRows(ds, full, toplines)
-		if err != nil {
-			return nil, fmt.Errorf("compare: %w", err)
-		}
-		res.Benchmarks = MatchBenchmarks(toplines, rows)
+	if err := res.addBenchmarks(ds, opts, toplines); err != nil {
+		return nil, err
 	}
 	if err := s.e.err(); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// addBenchmarks sets the toplines against the estimates of the total and
+// of every default domain, on the same design as the comparisons (a
+// calibrated one included: the rows come from Describe, Paradox, Trust
+// and Segments, which carry the calibration into their SEs).
+func (res *CompareResult) addBenchmarks(ds *survey.Dataset, opts Options, toplines []Topline) error {
+	if len(toplines) == 0 {
+		return nil
+	}
+	full := opts
+	full.By = nil
+	rows, err := benchmarkRows(ds, full, toplines)
+	if err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	res.Benchmarks = MatchBenchmarks(toplines, rows)
+	return nil
 }
 
 // compareLevels compares each level of v with the other levels from
@@ -218,10 +233,17 @@ type Topline struct {
 }
 
 // BenchmarkComparison sets a published Topline against the study's
-// estimate of the same statistic in the same domain. Difference is
-// Estimate − Published; WithinCI says whether the published value lies in
-// the estimate's interval. Matched is false (and the estimate null) when
-// the study has no such statistic or domain.
+// estimate of the same statistic in the same domain, on the study's design
+// (calibrated or not). Estimate, SE and the interval are the study's row
+// (svymean and svyciprop on subset(design, domain)); Difference is
+// Estimate − Published, tested as a fixed value: T = Difference/SE and P
+// two-sided on DF = the row's degrees of freedom (degf of the domain), as
+// R's svycontrast(svymean(~y, subset(design, domain), na.rm = TRUE),
+// quote(y - published)) referred to t(degf). The published figure is
+// taken without error (a topline rarely states its own SE). WithinCI says
+// whether the published value lies in the estimate's interval. Matched is
+// false (and the estimate null) when the study has no such statistic or
+// domain.
 type BenchmarkComparison struct {
 	Figure     string `json:"figure"`
 	Statistic  string `json:"statistic"`
@@ -230,9 +252,13 @@ type BenchmarkComparison struct {
 	Published  Num    `json:"published"`
 	Matched    bool   `json:"matched"`
 	Estimate   Num    `json:"estimate"`
+	SE         Num    `json:"se"`
 	CILow      Num    `json:"ci_low"`
 	CIHigh     Num    `json:"ci_high"`
 	Difference Num    `json:"difference"`
+	T          Num    `json:"t"`
+	P          Num    `json:"p"`
+	DF         int    `json:"df"`
 	WithinCI   bool   `json:"within_ci"`
 	N          int    `json:"n"`
 	LowBase    bool   `json:"low_base,omitempty"`
@@ -246,11 +272,13 @@ func MatchBenchmarks(toplines []Topline, rows []Row) []BenchmarkComparison {
 	for _, t := range toplines {
 		nan := Num(math.NaN())
 		b := BenchmarkComparison{Figure: t.Figure, Statistic: t.Statistic, Domain: t.Domain, Source: t.Source,
-			Published: Num(t.Value), Estimate: nan, CILow: nan, CIHigh: nan, Difference: nan}
+			Published: Num(t.Value), Estimate: nan, SE: nan, CILow: nan, CIHigh: nan, Difference: nan, T: nan, P: nan}
 		if r, ok := findRow(rows, t.Statistic, t.Domain); ok {
 			b.Matched = true
-			b.Estimate, b.CILow, b.CIHigh = r.Estimate, r.CILow, r.CIHigh
+			b.Estimate, b.SE, b.CILow, b.CIHigh, b.DF = r.Estimate, r.SE, r.CILow, r.CIHigh, r.DF
 			b.Difference = r.Estimate - Num(t.Value)
+			b.T = b.Difference / r.SE
+			b.P = Num(TTestP(float64(b.Difference), float64(r.SE), r.DF))
 			b.WithinCI = t.Value >= float64(r.CILow) && t.Value <= float64(r.CIHigh)
 			b.N, b.LowBase = r.N, r.LowBase
 		}

@@ -90,7 +90,9 @@ func (d *Design) DiffMeans(y []float64, in1, in2 []bool, level float64) Estimate
 		t = d.influenceTotals(zs)
 	}
 	e.Estimate = m1 - m2
-	e.SE = math.Sqrt(d.VarianceFromPSUTotals(t))
+	// The rows: the union's answers (svyglm on the union's subset).
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in1 == nil || in1[i] || in2 == nil || in2[i]) })
+	e.SE = math.Sqrt(d.varianceIn(t, rows))
 	e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, e.DF, level)
 	return e
 }

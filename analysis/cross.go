@@ -5,7 +5,7 @@ package analysis
 // sumAllMulti adds every respondent to the total and to its level of each
 // grouping (region, generation, gender…): 1 + K cell updates per
 // respondent. When the respondents of a PSU are stored together
-// (survey.LoadOptions.GroupByPSU), the same sums come from one update per
+// (internal/leanload), the same sums come from one update per
 // respondent: each respondent belongs to one cross cell (its combination of
 // levels), a PSU's respondents are summed by cross cell, and at the end of
 // the PSU each touched cross cell is added to the total and to its level of

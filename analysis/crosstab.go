@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 )
 
@@ -52,8 +53,18 @@ type Crosstab struct {
 // slices of the wrong length; the error is reserved for the test's matrix
 // algebra failing.
 func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
+	return d.CrosstabContext(context.Background(), a, b, aLevels, bLevels, level)
+}
+
+// CrosstabContext is Crosstab stopped by ctx: it is polled between the
+// passes over the respondents (on a calibrated design, one a cell), and
+// once it is cancelled the error wraps ctx.Err().
+func (d *Design) CrosstabContext(ctx context.Context, a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
 	na, nb := len(aLevels), len(bLevels)
 	t := d.tabulate(a, b, na, nb, nil)
+	if err := stopped(ctx, "crosstab"); err != nil {
+		return nil, err
+	}
 	ct := &Crosstab{
 		ALevels: aLevels, BLevels: bLevels,
 		Counts:   make([][]float64, na),
@@ -112,8 +123,15 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 				}
 				wcell[p] -= pi * wcol[p]
 			}
-			v := d.VarianceFromPSUTotals(wcell) / (W * W)
+			// svyby(~a, ~b, svymean, na.rm = TRUE): the column's rows are
+			// its respondents who answered a.
+			v := d.varianceIn(wcell, d.seenStrata(func(p int) bool { return wcol[p] > 0 })) / (W * W)
 			e := Estimate{Estimate: pi, SE: math.Sqrt(v), N: base.N, NDomain: nd, WeightedN: W, DF: df}
+			if t.colW != nil && d.cal == nil {
+				for _, j := range cols {
+					e.wDomain += t.colW[j] // the column's respondents, a answered or not
+				}
+			}
 			// Σw(y−p)² of a 0/1 indicator is W·p(1−p).
 			e.Deff = deffReplace(v, pi*(1-pi), base.N)
 			e.CILow, e.CIHigh = PropCI(e, CILogit, level)
@@ -134,12 +152,16 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 	ct.tab = t
 	ct.countSEs(d, t)
 	if d.cal != nil {
-		d.calibrateCrosstab(ct, a, b, level)
+		if err := d.calibrateCrosstab(ctx, ct, a, b, level); err != nil {
+			return nil, err
+		}
 	}
-	res, err := t.chisq(d, nil)
+	res, err := t.chisqContext(ctx, d, nil)
 	switch {
 	case err == nil:
 		ct.Test = &res
+	case ctx.Err() != nil:
+		return nil, stopped(ctx, "crosstab")
 	case res.Rows < 2 || res.Cols < 2:
 		// The test is undefined; the table itself stands.
 	default:

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -27,12 +28,18 @@ const (
 	// LonelyCertainty treats the PSU as sampled with certainty, which also
 	// contributes nothing ("certainty").
 	LonelyCertainty
+	// LonelyAverage ("average") drops the single-PSU strata's
+	// contributions and multiplies the variance by nstrat/nokstrat, as R's
+	// onestage: nstrat counts the strata that hold rows of the estimate
+	// (those of its subset design: the domain's respondents who answered,
+	// or every stratum on a calibrated design, whose subsets keep all rows)
+	// and nokstrat those of them with more than one PSU. The factor is thus
+	// one per estimate, not one per design: see Design.lonelyFactor.
+	LonelyAverage
 )
 
-// ParseLonelyPSU reads the names R uses: fail, adjust, remove, certainty.
-// R's "average" is not offered: R multiplies each estimate's variance by
-// H/(H − lonely) counting only the strata where the domain has answers,
-// a factor per domain rather than per design.
+// ParseLonelyPSU reads the names R uses: fail, adjust, remove, certainty,
+// average.
 func ParseLonelyPSU(s string) (LonelyPSU, error) {
 	switch s {
 	case "", "fail":
@@ -43,8 +50,10 @@ func ParseLonelyPSU(s string) (LonelyPSU, error) {
 		return LonelyRemove, nil
 	case "certainty":
 		return LonelyCertainty, nil
+	case "average":
+		return LonelyAverage, nil
 	}
-	return LonelyFail, fmt.Errorf("lonely psu: unknown option %q (want fail, adjust, remove or certainty)", s)
+	return LonelyFail, fmt.Errorf("lonely psu: unknown option %q (want fail, adjust, remove, certainty or average)", s)
 }
 
 // String returns R's name of the option.
@@ -58,6 +67,8 @@ func (l LonelyPSU) String() string {
 		return "remove"
 	case LonelyCertainty:
 		return "certainty"
+	case LonelyAverage:
+		return "average"
 	}
 	return "LonelyPSU(" + strconv.Itoa(int(l)) + ")"
 }
@@ -99,6 +110,23 @@ type Design struct {
 	lonely   LonelyPSU
 	single   []int        // strata with one PSU that are not fully enumerated (SinglePSUStrata)
 	cal      *calibration // set by Calibrate: variances take the raking out first
+	// ctx, set on a call's copy by withContext, stops the raking
+	// residuals of a calibrated design (rakeResidual) early; the
+	// callers that set it return its error, never those figures.
+	ctx context.Context
+}
+
+// withContext returns d with ctx polled by its calibration's
+// residualization, ten sweeps over every respondent per estimate: a copy
+// when d is calibrated, else d itself (nothing else polls it, and an
+// uncalibrated design keeps its identity in a Cache).
+func (d *Design) withContext(ctx context.Context) *Design {
+	if d.cal == nil || ctx == nil {
+		return d
+	}
+	c := *d
+	c.ctx = ctx
+	return &c
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
@@ -135,6 +163,14 @@ const censusFraction = 1e-7
 // implies fewer population PSUs than were sampled, and (under LonelyFail)
 // a stratum with a single PSU; that error names the stratum.
 func NewDesign(n int, spec DesignSpec) (*Design, error) {
+	return NewDesignContext(context.Background(), n, spec)
+}
+
+// NewDesignContext is NewDesign stopped by ctx: building a design of
+// millions of respondents (numbering their strata and PSUs) polls ctx
+// every 65,536 respondents, and once it is cancelled returns an error
+// wrapping ctx.Err().
+func NewDesignContext(ctx context.Context, n int, spec DesignSpec) (*Design, error) {
 	for _, l := range []int{len(spec.Weights), len(spec.Strata), len(spec.PSU), len(spec.FPC)} {
 		if l != 0 && l != n {
 			panic("analysis: length mismatch")
@@ -144,7 +180,7 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 		return nil, fmt.Errorf("%w: no respondents", ErrDesign)
 	}
 	d := &Design{n: n, w: spec.Weights, lonely: spec.Lonely, names: spec.StrataNames}
-	if d.lonely < LonelyFail || d.lonely > LonelyCertainty {
+	if d.lonely < LonelyFail || d.lonely > LonelyAverage {
 		panic("analysis: unknown LonelyPSU value")
 	}
 	if d.w == nil {
@@ -158,10 +194,13 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			return nil, fmt.Errorf("%w: weight of respondent %d is %v; weights must be finite and positive", ErrDesign, i+1, w)
 		}
 	}
-	if err := d.denseStrata(spec.Strata); err != nil {
+	if err := stopped(ctx, "design"); err != nil {
 		return nil, err
 	}
-	if err := d.densePSUs(spec.PSU); err != nil {
+	if err := d.denseStrata(ctx, spec.Strata); err != nil {
+		return nil, err
+	}
+	if err := d.densePSUs(ctx, spec.PSU); err != nil {
 		return nil, err
 	}
 	f, err := d.fpcFactors(spec.FPC)
@@ -190,7 +229,8 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 				d.center[h] = false
 			default:
 				// remove and certainty centre the single PSU at its own
-				// value: zero contribution.
+				// value: zero contribution; average leaves the stratum
+				// out and scales the rest (lonelyFactor).
 				d.scale[h] = 0
 			}
 		}
@@ -202,8 +242,78 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 	return d, nil
 }
 
+// lonelyFactor is options(survey.lonely.psu = "average")'s multiplier
+// of the summed contributions of an estimate whose rows lie in the strata
+// for which present(h) is true: R's onestage returns
+//
+//	Σ_{h ok} V_h · nstrat/nokstrat
+//
+// where nstrat counts the strata holding rows of x (the subset design's
+// respondents after na.rm: a domain's strata, not the design's) and
+// nokstrat those whose onestrat is not NA, i.e. all but the single-PSU
+// strata that are not fully enumerated. A calibrated design's subsets keep
+// every row (R's [.survey.design2 sets their weights to 0), so there
+// every stratum counts. It is 1 under the other rules or with no lonely
+// stratum, and +Inf when every stratum present is lonely, which makes
+// the variance NaN as in R (0·Inf).
+func (d *Design) lonelyFactor(present func(h int) bool) float64 {
+	if d.lonely != LonelyAverage || len(d.single) == 0 {
+		return 1
+	}
+	nstrat, nlonely := 0, 0
+	k := 0 // d.single is sorted
+	for h := 0; h < d.NumStrata(); h++ {
+		isLonely := k < len(d.single) && d.single[k] == h
+		if isLonely {
+			k++
+		}
+		if d.cal == nil && !present(h) {
+			continue
+		}
+		nstrat++
+		if isLonely {
+			nlonely++
+		}
+	}
+	if nstrat == 0 {
+		return 1 // no rows: the variance is 0
+	}
+	return float64(nstrat) / float64(nstrat-nlonely)
+}
+
+// averaging reports whether variances need lonelyFactor.
+func (d *Design) averaging() bool { return d.lonely == LonelyAverage && len(d.single) > 0 }
+
+// seenStrata turns PSU flags into lonelyFactor's present: a stratum is
+// present when one of its PSUs is seen.
+func (d *Design) seenStrata(seen func(p int) bool) func(h int) bool {
+	return func(h int) bool {
+		for p := d.psuStart[h]; p < d.psuStart[h+1]; p++ {
+			if seen(p) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// rowStrata is lonelyFactor's present for the estimate whose rows are
+// the respondents i with row(i) true (allStrata when no factor is needed).
+func (d *Design) rowStrata(row func(i int) bool) func(h int) bool {
+	if !d.averaging() {
+		return allStrata
+	}
+	seen := make([]bool, d.NumPSU())
+	for i := 0; i < d.n; i++ {
+		if row(i) {
+			seen[d.psu[i]] = true
+		}
+	}
+	return d.seenStrata(func(p int) bool { return seen[p] })
+}
+
 // denseStrata numbers the strata 0..H-1 in order of their codes.
-func (d *Design) denseStrata(strata []int32) error {
+func (d *Design) denseStrata(ctx context.Context, strata []int32) error {
 	d.stratum = make([]int32, d.n)
 	if strata == nil {
 		d.codes = []int32{0}
@@ -211,6 +321,11 @@ func (d *Design) denseStrata(strata []int32) error {
 	}
 	m := map[int32]int32{}
 	for i, s := range strata {
+		if i&pollMask == 0 {
+			if err := stopped(ctx, "design"); err != nil {
+				return err
+			}
+		}
 		if i > 0 && s == strata[i-1] {
 			continue // data usually come sorted: skip the map on repeats
 		}
@@ -238,7 +353,7 @@ func (d *Design) denseStrata(strata []int32) error {
 
 // densePSUs numbers the PSUs so that each stratum's PSUs are contiguous,
 // which lets the variance run over index ranges without scratch space.
-func (d *Design) densePSUs(psu []int32) error {
+func (d *Design) densePSUs(ctx context.Context, psu []int32) error {
 	H := len(d.codes)
 	type key struct{ s, p int32 }
 	var first []key // PSU keys in order of first appearance
@@ -253,6 +368,11 @@ func (d *Design) densePSUs(psu []int32) error {
 		m := map[key]int32{}
 		last, j := key{-1, -1}, int32(0) // respondents usually come by PSU
 		for i, p := range psu {
+			if i&pollMask == 0 {
+				if err := stopped(ctx, "design"); err != nil {
+					return err
+				}
+			}
 			k := key{d.stratum[i], p}
 			if k != last {
 				if p < 0 {
@@ -283,6 +403,9 @@ func (d *Design) densePSUs(psu []int32) error {
 		remap[j] = int32(next[k.s])
 		d.psuStratum[next[k.s]] = k.s
 		next[k.s]++
+	}
+	if err := stopped(ctx, "design"); err != nil {
+		return err
 	}
 	d.psu = local
 	for i, j := range local {
@@ -423,7 +546,7 @@ func (d *Design) SumByPSU(z, dst []float64) []float64 {
 		// A calibrated design's totals are those of the residuals on
 		// its margins (see Calibrate).
 		z = slices.Clone(z)
-		d.cal.rakeResidual(z, d.w)
+		d.cal.rakeResidual(d.ctx, z, d.w)
 	}
 	if dst == nil {
 		dst = make([]float64, d.NumPSU())
@@ -448,8 +571,20 @@ func (d *Design) SumByPSU(z, dst []float64) []float64 {
 //
 // the with-replacement formula of R's svyrecvar for one stage. A stratum
 // with one PSU follows the LonelyPSU rule, and a fully enumerated stratum
-// (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat.
+// (1 − n_h/N_h < 1e-7) contributes nothing, as in R's onestrat. Under
+// LonelyAverage every stratum counts as holding rows of the estimate, as
+// in svyrecvar on the whole design: a domain's variance needs the factor
+// of its own strata (see LonelyAverage).
 func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
+	return d.varianceIn(t, allStrata)
+}
+
+// allStrata is lonelyFactor's present for the whole design.
+func allStrata(int) bool { return true }
+
+// varianceIn is VarianceFromPSUTotals for an estimate whose rows lie in
+// the strata for which present(h) is true (see lonelyFactor).
+func (d *Design) varianceIn(t []float64, present func(h int) bool) float64 {
 	if len(t) != d.NumPSU() {
 		panic("analysis: length mismatch")
 	}
@@ -472,6 +607,9 @@ func (d *Design) VarianceFromPSUTotals(t []float64) float64 {
 		}
 		v += s * ss
 	}
+	if d.averaging() {
+		v *= d.lonelyFactor(present)
+	}
 	return v
 }
 
@@ -491,11 +629,36 @@ func (d *Design) Cov(z [][]float64) [][]float64 {
 	return d.CovFromPSUTotals(t)
 }
 
+// covContext is Cov stopped by ctx, polled before each estimator's pass
+// (on a calibrated design, a residualization of N values per estimator).
+func (d *Design) covContext(ctx context.Context, z [][]float64) ([][]float64, error) {
+	d = d.withContext(ctx)
+	t := make([][]float64, len(z))
+	for j := range z {
+		if err := stopped(ctx, "covariance"); err != nil {
+			return nil, err
+		}
+		t[j] = d.SumByPSU(z[j], nil)
+	}
+	if err := stopped(ctx, "covariance"); err != nil {
+		return nil, err
+	}
+	return d.CovFromPSUTotals(t), nil
+}
+
 // CovFromPSUTotals is Cov for influence values already summed by PSU:
 // entry (a, b) is Σ_h scale_h Σ_j (t_a,hj − t̄_a,h)(t_b,hj − t̄_b,h).
 // It forms the scaled deviations as a k × NumPSU matrix and takes its
 // outer product with BLAS (Dsyrk), so many estimators cost one pass.
+// Under LonelyAverage every stratum counts as present, as for
+// VarianceFromPSUTotals.
 func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
+	return d.covIn(t, allStrata)
+}
+
+// covIn is CovFromPSUTotals for estimates whose rows lie in the strata for
+// which present(h) is true: one R svyrecvar call, one lonelyFactor.
+func (d *Design) covIn(t [][]float64, present func(h int) bool) [][]float64 {
 	k, P := len(t), d.NumPSU()
 	for j := range t {
 		if len(t[j]) != P {
@@ -533,7 +696,7 @@ func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
 		}
 	}
 	var c mat.SymDense
-	c.SymOuterK(1, dev)
+	c.SymOuterK(d.lonelyFactor(present), dev)
 	for a := 0; a < k; a++ {
 		for b := a; b < k; b++ {
 			v := c.At(a, b)
@@ -541,4 +704,19 @@ func (d *Design) CovFromPSUTotals(t [][]float64) [][]float64 {
 		}
 	}
 	return out
+}
+
+// pollMask makes a pass over respondents poll its context once every
+// 65,536 of them: often enough to stop within milliseconds, rarely enough
+// to cost nothing.
+const pollMask = 1<<16 - 1
+
+// stopped is nil while ctx runs and, once it is cancelled, an error
+// saying what stopped, wrapping ctx.Err() (errors.Is(err,
+// context.Canceled) holds).
+func stopped(ctx context.Context, what string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s stopped: %w", what, err)
+	}
+	return nil
 }

@@ -526,7 +526,7 @@ func TestParseLonelyPSU(t *testing.T) {
 		{"adjust", LonelyAdjust, false},
 		{"remove", LonelyRemove, false},
 		{"certainty", LonelyCertainty, false},
-		{"average", LonelyFail, true},
+		{"average", LonelyAverage, false},
 		{"Adjust", LonelyFail, true},
 	}
 	for _, tt := range tests {

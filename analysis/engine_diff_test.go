@@ -99,7 +99,7 @@ func randomDiffCase(r *rand.Rand, k int) diffCase {
 	}
 	spec := DesignSpec{Weights: w, Strata: st, PSU: psu}
 	if lonely {
-		spec.Lonely = []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty}[r.IntN(3)]
+		spec.Lonely = []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty, LonelyAverage}[r.IntN(4)]
 	}
 	if r.IntN(3) == 0 {
 		// Population counts per stratum; some strata fully enumerated.
@@ -315,6 +315,14 @@ func checkEngineCase(t *testing.T, c diffCase) {
 			by := d.MeanBy(v.vals, codes, c.nLevels[g], 0.95)
 			compareRef(t, fmt.Sprintf("%s, %s, Design.MeanBy grouping %d", c.name, v.name, g), by, want[at:at+len(by)], c.ymax)
 			at += len(by)
+		}
+		if len(c.codes) > 0 {
+			in := make([]bool, len(v.vals))
+			for i, k := range c.codes[0] {
+				in[i] = k == 0
+			}
+			dom := d.Mean(v.vals, in, 0.95)
+			compareRef(t, fmt.Sprintf("%s, %s, Design.Mean in level 0 of grouping 0", c.name, v.name), []Estimate{dom}, want[1:2], c.ymax)
 		}
 	}
 }

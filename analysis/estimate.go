@@ -16,6 +16,10 @@ type Estimate struct {
 	Deff      float64 // design effect as R's deff="replace"; NaN when undefined
 	CILow     float64
 	CIHigh    float64
+	// wDomain is the summed weight of the domain's respondents, answered
+	// or not, where the Estimate's maker knows it (Design.Mean, Crosstab);
+	// the likelihood interval needs it (see PropCI).
+	wDomain float64
 }
 
 // EffectiveN returns the effective base n/deff (NaN when deff is undefined).
@@ -43,11 +47,38 @@ func undefined(n, nd int, sw float64, df int) Estimate {
 // PropCI or Prop for proportions. With no respondent answering, Estimate,
 // SE and the interval are NaN.
 //
-// Mean reads the data twice and allocates O(NumPSU) memory.
+// Mean is MeanBy with one domain, and goes through the same engine as
+// the analyses; on a calibrated design (Calibrate) it residualizes each
+// respondent's influence value on the margins, as svyrecvar does for a
+// calibrated design, and it is then the building block of the analyses'
+// calibrated figures.
 func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	if len(y) != d.n || (in != nil && len(in) != d.n) {
 		panic("analysis: length mismatch")
 	}
+	if d.cal != nil {
+		return d.calibratedMean(y, in, level)
+	}
+	var e Estimate
+	if in == nil {
+		e = d.meanAll(y, nil, 0, level)[0]
+	} else {
+		groups := make([]int32, d.n)
+		for i, ok := range in {
+			if !ok {
+				groups[i] = -1
+			}
+		}
+		e = d.meanAll(y, groups, 1, level)[1]
+	}
+	return e // with the domain's weights, answered or not, from meanAll
+}
+
+// calibratedMean is Mean on a calibrated design: the influence values
+// z_i = w_i (y_i − ŷ) / Σw of the domain's respondents, residualized on
+// the calibration margins (influenceTotals) before their PSU totals. It
+// reads the data twice.
+func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate {
 	var seen []bool // PSUs holding a domain respondent, for DF
 	if in != nil {
 		seen = make([]bool, d.NumPSU())
@@ -77,12 +108,14 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		return undefined(0, nd, 0, df)
 	}
 	mean := swy / sw
-	t := make([]float64, d.NumPSU())
-	var z []float64 // influence values, for a calibrated design
+	buf := make([]float64, 2*d.NumPSU())         // one allocation: PSU totals and their terms' magnitudes
+	t, mag := buf[:d.NumPSU()], buf[d.NumPSU():] // mag: Σ w(|y|+|ŷ|) by PSU, for roundingNoise
+	var z []float64                              // influence values, for a calibrated design
 	if d.cal != nil {
 		z = make([]float64, d.n)
 	}
 	var sdev2 float64 // Σ w (y−ŷ)², for the design effect
+	var top float64   // the largest |y|+|ŷ|
 	for i, v := range y {
 		if math.IsNaN(v) || (in != nil && !in[i]) {
 			continue
@@ -90,14 +123,23 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		dv := d.w[i] * (v - mean)
 		t[d.psu[i]] += dv
 		sdev2 += dv * (v - mean)
+		a := math.Abs(v) + math.Abs(mean)
+		mag[d.psu[i]] += d.w[i] * a
+		top = max(top, a)
 		if z != nil {
 			z[i] = dv
 		}
 	}
+	terms := n
 	if z != nil {
+		d.cal.residualMagnitude(mag, top, d.w, d.psu)
+		terms = d.n
 		t = d.influenceTotals(z)
 	}
-	v, deff := zeroRounding(d.VarianceFromPSUTotals(t)/(sw*sw), sdev2/sw, n)
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
+	v, deff := zeroRounding(d.varianceIn(t, rows)/(sw*sw), d.roundingNoise(mag, terms, rows)/(sw*sw), sdev2/sw, n)
+	// No wDomain: a calibrated design's subsets keep every row at weight
+	// 0 in R, which the likelihood interval's rescaling would read.
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
@@ -134,8 +176,9 @@ type domainGroup struct {
 // design, svymean, na.rm=TRUE, deff="replace")), up to rounding.
 //
 // It is the analyses' own engine (the one Describe, Paradox and the
-// banner use) with one grouping: it reads the data once, and the groups
-// once more for their degrees of freedom, and its memory grows with
+// banner use, see engine) with one grouping, as is Mean: it reads the
+// data once, and the groups once more for their degrees of freedom, and
+// its memory grows with
 // NumPSU × nGroups, not with the respondents: per (PSU, domain) it keeps
 // Σw and Σw(y − c_g),
 // where the shift c_g is the domain's first answer, so that
@@ -151,28 +194,50 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	if d.cal != nil {
 		return d.meanByDomains(y, groups, nGroups, level)
 	}
-	// The analyses' engine, respondent by respondent (sumEach): cross
-	// cells pay for themselves over several variables or calls sharing a
-	// Cache, not for one variable once. Element 0 of its sums is the
-	// total.
-	e := newEngine(context.Background(), d, nil)
-	e.c.th.fusedMinRun = math.MaxInt32
-	sums := e.sumAllMulti([]vec{floats(y)}, [][]int32{groups}, []int{nGroups}, nil)[0]
-	defer sums.release(e)
-	df := append([]int{0}, e.levelDegF(groups, nGroups, nil)...)
-	return sums.estimates(d, df, level)[1:]
+	return d.meanAll(y, groups, nGroups, level)[1:]
 }
 
-// finishGroup is the estimate of one group whose mean has
-// variance v.
-func finishGroup(st *domainGroup, level float64, df int, v float64) Estimate {
+// meanAll is the engine's estimates of the mean of y in the total
+// (element 0) and, with groups, in each of the nGroups domains: the one
+// path of Mean and MeanBy on an uncalibrated design. It goes respondent
+// by respondent (sumEach): cross cells pay for themselves over several
+// variables or calls sharing a Cache, not for one variable once.
+func (d *Design) meanAll(y []float64, groups []int32, nGroups int, level float64) []Estimate {
+	e := newEngine(context.Background(), d, nil)
+	e.c.th.fusedMinRun = math.MaxInt32
+	var codes [][]int32
+	var nLevels []int
+	if groups != nil {
+		codes, nLevels = [][]int32{groups}, []int{nGroups}
+	}
+	sums := e.sumAllMulti([]vec{floats(y)}, codes, nLevels, nil)[0] // checks the codes
+	defer sums.release(e)
+	df := []int{d.DegF(nil)}
+	if groups != nil {
+		df = append(df, e.levelDegF(groups, nGroups, nil)...)
+	}
+	out := sums.estimates(d, df, level)
+	// Each domain's weight, answered or not, for the likelihood interval
+	// (see PropCI).
+	for i, w := range d.w {
+		out[0].wDomain += w
+		if groups != nil && groups[i] >= 0 {
+			out[1+groups[i]].wDomain += w
+		}
+	}
+	return out
+}
+
+// finishGroup is the estimate of one group whose mean has variance v,
+// 0 when within noise, the variance rounding alone could leave.
+func finishGroup(st *domainGroup, level float64, df int, v, noise float64) Estimate {
 	if st.n == 0 {
 		return undefined(0, st.nd, 0, df)
 	}
 	delta := st.swd / st.sw
 	mean := st.shift + delta
 	sdev2 := math.Max(st.swd2-st.swd*delta, 0)
-	v, deff := zeroRounding(v, sdev2/st.sw, st.n)
+	v, deff := zeroRounding(v, noise, sdev2/st.sw, st.n)
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: st.n, NDomain: st.nd, WeightedN: st.sw, DF: df, Deff: deff}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
@@ -211,6 +276,15 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		t[d.psu[i]] += d.w[i] * v
 		n++
 	}
+	mag := make([]float64, d.NumPSU()) // Σ w|y| by PSU, for roundingNoise
+	var top float64
+	for i, v := range y {
+		if !math.IsNaN(v) && (in == nil || in[i]) {
+			mag[d.psu[i]] += d.w[i] * math.Abs(v)
+			top = max(top, math.Abs(v))
+		}
+	}
+	terms := n
 	if d.cal != nil {
 		z := make([]float64, d.n)
 		for i, v := range y {
@@ -218,6 +292,8 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 				z[i] = d.w[i] * v
 			}
 		}
+		d.cal.residualMagnitude(mag, top, d.w, d.psu)
+		terms = d.n
 		t = d.influenceTotals(z)
 	}
 	df := d.NumPSU() - d.NumStrata()
@@ -225,7 +301,8 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 		df = d.degfSeen(func(p int) bool { return seen[p] })
 	}
 	e := Estimate{Estimate: tot, N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: math.NaN()}
-	v := d.VarianceFromPSUTotals(t)
+	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
+	v := d.varianceIn(t, rows)
 	if n > 0 {
 		mean := tot / sw
 		var sdev2 float64
@@ -235,7 +312,7 @@ func (d *Design) Total(y []float64, in []bool, level float64) Estimate {
 			}
 			sdev2 += d.w[i] * (x - mean) * (x - mean)
 		}
-		v, e.Deff = zeroRounding(v, sdev2*sw, n)
+		v, e.Deff = zeroRounding(v, d.roundingNoise(mag, terms, rows), sdev2*sw, n)
 	}
 	e.SE = math.Sqrt(v)
 	e.CILow, e.CIHigh = MeanCI(tot, e.SE, df, level)
@@ -303,7 +380,7 @@ func (d *Design) Ratio(y, x []float64, in []bool, level float64) Estimate {
 		}
 		t = d.influenceTotals(z)
 	}
-	v := d.VarianceFromPSUTotals(t)
+	v := d.varianceIn(t, d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && !math.IsNaN(x[i]) && (in == nil || in[i]) }))
 	e := Estimate{Estimate: r, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df}
 	e.Deff = deffReplace(v, (swr2-swr*swr/sw)*sw, n)
 	e.CILow, e.CIHigh = MeanCI(r, e.SE, df, level)

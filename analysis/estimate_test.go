@@ -238,24 +238,25 @@ func TestEffectiveN(t *testing.T) {
 	}
 }
 
-// TestMeanAllocs keeps Mean allocation-light: the PSU totals, plus the
-// PSU marks of a domain.
+// TestMeanAllocs keeps Mean allocation-light: a fixed number of
+// allocations (the engine's sums by PSU, the domain's codes), however many
+// respondents.
 func TestMeanAllocs(t *testing.T) {
-	d, y, _ := benchData(t, 10000)
-	in := make([]bool, len(y))
-	for i := range in {
-		in[i] = i%3 == 0
+	allocs := func(n int, domain bool) float64 {
+		d, y, _ := benchData(t, n)
+		var in []bool
+		if domain {
+			in = make([]bool, len(y))
+			for i := range in {
+				in[i] = i%3 == 0
+			}
+		}
+		return testing.AllocsPerRun(20, func() { d.Mean(y, in, 0.95) })
 	}
-	tests := []struct {
-		in   []bool
-		want float64
-	}{
-		{nil, 1},
-		{in, 2},
-	}
-	for _, tt := range tests {
-		if got := testing.AllocsPerRun(20, func() { d.Mean(y, tt.in, 0.95) }); got > tt.want {
-			t.Errorf("Mean allocations (domain %v) = %v, want <= %v", tt.in != nil, got, tt.want)
+	for _, domain := range []bool{false, true} {
+		small, large := allocs(5000, domain), allocs(50000, domain)
+		if large > small || large > 24 {
+			t.Errorf("Mean allocations (domain %v) = %v at 5000 respondents, %v at 50000, want at most 24 and no more for more respondents", domain, small, large)
 		}
 	}
 }
@@ -274,5 +275,38 @@ func TestMeanByPanicsOnBadCode(t *testing.T) {
 			}()
 			d.MeanBy([]float64{1, 2}, groups, 2, 0.95)
 		}()
+	}
+}
+
+// MeanBy's estimates carry their domains' weights, so that the likelihood
+// interval of a group's share is that of Prop in the group's domain, not
+// NaN.
+func TestMeanByLikelihoodCI(t *testing.T) {
+	d, y, _ := benchData(t, 3000)
+	yb := make([]float64, len(y))
+	groups := make([]int32, len(y))
+	for i, v := range y {
+		switch {
+		case math.IsNaN(v):
+			yb[i] = v
+		case v > 3:
+			yb[i] = 1
+		}
+		groups[i] = int32(i % 3)
+	}
+	by := d.MeanBy(yb, groups, 3, 0.95)
+	in := make([]bool, len(y))
+	for g, e := range by {
+		for i := range in {
+			in[i] = groups[i] == int32(g)
+		}
+		want := d.Prop(yb, in, CILikelihood, 0.95)
+		lo, hi := PropCI(e, CILikelihood, 0.95)
+		if e.Estimate <= 0.1 || e.Estimate >= 0.9 {
+			t.Fatalf("MeanBy group %d share = %v, want a share well inside (0, 1) for this test", g, e.Estimate)
+		}
+		if math.IsNaN(lo) || math.Abs(lo-want.CILow) > 1e-12 || math.Abs(hi-want.CIHigh) > 1e-12 {
+			t.Errorf("PropCI(MeanBy group %d, likelihood) = [%v, %v], want Prop's [%v, %v]", g, lo, hi, want.CILow, want.CIHigh)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"testing"
 
@@ -25,8 +26,8 @@ func TestParadoxItems(t *testing.T) {
 	}
 	// By hand: concerned respondents (concern score >= 4) and their
 	// weighted share using an ad blocker.
-	concern := ds.Construct("concern").Flag
-	prot := ds.Construct("protection").Items[0].Num
+	concern := ds.Construct("concern").Flags().All(nil)
+	prot := ds.Construct("protection").Items[0].Values().All(nil)
 	for _, g := range []struct {
 		flag float64
 		row  Row
@@ -70,7 +71,7 @@ func TestParadoxItems(t *testing.T) {
 // grouped by PSU too, where the total alone goes through cross cells.
 func TestParadoxItemsTotalOnly(t *testing.T) {
 	large := func(th *thresholds) { th.parallelRows, th.fusedMinRun = 0, 0 } // the paths of a large study
-	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true})} {
+	for _, ds := range []*survey.Dataset{loadStudy(t), loadStudyWith(t, survey.LoadOptions{}, leanload.Options{Compact: true, GroupByPSU: true})} {
 		all, err := Paradox(ds, Options{Cache: testCache(large)})
 		if err != nil {
 			t.Fatal(err)

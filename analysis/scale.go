@@ -11,7 +11,7 @@ import (
 )
 
 // Helpers that let the analyses run on large datasets (see
-// survey.LoadOptions.Compact): they work on codes and reused buffers
+// internal/leanload): they work on codes and reused buffers
 // rather than a new vector per statistic.
 
 // binaryCodes codes a 0/1 variable y for ChiSq into dst (allocated when
@@ -42,7 +42,7 @@ func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
 // chiSqTable is chiSqCodes on the table tabulate made of v and the codes.
 func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
 	t := Test{Name: "rao_scott", Variables: []string{strings.ReplaceAll(v.name, crossSep, "*"), yName}}
-	res, err := tab.chisq(s.d, nil)
+	res, err := tab.chisqContext(s.e.ctx, s.d, nil)
 	if err != nil {
 		nan := Num(math.NaN())
 		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan
@@ -57,7 +57,7 @@ func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
 const blockRows = 4096
 
 // vec is a per-respondent vector that the one-pass estimators read block
-// by block, so that values stored compactly (survey.LoadOptions.Compact)
+// by block, so that values stored compactly (internal/leanload)
 // or derived from others need no float64 per respondent: full holds the
 // values, or fill writes those of respondents from..from+len(dst)−1 to
 // dst. coded, when set, gives the same values as codes (see
@@ -115,16 +115,19 @@ func (v vec) blocks(n int, f func(from int, y []float64)) {
 	}
 }
 
-// flagVec, scoreVec and numVec read a construct's flags or scores or an
-// item's values without decoding them all at once.
-func flagVec(c *survey.Construct) vec {
-	var y vec
-	if c.Flag != nil {
-		y = floats(c.Flag)
-	} else {
-		codes, table, ok := c.Flags().Codes()
-		y = codedVec(vec{fill: c.Flags().Read}, codes, table, ok)
+// valuesVec reads v without decoding it all at once: as codes when the
+// load stored it so (see sumCoded), else its own float64s.
+func valuesVec(v survey.Values) vec {
+	if codes, table, ok := v.Codes(); ok {
+		return codedVec(vec{fill: v.Read}, codes, table, true)
 	}
+	return floats(v.All(nil))
+}
+
+// flagVec, scoreVec and numVec are the valuesVec of a construct's flags or
+// scores or an item's values.
+func flagVec(c *survey.Construct) vec {
+	y := valuesVec(c.Flags())
 	y.key = flagKey{c}
 	return y
 }
@@ -132,21 +135,9 @@ func flagVec(c *survey.Construct) vec {
 // flagKey is the vec.key of a construct's flag.
 type flagKey struct{ c *survey.Construct }
 
-func scoreVec(c *survey.Construct) vec {
-	if c.Score != nil {
-		return floats(c.Score)
-	}
-	codes, table, ok := c.Scores().Codes()
-	return codedVec(vec{fill: c.Scores().Read}, codes, table, ok)
-}
+func scoreVec(c *survey.Construct) vec { return valuesVec(c.Scores()) }
 
-func numVec(col *survey.Column) vec {
-	if col.Num != nil {
-		return floats(col.Num)
-	}
-	codes, table, ok := col.Values().Codes()
-	return codedVec(vec{fill: col.Values().Read}, codes, table, ok)
-}
+func numVec(col *survey.Column) vec { return valuesVec(col.Values()) }
 
 // binaryCodesVec is binaryCodes of a vec.
 func binaryCodesVec(y vec, n int) []int32 {
@@ -264,13 +255,29 @@ type sumCell struct {
 func (a *allSums) estimates(d *Design, df []int, level float64) []Estimate {
 	v, _ := a.variances(d, nil)
 	out := make([]Estimate, 0, len(v))
+	s := d.maxScale()
 	for _, g := range a.groupings {
 		for l := range g.gs {
 			st, pos := &g.gs[l], g.off+l
-			out = append(out, finishGroup(st, level, df[pos], v[pos]))
+			out = append(out, finishGroup(st, level, df[pos], v[pos], st.roundingNoise(d, s)))
 		}
 	}
 	return out
+}
+
+// roundingNoise bounds the variance of the group's mean that rounding
+// alone could leave (see Design.roundingNoise) without the terms' scale
+// PSU by PSU: each PSU total (Σ_p w(y − c) − (ŷ − c)·Σ_p w)/Σw has terms
+// of magnitude at most, summed over the PSUs, Σw|y − c| + |ŷ − c|·Σw ≤
+// √(Σw·Σw(y − c)²) + |ŷ − c|·Σw, and the sum of their squares is at most
+// the square of that sum, times the largest stratum scale s.
+func (st *domainGroup) roundingNoise(d *Design, s float64) float64 {
+	if st.sw <= 0 {
+		return 0
+	}
+	mag := (math.Sqrt(st.sw*max(st.swd2, 0)) + math.Abs(st.swd)) / st.sw
+	e := roundingSlack * math.Sqrt(float64(st.n)+4) * 0x1p-52 * mag
+	return s * e * e
 }
 
 // sumAllMulti passes over the data once for several variables, adding
@@ -548,6 +555,9 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		}
 	}
 	v, pv = make([]float64, size), make([]float64, len(pairs))
+	if d.averaging() {
+		defer a.averageVariances(d, pairs, v, pv)
+	}
 	if a.moments != nil {
 		a.momentVariances(d, pairs, delta, inv, v, pv, nil, nil)
 		return v, pv
@@ -597,6 +607,42 @@ func (a *allSums) variances(d *Design, pairs [][2]int) (v, pv []float64) {
 		}
 	}
 	return v, pv
+}
+
+// averageVariances applies lonelyFactor to variances' results: each
+// group's rows are its respondents who answered (svyby's subset after
+// na.rm), a pair's those of either group.
+func (a *allSums) averageVariances(d *Design, pairs [][2]int, v, pv []float64) {
+	for g := range v {
+		v[g] *= d.lonelyFactor(a.groupStrata(d, g, -1))
+	}
+	for k, ab := range pairs {
+		pv[k] *= d.lonelyFactor(a.groupStrata(d, ab[0], ab[1]))
+	}
+}
+
+// groupStrata is lonelyFactor's present for the respondents who answered
+// in group g or (when g2 ≥ 0) g2: the strata where their Σw is positive.
+func (a *allSums) groupStrata(d *Design, g, g2 int) func(h int) bool {
+	return a.cellStrata(d, func(c []sumCell) bool { return c[g].sw > 0 || (g2 >= 0 && c[g2].sw > 0) })
+}
+
+// cellStrata is lonelyFactor's present for the strata where has is true
+// of a PSU's row of cells (or, kept by stratum, of the stratum's).
+func (a *allSums) cellStrata(d *Design, has func(row []sumCell) bool) func(h int) bool {
+	size := a.groupings[0].stride
+	return func(h int) bool {
+		if a.byStratum != nil {
+			return has(a.byStratum[h*size : (h+1)*size])
+		}
+		cells := a.groupings[0].cells
+		for p := d.psuStart[h]; p < d.psuStart[h+1]; p++ {
+			if has(cells[p*size : (p+1)*size]) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // momentVariances is variances from psuMoments: in each stratum of n
@@ -731,6 +777,15 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 	// would lose the digits of shift², which contrast need not.
 	cs := &cellSums{d: d, nCells: L, cell: make([]wsum, L), n: make([]int, L), shift: make([]float64, L)}
 	cs.cov, cs.covNoise = a.levelCovShifted(d, k)
+	if d.averaging() {
+		H := d.NumStrata()
+		cs.present = make([]bool, H*L)
+		for h := range H {
+			for l := range L {
+				cs.present[h*L+l] = a.byStratum[h*g.stride+g.off+l].sw > 0
+			}
+		}
+	}
 	for l := range g.gs {
 		st := &g.gs[l]
 		cs.cell[l] = wsum{st.sw, st.swd + st.shift*st.sw}
@@ -748,6 +803,23 @@ func (a *allSums) cellSums(d *Design, k int) *cellSums {
 func (a *allSums) levelCov(d *Design, k int) [][]float64 {
 	cz, _ := a.levelCovShifted(d, k)
 	g := &a.groupings[k]
+	if d.averaging() {
+		// One svyrecvar of the answers in every level (binaryTableCov's
+		// subset(design, !is.na(y))).
+		f := d.lonelyFactor(func(h int) bool {
+			for _, c := range a.byStratum[h*g.stride+g.off : h*g.stride+g.off+len(g.gs)] {
+				if c.sw > 0 {
+					return true
+				}
+			}
+			return false
+		})
+		for _, row := range cz {
+			for j := range row {
+				row[j] *= f
+			}
+		}
+	}
 	// Σw·y = Σw·(y − shift) + shift·Σw: row and column 2l + 1 gain shift
 	// times 2l.
 	for l := range g.gs {
@@ -937,7 +1009,7 @@ type rowSpec struct {
 // private release runs in order: its noise is drawn from one stream.
 func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	if s.d.cal != nil && s.opts.Privacy == nil {
-		return s.calibratedRows(specs), nil
+		return s.calibratedRows(specs)
 	}
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {

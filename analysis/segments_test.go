@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestWestinSegmentErrors(t *testing.T) {
 	ds := tinyStudy()
 	for _, c := range ds.Constructs {
 		if c.Name == "westin" {
-			c.Items[0] = item("w1", append([]float64{7}, c.Items[0].Num[1:]...))
+			c.Items[0] = item("w1", append([]float64{7}, c.Items[0].Values().All(nil)[1:]...))
 		}
 	}
 	if _, err := Segments(ds, Options{}); err == nil || !strings.HasPrefix(err.Error(), `segments: westin: item "w1" of respondent 1 is 7`) {
@@ -122,7 +123,7 @@ func TestWestinSegmentCoded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds, err := survey.Load(context.Background(), c, []survey.TableReader{tr}, survey.LoadOptions{Compact: compact})
+			ds, err := survey.Load(leanload.With(context.Background(), leanload.Options{Compact: compact}), c, []survey.TableReader{tr}, survey.LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math/rand/v2"
 	"testing"
 
@@ -112,7 +113,7 @@ func TestSharedSubset(t *testing.T) {
 // private release share nothing. In the embedded study, region stratifies
 // the sample: the banner keeps its full products, which Compare reads.
 func TestSharedSumsAnalyses(t *testing.T) {
-	ds, err := datasets.LoadDefault(context.Background(), survey.LoadOptions{Compact: true, GroupByPSU: true, SkipID: true})
+	ds, err := datasets.LoadDefault(leanload.With(context.Background(), leanload.All), survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestSharedSumsAnalyses(t *testing.T) {
 	}
 	// A study whose PSUs span regions: Compare finds no full products by
 	// region and reads the flags itself.
-	other := loadStudyWith(t, survey.LoadOptions{Compact: true, GroupByPSU: true, SkipID: true})
+	other := loadStudyWith(t, survey.LoadOptions{}, leanload.All)
 	od, err := StudyDesign(other, LonelyFail)
 	if err != nil {
 		t.Fatal(err)

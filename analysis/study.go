@@ -163,6 +163,11 @@ type Test struct {
 // population correction, with lonely deciding what happens to single-PSU
 // strata. A respondent without a stratum or PSU is an error naming it.
 func StudyDesign(ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
+	return StudyDesignContext(context.Background(), ds, lonely)
+}
+
+// StudyDesignContext is StudyDesign stopped by ctx (see NewDesignContext).
+func StudyDesignContext(ctx context.Context, ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
 	spec := DesignSpec{Weights: ds.Weights, FPC: ds.FPC, Lonely: lonely}
 	if ds.Strata != nil {
 		if i := firstMissing(ds.Strata.Codes); i >= 0 {
@@ -176,7 +181,7 @@ func StudyDesign(ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
 		}
 		spec.PSU = ds.PSU.Codes
 	}
-	return NewDesign(ds.N, spec)
+	return NewDesignContext(ctx, ds.N, spec)
 }
 
 func firstMissing(codes []int32) int {
@@ -231,7 +236,11 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	d := opts.Design
 	if d == nil {
 		var err error
-		if d, err = StudyDesign(ds, opts.Lonely); err != nil {
+		ctx := opts.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if d, err = StudyDesignContext(ctx, ds, opts.Lonely); err != nil {
 			return nil, err
 		}
 	} else if d.N() != ds.N {
@@ -480,6 +489,9 @@ type cellSums struct {
 	shift []float64
 	// covNoise bounds the rounding error of each entry of cov.
 	covNoise [][]float64
+	// present, with cov under LonelyAverage, marks the cells answered in
+	// each stratum: stratum h's cell c at h·nCells + c (see strata).
+	present []bool
 }
 
 type wsum struct{ w, wy float64 }
@@ -539,6 +551,7 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 			k[c], m[c] = -1/sb, mb
 		}
 	}
+	inA, inB := a, b
 	if cs.cov != nil {
 		// The influence is a fixed combination of the cells' sums,
 		// k·(Σw·(y − shift) − (m − shift)·Σw): its variance is a'·cov·a.
@@ -556,7 +569,7 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 		if v <= noise {
 			v = 0 // rounding's: a contrast whose influence totals are all 0
 		}
-		e.SE = math.Sqrt(v)
+		e.SE = math.Sqrt(v * cs.d.lonelyFactor(cs.strata(inA, inB)))
 		return e
 	}
 	t := make([]float64, cs.d.NumPSU())
@@ -566,6 +579,27 @@ func (cs *cellSums) contrast(a, b func(c int) bool, logit bool) Estimate {
 			t[p] += k[c] * (x.wy - m[c]*x.w)
 		}
 	}
-	e.SE = math.Sqrt(cs.d.VarianceFromPSUTotals(t))
+	e.SE = math.Sqrt(cs.d.varianceIn(t, cs.strata(a, b)))
 	return e
+}
+
+// strata is lonelyFactor's present for a contrast of groups a and b: the
+// strata where a cell of either has answers (the svyglm's subset).
+func (cs *cellSums) strata(a, b func(c int) bool) func(h int) bool {
+	d := cs.d
+	if !d.averaging() {
+		return allStrata
+	}
+	has := func(row []wsum, present []bool) bool {
+		for c := 0; c < cs.nCells; c++ {
+			if (a(c) || b(c)) && ((row != nil && row[c].w > 0) || (present != nil && present[c])) {
+				return true
+			}
+		}
+		return false
+	}
+	if cs.cov != nil {
+		return func(h int) bool { return has(nil, cs.present[h*cs.nCells:(h+1)*cs.nCells]) }
+	}
+	return d.seenStrata(func(p int) bool { return has(cs.psu[p*cs.nCells:(p+1)*cs.nCells], nil) })
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"sync"
 	"testing"
@@ -57,7 +58,7 @@ func loadBenchStudy(b *testing.B, n int, constructs []string) (*survey.Dataset, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	ds, err := survey.Load(context.Background(), cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true})
+	ds, err := survey.Load(leanload.With(context.Background(), leanload.All), cb, []survey.TableReader{t}, survey.LoadOptions{Constructs: constructs})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -26,7 +27,7 @@ const studyTol = 1e-6
 // parser, the CSV reader and survey.Load.
 func loadStudy(t testing.TB) *survey.Dataset {
 	t.Helper()
-	return loadStudyWith(t, survey.LoadOptions{})
+	return loadStudyWith(t, survey.LoadOptions{}, leanload.Options{})
 }
 
 // studyExpected is expected.json: each analysis' result in its JSON shape.
@@ -750,8 +751,8 @@ func benchStudy(tb testing.TB, n int) *survey.Dataset {
 		Segments: []*survey.Column{gen, gender}}
 	for _, name := range []string{"concern", "protection", "trust", "comfort"} {
 		f := flags[name]
-		ds.Constructs = append(ds.Constructs, &survey.Construct{Name: name, Score: f, Flag: f,
-			Items: []*survey.Column{{Name: name + "1", Num: f}}, Def: survey.ConstructDef{Flag: ">= 1", Score: "count"}})
+		ds.Constructs = append(ds.Constructs, survey.NewConstruct(name, survey.ConstructDef{Flag: ">= 1", Score: "count"},
+			[]*survey.Column{survey.NewNumericColumn(name+"1", f)}, f, f))
 	}
 	return ds
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"github.com/trustgap/trustgap/survey"
 	"math"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestOddsRatioIsLogistic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, y := ds.Construct("trust").Flag, ds.Construct("comfort").Flag
+	f, y := ds.Construct("trust").Flags().All(nil), ds.Construct("comfort").Flags().All(nil)
 	buf := make([]bool, ds.N)
 	for k, o := range res.OddsRatios {
 		fit, err := s.d.Logistic(y, [][]float64{f}, []string{"trust"}, s.member(k, buf))
@@ -101,26 +102,26 @@ func TestOddsRatioUndefined(t *testing.T) {
 			if trusting {
 				return 1
 			}
-			return comfort.Flag[i]
+			return comfort.Flags().All(nil)[i]
 		}, "every respondent with the factor gave the same outcome (complete separation)"},
 		{"no one untrusting answered", func(i int, trusting bool) float64 {
 			if !trusting {
 				return math.NaN()
 			}
-			return comfort.Flag[i]
+			return comfort.Flags().All(nil)[i]
 		}, "no respondent without the factor answered"},
 	}
 	for _, tt := range tests {
 		mod := *ds
-		cf := *comfort
-		cf.Flag = make([]float64, ds.N)
-		for i := range cf.Flag {
-			cf.Flag[i] = tt.comfort(i, trust.Flag[i] == 1)
+		flag, trusting := make([]float64, ds.N), trust.Flags().All(nil)
+		for i := range flag {
+			flag[i] = tt.comfort(i, trusting[i] == 1)
 		}
+		cf := survey.NewConstruct(comfort.Name, comfort.Def, comfort.Items, comfort.Scores().All(nil), flag)
 		mod.Constructs = nil
 		for _, c := range ds.Constructs {
 			if c.Name == "comfort" {
-				c = &cf
+				c = cf
 			}
 			mod.Constructs = append(mod.Constructs, c)
 		}
@@ -132,5 +133,36 @@ func TestOddsRatioUndefined(t *testing.T) {
 		if !math.IsNaN(float64(o.Estimate)) || !strings.HasSuffix(o.Note, tt.note) {
 			t.Errorf("Trust(tiny, %s) odds ratio = %v, note %q; want null with a note ending %q", tt.name, o.Estimate, o.Note, tt.note)
 		}
+	}
+}
+
+// TestAdjustedOddsRatioIsLogistic checks Trust's adjusted odds ratio,
+// fitted over patterns of predictors, against Design.Logistic given the
+// whole design matrix: the trust flag, then region's and each segment's
+// indicator columns (the factor's coefficient does not depend on which
+// level of a covariate is the reference).
+func TestAdjustedOddsRatioIsLogistic(t *testing.T) {
+	ds := loadStudy(t)
+	res, err := Trust(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := StudyDesign(ds, LonelyFail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X := [][]float64{ds.Construct("trust").Flags().All(nil)}
+	names := []string{"trust"}
+	for _, c := range append([]*survey.Column{ds.Region}, ds.Segments...) {
+		cols, nm := Dummies(c.Codes, len(c.Levels), c.Levels, c.Name)
+		X, names = append(X, cols...), append(names, nm...)
+	}
+	fit, err := d.Logistic(ds.Construct("comfort").Flags().All(nil), X, names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Adjusted
+	if math.IsNaN(float64(a.LogOR)) || math.IsNaN(float64(a.LogORSE)) || math.Abs(float64(a.LogOR)-fit.Coef[1]) > 1e-9*math.Abs(fit.Coef[1]) || math.Abs(float64(a.LogORSE)-fit.SE[1]) > 1e-9*fit.SE[1] || a.N != fit.N {
+		t.Errorf("Trust(study).Adjusted log OR = %v (SE %v, n %d), want Logistic's %v (%v, %d)", a.LogOR, a.LogORSE, a.N, fit.Coef[1], fit.SE[1], fit.N)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"sync/atomic"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestBuildStudyReportStopsWhenCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := survey.Load(ctx, cb, []survey.TableReader{tr}, survey.LoadOptions{SkipID: true, Compact: true, GroupByPSU: true})
+	ds, err := survey.Load(leanload.With(ctx, leanload.All), cb, []survey.TableReader{tr}, survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

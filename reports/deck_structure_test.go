@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,7 +49,7 @@ func kozyreva(t *testing.T) (*survey.Dataset, *survey.Codebook) {
 		t.Cleanup(func() { tr.Close() })
 		tables = append(tables, tr)
 	}
-	ds, err := survey.Load(context.Background(), cb, tables, survey.LoadOptions{Compact: true})
+	ds, err := survey.Load(leanload.With(context.Background(), leanload.Options{Compact: true}), cb, tables, survey.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +135,8 @@ func TestDeckStructure(t *testing.T) {
 					}
 				}
 				pl, err := f.GetPageLayout(name)
-				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
-					t.Errorf("%s: page layout %+v, want landscape fitted to the page's width", name, pl)
+				if err != nil || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.Size == nil || *pl.Size != 9 {
+					t.Errorf("%s: page layout %+v, want A4 landscape fitted to the page's width", name, pl)
 				}
 				if p, err := f.GetPanes(name); err != nil || !p.Freeze {
 					t.Errorf("%s: panes %+v, want frozen", name, p)
@@ -166,6 +167,23 @@ func TestDeckStructure(t *testing.T) {
 					for _, s := range sr.Report.Sections {
 						if s.Name == "Crosstabs" {
 							n = len(s.Banners)
+						}
+					}
+					// Each banner's title row is tall enough to stand clear of
+					// the header repeated above it on a new page.
+					titles := map[string]bool{}
+					for _, s := range sr.Report.Sections {
+						if s.Name == "Crosstabs" {
+							for _, bn := range s.Banners {
+								titles[bn.Title] = true
+							}
+						}
+					}
+					for r, row := range rows {
+						if len(row) > 0 && titles[row[0]] {
+							if h, err := f.GetRowHeight(name, r+1); err != nil || h < 20 {
+								t.Errorf("%s row %d (banner %q) is %v points high, want 20 or more", name, r+1, row[0], h)
+							}
 						}
 					}
 					for _, b := range []string{"Unweighted base", "Weighted base", "Effective base"} {

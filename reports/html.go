@@ -56,6 +56,7 @@ type (
 		Methodology     []KeyValue
 		Files           []string
 		SeriesCSS       template.CSS
+		PageCSS         template.CSS
 	}
 	htmlSection struct {
 		ID, Name string
@@ -138,6 +139,7 @@ func newHTMLView(r *Report) htmlView {
 		Methodology: r.Methodology,
 		Files:       r.Files,
 		SeriesCSS:   seriesCSS(),
+		PageCSS:     template.CSS("size:" + r.Paper.cssSize() + ";margin:14mm"),
 	}
 	if !r.Date.IsZero() {
 		v.Date, v.DateISO = r.Date.Format(humanDate), r.Date.Format("2006-01-02")

@@ -89,7 +89,7 @@ footer{color:var(--muted);font-size:.82rem;text-align:center;margin-top:8px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:700px){.bars{grid-template-columns:1fr}.bar-label{text-align:left}section{padding:20px 16px}}
 @media print{
-  @page{margin:14mm}
+  @page{ {{- .PageCSS -}} }
   body{background:#fff;font-size:10.5pt}
   .page{max-width:none;padding:0}
   header.cover{background:none;color:var(--navy);padding:0 0 12px;border-bottom:2px solid var(--navy)}

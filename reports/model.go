@@ -38,6 +38,40 @@ type Report struct {
 	NotMeasured []KeyValue
 	// Files names the inputs the figures come from.
 	Files []string
+	// Paper is the paper the deck's sheets and the HTML's printout are
+	// set up for; empty is PaperA4.
+	Paper Paper
+}
+
+// Paper is a paper size for printing, always in landscape.
+type Paper string
+
+// The papers a report is set up for. A4 is the default: the ISO 216
+// paper of most of the world. A sheet must name one: an .xlsx without a
+// paper size is a Letter sheet (ECMA-376's default for pageSetup
+// paperSize, which LibreOffice applies whatever the locale), so leaving
+// it out does not mean "the reader's paper"; a US client's codebook says
+// report: paper: letter. Either way each sheet is fitted to the page's
+// width, so it prints whole, only a little smaller, on the other paper.
+const (
+	PaperA4     Paper = "a4"
+	PaperLetter Paper = "letter"
+)
+
+// xlsxPaperSize is the paper's SpreadsheetML paperSize code.
+func (p Paper) xlsxPaperSize() int {
+	if p == PaperLetter {
+		return 1
+	}
+	return 9
+}
+
+// cssSize is the paper for CSS @page size.
+func (p Paper) cssSize() string {
+	if p == PaperLetter {
+		return "letter landscape"
+	}
+	return "A4 landscape"
 }
 
 // Finding is one headline sentence, e.g. "Trust is lower in Europe
@@ -253,6 +287,9 @@ func (r *Report) validate() error {
 	}
 	if r == nil {
 		return bad("nil report")
+	}
+	if r.Paper != "" && r.Paper != PaperA4 && r.Paper != PaperLetter {
+		return bad("paper %q: want %q or %q", r.Paper, PaperA4, PaperLetter)
 	}
 	names := map[string]bool{}
 	for si, s := range r.Sections {

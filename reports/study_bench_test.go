@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"testing"
 
 	"github.com/trustgap/trustgap/analysis"
@@ -31,7 +32,7 @@ func BenchmarkBuildStudyReport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ds, err := survey.Load(ctx, cb, []survey.TableReader{tr}, survey.LoadOptions{SkipID: true, Compact: true, GroupByPSU: true})
+			ds, err := survey.Load(leanload.With(ctx, leanload.All), cb, []survey.TableReader{tr}, survey.LoadOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -154,8 +154,7 @@ func (b *builder) crosstabs() error {
 	if err != nil {
 		return err
 	}
-	legend := fmt.Sprintf("Letters mark a column significantly higher than the lettered column of the same group at the %g%% level (two-sided design-based t test on the difference of the two domain estimates, each pair tested separately, with no adjustment for multiple comparisons: with many columns, some letters are expected by chance). Cells on unweighted bases below %d are suppressed (–), below %d flagged *.",
-		100*b.aopts.Level, b.minBase, 2*b.minBase)
+	legend := bannerLegend(b.aopts.Level, b.minBase)
 	var cols []BannerColumn
 	var ub, wb, eb []float64
 	for _, c := range res.Columns {
@@ -181,7 +180,7 @@ func (b *builder) crosstabs() error {
 			row := BannerRow{Label: br.v.Label, Mean: br.mean, Net: br.net}
 			for c, cell := range r.Cells {
 				n := res.Columns[c].Base.N
-				bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: hidden.letters(cell.Sig)}
+				bc := BannerCell{Pct: cell.Estimate.Estimate, Sig: withArrow(cell, hidden.letters(cell.Sig))}
 				switch {
 				case hidden.domains[res.Columns[c].Domain] || cell.N == 0:
 					bc = BannerCell{Pct: math.NaN(), Suppressed: true}
@@ -196,6 +195,24 @@ func (b *builder) crosstabs() error {
 	}
 	b.rep.Sections = append(b.rep.Sections, Section{Name: "Crosstabs", Intro: "Column percentages: each cell is the share of the column's respondents who answered the question. Bases: unweighted respondents, weighted respondents and the effective base (Kish) of each column.", Banners: banners})
 	return nil
+}
+
+// bannerLegend explains a banner's marks: ▲/▼ against Total, letters
+// between the columns of a group, the level, the multiple comparisons
+// and the bases.
+func bannerLegend(level float64, minBase int) string {
+	return fmt.Sprintf("▲/▼: significantly higher/lower than Total. The Total includes the column itself, so the column is tested against the rest of the sample (the respondents in the other columns of its group; design-based t test, svyglm(y ~ in column) in R). "+
+		"Letters: significantly higher than the lettered column of the same group (design-based t test of the difference of the two columns). "+
+		"Both at the %g%% level, two-sided, each comparison tested separately with no adjustment for multiple comparisons: with many columns and rows, some marks are expected by chance. "+
+		"Cells on unweighted bases below %d are suppressed (–), below %d flagged *.", 100*level, minBase, 2*minBase)
+}
+
+// withArrow puts ▲/▼ before a cell's letters when the engine's test of
+// the column against the rest of the sample (analysis.RestTest) finds it
+// higher/lower.
+func withArrow(cell analysis.BannerCell, letters string) string {
+	a := map[string]string{"+": "▲", "-": "▼"}[cell.Rest.Direction]
+	return strings.TrimSpace(a + " " + letters)
 }
 
 // varLabel names a domain variable for readers: the region's label

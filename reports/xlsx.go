@@ -579,7 +579,7 @@ type wrapped struct {
 func (d *deck) sheet(name string) *sheet {
 	if d.err == nil {
 		d.check(d.f.SetSheetView(name, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}))
-		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
+		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: ptr(d.r.Paper.xlsxPaperSize()), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
 		d.check(d.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}))
 	}
 	return &sheet{d: d, name: name, widths: map[int]float64{}, row: 1}
@@ -1220,6 +1220,11 @@ func (s *sheet) bannerTitle(b *Banner, section string) {
 		title = section
 	}
 	s.str(1, s.row, title, s.d.st.h2, false)
+	// Bottom-aligned in a taller row: on a page that starts with it, the
+	// title stands clear of the banner header printed above it.
+	if s.d.err == nil {
+		s.d.check(s.d.f.SetRowHeight(s.name, s.row, 26))
+	}
 	s.row++
 }
 

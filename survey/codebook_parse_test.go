@@ -152,6 +152,8 @@ codebook.yaml: line 2: construct "c": items: lists no items`},
 			`codebook.yaml: line 1: segments: each entry must be a name or text`},
 		{"construct key not a name", "constructs:\n  c: {items: [a], [x]: 1}\n",
 			`codebook.yaml: line 2: construct "c": keys must be names, not lists or mappings`},
+		{"paper", "report:\n  paper: A3\n",
+			`codebook.yaml: line 2: report: paper is "A3"; want a4 or letter`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -258,4 +260,23 @@ func FuzzCodebook(f *testing.F) {
 			_ = cb.problems()
 		}
 	})
+}
+
+// TestParseCodebookPaper: report: paper: takes a4 or letter in any case,
+// stored in lower case; absent it is empty (the reports' A4).
+func TestParseCodebookPaper(t *testing.T) {
+	for _, tc := range []struct{ yml, want string }{
+		{"report:\n  paper: Letter\n", "letter"},
+		{"report:\n  paper: a4\n", "a4"},
+		{"report:\n  paper: ' A4 '\n", "a4"},
+		{"report:\n  title: x\n", ""},
+	} {
+		cb, err := ParseCodebook(strings.NewReader(tc.yml), "codebook.yaml")
+		if err != nil {
+			t.Fatalf("ParseCodebook(%q): %v", tc.yml, err)
+		}
+		if cb.Report.Paper != tc.want {
+			t.Errorf("ParseCodebook(%q).Report.Paper = %q, want %q", tc.yml, cb.Report.Paper, tc.want)
+		}
+	}
 }

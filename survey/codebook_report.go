@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,6 +15,7 @@ import (
 //	  subtitle: Concern, protection and comfort with personalization
 //	  region_label: Country
 //	  effects: [{factor: concern, outcome: comfort}]
+//	  paper: letter
 type ReportDef struct {
 	Title    string `yaml:"title"`
 	Subtitle string `yaml:"subtitle"`
@@ -23,6 +25,10 @@ type ReportDef struct {
 	// Effects are the factor → outcome effects (two flagged constructs)
 	// the report shows, each as a section like trust on comfort.
 	Effects []EffectDef `yaml:"effects"`
+	// Paper is the paper the deck's sheets are set up for: "a4" or
+	// "letter" (written in lower case whatever the codebook's case); empty
+	// means A4.
+	Paper string `yaml:"paper"`
 }
 
 // EffectDef is one effect of a flagged construct on another.
@@ -46,7 +52,7 @@ type StudyDef struct {
 	Weighting  string `yaml:"weighting"`
 }
 
-func reportKeys() []string { return []string{"title", "subtitle", "region_label", "effects"} }
+func reportKeys() []string { return []string{"title", "subtitle", "region_label", "effects", "paper"} }
 func studyKeys() []string  { return []string{"fieldwork", "population", "sample", "weighting"} }
 
 // report reads the report: block.
@@ -70,6 +76,15 @@ func (p *cbParser) report(n *yaml.Node) {
 			r.RegionLabel, _ = p.str(v, "report: region_label")
 		case "effects":
 			r.Effects = p.effects(v)
+		case "paper":
+			paper, ok := p.str(v, "report: paper")
+			switch lower := strings.ToLower(strings.TrimSpace(paper)); {
+			case !ok || lower == "":
+			case lower == "a4" || lower == "letter":
+				r.Paper = lower
+			default:
+				p.problem(v.Line, "report: paper is %q; want a4 or letter", paper)
+			}
 		default:
 			p.unknownKey(k, "report", reportKeys())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"strings"
 	"testing"
 )
@@ -23,7 +24,7 @@ func loadTexts(t *testing.T, yml string, files ...[2]string) (*Dataset, error) {
 		}
 		ts = append(ts, tr)
 	}
-	return Load(context.Background(), cb, ts, LoadOptions{SkipID: true, Compact: true})
+	return Load(context.Background(), cb, ts, LoadOptions{lean: leanload.Options{SkipID: true, Compact: true}})
 }
 
 // rowsCSV writes n respondents: id (from first), weight w(i) and an item.

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"sync/atomic"
 
@@ -10,12 +11,12 @@ import (
 )
 
 // groupByPSU reorders the respondents of ds so that each PSU's are
-// contiguous (LoadOptions.GroupByPSU): PSUs in code order, respondents in
+// contiguous (leanload.Options.GroupByPSU): PSUs in code order, respondents in
 // file order within a PSU, respondents without a PSU last. Every
 // per-respondent slice is permuted in place, so the slices that share
 // memory (Weights and its column) stay shared. The error is a panic in
 // a worker (a *pool.PanicError).
-func groupByPSU(ds *Dataset) error {
+func groupByPSU(ctx context.Context, ds *Dataset) error {
 	if ds.PSU == nil || ds.N < 2 {
 		return nil
 	}
@@ -58,17 +59,26 @@ func groupByPSU(ds *Dataset) error {
 	ds.order = order
 	p := &permuter{order: order}
 	for _, col := range ds.Columns {
-		p.floats(col.Num)
+		// Each column is a pass over every respondent: poll between them.
+		// A permutation stopped halfway leaves ds unusable, which the
+		// error makes the caller drop.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		p.floats(col.num)
 		permute(p, col.Codes, &p.i32)
 		p.small(col.small)
 	}
 	for _, c := range ds.Constructs {
-		p.floats(c.Score)
-		p.floats(c.Flag)
-		p.small(c.score)
-		p.small(c.flag)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		p.floats(c.score)
+		p.floats(c.flag)
+		p.small(c.smallScore)
+		p.small(c.smallFlag)
 		for _, it := range c.Items {
-			p.floats(it.Num)
+			p.floats(it.num)
 			permute(p, it.Codes, &p.i32)
 			p.small(it.small)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"slices"
@@ -41,26 +42,10 @@ type LoadOptions struct {
 	// constructs' processed Items, unless it has another role (region,
 	// segment, design) or Extra or Categorical names it.
 	KeepRawItems bool
-	// SkipID leaves the design's id column out of the Dataset (ID is nil):
-	// the analyses do not use it, and a column of distinct strings is
-	// the costliest to hold. The column must still be present.
-	SkipID bool
-	// Compact stores the constructs' items, scores and flags in about a
-	// byte per respondent and value instead of a float64: Construct.Score,
-	// Construct.Flag and the items' Num are nil, and Construct.Scores,
-	// Construct.Flags and Column.Values read them.
-	Compact bool
-	// SizeHint, when positive, is the expected number of respondents:
-	// the columns are allocated for that many at once.
-	SizeHint int
-	// GroupByPSU stores the respondents PSU by PSU (PSUs in the order of
-	// their levels, respondents in file order within a PSU) instead of in
-	// file order, when the design has PSUs. Estimates are the same up to
-	// rounding, but the design-based analyses of a large study, which
-	// visit PSU totals, run several times faster. Positions in the
-	// Dataset are then no longer positions in the files: Dataset.FileRow
-	// and InFileOrder map them back.
-	GroupByPSU bool
+	// lean is what trustgap's commands ask for through the context (see
+	// internal/leanload): storage that holds a large study in less memory.
+	// Tests in this package set it directly.
+	lean leanload.Options
 }
 
 // Load reads the tables in order and stacks their respondents into one
@@ -116,21 +101,27 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 	if probs := cb.problems(); len(probs) > 0 {
 		return nil, newProblemsError(probs, limit)
 	}
+	if o := leanload.From(ctx); o != (leanload.Options{}) {
+		opts.lean = o
+	}
 	return newLoader(cb, opts, limit, false).load(ctx, tables)
 }
 
 // load is Load once the loader is set up.
 func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, error) {
-	l.reserve(sizeHint(l.opts.SizeHint, tables))
+	l.reserve(sizeHint(tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
 	if err := l.problems.err(); err != nil {
 		return nil, err
 	}
-	ds := l.dataset()
-	if l.opts.GroupByPSU {
-		if err := groupByPSU(ds); err != nil {
+	ds, err := l.datasetContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if l.opts.lean.GroupByPSU {
+		if err := groupByPSU(ctx, ds); err != nil {
 			return nil, err
 		}
 	}
@@ -174,7 +165,7 @@ type colBuilder struct {
 	firstSeen []rowRef
 
 	// rawItem: the column is only a construct item; skip: its values are
-	// not kept (a raw item without KeepRawItems, the id with SkipID), so
+	// not kept (a raw item without KeepRawItems, the id of a lean load), so
 	// addCell never sees it, but the column must still be in the files.
 	rawItem, skip bool
 }
@@ -313,7 +304,7 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 		sb := l.use(s)
 		sb.cat, sb.published = true, true
 	}
-	l.compact = opts.Compact && !lint
+	l.compact = opts.lean.Compact && !lint
 	for _, name := range cb.constructNames() {
 		if opts.Constructs != nil && !slices.Contains(opts.Constructs, name) {
 			continue
@@ -360,7 +351,7 @@ func newLoader(cb *Codebook, opts LoadOptions, limit int, lint bool) *loader {
 	for _, b := range l.cols {
 		b.skip = b.rawItem && !opts.KeepRawItems && !lint
 	}
-	if opts.SkipID && !lint && l.idCol.name != "" && !l.idCol.rawItem {
+	if opts.lean.SkipID && !lint && l.idCol.name != "" && !l.idCol.rawItem {
 		// Unless another role (a segment, an Extra) shares the column.
 		shared := l.idCol.name == l.design.Strata || l.idCol.name == l.design.PSU || l.idCol.name == cb.Region ||
 			slices.Contains(cb.Segments, l.idCol.name) || slices.Contains(opts.Extra, l.idCol.name) || slices.Contains(opts.Categorical, l.idCol.name)
@@ -526,7 +517,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			return readErr(file, 0, b.err)
 		}
 		if par != nil {
-			if err := par.finish(); err != nil {
+			if err := par.finish(ctx); err != nil {
 				return fmt.Errorf("load %s: %w", file, err)
 			}
 		}
@@ -872,9 +863,9 @@ func (b *colBuilder) column() *Column {
 	c := &Column{Name: b.name, Raw: b.raw, Label: CleanLabel(b.label)}
 	if !b.cat && (b.strict != "" || b.numeric) {
 		c.ValueLabels = b.valueLabels
-		c.Num = b.num
-		if c.Num == nil {
-			c.Num = []float64{}
+		c.num = b.num
+		if c.num == nil {
+			c.num = []float64{}
 		}
 		return c
 	}
@@ -894,6 +885,14 @@ func (b *colBuilder) column() *Column {
 
 // dataset assembles the Dataset once every file is read.
 func (l *loader) dataset() *Dataset {
+	ds, _ := l.datasetContext(context.Background()) // no error without a context
+	return ds
+}
+
+// datasetContext is dataset stopped by ctx. Scoring the constructs reads
+// every respondent's items: ctx is polled before each construct, and
+// once it is cancelled the error wraps ctx.Err().
+func (l *loader) datasetContext(ctx context.Context) (*Dataset, error) {
 	ds := &Dataset{N: l.n, Files: l.files, Title: CleanLabel(l.cb.Title), Columns: map[string]*Column{}, PII: l.pii}
 	if l.wcol != nil {
 		if w := l.weights.warning(l.wcol.name, l.n); w != nil {
@@ -908,10 +907,10 @@ func (l *loader) dataset() *Dataset {
 	l.cb.applyLevelsAndLabels(ds.Columns, l.cb.Region, l.cb.Segments)
 	d := l.design
 	if d.Weight != "" {
-		ds.Weights = ds.Columns[d.Weight].Num
+		ds.Weights = ds.Columns[d.Weight].num
 	}
 	if d.FPC != "" {
-		ds.FPC = ds.Columns[d.FPC].Num
+		ds.FPC = ds.Columns[d.FPC].num
 	}
 	ds.ID = ds.Columns[d.ID]
 	ds.Strata = ds.Columns[d.Strata]
@@ -921,16 +920,19 @@ func (l *loader) dataset() *Dataset {
 		ds.Segments = append(ds.Segments, ds.Columns[s])
 	}
 	for ri, rule := range l.rules {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
 		c := &Construct{Name: rule.name, Def: rule.def}
 		if l.compact {
 			for _, it := range l.items[ri] {
 				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, small: it.small})
 			}
-			c.score = l.scores[ri]
+			c.smallScore = l.scores[ri]
 			if l.scoreIsItem(ri) {
-				c.score = l.items[ri][0].small.derive(func(x float64) float64 { return x })
+				c.smallScore = l.items[ri][0].small.derive(func(x float64) float64 { return x })
 			}
-			c.flag = c.score.derive(rule.flagOf)
+			c.smallFlag = c.smallScore.derive(rule.flagOf)
 			ds.Constructs = append(ds.Constructs, c)
 			continue
 		}
@@ -940,10 +942,10 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, num: vals[k]})
 		}
-		c.Score, c.Flag = rule.score(vals, l.n)
+		c.score, c.flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)
 	}
-	return ds
+	return ds, nil
 }

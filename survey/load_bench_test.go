@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,9 +66,9 @@ func TestMain(m *testing.M) {
 }
 
 // benchLoad opens and loads the study at path with opts.
-func benchLoad(b *testing.B, path string, cb *survey.Codebook, opts survey.LoadOptions) *survey.Dataset {
+func benchLoad(b *testing.B, path string, cb *survey.Codebook, opts survey.LoadOptions, lean leanload.Options) *survey.Dataset {
 	b.Helper()
-	ctx := context.Background()
+	ctx := leanload.With(context.Background(), lean)
 	t, err := survey.OpenTable(ctx, path, survey.ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
@@ -83,15 +84,16 @@ func benchLoad(b *testing.B, path string, cb *survey.Codebook, opts survey.LoadO
 // BenchmarkLoad loads the synthetic study at 100,000 and 1,000,000
 // respondents: "full" keeps every construct as float64s (LoadOptions{}),
 // "lean" loads what the paradox command needs the way it does (three
-// constructs, Compact, GroupByPSU, SkipID). bytes/op and allocs/op show
+// constructs, internal/leanload.All). bytes/op and allocs/op show
 // what a respondent costs; MB/s is the file's size over the time.
 func BenchmarkLoad(b *testing.B) {
 	modes := []struct {
 		name string
 		opts survey.LoadOptions
+		lean leanload.Options
 	}{
-		{"full", survey.LoadOptions{}},
-		{"lean", survey.LoadOptions{Constructs: []string{"concern", "protection", "sharing"}, Compact: true, GroupByPSU: true, SkipID: true}},
+		{"full", survey.LoadOptions{}, leanload.Options{}},
+		{"lean", survey.LoadOptions{Constructs: []string{"concern", "protection", "sharing"}}, leanload.All},
 	}
 	for _, n := range []int{100_000, 1_000_000} {
 		for _, m := range modes {
@@ -103,7 +105,7 @@ func BenchmarkLoad(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for b.Loop() {
-					ds := benchLoad(b, path, cb, m.opts)
+					ds := benchLoad(b, path, cb, m.opts, m.lean)
 					if ds.N != n {
 						b.Fatalf("loaded %d respondents, want %d", ds.N, n)
 					}

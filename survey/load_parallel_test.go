@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -55,7 +56,7 @@ func bitsDump(ds *Dataset) string {
 			return "nil"
 		}
 		return fmt.Sprintf("%q raw %q label %q num %s codes %v levels %q small %s",
-			c.Name, c.Raw, c.Label, nums(c.Num), c.Codes, c.Levels, small(c.small))
+			c.Name, c.Raw, c.Label, nums(c.num), c.Codes, c.Levels, small(c.small))
 	}
 	fmt.Fprintf(&w, "n %d files %q title %q\nweights %s\nfpc %s\n", ds.N, ds.Files, ds.Title, nums(ds.Weights), nums(ds.FPC))
 	fmt.Fprintf(&w, "id %s\nstrata %s\npsu %s\nregion %s\n", col(ds.ID), col(ds.Strata), col(ds.PSU), col(ds.Region))
@@ -72,7 +73,7 @@ func bitsDump(ds *Dataset) string {
 	}
 	for _, c := range ds.Constructs {
 		fmt.Fprintf(&w, "construct %q score %s flag %s small score %s small flag %s\n",
-			c.Name, nums(c.Score), nums(c.Flag), small(c.score), small(c.flag))
+			c.Name, nums(c.score), nums(c.flag), small(c.smallScore), small(c.smallFlag))
 		for _, it := range c.Items {
 			fmt.Fprintf(&w, "  item %s\n", col(it))
 		}
@@ -226,8 +227,8 @@ func TestLoadParallelSameAsSequential(t *testing.T) {
 		{"default", LoadOptions{}},
 		{"first problems", LoadOptions{MaxProblems: 7}},
 		{"every problem", LoadOptions{MaxProblems: 1 << 30}},
-		{"compact", LoadOptions{Compact: true, MaxProblems: 1 << 30}},
-		{"lean", LoadOptions{Compact: true, SkipID: true, GroupByPSU: true, Constructs: []string{"c", "k"}, MaxProblems: 1000}},
+		{"compact", LoadOptions{MaxProblems: 1 << 30, lean: leanload.Options{Compact: true}}},
+		{"lean", LoadOptions{Constructs: []string{"c", "k"}, MaxProblems: 1000, lean: leanload.Options{Compact: true, SkipID: true, GroupByPSU: true}}},
 		{"raw items", LoadOptions{KeepRawItems: true, Extra: []string{"num", "txt"}, Categorical: []string{"txt"}, MaxProblems: 1 << 30}},
 		{"decimal extras", LoadOptions{Extra: []string{"num"}, Categorical: []string{"g"}, Optional: []string{"txt"}, MaxProblems: 100}},
 	}
@@ -255,7 +256,7 @@ func TestLoadCompactSameAsFloats(t *testing.T) {
 	cb := mustCodebook(t, parallelCodebook)
 	study := problemStudy(6000)
 	read := func(compact bool, par parallelism) (*Dataset, []Problem) {
-		l := newLoader(cb, LoadOptions{Compact: compact}, 0, false)
+		l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: compact}}, 0, false)
 		l.par = par
 		if err := l.read(context.Background(), fresh(study)); err != nil {
 			t.Fatalf("read: %v", err)
@@ -277,11 +278,11 @@ func TestLoadCompactSameAsFloats(t *testing.T) {
 		}
 		for i, c := range got.Constructs {
 			w := want.Constructs[i]
-			if !slices.Equal(bits(c.Scores().All(nil)), bits(w.Score)) || !slices.Equal(bits(c.Flags().All(nil)), bits(w.Flag)) {
+			if !slices.Equal(bits(c.Scores().All(nil)), bits(w.score)) || !slices.Equal(bits(c.Flags().All(nil)), bits(w.flag)) {
 				t.Errorf("Compact load %+v: construct %s's scores or flags differ from a float64 load's", par, c.Name)
 			}
 			for k, it := range c.Items {
-				if !slices.Equal(bits(it.Values().All(nil)), bits(w.Items[k].Num)) {
+				if !slices.Equal(bits(it.Values().All(nil)), bits(w.Items[k].num)) {
 					t.Errorf("Compact load %+v: item %s of %s differs from a float64 load's", par, it.Name, c.Name)
 				}
 			}
@@ -380,7 +381,7 @@ func TestLoadParallelStops(t *testing.T) {
 			if !tt.cancel {
 				m.failAt, h.hook = tt.at, func() {}
 			}
-			l := newLoader(cb, LoadOptions{Compact: true}, 50, false)
+			l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: true}}, 50, false)
 			l.par = parallelism{converters: 2}
 			_, err := l.load(ctx, []TableReader{h})
 			if err == nil || err.Error() != tt.wantErr || tt.cancel && !errors.Is(err, context.Canceled) {
@@ -443,7 +444,7 @@ func TestLoadParallelPanicReachesCaller(t *testing.T) {
 	cb := mustCodebook(t, parallelCodebook)
 	m := problemStudy(3 * readAheadRows)[0]
 	before := runtime.NumGoroutine()
-	l := newLoader(cb, LoadOptions{Compact: true}, 50, false)
+	l := newLoader(cb, LoadOptions{lean: leanload.Options{Compact: true}}, 50, false)
 	l.par = parallelism{converters: 2}
 	// A unit no converter can run: its construct does not exist.
 	l.units = append(l.units, convUnit{seq: len(l.units), rule: len(l.rules) + 1, cost: 1})

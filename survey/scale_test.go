@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -80,7 +81,7 @@ func sameFloats(a, b []float64) bool {
 func TestLoadCompact(t *testing.T) {
 	data := scaleData(3000, 1)
 	plain := loadScale(t, data, LoadOptions{})
-	compact := loadScale(t, data, LoadOptions{Compact: true})
+	compact := loadScale(t, data, LoadOptions{lean: leanload.Options{Compact: true}})
 	if compact.N != plain.N {
 		t.Fatalf("N = %d, want %d", compact.N, plain.N)
 	}
@@ -89,26 +90,27 @@ func TestLoadCompact(t *testing.T) {
 		if cc.Name != pc.Name {
 			t.Fatalf("construct %d = %s, want %s", k, cc.Name, pc.Name)
 		}
-		if cc.Score != nil || cc.Flag != nil {
+		if cc.score != nil || cc.flag != nil {
 			t.Errorf("%s: Compact load set Score or Flag", cc.Name)
 		}
-		if got := cc.Scores().All(nil); !sameFloats(got, pc.Score) {
+		if got := cc.Scores().All(nil); !sameFloats(got, pc.score) {
 			t.Errorf("%s Scores().All differ from Score", cc.Name)
 		}
-		if got := cc.Flags().All(make([]float64, 5)); !sameFloats(got, pc.Flag) {
+		if got := cc.Flags().All(make([]float64, 5)); !sameFloats(got, pc.flag) {
 			t.Errorf("%s Flags().All differ from Flag", cc.Name)
 		}
-		if got := pc.Flags().All(nil); &got[0] != &pc.Flag[0] {
+		if got := pc.Flags().All(nil); &got[0] != &pc.flag[0] {
 			t.Errorf("%s: Flags().All of a plain load is not Flag itself", pc.Name)
 		}
 		for j, pi := range pc.Items {
 			ci := cc.Items[j]
-			if ci.Num != nil || !ci.IsNumeric() || ci.Name != pi.Name || ci.Raw != pi.Raw {
-				t.Errorf("%s item %s: Num %v, IsNumeric %v, name %q raw %q", cc.Name, ci.Name, ci.Num != nil, ci.IsNumeric(), ci.Name, ci.Raw)
+			if ci.num != nil || !ci.IsNumeric() || ci.Name != pi.Name || ci.Raw != pi.Raw {
+				t.Errorf("%s item %s: Num %v, IsNumeric %v, name %q raw %q", cc.Name, ci.Name, ci.num != nil, ci.IsNumeric(), ci.Name, ci.Raw)
 			}
 			buf := make([]float64, compact.N)
-			if got := ci.Values().All(buf); !sameFloats(got, pi.Num) || &got[0] != &buf[0] {
-				t.Errorf("%s item %s: Values().All differ from Num or ignore dst", cc.Name, ci.Name)
+			// A vector that fell back to float64s is returned itself.
+			if got := ci.Values().All(buf); !sameFloats(got, pi.num) || (ci.small.num == nil) != (&got[0] == &buf[0]) {
+				t.Errorf("%s item %s: Values().All differ from num, or ignore dst, or copy float64s", cc.Name, ci.Name)
 			}
 			// In blocks, and through the codes when stored so: the same
 			// values whichever way a caller reads them.
@@ -116,14 +118,14 @@ func TestLoadCompact(t *testing.T) {
 				blk := make([]float64, 7)
 				for from := 0; from+len(blk) <= compact.N; from += 997 {
 					v.Read(blk, from)
-					if !sameFloats(blk, pi.Num[from:from+len(blk)]) {
-						t.Fatalf("%s item %s: Read(%d) = %v, want %v", cc.Name, ci.Name, from, blk, pi.Num[from:from+len(blk)])
+					if !sameFloats(blk, pi.num[from:from+len(blk)]) {
+						t.Fatalf("%s item %s: Read(%d) = %v, want %v", cc.Name, ci.Name, from, blk, pi.num[from:from+len(blk)])
 					}
 				}
 				if codes, table, ok := v.Codes(); ok {
 					for i, c := range codes {
-						if x := table[c]; !sameFloats([]float64{x}, pi.Num[i:i+1]) {
-							t.Fatalf("%s item %s: Codes gives %v for respondent %d, want %v", cc.Name, ci.Name, x, i, pi.Num[i])
+						if x := table[c]; !sameFloats([]float64{x}, pi.num[i:i+1]) {
+							t.Fatalf("%s item %s: Codes gives %v for respondent %d, want %v", cc.Name, ci.Name, x, i, pi.num[i])
 						}
 					}
 				}
@@ -133,21 +135,21 @@ func TestLoadCompact(t *testing.T) {
 			}
 		}
 	}
-	if x := compact.Construct("big").score; x.num == nil {
+	if x := compact.Construct("big").smallScore; x.num == nil {
 		t.Errorf("big's scores (3000 distinct) did not fall back to float64s")
 	}
 	// Flags are derived from the scores: they share the scores' codes
 	// (no byte of their own), or after the scores' fall-back are float64s.
 	con := compact.Construct("concern")
-	if c := con.flag; !c.derived || c.num != nil || len(c.codes) == 0 || &c.codes[0] != &con.score.codes[0] {
+	if c := con.smallFlag; !c.derived || c.num != nil || len(c.codes) == 0 || &c.codes[0] != &con.smallScore.codes[0] {
 		t.Errorf("concern's flags: derived %v, num %v, want the scores' codes with a table of their own", c.derived, c.num != nil)
 	}
 	// A single item's score is the item: derived from its codes too.
 	tr := compact.Construct("trust")
-	if s := tr.score; !s.derived || &s.codes[0] != &tr.Items[0].small.codes[0] {
+	if s := tr.smallScore; !s.derived || &s.codes[0] != &tr.Items[0].small.codes[0] {
 		t.Errorf("trust's scores: derived %v, want the item's codes", s.derived)
 	}
-	if c := compact.Construct("big").flag; c.num == nil || c.derived {
+	if c := compact.Construct("big").smallFlag; c.num == nil || c.derived {
 		t.Errorf("big's flags: num %v, derived %v, want float64s (its scores fell back)", c.num != nil, c.derived)
 	}
 }
@@ -172,11 +174,11 @@ func TestLoadOptionsConstructs(t *testing.T) {
 		t.Errorf("design, region and segments not all loaded")
 	}
 	all := loadScale(t, data, LoadOptions{})
-	if !sameFloats(ds.Construct("protection").Score, all.Construct("protection").Score) {
+	if !sameFloats(ds.Construct("protection").score, all.Construct("protection").score) {
 		t.Errorf("protection scores depend on which constructs are loaded")
 	}
 
-	ds = loadScale(t, data, LoadOptions{Constructs: []string{}, KeepRawItems: true, SkipID: true, Extra: []string{"x"}})
+	ds = loadScale(t, data, LoadOptions{Constructs: []string{}, KeepRawItems: true, Extra: []string{"x"}, lean: leanload.Options{SkipID: true}})
 	if len(ds.Constructs) != 0 {
 		t.Errorf("Constructs: [] loaded %d constructs, want none", len(ds.Constructs))
 	}
@@ -205,7 +207,7 @@ func TestLoadOptionsConstructs(t *testing.T) {
 
 	// A skipped id must still be in the file.
 	cb := mustCodebook(t, scaleCodebook)
-	_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", strings.Replace(data, "rid,", "respondent,", 1))), LoadOptions{SkipID: true})
+	_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", strings.Replace(data, "rid,", "respondent,", 1))), LoadOptions{lean: leanload.Options{SkipID: true}})
 	if err == nil || !strings.Contains(err.Error(), `"rid"`) {
 		t.Errorf("SkipID without the id column: error %v, want it to name rid", err)
 	}
@@ -220,7 +222,7 @@ func TestLoadCompactProblems(t *testing.T) {
 		"3,1,s,p2,N,Z,1,2,1,Maybe,1,0,1\n"
 	cb := mustCodebook(t, scaleCodebook)
 	var msgs []string
-	for _, opts := range []LoadOptions{{}, {Compact: true, SkipID: true, GroupByPSU: true}} {
+	for _, opts := range []LoadOptions{{}, {lean: leanload.Options{Compact: true, SkipID: true, GroupByPSU: true}}} {
 		_, err := Load(context.Background(), cb, tables(newMemTable(t, "d.csv", data)), opts)
 		if err == nil {
 			t.Fatalf("Load(%+v) succeeded", opts)
@@ -242,7 +244,7 @@ func TestLoadCompactProblems(t *testing.T) {
 func TestLoadGroupByPSU(t *testing.T) {
 	data := scaleData(2000, 3)
 	plain := loadScale(t, data, LoadOptions{KeepRawItems: true})
-	for _, opts := range []LoadOptions{{GroupByPSU: true, KeepRawItems: true}, {GroupByPSU: true, Compact: true, KeepRawItems: true}} {
+	for _, opts := range []LoadOptions{{KeepRawItems: true, lean: leanload.Options{GroupByPSU: true}}, {KeepRawItems: true, lean: leanload.Options{GroupByPSU: true, Compact: true}}} {
 		g := loadScale(t, data, opts)
 		// Contiguous PSUs, in code order.
 		if !slices.IsSorted(g.PSU.Codes) {
@@ -257,8 +259,8 @@ func TestLoadGroupByPSU(t *testing.T) {
 				if c == nil {
 					continue
 				}
-				if c.Num != nil {
-					fmt.Fprintf(&b, "%v|", c.Num[i])
+				if c.num != nil {
+					fmt.Fprintf(&b, "%v|", c.num[i])
 				} else if c.Codes[i] >= 0 {
 					fmt.Fprintf(&b, "%s|", c.Levels[c.Codes[i]])
 				} else {
@@ -283,7 +285,7 @@ func TestLoadGroupByPSU(t *testing.T) {
 				t.Fatalf("%+v: respondent %s = %s, want %s", opts, id, got, byID[id])
 			}
 		}
-		if &g.Weights[0] != &g.Columns["w"].Num[0] {
+		if &g.Weights[0] != &g.Columns["w"].num[0] {
 			t.Errorf("%+v: Weights no longer shares its column", opts)
 		}
 		// Within a PSU, file order.

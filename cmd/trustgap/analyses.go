@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"strings"
 
@@ -56,6 +57,9 @@ func newAnalysisCmd(s *IOStreams, use, short, long string, runF func(*AnalysisOp
 			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
 				return err
 			}
+			if err := likelihoodOnlyIn(opts.CI); err != nil {
+				return err
+			}
 			if opts.MinBase < 0 {
 				return usageErrorf("--min-base must be 0 or more, got %d", opts.MinBase)
 			}
@@ -91,7 +95,7 @@ flag is 1 (statistic = the construct's name) and the weighted mean score
 }
 
 func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -99,7 +103,7 @@ func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: rowsTables("Construct toplines", res.Estimates, opts.MinBase), CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: describeJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Construct toplines", res.Estimates, opts.MinBase), st.Design), CSV: rowsCSV(res.Estimates)})
 }
 
 // NewCmdParadox builds `trustgap paradox`.
@@ -121,7 +125,7 @@ unconcerned respondents.`+domainsHelp, runF, paradoxRun)
 }
 
 func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"concern", "protection", "sharing"}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"concern", "protection", "sharing"}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -158,7 +162,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		}
 		tables = append(tables, t)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: paradoxJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(tables, st.Design), CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
 }
 
 // NewCmdTrust builds `trustgap trust`.
@@ -194,7 +198,7 @@ personalization preference on comfort.`+domainsHelp, runF,
 }
 
 func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{factor, outcome}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{factor, outcome}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -227,7 +231,7 @@ func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string
 		at.AddRow(reports.NumCI(float64(a.OddsRatio), float64(a.CILow), float64(a.CIHigh)), reports.Num(float64(a.LogOR)), reports.Num(float64(a.LogORSE)), reports.Num(float64(a.N)))
 		tables = append(tables, at)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: effectJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(tables, st.Design), CSV: rowsCSV(res.Estimates), CSVMore: tables[covered:]})
 }
 
 // NewCmdSegments builds `trustgap segments`.
@@ -242,7 +246,7 @@ all three is a pragmatist.`+domainsHelp, runF, segmentsRun)
 }
 
 func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"westin"}))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad([]string{"westin"}), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -250,7 +254,7 @@ func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: rowsTables("Westin privacy segments", res.Estimates, opts.MinBase), CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: segmentsJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Westin privacy segments", res.Estimates, opts.MinBase), st.Design), CSV: rowsCSV(res.Estimates)})
 }
 
 // NewCmdCompare builds `trustgap compare`.
@@ -290,7 +294,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 			return &internalError{fmt.Errorf("shipped benchmarks: %w", err)}
 		}
 	}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}
@@ -332,7 +336,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	}
 	if len(res.Benchmarks) > 0 {
 		bt := reports.NewTable("Published benchmarks", reports.TextCol("Figure"), reports.TextCol("Domain"),
-			reports.PercentCol("Published"), reports.PercentCol("This study").WithCI(), reports.PercentCol("Difference"), reports.TextCol("Within CI"), reports.TextCol("Source"))
+			reports.PercentCol("Published"), reports.PercentCol("This study").WithCI(), reports.PercentCol("Difference"), reports.PValueCol("p"), reports.TextCol("Within CI"), reports.TextCol("Source"))
 		for _, b := range res.Benchmarks {
 			dom := b.Domain.String()
 			within := "no"
@@ -343,11 +347,11 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 				within = "not in study"
 			}
 			bt.AddRow(reports.Str(b.Figure), reports.Str(dom), reports.Num(float64(b.Published)),
-				reports.NumCI(float64(b.Estimate), float64(b.CILow), float64(b.CIHigh)), reports.Num(float64(b.Difference)), reports.Str(within), reports.Str(b.Source))
+				reports.NumCI(float64(b.Estimate), float64(b.CILow), float64(b.CIHigh)), reports.Num(float64(b.Difference)), reports.Num(float64(b.P)), reports.Str(within), reports.Str(b.Source))
 		}
 		tables = append(tables, bt)
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: res, Tables: tables, CSV: long, CSVMore: tables[1:]})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: compareOutJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(tables, st.Design), CSV: long, CSVMore: tables[1:]})
 }
 
 // NewCmdReliability builds `trustgap reliability`.
@@ -360,7 +364,7 @@ item is deleted.`, runF, reliabilityRun)
 }
 
 func reliabilityRun(cmd *cobra.Command, opts *AnalysisOptions) error {
-	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil))
+	st, err := opts.Study.load(cmd.Context(), opts.IO, leanLoad(nil), leanload.All)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -52,16 +53,16 @@ func withWeighting(lo survey.LoadOptions, wd *survey.WeightingDef) survey.LoadOp
 
 // calibrateDesign rakes d to wd's margins on ds, as R's rake() inside the
 // design (analysis.Design.Calibrate).
-func calibrateDesign(d *analysis.Design, ds *survey.Dataset, wd *survey.WeightingDef, source string) (*analysis.Design, error) {
+func calibrateDesign(ctx context.Context, d *analysis.Design, ds *survey.Dataset, wd *survey.WeightingDef, source string) (*analysis.Design, error) {
 	margins, err := marginsOf(ds, wd, source)
 	if err != nil {
 		return nil, err
 	}
 	var cd *analysis.Design
 	if len(wd.Bounds) == 2 {
-		cd, err = d.CalibrateBounded(margins, [2]float64{wd.Bounds[0], wd.Bounds[1]}, analysis.CalibrationOptions{Total: wd.Total})
+		cd, err = d.CalibrateBounded(margins, [2]float64{wd.Bounds[0], wd.Bounds[1]}, analysis.CalibrationOptions{Total: wd.Total, Context: ctx})
 	} else {
-		cd, err = d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total})
+		cd, err = d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total, Context: ctx})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
@@ -183,4 +184,43 @@ func designTables(d *analysis.Design) []*reports.Table {
 		out = append(out, t)
 	}
 	return out
+}
+
+// The analyses' JSON states the design they ran on, as estimate's does:
+// "design": {n, strata, psus, degf, calibration}, the calibration block
+// (margins, convergence, weighting efficiency, R call) present when the
+// design is calibrated. Each wraps the analysis's result, whose fields
+// come first.
+type (
+	describeJSON struct {
+		*analysis.DescribeResult
+		Design designJSON `json:"design"`
+	}
+	paradoxJSON struct {
+		*analysis.ParadoxResult
+		Design designJSON `json:"design"`
+	}
+	effectJSON struct {
+		*analysis.EffectResult
+		Design designJSON `json:"design"`
+	}
+	segmentsJSON struct {
+		*analysis.SegmentsResult
+		Design designJSON `json:"design"`
+	}
+	compareOutJSON struct {
+		*analysis.CompareResult
+		Design designJSON `json:"design"`
+	}
+)
+
+// withCalibration is tables followed by the calibration table of a
+// calibrated design (text and markdown output state the raking as
+// estimate's do); tables itself for another design.
+func withCalibration(tables []*reports.Table, d *analysis.Design) []*reports.Table {
+	t := calibrationTable(d)
+	if t == nil {
+		return tables
+	}
+	return append(tables[:len(tables):len(tables)], t)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,9 @@ func NewCmdCrosstab(s *IOStreams, runF func(*CrosstabOptions) error) *cobra.Comm
 		Long: `Tabulate A (rows) by B (columns): weighted counts, column percentages with
 intervals, unweighted, weighted and effective bases, and the Rao-Scott
 second-order corrected chi-square test of independence (R's svychisq,
-statistic "F"; --statistic Chisq, Wald or adjWald for svychisq's others).
+statistic "F"; --statistic Chisq, Wald, adjWald, lincom or saddlepoint for
+svychisq's others; lincom's p is the exact tail of its weighted sum of
+χ²s, saddlepoint's R's approximation of it).
 Every cell carries the SE of its weighted count (svytotal of the cell in
 its column's domain); the JSON includes the Total column.`,
 		Example: "  trustgap crosstab --data api.csv --psu dnum --weight pw --rows sch.wide --cols stype",
@@ -62,8 +65,8 @@ its column's domain); the JSON includes the Total column.`,
 	_ = cmd.RegisterFlagCompletionFunc("rows", completeNames(&opts.Study, variableNames))
 	_ = cmd.RegisterFlagCompletionFunc("cols", completeNames(&opts.Study, variableNames))
 	addCIFlags(cmd, &opts.CI, &opts.Level, &opts.MinBase)
-	cmd.Flags().StringVar(&opts.Statistic, "statistic", "F", "test of independence, svychisq's statistic: F, Chisq, Wald or adjWald")
-	_ = cmd.RegisterFlagCompletionFunc("statistic", cobra.FixedCompletions([]string{"F", "Chisq", "Wald", "adjWald"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.Flags().StringVar(&opts.Statistic, "statistic", "F", "test of independence, svychisq's statistic: F, Chisq, Wald, adjWald, lincom or saddlepoint")
+	_ = cmd.RegisterFlagCompletionFunc("statistic", cobra.FixedCompletions([]string{"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -73,6 +76,8 @@ type crosstabJSON struct {
 	Cells []crossCell    `json:"cells"`
 	Bases []crossBase    `json:"bases"`
 	Test  *crossTestJSON `json:"test"`
+	// Design is the design the table ran on (see describeJSON).
+	Design designJSON `json:"design"`
 }
 
 // crossTestJSON is crosstab's test: svychisq's method, statistic and
@@ -109,7 +114,7 @@ type crossBase struct {
 
 func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	vars := []string{opts.Rows, opts.Cols}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars})
+	st, err := opts.Study.load(cmd.Context(), opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars}, leanload.Options{})
 	if err != nil {
 		return err
 	}
@@ -121,12 +126,16 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	if err != nil {
 		return err
 	}
-	ct, err := st.Design.Crosstab(a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
+	ctx := cmd.Context()
+	ct, err := st.Design.CrosstabContext(ctx, a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
-	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols}
+	if err := likelihoodUncalibrated(method, st.Design); err != nil {
+		return err
+	}
+	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols, Design: newDesignJSON(st.Design)}
 	cols := []reports.Col{reports.TextCol(opts.Rows)}
 	for _, l := range b.Levels {
 		cols = append(cols, reports.PercentCol(l).WithCI())
@@ -181,7 +190,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	out.Bases = append(out.Bases, crossBase{Col: "Total", N: tb.N, WeightedN: analysis.Num(tb.WeightedN), EffectiveN: analysis.Num(tb.EffectiveN), LowBase: tb.N < opts.MinBase})
 	tables := []*reports.Table{pct, bt}
 	stat, _ := analysis.ParseChiSqStatistic(opts.Statistic)
-	test, err := ct.TestWith(st.Design, stat)
+	test, err := ct.TestWithContext(ctx, st.Design, stat)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}
@@ -189,7 +198,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 		out.Test = newCrossTestJSON(vars, test)
 		tables = append(tables, crossTestTable(vars, test))
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: tables, CSV: long})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: out, Tables: withCalibration(tables, st.Design), CSV: long})
 }
 
 // testsTable lists tests of independence for people.

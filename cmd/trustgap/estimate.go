@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -36,8 +37,9 @@ with Taylor-linearization standard errors for the declared design, as R's
 svymean/svyciprop/svyby. Design flags override the codebook's design.
 
 Proportion intervals: logit (default, svyciprop method "logit"), beta
-(Korn-Graubard), wald (R's mean), xlogit or asin (limits kept within
-[0, π/2] on the arcsine scale); mean intervals and totals (--total, R's
+(Korn-Graubard), wald (R's mean), xlogit, asin (limits kept within
+[0, π/2] on the arcsine scale) or likelihood (the exact roots of the
+profile R interpolates); mean intervals and totals (--total, R's
 svytotal) are estimate ± t(degf)·SE. --by 'A*B' estimates every
 combination of A's and B's levels that holds respondents (svyby(~y, ~A + B)).
 --targets T.yaml (or a codebook weighting: block) rakes the design as R's
@@ -76,10 +78,29 @@ rake() and every SE accounts for it.`,
 
 // addCIFlags adds --ci, --level and --min-base.
 func addCIFlags(cmd *cobra.Command, ci *string, level *float64, minBase *int) {
-	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit or asin")
+	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit, asin or likelihood (estimate and crosstab)")
 	cmd.Flags().Float64Var(level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(minBase, "min-base", 30, "flag estimates whose unweighted base is below `N`")
 	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald", "mean", "xlogit", "asin"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// likelihoodOnlyIn refuses --ci likelihood in the commands other than
+// estimate and crosstab: its rescaling of the weights reads each domain's
+// respondents who did not answer, which only those two keep.
+func likelihoodOnlyIn(ci string) error {
+	if m, _ := analysis.ParseCIMethod(ci); m == analysis.CILikelihood {
+		return usageErrorf("--ci likelihood is offered by estimate and crosstab; use logit, beta, wald, xlogit or asin here")
+	}
+	return nil
+}
+
+// likelihoodUncalibrated refuses --ci likelihood on a calibrated design,
+// whose R subsets keep every row (at weight 0) for svyglm to rescale.
+func likelihoodUncalibrated(m analysis.CIMethod, d *analysis.Design) error {
+	if _, cal := d.Calibrated(); m == analysis.CILikelihood && cal {
+		return usageErrorf("--ci likelihood is not offered on a calibrated design (--targets or a weighting: block); use logit, beta, wald, xlogit or asin")
+	}
+	return nil
 }
 
 // validateCommon checks the shared flags.
@@ -134,11 +155,14 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 	}
 	byVars := splitBy(opts.By)
 	lo := survey.LoadOptions{Extra: append(extra, byVars...), Categorical: byVars}
-	st, err := opts.Study.load(cmd.Context(), opts.IO, lo)
+	st, err := opts.Study.load(cmd.Context(), opts.IO, lo, leanload.Options{})
 	if err != nil {
 		return err
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
+	if err := likelihoodUncalibrated(method, st.Design); err != nil {
+		return err
+	}
 
 	doms := []crossedDomain{{}}
 	if len(byVars) > 0 {
@@ -151,8 +175,15 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}
 	var rows []analysis.Row
-	add := func(variable, statistic string, y []float64, prop bool) {
+	ctx := cmd.Context()
+	add := func(variable, statistic string, y []float64, prop bool) error {
 		for _, dm := range doms {
+			// Each estimate is a pass over the respondents (on a
+			// calibrated design, ten sweeps over the margins too): the
+			// context is polled before each.
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("estimate stopped: %w", err)
+			}
 			var e analysis.Estimate
 			switch {
 			case statistic == "total":
@@ -169,6 +200,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 			r.LowBase = e.N < opts.MinBs
 			rows = append(rows, r)
 		}
+		return nil
 	}
 	for _, m := range opts.Means {
 		col, err := st.column(m)
@@ -178,7 +210,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if !col.IsNumeric() {
 			return fmt.Errorf("--mean %s: the column holds text (levels such as %q), not numbers; use --prop '%s==LEVEL'", m, col.Levels[0], m)
 		}
-		add(m, "mean", col.Values().All(nil), false)
+		if err := add(m, "mean", col.Values().All(nil), false); err != nil {
+			return err
+		}
 	}
 	for i, c := range conds {
 		col, err := st.column(c.Column)
@@ -189,14 +223,16 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if err != nil {
 			return fmt.Errorf("--prop %s: %w", opts.Props[i], err)
 		}
-		add(c.String(), "proportion", y, true)
+		if err := add(c.String(), "proportion", y, true); err != nil {
+			return err
+		}
 	}
 	for _, tt := range totals {
 		col, err := st.column(tt.column)
 		if err != nil {
 			return err
 		}
-		y := col.Num
+		y := col.Values().All(nil)
 		if tt.cond != nil {
 			if y, err = tt.cond.Eval(col); err != nil {
 				return fmt.Errorf("--total %s: %w", tt.given, err)
@@ -204,7 +240,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		} else if !col.IsNumeric() {
 			return fmt.Errorf("--total %s: the column holds text (levels such as %q), not numbers; use --total '%s==LEVEL' for a weighted count", tt.given, col.Levels[0], tt.given)
 		}
-		add(tt.given, "total", y, false)
+		if err := add(tt.given, "total", y, false); err != nil {
+			return err
+		}
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},

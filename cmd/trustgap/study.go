@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -62,7 +63,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.StringVar(&o.Strata, "strata", "", "strata `COLUMN` (overrides the codebook)")
 	f.StringVar(&o.PSU, "psu", "", "PSU (cluster) `COLUMN` (overrides the codebook)")
 	f.StringVar(&o.FPC, "fpc", "", "finite population correction `COLUMN`: stratum population size (> 1) or sampling fraction (<= 1)")
-	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove or certainty (as R's survey.lonely.psu)")
+	f.StringVar(&o.LonelyPSU, "lonely-psu", "fail", "single-PSU strata: fail, adjust, remove, certainty or average (as R's survey.lonely.psu)")
 	f.Int64Var(&o.MaxUnzipMB, "max-unzip-mb", 0, "refuse XLSX files that unzip to more than `MB` megabytes (default 512)")
 	f.IntVar(&o.MaxColumns, "max-columns", 0, "refuse tables with more than `N` columns (default 16384, Excel's maximum)")
 	f.IntVar(&o.MaxLevels, "max-levels", 0, "refuse a region or segment with more than `N` levels (default 300)")
@@ -72,7 +73,7 @@ func addStudyFlags(cmd *cobra.Command, o *studyOptions) {
 	f.BoolVar(&o.DecimalComma, "decimal-comma", false, "numbers are written with a decimal comma (1,5): the default for ;-separated files only")
 	_ = cmd.MarkFlagFilename("data", "csv", "tsv", "txt", "xlsx", "sav", "zsav", "parquet")
 	_ = cmd.MarkFlagFilename("codebook", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("lonely-psu", cobra.FixedCompletions([]string{"fail", "adjust", "remove", "certainty", "average"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // validate checks flag values that need no data.
@@ -216,11 +217,12 @@ func closeAll(ts []survey.TableReader) {
 const maxProblems = 10
 
 // leanLoad is how the analysis commands load: only the constructs they use
-// (nil: all), without the id column, values stored compactly and
-// respondents grouped by PSU, so that millions of respondents fit in
-// memory and the design-based estimates visit each PSU's totals in turn.
+// (nil: all), with leanload.All (without the id column, values stored
+// compactly and respondents grouped by PSU), so that millions of
+// respondents fit in memory and the design-based estimates visit each
+// PSU's totals in turn.
 func leanLoad(constructs []string) survey.LoadOptions {
-	return survey.LoadOptions{Constructs: constructs, SkipID: true, Compact: true, GroupByPSU: true}
+	return survey.LoadOptions{Constructs: constructs}
 }
 
 // options passes the study's design to an analysis, so that it is not
@@ -249,8 +251,9 @@ func (o *studyOptions) inputs() []string {
 	return in
 }
 
-// load reads the study and builds its design.
-func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions) (*study, error) {
+// load reads the study, storing it as lean asks (see internal/leanload),
+// and builds its design.
+func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOptions, lean leanload.Options) (*study, error) {
 	gcForLargeData(o.Data)
 	cb, err := o.codebook()
 	if err != nil {
@@ -266,7 +269,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		return nil, limitHint(err)
 	}
 	defer closeAll(ts)
-	ds, err := survey.Load(ctx, cb, ts, o.loadOptions(lo))
+	ds, err := survey.Load(leanload.With(ctx, lean), cb, ts, o.loadOptions(lo))
 	if o.progress != nil {
 		_ = o.progress.Finish() // clears the bar
 		o.progress = nil
@@ -291,7 +294,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
-	d, err := analysis.StudyDesign(ds, lonely)
+	d, err := analysis.StudyDesignContext(ctx, ds, lonely)
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
@@ -301,7 +304,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		if o.Targets != "" {
 			source = "targets " + o.Targets
 		}
-		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+		if d, err = calibrateDesign(ctx, d, ds, wd, source); err != nil {
 			return nil, err
 		}
 	}

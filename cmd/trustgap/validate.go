@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
 
@@ -126,7 +127,7 @@ func lonelyProblems(cmd *cobra.Command, opts *ValidateOptions) ([]survey.Problem
 	so := opts.Study
 	so.LonelyPSU = analysis.LonelyCertainty.String()
 	so.listedPII = true // listed on standard output already
-	st, err := so.load(cmd.Context(), opts.IO, survey.LoadOptions{Constructs: []string{}, SkipID: true})
+	st, err := so.load(cmd.Context(), opts.IO, survey.LoadOptions{Constructs: []string{}}, leanload.Options{SkipID: true})
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func lonelyProblems(cmd *cobra.Command, opts *ValidateOptions) ([]survey.Problem
 	}
 	for _, name := range st.Design.SinglePSUStrata() {
 		out = append(out, survey.Problem{Column: column, Msg: fmt.Sprintf("stratum %s has only one PSU, so every analysis refuses the design by default; "+
-			"say how it enters variances with --lonely-psu adjust, remove or certainty (R's options(survey.lonely.psu = ...))", name)})
+			"say how it enters variances with --lonely-psu adjust, remove, certainty or average (R's options(survey.lonely.psu = ...))", name)})
 	}
 	return out, nil
 }

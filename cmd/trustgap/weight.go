@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"os"
@@ -136,7 +137,7 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	// The analyses' lean load (no constructs, respondents grouped by
 	// PSU): the raked weights go back to file order before they are
 	// written.
-	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars, Constructs: []string{}, SkipID: true, GroupByPSU: true})
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Extra: vars, Categorical: vars, Constructs: []string{}}, leanload.Options{SkipID: true, GroupByPSU: true})
 	if err != nil {
 		return err
 	}
@@ -169,8 +170,11 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	}
 	w := st.Design.Weights()
 	raked, diag, err := analysis.Rake(w, margins, analysis.RakeOptions{
-		Tol: opts.Tol, MaxIter: opts.MaxIter, TrimLow: opts.TrimLow, TrimHigh: opts.TrimHigh, Total: tg.Total,
+		Tol: opts.Tol, MaxIter: opts.MaxIter, TrimLow: opts.TrimLow, TrimHigh: opts.TrimHigh, Total: tg.Total, Context: ctx,
 	})
+	if ctx.Err() != nil {
+		return fmt.Errorf("weight: %w", err) // stopped: no diagnostics to report
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "raking: %d iterations, largest margin error %.3g, weighting efficiency %.1f%%, weights %.4g to %.4g\n",
 		diag.Iterations, diag.MaxMarginError, 100*diag.Efficiency, diag.MinWeight, diag.MaxWeight)
 	if err != nil {
@@ -193,7 +197,7 @@ func weightFromCodebook(cmd *cobra.Command, opts *WeightOptions) error {
 	}
 	so := opts.Study
 	so.LonelyPSU = analysis.LonelyCertainty.String() // raking reads only the weights
-	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Constructs: []string{}})
+	st, err := so.load(ctx, opts.IO, survey.LoadOptions{Constructs: []string{}}, leanload.Options{})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAnalysesStateCalibration: every design-based analysis's JSON states
+// its design as estimate's does, with the calibration block (margins in
+// order, convergence, weighting efficiency before and after, R's call)
+// when --targets or a weighting: block calibrates it, and none otherwise;
+// the efficiency is Kish's of R's rake() weights (calib.json) and of the
+// panel's input weights. Text output adds the calibration table.
+func TestAnalysesStateCalibration(t *testing.T) {
+	var golden struct {
+		Raked []float64 `json:"raked_weights"`
+	}
+	decodeCalib(t, &golden)
+	kish := func(w []float64) float64 {
+		var s, s2 float64
+		for _, v := range w {
+			s, s2 = s+v, s2+v*v
+		}
+		return s * s / (float64(len(w)) * s2)
+	}
+	input := readColumn(t, panelData, "weight")
+	wantEff, wantInput := kish(golden.Raked), kish(input)
+	var total float64
+	for _, w := range input {
+		total += w
+	}
+	commands := [][]string{
+		{"describe"}, {"paradox"}, {"segments"}, {"compare"}, {"trust"},
+		{"effect", "--factor", "trust", "--outcome", "comfort"},
+		{"crosstab", "--rows", "generation", "--cols", "gender"},
+		{"estimate", "--mean", "pc1"},
+	}
+	withBlock := filepath.Join(panelDir, "codebook_weighting.yaml")
+	for _, cmd := range commands {
+		for _, how := range [][]string{{"--codebook", panelCodebook, "--targets", panelTargets}, {"--codebook", withBlock}, {"--codebook", panelCodebook}} {
+			calibrated := len(how) > 2 || how[1] == withBlock
+			args := append(append(slices.Clone(cmd), "--data", panelData, "--lonely-psu", "adjust", "--format", "json"), how...)
+			code, out, errOut := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errOut)
+			}
+			var res struct {
+				Design *struct {
+					N           int `json:"n"`
+					DegF        int `json:"degf"`
+					Calibration *struct {
+						Method          string                        `json:"method"`
+						Order           []string                      `json:"margin_order"`
+						Margins         map[string]map[string]float64 `json:"margins"`
+						Total           float64                       `json:"total"`
+						Iterations      int                           `json:"iterations"`
+						MaxMarginError  float64                       `json:"max_margin_error"`
+						Efficiency      float64                       `json:"weighting_efficiency"`
+						InputEfficiency float64                       `json:"input_weighting_efficiency"`
+					} `json:"calibration"`
+				} `json:"design"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("%v: %v", args, err)
+			}
+			if res.Design == nil || res.Design.N != 424 || res.Design.DegF != 18 {
+				t.Errorf("%v: design = %+v, want n 424, degf 18", args, res.Design)
+				continue
+			}
+			c := res.Design.Calibration
+			if !calibrated {
+				if c != nil {
+					t.Errorf("%v: design.calibration = %+v on a design that is not calibrated", args, c)
+				}
+				continue
+			}
+			if c == nil {
+				t.Errorf("%v: design has no calibration", args)
+				continue
+			}
+			if strings.Join(c.Order, ",") != "region,generation" || c.Margins["region"]["Island"] != 0.05 || c.Margins["generation"]["Gen Z"] != 0.22 {
+				t.Errorf("%v: calibration margins %v in order %v, want targets.yaml's", args, c.Margins, c.Order)
+			}
+			if !strings.HasPrefix(c.Method, "rake(") || c.Iterations < 2 || c.MaxMarginError > 1e-10 {
+				t.Errorf("%v: calibration method %q, %d iterations, margin error %g; want rake(), converged", args, c.Method, c.Iterations, c.MaxMarginError)
+			}
+			if math.Abs(c.Efficiency-wantEff) > 1e-9 || math.Abs(c.InputEfficiency-wantInput) > 1e-9 || math.Abs(c.Total-total) > 1e-9*total {
+				t.Errorf("%v: efficiency %v (input %v), total %v; want %v (%v), %v", args, c.Efficiency, c.InputEfficiency, c.Total, wantEff, wantInput, total)
+			}
+		}
+		args := append(slices.Clone(cmd), "--data", panelData, "--lonely-psu", "adjust", "--codebook", panelCodebook, "--targets", panelTargets)
+		if code, out, errOut := runCLI(t, args...); code != 0 || !strings.Contains(out, "Calibration (raked as R's rake(); SEs account for it)") || !strings.Contains(out, "weighting efficiency") {
+			t.Errorf("%v: exit %d, text output lacks the calibration table: %s%s", args, code, out, errOut)
+		}
+	}
+}
+
+// TestCompareBenchmarksCalibratedCLI: compare --benchmark on the panel
+// raked by --targets sets each published value against R's svymean and
+// svyciprop on the rake() design, its difference tested on t(degf)
+// (calib2.json from calib2.R).
+func TestCompareBenchmarksCalibratedCLI(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(panelDir, "calib2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Benchmarks []struct {
+			Design    string            `json:"design"`
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Published float64           `json:"published"`
+			Estimate  float64           `json:"estimate"`
+			SE        float64           `json:"se"`
+			CILow     float64           `json:"ci_low"`
+			CIHigh    float64           `json:"ci_high"`
+			T         float64           `json:"t"`
+			P         float64           `json:"p"`
+			DF        int               `json:"df"`
+		} `json:"benchmarks"`
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	var yaml strings.Builder
+	yaml.WriteString("toplines:\n")
+	var want []int
+	for k, w := range g.Benchmarks {
+		if w.Design != "raked" {
+			continue
+		}
+		want = append(want, k)
+		dom := "{}"
+		for v, l := range w.Domain {
+			dom = "{" + v + ": " + l + "}"
+		}
+		yaml.WriteString("  - {figure: f" + w.Statistic + ", statistic: " + w.Statistic + ", domain: " + dom + ", value: " + jsonNum(w.Published) + ", source: R}\n")
+	}
+	path := filepath.Join(t.TempDir(), "toplines.yaml")
+	if err := os.WriteFile(path, []byte(yaml.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "compare", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets,
+		"--lonely-psu", "adjust", "--benchmark", path, "--format", "json")
+	if code != 0 {
+		t.Fatalf("compare --targets --benchmark: exit %d: %s", code, errOut)
+	}
+	var res struct {
+		Benchmarks []struct {
+			Matched  bool    `json:"matched"`
+			Estimate float64 `json:"estimate"`
+			SE       float64 `json:"se"`
+			CILow    float64 `json:"ci_low"`
+			CIHigh   float64 `json:"ci_high"`
+			T        float64 `json:"t"`
+			P        float64 `json:"p"`
+			DF       int     `json:"df"`
+		} `json:"benchmarks"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Benchmarks) != len(want) || len(want) < 6 {
+		t.Fatalf("compare --benchmark: %d benchmarks, want %d (≥ 6)", len(res.Benchmarks), len(want))
+	}
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-6*math.Abs(want)+1e-12 }
+	for i, k := range want {
+		w, r := g.Benchmarks[k], res.Benchmarks[i]
+		if !r.Matched || !near(r.Estimate, w.Estimate) || !near(r.SE, w.SE) || !near(r.CILow, w.CILow) || !near(r.CIHigh, w.CIHigh) ||
+			!near(r.T, w.T) || !near(r.P, w.P) || r.DF != w.DF {
+			t.Errorf("compare --targets benchmark %s %v = %+v, want R's %+v", w.Statistic, w.Domain, r, w)
+		}
+	}
+}
+
+func jsonNum(x float64) string {
+	b, _ := json.Marshal(x)
+	return string(b)
+}

@@ -69,10 +69,10 @@ type DesignDef struct {
 	// respondents afresh, as waves whose ids restart at 1: duplicates
 	// are looked for within each file only).
 	IDScope string `yaml:"id_scope"`
-	Weight string `yaml:"weight"`
-	Strata string `yaml:"strata"`
-	PSU    string `yaml:"psu"`
-	FPC    string `yaml:"fpc"`
+	Weight  string `yaml:"weight"`
+	Strata  string `yaml:"strata"`
+	PSU     string `yaml:"psu"`
+	FPC     string `yaml:"fpc"`
 }
 
 // ConstructDef defines a construct: its items, how text answers map to

@@ -218,7 +218,7 @@ func TestDraftGolden(t *testing.T) {
 	for _, tt := range []struct{ what, got, want string }{
 		{"region", cb.Region, "country"},
 		{"segments", strings.Join(cb.Segments, ","), "age,gender"},
-		{"design", fmt.Sprint(cb.Design), "{responseid weight   }"},
+		{"design", fmt.Sprint(cb.Design), "{responseid weight    }"},
 		{"constructs", strings.Join(cb.ConstructOrder, ","), "concern,protection,trust,comfort,sharing"},
 		{"protection items", strings.Join(cb.Constructs["protection"].Items, ","), "q2_1,q2_2,q2_3"},
 		{"id headers", strings.Join(cb.Columns["responseid"], "|"), "ResponseId|response_id"},
@@ -433,7 +433,7 @@ func TestDraftNumericStudy(t *testing.T) {
 	yml := draftFiles(t, file)
 	cb := validateDraft(t, yml, file)
 	for _, tt := range []struct{ what, got, want string }{
-		{"design", fmt.Sprint(cb.Design), "{rid weight  psu }"},
+		{"design", fmt.Sprint(cb.Design), "{rid weight  psu  }"},
 		{"region", cb.Region, "region"},
 		{"segments", strings.Join(cb.Segments, ","), "generation,gender"},
 		{"protection", strings.Join(cb.Constructs["protection"].Items, ","), "pr_adblock,pr_vpn,pr_decline_cookies,pr_privacy_settings"},

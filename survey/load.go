@@ -74,10 +74,11 @@ type LoadOptions struct {
 // ignoring case), else read as a number (for score: count, as a yes/no
 // word: 1, TRUE, true, yes, Yes / 0, FALSE, false, no, No), checked against
 // scale, and reverse-coded as min + max - value. A respondent who answered
-// a of the m items has Score NaN when a < min_items (default m), else
-// mean = (sum of answered items)/a, sum = sum of answered items, or
-// count = number of answered items not 0. Flag is 1 where the flag rule
-// holds for Score, 0 where not, NaN where Score is NaN or there is no flag.
+// a of the m items has a score (Construct.Scores) of NaN when a <
+// min_items (default m), else mean = (sum of answered items)/a, sum = sum
+// of answered items, or count = number of answered items not 0. The flag
+// (Construct.Flags) is 1 where the flag rule holds for the score, 0 where
+// not, NaN where the score is NaN or there is no flag.
 //
 // Load does not stop at the first problem in the data: it reads every file
 // and returns a *ProblemsError listing up to opts.MaxProblems problems,
@@ -109,7 +110,7 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 
 // load is Load once the loader is set up.
 func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, error) {
-	l.reserve(sizeHint(tables))
+	l.reserve(ctx, sizeHint(tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
@@ -400,7 +401,7 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 	if len(tables) == 0 {
 		return errors.New("load: no data files")
 	}
-	if len(tables) > 1 && !l.lint && l.idCol.name != "" {
+	if len(tables) > 1 && !l.lint && l.idCol.name != "" && l.design.IDScope != "file" {
 		l.ids = &idChecker{}
 	}
 	if l.design.Weight != "" {
@@ -482,7 +483,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			}
 			rows++
 			l.n++
-			if l.n&0xFFFF == 0 {
+			if l.n&0x3FFF == 0 { // every 16,384 rows: a fraction of a second on a busy machine
 				if err := ctx.Err(); err != nil {
 					return fmt.Errorf("load: %w", err)
 				}
@@ -756,7 +757,7 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 		for int(k) >= len(b.firstSeen) {
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}
-		if first := b.firstSeen[k]; first.file != "" {
+		if first := b.firstSeen[k]; first.file != "" && (first.file == file || l.design.IDScope != "file") {
 			// Row numbers only: an id can be a phone number or an e-mail
 			// address, and the rows are enough to find it.
 			where := fmt.Sprintf("row %d", first.row)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestRecognizeScale(t *testing.T) {
@@ -126,6 +128,33 @@ func TestYAMLString(t *testing.T) {
 		}
 		if cb.Title != s {
 			t.Errorf("yamlString(%q) = %s reads back as %q", s, yamlString(s), cb.Title)
+		}
+	}
+}
+
+// TestLongKeys checks the two places a draft writes data as a YAML key:
+// a column name is cut to a name's length however long the header's
+// one word is, and a level above YAML's 1,024-character implicit-key limit
+// is written as an explicit key that reads back unchanged.
+func TestLongKeys(t *testing.T) {
+	for _, tc := range []struct{ key, want string }{
+		{strings.Repeat("í", 600), strings.Repeat("í", 20)}, // 2 bytes a rune: 40 bytes
+		{strings.Repeat("x", 45), strings.Repeat("x", 40)},
+		{"trust in " + strings.Repeat("y", 50), "trust"},
+	} {
+		if got := slug(tc.key, 40); got != tc.want {
+			t.Errorf("slug(%d-byte key, 40) = %q, want %q", len(tc.key), got, tc.want)
+		}
+	}
+	for _, level := range []string{"DE", strings.Repeat("í", 1100), strings.Repeat(`a\"`, 600)} {
+		doc := "labels:\n  country: {" + yamlFlowKey(level) + ": Germany, x: y}\n"
+		var m map[string]map[string]map[string]string
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Errorf("yamlFlowKey(%d-byte level) does not parse: %v", len(level), err)
+			continue
+		}
+		if got := m["labels"]["country"][level]; got != "Germany" {
+			t.Errorf("yamlFlowKey(%d-byte level) reads back as %q, want %q", len(level), got, "Germany")
 		}
 	}
 }

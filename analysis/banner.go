@@ -9,14 +9,11 @@ import (
 )
 
 // BannerVariable is one row of a banner: a 0/1 variable (NaN = not
-// answered) whose weighted share is shown in every column.
+// answered) whose weighted share is shown in every column. Make one with
+// FlagVariable, ItemVariable or NumericVariable.
 type BannerVariable struct {
 	Label string
-	// Y is the variable. DefaultBannerVariables leaves it nil for the
-	// construct values of a dataset loaded Compact, which Banner then
-	// reads block by block instead.
-	Y   []float64
-	src vec
+	src   vec
 }
 
 // BannerColumn is one column of a banner: the total or one level of a
@@ -181,14 +178,10 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 	dfAll := d.DegF(nil) // of each column against the rest (Compare's)
 	// One row per variable, in parallel when the sample is large.
 	yOf := func(bv BannerVariable) vec {
-		y := bv.src
-		if bv.Y != nil || y.fill == nil {
-			if len(bv.Y) != ds.N {
-				panic("analysis: length mismatch")
-			}
-			y = floats(bv.Y)
+		if bv.src.fill == nil && len(bv.src.full) != ds.N {
+			panic("analysis: length mismatch")
 		}
-		return y
+		return bv.src
 	}
 	bannerRow := func(bv BannerVariable, sums *allSums) BannerRow {
 		mean := make([]float64, nd)
@@ -314,11 +307,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			if flagIsTop2(c) && c.Items[0].Label != "" {
 				label += ": " + c.Items[0].Label
 			}
-			bv := BannerVariable{Label: label, Y: c.Flag}
-			if c.Flag == nil {
-				bv.src = flagVec(c)
-			}
-			out = append(out, bv)
+			out = append(out, BannerVariable{Label: label, src: flagVec(c)})
 		}
 	}
 	for _, c := range ds.Constructs {
@@ -332,11 +321,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 			}
 			switch {
 			case c.Def.Score == "count":
-				bv := BannerVariable{Label: label + " (yes)", Y: it.Num}
-				if it.Num == nil {
-					bv.src = numVec(it)
-				}
-				out = append(out, bv)
+				out = append(out, BannerVariable{Label: label + " (yes)", src: numVec(it)})
 			case len(c.Def.Scale) == 2:
 				hi := c.Def.Scale[1]
 				cut := hi - 1
@@ -349,16 +334,7 @@ func DefaultBannerVariables(ds *survey.Dataset) []BannerVariable {
 					}
 					return 0
 				}
-				bv := BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi))}
-				if it.Num != nil {
-					bv.Y = make([]float64, len(it.Num))
-					for i, v := range it.Num {
-						bv.Y[i] = top2(v)
-					}
-				} else {
-					bv.src = mapValues(numVec(it), top2)
-				}
-				out = append(out, bv)
+				out = append(out, BannerVariable{Label: fmt.Sprintf("%s (top-2 box: %s–%s)", label, fmtScale(cut), fmtScale(hi)), src: mapValues(numVec(it), top2)})
 			}
 		}
 	}

@@ -55,7 +55,7 @@ func TestBannerAgreesWithDiffMeans(t *testing.T) {
 	for r, bv := range vars[:4] {
 		row := res.Rows[r]
 		for c := range res.Columns {
-			want := d.Prop(bv.Y, member(c), CILogit, 0.95)
+			want := d.Prop(bv.src.materialize(ds.N), member(c), CILogit, 0.95)
 			got := row.Cells[c].Estimate
 			if !close6(got.Estimate, want.Estimate) || !close6(got.SE, want.SE) || !close6(got.CILow, want.CILow) || got.DF != want.DF || got.N != want.N {
 				t.Errorf("Banner %s column %s = %+v, want %+v", bv.Label, res.Columns[c].Domain, got, want)
@@ -64,7 +64,7 @@ func TestBannerAgreesWithDiffMeans(t *testing.T) {
 				if c2 == c || res.Columns[c2].Group != res.Columns[c].Group || res.Columns[c].Group == "Total" {
 					continue
 				}
-				e := d.DiffMeans(bv.Y, member(c), member(c2), 0.95)
+				e := d.DiffMeans(bv.src.materialize(ds.N), member(c), member(c2), 0.95)
 				higher := e.Estimate > 0 && TTestP(e.Estimate, e.SE, e.DF) < 0.05
 				has := strings.Contains(row.Cells[c].Sig, res.Columns[c2].Letter)
 				if higher != has {

@@ -13,8 +13,12 @@ func ItemVariable(label string, col *survey.Column, f func(float64) float64) Ban
 
 // FlagVariable is a banner row of a construct's flag.
 func FlagVariable(label string, c *survey.Construct) BannerVariable {
-	if c.Flag != nil {
-		return BannerVariable{Label: label, Y: c.Flag}
-	}
 	return BannerVariable{Label: label, src: flagVec(c)}
+}
+
+// NumericVariable is a banner row of y, one value per respondent in the
+// Dataset's order (NaN for not answered, else usually 0 or 1). Banner
+// panics when y is not as long as the Dataset.
+func NumericVariable(label string, y []float64) BannerVariable {
+	return BannerVariable{Label: label, src: floats(y)}
 }

@@ -272,9 +272,9 @@ func TestCalibratedDesign(t *testing.T) {
 	y := func(name string) []float64 {
 		if c := ds.Construct(strings.TrimSuffix(name, "_score")); c != nil {
 			if strings.HasSuffix(name, "_score") {
-				return c.Score
+				return c.Scores().All(nil)
 			}
-			return c.Flag
+			return c.Flags().All(nil)
 		}
 		t.Fatalf("panel has no construct for %s", name)
 		return nil
@@ -820,7 +820,7 @@ func TestBannerCalibrated(t *testing.T) {
 		t.Fatal(err)
 	}
 	y := flagVec(ds.Construct("concern")).materialize(ds.N)
-	res, err := Banner(ds, []BannerVariable{{Label: "concern", Y: y}}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
+	res, err := Banner(ds, []BannerVariable{NumericVariable("concern", y)}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,35 +43,35 @@ func tinyStudy() *survey.Dataset {
 // construct builds a scored construct the way survey.Load would: the score
 // is the mean of the items (all must be answered) and the flag score >= cut.
 func construct(name string, cut float64, score string, items ...*survey.Column) *survey.Construct {
-	n := len(items[0].Num)
-	c := &survey.Construct{Name: name, Items: items, Score: make([]float64, n), Flag: make([]float64, n),
-		Def: survey.ConstructDef{Score: score}}
+	n := len(items[0].Values().All(nil))
+	def := survey.ConstructDef{Score: score}
 	for _, it := range items {
-		c.Def.Items = append(c.Def.Items, it.Name)
+		def.Items = append(def.Items, it.Name)
 	}
 	if cut > 0 {
-		c.Def.Flag = fmt.Sprintf(">= %g", cut)
+		def.Flag = fmt.Sprintf(">= %g", cut)
 	}
+	scores, flags := make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
 		sum := 0.0
 		for _, it := range items {
-			sum += it.Num[i]
+			sum += it.Values().All(nil)[i]
 		}
-		c.Score[i] = sum
+		scores[i] = sum
 		if score != "count" {
-			c.Score[i] = sum / float64(len(items))
+			scores[i] = sum / float64(len(items))
 		}
 		switch {
-		case math.IsNaN(c.Score[i]) || cut == 0:
-			c.Flag[i] = math.NaN()
-		case c.Score[i] >= cut:
-			c.Flag[i] = 1
+		case math.IsNaN(scores[i]) || cut == 0:
+			flags[i] = math.NaN()
+		case scores[i] >= cut:
+			flags[i] = 1
 		}
 	}
-	return c
+	return survey.NewConstruct(name, def, items, scores, flags)
 }
 
-func item(name string, x []float64) *survey.Column { return &survey.Column{Name: name, Num: x} }
+func item(name string, x []float64) *survey.Column { return survey.NewNumericColumn(name, x) }
 
 func ExampleParadox() {
 	res, err := Paradox(tinyStudy(), Options{})

@@ -26,8 +26,8 @@ func TestParadoxItems(t *testing.T) {
 	}
 	// By hand: concerned respondents (concern score >= 4) and their
 	// weighted share using an ad blocker.
-	concern := ds.Construct("concern").Flag
-	prot := ds.Construct("protection").Items[0].Num
+	concern := ds.Construct("concern").Flags().All(nil)
+	prot := ds.Construct("protection").Items[0].Values().All(nil)
 	for _, g := range []struct {
 		flag float64
 		row  Row

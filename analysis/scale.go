@@ -115,16 +115,19 @@ func (v vec) blocks(n int, f func(from int, y []float64)) {
 	}
 }
 
-// flagVec, scoreVec and numVec read a construct's flags or scores or an
-// item's values without decoding them all at once.
-func flagVec(c *survey.Construct) vec {
-	var y vec
-	if c.Flag != nil {
-		y = floats(c.Flag)
-	} else {
-		codes, table, ok := c.Flags().Codes()
-		y = codedVec(vec{fill: c.Flags().Read}, codes, table, ok)
+// valuesVec reads v without decoding it all at once: as codes when the
+// load stored it so (see sumCoded), else its own float64s.
+func valuesVec(v survey.Values) vec {
+	if codes, table, ok := v.Codes(); ok {
+		return codedVec(vec{fill: v.Read}, codes, table, true)
 	}
+	return floats(v.All(nil))
+}
+
+// flagVec, scoreVec and numVec are the valuesVec of a construct's flags or
+// scores or an item's values.
+func flagVec(c *survey.Construct) vec {
+	y := valuesVec(c.Flags())
 	y.key = flagKey{c}
 	return y
 }
@@ -132,21 +135,9 @@ func flagVec(c *survey.Construct) vec {
 // flagKey is the vec.key of a construct's flag.
 type flagKey struct{ c *survey.Construct }
 
-func scoreVec(c *survey.Construct) vec {
-	if c.Score != nil {
-		return floats(c.Score)
-	}
-	codes, table, ok := c.Scores().Codes()
-	return codedVec(vec{fill: c.Scores().Read}, codes, table, ok)
-}
+func scoreVec(c *survey.Construct) vec { return valuesVec(c.Scores()) }
 
-func numVec(col *survey.Column) vec {
-	if col.Num != nil {
-		return floats(col.Num)
-	}
-	codes, table, ok := col.Values().Codes()
-	return codedVec(vec{fill: col.Values().Read}, codes, table, ok)
-}
+func numVec(col *survey.Column) vec { return valuesVec(col.Values()) }
 
 // binaryCodesVec is binaryCodes of a vec.
 func binaryCodesVec(y vec, n int) []int32 {

@@ -53,7 +53,7 @@ func TestMeanAll(t *testing.T) {
 	codes := [][]int32{s.vars[0].codes, s.vars[1].codes, s.vars[2].codes}
 	nLevels := []int{len(s.vars[0].levels), len(s.vars[1].levels), len(s.vars[2].levels)}
 	for _, c := range []*survey.Construct{ds.Construct("concern"), ds.Construct("trust")} {
-		for _, y := range [][]float64{c.Flag, c.Score} {
+		for _, y := range [][]float64{c.Flags().All(nil), c.Scores().All(nil)} {
 			blocky := vec{fill: func(dst []float64, from int) { copy(dst, y[from:]) }}
 			for _, v := range []vec{floats(y), blocky} {
 				got := testEngine(s.d, nil).meanAll(v, codes, nLevels, nil, s.domainDF(), 0.9)
@@ -98,7 +98,7 @@ func TestCorrelationOnePass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := ds.Construct("concern").Score, ds.Construct("sharing").Score
+	x, y := ds.Construct("concern").Scores().All(nil), ds.Construct("sharing").Scores().All(nil)
 	// A constant score in one domain: undefined there.
 	yc := append([]float64(nil), y...)
 	for i, c := range s.vars[0].codes {
@@ -131,8 +131,8 @@ func TestLogisticDummies(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	y := append([]float64(nil), ds.Construct("comfort").Flag...)
-	f := append([]float64(nil), ds.Construct("trust").Flag...)
+	y := append([]float64(nil), ds.Construct("comfort").Flags().All(nil)...)
+	f := append([]float64(nil), ds.Construct("trust").Flags().All(nil)...)
 	region := &survey.Column{Name: "region", Codes: append([]int32(nil), ds.Region.Codes...), Levels: ds.Region.Levels}
 	gen := ds.Segments[0]
 	// A covariate whose only level among the respondents is the
@@ -272,7 +272,7 @@ func TestAnalysesOnLeanLoad(t *testing.T) {
 	plain := loadStudyWith(t, survey.LoadOptions{}, leanload.Options{})
 	lean := loadStudyWith(t, survey.LoadOptions{}, leanload.All)
 	for _, ds := range []*survey.Dataset{plain, lean} {
-		if ds == lean && (ds.Construct("concern").Flag != nil || ds.ID != nil) {
+		if _, _, coded := ds.Construct("concern").Flags().Codes(); ds == lean && (!coded || ds.ID != nil) {
 			t.Fatal("lean load kept float64 flags or the id")
 		}
 	}

@@ -69,7 +69,7 @@ func TestWestinSegmentErrors(t *testing.T) {
 	ds := tinyStudy()
 	for _, c := range ds.Constructs {
 		if c.Name == "westin" {
-			c.Items[0] = item("w1", append([]float64{7}, c.Items[0].Num[1:]...))
+			c.Items[0] = item("w1", append([]float64{7}, c.Items[0].Values().All(nil)[1:]...))
 		}
 	}
 	if _, err := Segments(ds, Options{}); err == nil || !strings.HasPrefix(err.Error(), `segments: westin: item "w1" of respondent 1 is 7`) {

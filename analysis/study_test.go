@@ -751,8 +751,8 @@ func benchStudy(tb testing.TB, n int) *survey.Dataset {
 		Segments: []*survey.Column{gen, gender}}
 	for _, name := range []string{"concern", "protection", "trust", "comfort"} {
 		f := flags[name]
-		ds.Constructs = append(ds.Constructs, &survey.Construct{Name: name, Score: f, Flag: f,
-			Items: []*survey.Column{{Name: name + "1", Num: f}}, Def: survey.ConstructDef{Flag: ">= 1", Score: "count"}})
+		ds.Constructs = append(ds.Constructs, survey.NewConstruct(name, survey.ConstructDef{Flag: ">= 1", Score: "count"},
+			[]*survey.Column{survey.NewNumericColumn(name+"1", f)}, f, f))
 	}
 	return ds
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"github.com/trustgap/trustgap/survey"
 	"math"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestOddsRatioIsLogistic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, y := ds.Construct("trust").Flag, ds.Construct("comfort").Flag
+	f, y := ds.Construct("trust").Flags().All(nil), ds.Construct("comfort").Flags().All(nil)
 	buf := make([]bool, ds.N)
 	for k, o := range res.OddsRatios {
 		fit, err := s.d.Logistic(y, [][]float64{f}, []string{"trust"}, s.member(k, buf))
@@ -101,26 +102,26 @@ func TestOddsRatioUndefined(t *testing.T) {
 			if trusting {
 				return 1
 			}
-			return comfort.Flag[i]
+			return comfort.Flags().All(nil)[i]
 		}, "every respondent with the factor gave the same outcome (complete separation)"},
 		{"no one untrusting answered", func(i int, trusting bool) float64 {
 			if !trusting {
 				return math.NaN()
 			}
-			return comfort.Flag[i]
+			return comfort.Flags().All(nil)[i]
 		}, "no respondent without the factor answered"},
 	}
 	for _, tt := range tests {
 		mod := *ds
-		cf := *comfort
-		cf.Flag = make([]float64, ds.N)
-		for i := range cf.Flag {
-			cf.Flag[i] = tt.comfort(i, trust.Flag[i] == 1)
+		flag, trusting := make([]float64, ds.N), trust.Flags().All(nil)
+		for i := range flag {
+			flag[i] = tt.comfort(i, trusting[i] == 1)
 		}
+		cf := survey.NewConstruct(comfort.Name, comfort.Def, comfort.Items, comfort.Scores().All(nil), flag)
 		mod.Constructs = nil
 		for _, c := range ds.Constructs {
 			if c.Name == "comfort" {
-				c = &cf
+				c = cf
 			}
 			mod.Constructs = append(mod.Constructs, c)
 		}

@@ -152,7 +152,7 @@ func checkParadox(t *testing.T, ds *survey.Dataset, tol, tolConcerned float64) {
 		if it.Name != "pr_adblock" && it.Name != "pr_vpn" {
 			continue
 		}
-		z, b := share(w, it.Num, zoomers), share(w, it.Num, boomers)
+		z, b := share(w, it.Values().All(nil), zoomers), share(w, it.Values().All(nil), boomers)
 		t.Logf("share(%s | Gen Z) = %.4f, share(%s | Boomers) = %.4f", it.Name, z, it.Name, b)
 		if z <= b+minApart {
 			t.Errorf("share(%s | Gen Z) = %.4f, want above share(%s | Boomers) = %.4f by %.2f", it.Name, z, it.Name, b, minApart)

@@ -106,7 +106,7 @@ func flagOf(t *testing.T, ds *survey.Dataset, construct string) []float64 {
 	if c == nil {
 		t.Fatalf("embedded study has no construct %q", construct)
 	}
-	return c.Flag
+	return c.Flags().All(nil)
 }
 
 func segmentColumn(t *testing.T, ds *survey.Dataset, name string) *survey.Column {
@@ -251,7 +251,7 @@ func TestDefaultStudyNonresponse(t *testing.T) {
 	for _, c := range ds.Constructs {
 		for _, item := range c.Items {
 			miss := 0
-			for _, v := range item.Num {
+			for _, v := range item.Values().All(nil) {
 				if math.IsNaN(v) {
 					miss++
 				}

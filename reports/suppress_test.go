@@ -81,7 +81,7 @@ func trueShare(ds *survey.Dataset, name, col, level string) float64 {
 		column = ds.Columns[col]
 	}
 	var num, den float64
-	for i, f := range c.Flag {
+	for i, f := range c.Flags().All(nil) {
 		k := column.Codes[i]
 		if k < 0 || column.Levels[k] != level || math.IsNaN(f) {
 			continue

@@ -120,7 +120,7 @@ func TestCauseHintPastes(t *testing.T) {
 		t.Fatalf("Load with the hint pasted: %v\n%s", err, fixed)
 	}
 	// Strongly agree (5) and Very comfortable (4): mean 4.5.
-	if got := ds.Construct("c").Score[0]; got != 4.5 {
+	if got := ds.Construct("c").score[0]; got != 4.5 {
 		t.Errorf("score of respondent 1 = %v, want 4.5\n%s", got, fixed)
 	}
 }

@@ -92,15 +92,15 @@ func TestConstructScoring(t *testing.T) {
 			}
 			c := ds.Construct("c")
 			for k, it := range c.Items {
-				if !eqFloats(it.Num, tc.items[k]) {
-					t.Errorf("item %s = %v, want %v", it.Name, it.Num, tc.items[k])
+				if !eqFloats(it.num, tc.items[k]) {
+					t.Errorf("item %s = %v, want %v", it.Name, it.num, tc.items[k])
 				}
 			}
-			if !eqFloats(c.Score, tc.score) {
-				t.Errorf("Score = %v, want %v", c.Score, tc.score)
+			if !eqFloats(c.score, tc.score) {
+				t.Errorf("Score = %v, want %v", c.score, tc.score)
 			}
-			if !eqFloats(c.Flag, tc.flag) {
-				t.Errorf("Flag = %v, want %v", c.Flag, tc.flag)
+			if !eqFloats(c.flag, tc.flag) {
+				t.Errorf("Flag = %v, want %v", c.flag, tc.flag)
 			}
 		})
 	}
@@ -118,10 +118,10 @@ constructs:
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if got := ds.Construct("distrust").Score; !eqFloats(got, []float64{5, 1}) {
+	if got := ds.Construct("distrust").score; !eqFloats(got, []float64{5, 1}) {
 		t.Errorf("distrust Score = %v, want [5 1]", got)
 	}
-	if got := ds.Columns["t1"].Num; !eqFloats(got, []float64{1, 5}) {
+	if got := ds.Columns["t1"].num; !eqFloats(got, []float64{1, 5}) {
 		t.Errorf(`Columns["t1"] = %v, want the answers as given, [1 5]`, got)
 	}
 	if got := ds.Constructs[0].Name + "," + ds.Constructs[1].Name; got != "trust,distrust" {
@@ -172,8 +172,8 @@ func TestConstructFromCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if ds.Constructs[0].Name != "a" || !eqFloats(ds.Constructs[0].Flag, []float64{0, 1}) {
-		t.Errorf("Constructs[0] = %s %v, want a [0 1]", ds.Constructs[0].Name, ds.Constructs[0].Flag)
+	if ds.Constructs[0].Name != "a" || !eqFloats(ds.Constructs[0].flag, []float64{0, 1}) {
+		t.Errorf("Constructs[0] = %s %v, want a [0 1]", ds.Constructs[0].Name, ds.Constructs[0].flag)
 	}
 	cb.Constructs["a"] = ConstructDef{Items: []string{"x"}, Score: "median"}
 	_, err = Load(context.Background(), cb, tables(newMemTable(t, "d.csv", "x\n1\n")), LoadOptions{})

@@ -74,9 +74,11 @@ func (d *Dataset) Construct(name string) *Construct {
 	return nil
 }
 
-// Column is one variable. A numeric column has Num (NaN = missing) and no
-// Levels; a categorical column has Codes (-1 = missing) indexing Levels,
-// which are sorted in first-seen order unless the codebook orders them.
+// Column is one variable. A numeric column's values are read with Values
+// (NaN = missing) and it has no Levels; a categorical column has Codes
+// (-1 = missing) indexing Levels, which are sorted in first-seen order
+// unless the codebook orders them. NewNumericColumn makes a numeric column
+// for a Dataset built in memory.
 type Column struct {
 	Name  string // logical name
 	Raw   string // header in the first file that had it
@@ -85,31 +87,51 @@ type Column struct {
 	// disagree") as its file declares them (SPSS value labels), ordered
 	// by value; categorical columns use them as level names instead.
 	ValueLabels []ValueLabel
-	// Num holds a numeric column's values after a plain load; read them
-	// with Values, which also reads those a Compact load stores as codes
-	// (Num nil then).
-	Num    []float64
-	Codes  []int32
-	Levels []string
+	Codes       []int32
+	Levels      []string
 
-	small *smallVec // a construct item's values after a Compact load (see Values)
+	// A numeric column's values are in num, or in small after a compact
+	// load (see internal/leanload); Values reads either.
+	num   []float64
+	small *smallVec
+}
+
+// NewNumericColumn returns a numeric column named name holding x, one
+// value per respondent (NaN = missing), for a Dataset built in memory
+// rather than by Load. The column keeps x, which must not change while
+// the column is in use.
+func NewNumericColumn(name string, x []float64) *Column {
+	return &Column{Name: name, num: x}
+}
+
+// NewConstruct returns a construct for a Dataset built in memory rather
+// than by Load: its processed items (numeric columns), and per respondent
+// its score (NaN: not scored) and flag (1, 0, or NaN where the score is
+// NaN or def has no flag). It keeps the slices, which must not change
+// while the construct is in use. It panics when score and flag differ in
+// length.
+func NewConstruct(name string, def ConstructDef, items []*Column, score, flag []float64) *Construct {
+	if len(score) != len(flag) {
+		panic("survey: NewConstruct with scores and flags of different lengths")
+	}
+	return &Construct{Name: name, Def: def, Items: items, score: score, flag: flag}
 }
 
 // IsNumeric reports whether the column holds numbers (Values().Numeric()).
-func (c *Column) IsNumeric() bool { return c.Num != nil || c.small != nil }
+func (c *Column) IsNumeric() bool { return c.num != nil || c.small != nil }
 
-// Construct is a scored multi-item scale.
+// Construct is a scored multi-item scale: its processed items, and per
+// respondent a score and a flag, read with Scores and Flags. NewConstruct
+// makes one for a Dataset built in memory.
 type Construct struct {
 	Name  string
 	Items []*Column // after value mapping and reverse coding; numeric
-	// Score (per respondent; NaN when fewer than min_items answered) and
-	// Flag (1, 0, or NaN where Score is NaN) after a plain load; read them
-	// with Scores and Flags, which also read a Compact load's codes.
-	Score []float64
-	Flag  []float64
 	Def   ConstructDef
 
-	// score and flag hold Score and Flag after a Compact load, which
-	// leaves those nil (see Scores and Flags).
-	score, flag *smallVec
+	// score (per respondent; NaN when fewer than min_items answered) and
+	// flag (1, 0, or NaN where score is NaN), or smallScore and smallFlag
+	// after a compact load (see internal/leanload): Scores and Flags read
+	// either.
+	score, flag           []float64
+	smallScore, smallFlag *smallVec
 }

@@ -246,7 +246,7 @@ func TestDraftKozyreva(t *testing.T) {
 		t.Fatalf("Load(draft): %v", err)
 	}
 	published := map[string]float64{"Germany": 0.82, "Great Britain": 0.81, "United States": 0.82}
-	flag := ds.Construct("concern").Flag
+	flag := ds.Construct("concern").flag
 	sum, sumW := map[string]float64{}, map[string]float64{}
 	for i, k := range ds.Region.Codes {
 		l := ds.Region.Levels[k]

@@ -154,8 +154,8 @@ func (c Condition) Eval(col *Column) ([]float64, error) {
 		if !c.IsNum {
 			return nil, fmt.Errorf("condition %s: column %q is numeric but %q is not a number", c, col.Name, shortValue(c.Value))
 		}
-		out := make([]float64, len(col.Num))
-		for i, x := range col.Num {
+		out := make([]float64, len(col.num))
+		for i, x := range col.num {
 			out[i] = compareOp(c.Op, x, c.Num)
 		}
 		return out, nil

@@ -92,7 +92,7 @@ func TestParseFlag(t *testing.T) {
 
 func TestConditionEval(t *testing.T) {
 	nan := math.NaN()
-	num := &Column{Name: "api00", Num: []float64{800, 875, 900, nan}}
+	num := &Column{Name: "api00", num: []float64{800, 875, 900, nan}}
 	region := &Column{Name: "region", Codes: []int32{0, 1, -1, 0}, Levels: []string{"Europe", "Asia"}}
 	cohort := &Column{Name: "cohort", Codes: []int32{0, 1, 2, -1}, Levels: []string{"1", "2", "10"}}
 	tests := []struct {
@@ -126,7 +126,7 @@ func TestConditionEval(t *testing.T) {
 }
 
 func TestConditionEvalErrors(t *testing.T) {
-	num := &Column{Name: "api00", Num: []float64{800}}
+	num := &Column{Name: "api00", num: []float64{800}}
 	region := &Column{Name: "region", Codes: []int32{0}, Levels: []string{"Europe", "Asia"}}
 	tests := []struct {
 		cond string
@@ -195,7 +195,7 @@ func FuzzCondition(f *testing.F) {
 		f.Add(s)
 	}
 	region := &Column{Name: "r", Codes: []int32{0, 1, -1}, Levels: []string{"Yes", "2"}}
-	num := &Column{Name: "n", Num: []float64{1, math.NaN()}}
+	num := &Column{Name: "n", num: []float64{1, math.NaN()}}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseCondition(s)
 		if err != nil {

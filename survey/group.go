@@ -58,17 +58,17 @@ func groupByPSU(ds *Dataset) error {
 	ds.order = order
 	p := &permuter{order: order}
 	for _, col := range ds.Columns {
-		p.floats(col.Num)
+		p.floats(col.num)
 		permute(p, col.Codes, &p.i32)
 		p.small(col.small)
 	}
 	for _, c := range ds.Constructs {
-		p.floats(c.Score)
-		p.floats(c.Flag)
-		p.small(c.score)
-		p.small(c.flag)
+		p.floats(c.score)
+		p.floats(c.flag)
+		p.small(c.smallScore)
+		p.small(c.smallFlag)
 		for _, it := range c.Items {
-			p.floats(it.Num)
+			p.floats(it.num)
 			permute(p, it.Codes, &p.i32)
 			p.small(it.small)
 		}

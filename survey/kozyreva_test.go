@@ -95,7 +95,7 @@ func TestKozyreva(t *testing.T) {
 	}
 	published := map[string]float64{"DE": 0.82, "GB": 0.81, "US": 0.82}
 
-	flag := ds.Construct("concern").Flag
+	flag := ds.Construct("concern").flag
 	n := make([]int, len(ds.Region.Levels))
 	flagged, sumW, sumWFlag := make([]float64, len(n)), make([]float64, len(n)), make([]float64, len(n))
 	for i, k := range ds.Region.Codes {

@@ -860,9 +860,9 @@ func (b *colBuilder) column() *Column {
 	c := &Column{Name: b.name, Raw: b.raw, Label: CleanLabel(b.label)}
 	if !b.cat && (b.strict != "" || b.numeric) {
 		c.ValueLabels = b.valueLabels
-		c.Num = b.num
-		if c.Num == nil {
-			c.Num = []float64{}
+		c.num = b.num
+		if c.num == nil {
+			c.num = []float64{}
 		}
 		return c
 	}
@@ -896,10 +896,10 @@ func (l *loader) dataset() *Dataset {
 	l.cb.applyLevelsAndLabels(ds.Columns, l.cb.Region, l.cb.Segments)
 	d := l.design
 	if d.Weight != "" {
-		ds.Weights = ds.Columns[d.Weight].Num
+		ds.Weights = ds.Columns[d.Weight].num
 	}
 	if d.FPC != "" {
-		ds.FPC = ds.Columns[d.FPC].Num
+		ds.FPC = ds.Columns[d.FPC].num
 	}
 	ds.ID = ds.Columns[d.ID]
 	ds.Strata = ds.Columns[d.Strata]
@@ -914,11 +914,11 @@ func (l *loader) dataset() *Dataset {
 			for _, it := range l.items[ri] {
 				c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, small: it.small})
 			}
-			c.score = l.scores[ri]
+			c.smallScore = l.scores[ri]
 			if l.scoreIsItem(ri) {
-				c.score = l.items[ri][0].small.derive(func(x float64) float64 { return x })
+				c.smallScore = l.items[ri][0].small.derive(func(x float64) float64 { return x })
 			}
-			c.flag = c.score.derive(rule.flagOf)
+			c.smallFlag = c.smallScore.derive(rule.flagOf)
 			ds.Constructs = append(ds.Constructs, c)
 			continue
 		}
@@ -928,9 +928,9 @@ func (l *loader) dataset() *Dataset {
 			if vals[k] == nil {
 				vals[k] = []float64{}
 			}
-			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, Num: vals[k]})
+			c.Items = append(c.Items, &Column{Name: it.col.name, Raw: it.col.raw, Label: CleanLabel(l.cb.label(it.col.name, it.col.label)), ValueLabels: it.col.valueLabels, num: vals[k]})
 		}
-		c.Score, c.Flag = rule.score(vals, l.n)
+		c.score, c.flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)
 	}
 	return ds

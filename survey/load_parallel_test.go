@@ -56,7 +56,7 @@ func bitsDump(ds *Dataset) string {
 			return "nil"
 		}
 		return fmt.Sprintf("%q raw %q label %q num %s codes %v levels %q small %s",
-			c.Name, c.Raw, c.Label, nums(c.Num), c.Codes, c.Levels, small(c.small))
+			c.Name, c.Raw, c.Label, nums(c.num), c.Codes, c.Levels, small(c.small))
 	}
 	fmt.Fprintf(&w, "n %d files %q title %q\nweights %s\nfpc %s\n", ds.N, ds.Files, ds.Title, nums(ds.Weights), nums(ds.FPC))
 	fmt.Fprintf(&w, "id %s\nstrata %s\npsu %s\nregion %s\n", col(ds.ID), col(ds.Strata), col(ds.PSU), col(ds.Region))
@@ -73,7 +73,7 @@ func bitsDump(ds *Dataset) string {
 	}
 	for _, c := range ds.Constructs {
 		fmt.Fprintf(&w, "construct %q score %s flag %s small score %s small flag %s\n",
-			c.Name, nums(c.Score), nums(c.Flag), small(c.score), small(c.flag))
+			c.Name, nums(c.score), nums(c.flag), small(c.smallScore), small(c.smallFlag))
 		for _, it := range c.Items {
 			fmt.Fprintf(&w, "  item %s\n", col(it))
 		}
@@ -278,11 +278,11 @@ func TestLoadCompactSameAsFloats(t *testing.T) {
 		}
 		for i, c := range got.Constructs {
 			w := want.Constructs[i]
-			if !slices.Equal(bits(c.Scores().All(nil)), bits(w.Score)) || !slices.Equal(bits(c.Flags().All(nil)), bits(w.Flag)) {
+			if !slices.Equal(bits(c.Scores().All(nil)), bits(w.score)) || !slices.Equal(bits(c.Flags().All(nil)), bits(w.flag)) {
 				t.Errorf("Compact load %+v: construct %s's scores or flags differ from a float64 load's", par, c.Name)
 			}
 			for k, it := range c.Items {
-				if !slices.Equal(bits(it.Values().All(nil)), bits(w.Items[k].Num)) {
+				if !slices.Equal(bits(it.Values().All(nil)), bits(w.Items[k].num)) {
 					t.Errorf("Compact load %+v: item %s of %s differs from a float64 load's", par, it.Name, c.Name)
 				}
 			}

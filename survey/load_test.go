@@ -159,7 +159,7 @@ segments: [Cohort]
 		t.Errorf("segment Name, Raw = %q, %q, want Cohort, cohort", ds.Segments[0].Name, ds.Segments[0].Raw)
 	}
 	// " 99 " in missing matches "99" after trimming.
-	if age := ds.Columns["age"]; !age.IsNumeric() || !eqFloats(age.Num, []float64{31, nan, nan, 40}) {
+	if age := ds.Columns["age"]; !age.IsNumeric() || !eqFloats(age.num, []float64{31, nan, nan, 40}) {
 		t.Errorf("age = %+v, want numeric [31 NaN NaN 40]", age)
 	}
 	want := []string{"Cohort", "age", "market", "note", "rid", "score", "stratum", "wt"}
@@ -242,7 +242,7 @@ func TestLoadDecimalComma(t *testing.T) {
 			t.Errorf("Load(%q, dc=%v) weights = %v, want %v", tc.text, tc.dc, ds.Weights, tc.wantW)
 		}
 		x := ds.Columns["x"]
-		if tc.wantX == nil && x.IsNumeric() || tc.wantX != nil && !eqFloats(x.Num, tc.wantX) {
+		if tc.wantX == nil && x.IsNumeric() || tc.wantX != nil && !eqFloats(x.num, tc.wantX) {
 			t.Errorf("Load(%q, dc=%v) x = %+v, want %v", tc.text, tc.dc, x, tc.wantX)
 		}
 	}
@@ -290,8 +290,8 @@ US,2,VERY
 	if worry == nil {
 		t.Fatal(`Construct("worry") = nil`)
 	}
-	if !eqFloats(worry.Score, []float64{3, 1, 2, 3}) || !eqFloats(worry.Flag, []float64{1, 0, 1, 1}) {
-		t.Errorf("worry Score, Flag = %v, %v, want [3 1 2 3], [1 0 1 1]", worry.Score, worry.Flag)
+	if !eqFloats(worry.score, []float64{3, 1, 2, 3}) || !eqFloats(worry.flag, []float64{1, 0, 1, 1}) {
+		t.Errorf("worry Score, Flag = %v, %v, want [3 1 2 3], [1 0 1 1]", worry.score, worry.flag)
 	}
 	c := ds.Columns["concern"]
 	if c.Raw != "[question] [concern_privacy] How concerned are you?" || c.Label != "How concerned are you, if at all?" {
@@ -645,7 +645,7 @@ func dumpDataset(w io.Writer, ds *Dataset) {
 	for _, n := range names {
 		c := ds.Columns[n]
 		if c.IsNumeric() {
-			fmt.Fprintf(w, "column %q (raw %q): numeric: %s\n", n, c.Raw, nums(c.Num))
+			fmt.Fprintf(w, "column %q (raw %q): numeric: %s\n", n, c.Raw, nums(c.num))
 			continue
 		}
 		vals := levelsOf(c)
@@ -657,9 +657,9 @@ func dumpDataset(w io.Writer, ds *Dataset) {
 		fmt.Fprintf(w, "column %q (raw %q): levels %q: %s\n", n, c.Raw, c.Levels, strings.Join(vals, " | "))
 	}
 	for _, c := range ds.Constructs {
-		fmt.Fprintf(w, "construct %q: score %s; flag %s\n", c.Name, nums(c.Score), nums(c.Flag))
+		fmt.Fprintf(w, "construct %q: score %s; flag %s\n", c.Name, nums(c.score), nums(c.flag))
 		for _, it := range c.Items {
-			fmt.Fprintf(w, "  item %q: %s\n", it.Name, nums(it.Num))
+			fmt.Fprintf(w, "  item %q: %s\n", it.Name, nums(it.num))
 		}
 	}
 }
@@ -705,24 +705,24 @@ constructs:
 			}
 			for k, c := range ds.Constructs {
 				cc := compact.Constructs[k]
-				same(c.Name+" score", cc.Scores().All(nil), c.Score)
-				same(c.Name+" flag", cc.Flags().All(nil), c.Flag)
+				same(c.Name+" score", cc.Scores().All(nil), c.score)
+				same(c.Name+" flag", cc.Flags().All(nil), c.flag)
 				for j, it := range c.Items {
-					same(it.Name, cc.Items[j].Values().All(nil), it.Num)
+					same(it.Name, cc.Items[j].Values().All(nil), it.num)
 				}
 			}
 			if ds.N != 4 || len(ds.Weights) != 4 {
 				t.Fatalf("Load: N = %d, %d weights, want 4", ds.N, len(ds.Weights))
 			}
 			for name, c := range ds.Columns {
-				if len(c.Num)+len(c.Codes) != 4 || c.Num != nil && c.Codes != nil {
-					t.Fatalf("column %s has %d numbers and %d codes, want 4 of one kind", name, len(c.Num), len(c.Codes))
+				if len(c.num)+len(c.Codes) != 4 || c.num != nil && c.Codes != nil {
+					t.Fatalf("column %s has %d numbers and %d codes, want 4 of one kind", name, len(c.num), len(c.Codes))
 				}
 			}
 			for _, c := range ds.Constructs {
-				for i, s := range c.Score {
-					if math.IsNaN(s) != math.IsNaN(c.Flag[i]) && c.Def.Flag != "" {
-						t.Fatalf("construct %s respondent %d: score %v, flag %v", c.Name, i, s, c.Flag[i])
+				for i, s := range c.score {
+					if math.IsNaN(s) != math.IsNaN(c.flag[i]) && c.Def.Flag != "" {
+						t.Fatalf("construct %s respondent %d: score %v, flag %v", c.Name, i, s, c.flag[i])
 					}
 				}
 			}

@@ -124,7 +124,7 @@ constructs:
 	if want := []string{"DE", "GB", "US"}; !reflect.DeepEqual(ds.Region.Levels, want) {
 		t.Errorf("Region.Levels = %q, want %q", ds.Region.Levels, want)
 	}
-	if got, want := ds.Construct("concern").Flag, []float64{1, math.NaN(), 0, 0}; !eqFloats(got, want) {
+	if got, want := ds.Construct("concern").flag, []float64{1, math.NaN(), 0, 0}; !eqFloats(got, want) {
 		t.Errorf("concern flag = %v, want %v", got, want)
 	}
 }

@@ -370,8 +370,8 @@ constructs:
 		t.Errorf("item ValueLabels = %v, want %v", item.ValueLabels, want)
 	}
 	want := []float64{1, 5, 4, math.NaN(), 2, 3} // 99 is user-missing
-	if !eqFloats(item.Num, want) {
-		t.Errorf("item values = %v, want %v", item.Num, want)
+	if !eqFloats(item.num, want) {
+		t.Errorf("item values = %v, want %v", item.num, want)
 	}
 	if w := []float64{0.5, 1.25, 1, 1.5, 0.75, 1}; !eqFloats(ds.Weights, w) {
 		t.Errorf("Weights = %v, want %v", ds.Weights, w)

@@ -165,7 +165,7 @@ func (v *smallVec) decode(dst []float64) []float64 {
 // column's numbers, or a construct's scores or flags (Column.Values,
 // Construct.Scores, Construct.Flags). However the load stored them (a
 // float64 per respondent, or one byte per respondent indexing a table of
-// values after a Compact load), they are read the same way: whole, in
+// values after a compact load), they are read the same way: whole, in
 // blocks, or as those codes for an estimator that adds up weights by code.
 // Missing values are NaN. A Values holds the Dataset's own storage: it is
 // read, never modified.
@@ -182,13 +182,13 @@ func valuesOf(num []float64, small *smallVec) Values {
 }
 
 // Values returns the column's numbers (none for a categorical column).
-func (c *Column) Values() Values { return valuesOf(c.Num, c.small) }
+func (c *Column) Values() Values { return valuesOf(c.num, c.small) }
 
 // Scores returns the construct's scores.
-func (c *Construct) Scores() Values { return valuesOf(c.Score, c.score) }
+func (c *Construct) Scores() Values { return valuesOf(c.score, c.smallScore) }
 
 // Flags returns the construct's flags: 1, 0, or NaN where the score is.
-func (c *Construct) Flags() Values { return valuesOf(c.Flag, c.flag) }
+func (c *Construct) Flags() Values { return valuesOf(c.flag, c.smallFlag) }
 
 // Numeric reports whether there are values: false for a categorical
 // column.
@@ -199,8 +199,11 @@ func (v Values) Numeric() bool { return v.num != nil || v.small != nil }
 // (reused when long enough, allocated otherwise); nil for a categorical
 // column.
 func (v Values) All(dst []float64) []float64 {
-	if v.small == nil {
+	switch {
+	case v.small == nil:
 		return v.num
+	case v.small.num != nil: // a compact vector that fell back to float64s
+		return v.small.num
 	}
 	return v.small.decode(dst)
 }
@@ -219,7 +222,7 @@ func (v Values) Read(dst []float64, from int) {
 	}
 }
 
-// Codes returns the compact storage of a Compact load: one code per
+// Codes returns the compact storage of a compact load: one code per
 // respondent and the value of each code (table[0] is NaN), so that an
 // estimator can add up weights by code instead of decoding every value.
 // ok is false when the values are not stored as codes (a full load, a

@@ -197,7 +197,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if err != nil {
 			return err
 		}
-		y := col.Num
+		y := col.Values().All(nil)
 		if tt.cond != nil {
 			if y, err = tt.cond.Eval(col); err != nil {
 				return fmt.Errorf("--total %s: %w", tt.given, err)

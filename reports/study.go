@@ -1450,16 +1450,16 @@ func conventionsText(o analysis.Options) string {
 // calibrationText states how the raking converged, what it cost in
 // weighting efficiency and what the standard errors make of it.
 func calibrationText(c *analysis.Calibration) string {
-	call := "R: rake(design, margins, population totals, control = list(maxit = 1000, epsilon = 1e-13)). "
+	call := " R: rake(design, margins, population totals, control = list(maxit = 1000, epsilon = 1e-13))."
 	variance := "rake()'s variance: each respondent's influence values are residualized on the margins before the between-PSU variance"
 	if c.Bounds[1] > 0 {
-		call = fmt.Sprintf("R: calibrate(design, margins, population totals, calfun = \"raking\", bounds = c(%g, %g) * mean(w), bounds.const = TRUE). ", c.Bounds[0], c.Bounds[1])
+		call = fmt.Sprintf(" R: calibrate(design, margins, population totals, calfun = \"raking\", bounds = c(%g, %g) * mean(w), bounds.const = TRUE).", c.Bounds[0], c.Bounds[1])
 		variance = "calibrate()'s variance: the influence values are residualized on the margins' model matrix before the between-PSU variance"
 	}
-	return call + fmt.Sprintf("Converged in %d iterations (largest relative margin error %.2g). Weighting efficiency %s after calibration, %s before; weights %s to %s. "+
+	return fmt.Sprintf("Converged in %d iterations (largest relative margin error %.2g). Weighting efficiency %s after calibration, %s before; weights %s to %s. "+
 		"Every standard error, interval, test and odds ratio is computed on the calibrated design (%s; the logistic models' sandwich as svyglm on the raked design), not with the raked weights taken as fixed.",
 		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, fixed(100*c.Diagnostics.Efficiency, 1)+"%", fixed(100*c.InputEfficiency, 1)+"%",
-		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance)
+		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance) + call
 }
 
 // targetsText states a calibration's margins: "Raked (R: rake) to gender:

@@ -203,7 +203,7 @@ func (d *Design) meanByDomains(y []float64, groups []int32, nGroups int, level f
 		for i, c := range groups {
 			in[i] = c == int32(g)
 		}
-		out[g] = d.Mean(y, in, level)
+		out[g] = d.calibratedMean(y, in, level)
 	}
 	return out
 }

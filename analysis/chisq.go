@@ -22,6 +22,9 @@ type ChiSqResult struct {
 	Pearson float64
 	// Rows and Cols count the levels of a and b that entered the test.
 	Rows, Cols int
+	// Eigen holds the eigenvalues of Δ = (C'D⁻¹C/N)⁻¹ C'D⁻¹VD⁻¹C, the
+	// generalized design effects that lincom's distribution combines.
+	Eigen []float64
 }
 
 // ErrChiSq marks a table on which the test is undefined.
@@ -321,6 +324,14 @@ func (t *table) raoScott(d *Design, in []bool, res ChiSqResult, rows, cols []int
 		nu = t.nu
 	}
 	d0 := tr * tr / tr2
+	var eig mat.Eigen
+	if eig.Factorize(&delta, mat.EigenNone) {
+		// Δ is similar to a symmetric matrix (denom and numr are
+		// symmetric, denom positive definite): its eigenvalues are real.
+		for _, v := range eig.Values(nil) {
+			res.Eigen = append(res.Eigen, real(v))
+		}
+	}
 	res.Pearson = x2
 	res.F = x2 / tr
 	res.NDF = d0

@@ -24,10 +24,17 @@ const (
 	// StatAdjWald is the Wald test adjusted for the number of PSUs
 	// (Thomas and Rao): F·(ν − d + 1)/(d·ν) on d and ν − d + 1.
 	StatAdjWald
+	// StatLincom refers Pearson's X² to its asymptotic distribution, a
+	// linear combination Σ δ_j χ²₁ of the eigenvalues δ_j of Δ, each
+	// χ² divided by an independent χ²_ddf/ddf with ddf = d₀·ν (R's
+	// pFsum(X², rep(1, d), δ, ddf = d₀ν, method = "integration",
+	// lower.tail = FALSE)): see LincomP.
+	StatLincom
 )
 
-// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald.
-// R's lincom and saddlepoint (a weighted sum of χ²s) are not offered.
+// ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald,
+// lincom. R's saddlepoint (an approximation of lincom's p-value) is not
+// offered.
 func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 	switch s {
 	case "", "F":
@@ -38,17 +45,20 @@ func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 		return StatWald, nil
 	case "adjWald":
 		return StatAdjWald, nil
+	case "lincom":
+		return StatLincom, nil
 	}
-	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald or adjWald)", s)
+	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald or lincom)", s)
 }
 
 // String returns R's name.
 func (s ChiSqStatistic) String() string {
-	return [...]string{"F", "Chisq", "Wald", "adjWald"}[s]
+	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom"}[s]
 }
 
 // ChiSqTest is one of svychisq's tests of independence. DDF is NaN for
-// Chisq, which has none.
+// Chisq, which has none. For lincom, Statistic is Pearson's X², NDF the
+// number of eigenvalues of Δ and DDF d₀·ν (R reports neither).
 type ChiSqTest struct {
 	Method    string
 	Statistic float64
@@ -80,6 +90,10 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 			P: distuv.ChiSquared{K: m}.Survival(x)}, nil
 	case StatWald, StatAdjWald:
 		return ct.tab.wald(d, s)
+	case StatLincom:
+		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
+		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: LincomP(r.Pearson, r.Eigen, r.DDF)}, nil
 	}
 	panic("analysis: unknown ChiSqStatistic")
 }

@@ -316,6 +316,14 @@ func checkEngineCase(t *testing.T, c diffCase) {
 			compareRef(t, fmt.Sprintf("%s, %s, Design.MeanBy grouping %d", c.name, v.name, g), by, want[at:at+len(by)], c.ymax)
 			at += len(by)
 		}
+		if len(c.codes) > 0 {
+			in := make([]bool, len(v.vals))
+			for i, k := range c.codes[0] {
+				in[i] = k == 0
+			}
+			dom := d.Mean(v.vals, in, 0.95)
+			compareRef(t, fmt.Sprintf("%s, %s, Design.Mean in level 0 of grouping 0", c.name, v.name), []Estimate{dom}, want[1:2], c.ymax)
+		}
 	}
 }
 

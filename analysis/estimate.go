@@ -43,11 +43,35 @@ func undefined(n, nd int, sw float64, df int) Estimate {
 // PropCI or Prop for proportions. With no respondent answering, Estimate,
 // SE and the interval are NaN.
 //
-// Mean reads the data twice and allocates O(NumPSU) memory.
+// Mean is MeanBy with one domain, and goes through the same engine as
+// the analyses; on a calibrated design (Calibrate) it residualizes each
+// respondent's influence value on the margins, as svyrecvar does for a
+// calibrated design, and it is then the building block of the analyses'
+// calibrated figures.
 func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	if len(y) != d.n || (in != nil && len(in) != d.n) {
 		panic("analysis: length mismatch")
 	}
+	if d.cal != nil {
+		return d.calibratedMean(y, in, level)
+	}
+	if in == nil {
+		return d.meanAll(y, nil, 0, level)[0]
+	}
+	groups := make([]int32, d.n)
+	for i, ok := range in {
+		if !ok {
+			groups[i] = -1
+		}
+	}
+	return d.meanAll(y, groups, 1, level)[1]
+}
+
+// calibratedMean is Mean on a calibrated design: the influence values
+// z_i = w_i (y_i − ŷ) / Σw of the domain's respondents, residualized on
+// the calibration margins (influenceTotals) before their PSU totals. It
+// reads the data twice.
+func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate {
 	var seen []bool // PSUs holding a domain respondent, for DF
 	if in != nil {
 		seen = make([]bool, d.NumPSU())
@@ -143,8 +167,9 @@ type domainGroup struct {
 // design, svymean, na.rm=TRUE, deff="replace")), up to rounding.
 //
 // It is the analyses' own engine (the one Describe, Paradox and the
-// banner use) with one grouping: it reads the data once, and the groups
-// once more for their degrees of freedom, and its memory grows with
+// banner use, see engine) with one grouping, as is Mean: it reads the
+// data once, and the groups once more for their degrees of freedom, and
+// its memory grows with
 // NumPSU × nGroups, not with the respondents: per (PSU, domain) it keeps
 // Σw and Σw(y − c_g),
 // where the shift c_g is the domain's first answer, so that
@@ -160,16 +185,29 @@ func (d *Design) MeanBy(y []float64, groups []int32, nGroups int, level float64)
 	if d.cal != nil {
 		return d.meanByDomains(y, groups, nGroups, level)
 	}
-	// The analyses' engine, respondent by respondent (sumEach): cross
-	// cells pay for themselves over several variables or calls sharing a
-	// Cache, not for one variable once. Element 0 of its sums is the
-	// total.
+	return d.meanAll(y, groups, nGroups, level)[1:]
+}
+
+// meanAll is the engine's estimates of the mean of y in the total
+// (element 0) and, with groups, in each of the nGroups domains: the one
+// path of Mean and MeanBy on an uncalibrated design. It goes respondent
+// by respondent (sumEach): cross cells pay for themselves over several
+// variables or calls sharing a Cache, not for one variable once.
+func (d *Design) meanAll(y []float64, groups []int32, nGroups int, level float64) []Estimate {
 	e := newEngine(context.Background(), d, nil)
 	e.c.th.fusedMinRun = math.MaxInt32
-	sums := e.sumAllMulti([]vec{floats(y)}, [][]int32{groups}, []int{nGroups}, nil)[0]
+	var codes [][]int32
+	var nLevels []int
+	if groups != nil {
+		codes, nLevels = [][]int32{groups}, []int{nGroups}
+	}
+	sums := e.sumAllMulti([]vec{floats(y)}, codes, nLevels, nil)[0] // checks the codes
 	defer sums.release(e)
-	df := append([]int{0}, e.levelDegF(groups, nGroups, nil)...)
-	return sums.estimates(d, df, level)[1:]
+	df := []int{d.DegF(nil)}
+	if groups != nil {
+		df = append(df, e.levelDegF(groups, nGroups, nil)...)
+	}
+	return sums.estimates(d, df, level)
 }
 
 // finishGroup is the estimate of one group whose mean has variance v,

@@ -238,24 +238,25 @@ func TestEffectiveN(t *testing.T) {
 	}
 }
 
-// TestMeanAllocs keeps Mean allocation-light: the PSU totals, plus the
-// PSU marks of a domain.
+// TestMeanAllocs keeps Mean allocation-light: a fixed number of
+// allocations (the engine's sums by PSU, the domain's codes), however many
+// respondents.
 func TestMeanAllocs(t *testing.T) {
-	d, y, _ := benchData(t, 10000)
-	in := make([]bool, len(y))
-	for i := range in {
-		in[i] = i%3 == 0
+	allocs := func(n int, domain bool) float64 {
+		d, y, _ := benchData(t, n)
+		var in []bool
+		if domain {
+			in = make([]bool, len(y))
+			for i := range in {
+				in[i] = i%3 == 0
+			}
+		}
+		return testing.AllocsPerRun(20, func() { d.Mean(y, in, 0.95) })
 	}
-	tests := []struct {
-		in   []bool
-		want float64
-	}{
-		{nil, 1},
-		{in, 2},
-	}
-	for _, tt := range tests {
-		if got := testing.AllocsPerRun(20, func() { d.Mean(y, tt.in, 0.95) }); got > tt.want {
-			t.Errorf("Mean allocations (domain %v) = %v, want <= %v", tt.in != nil, got, tt.want)
+	for _, domain := range []bool{false, true} {
+		small, large := allocs(5000, domain), allocs(50000, domain)
+		if large > small || large > 24 {
+			t.Errorf("Mean allocations (domain %v) = %v at 5000 respondents, %v at 50000, want at most 24 and no more for more respondents", domain, small, large)
 		}
 	}
 }

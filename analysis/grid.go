@@ -65,9 +65,7 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 				for i, x := range cells {
 					in[i] = x == k
 				}
-				e := s.d.Mean(y, in, level)
-				e.CILow, e.CIHigh = PropCI(e, opts.CI, level)
-				g.Cells[r][c] = e
+				g.Cells[r][c] = s.d.Prop(y, in, opts.CI, level)
 			}
 		}
 		return g, nil

@@ -450,10 +450,16 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 			cols = append(cols, PercentCol(s.header).WithCI())
 		}
 		if s.base != "" {
-			cols = append(cols, IntegerCol(s.base))
+			cols = append(cols, b.baseCols(s.base)...)
 		}
 	}
 	t := b.newTable(title, cols...)
+	for _, s := range stats {
+		if s.base != "" {
+			b.basesNote(t)
+			break
+		}
+	}
 	// A domain hidden for one statistic is hidden for all: the row's
 	// figures can be derived from one another (rate = share / concerned,
 	// effect = trusting − not trusting).
@@ -484,12 +490,67 @@ func (b *builder) wideTable(title string, rows []analysis.Row, stats []statCol) 
 				cells = append(cells, b.rowCell(r))
 			}
 			if s.base != "" {
-				cells = append(cells, Num(float64(r.N)))
+				cells = append(cells, b.baseCells(r)...)
 			}
 		}
 		t.AddRow(cells...)
 	}
 	return t
+}
+
+// baseCols are the columns of a figure's bases: the unweighted base
+// headed header, then the weighted and the effective base (not in a
+// private report, whose exact weighted sums would escape the noise).
+func (b *builder) baseCols(header string) []Col {
+	if b.opts.Privacy != nil {
+		return []Col{IntegerCol(header)}
+	}
+	return []Col{IntegerCol(header), IntegerCol("Weighted base"), IntegerCol("Effective base")}
+}
+
+// baseCells are the cells of baseCols for the estimate r: its unweighted
+// base, its weighted base rounded to a whole number, and its effective
+// base n/deff (– where the design effect is undefined).
+func (b *builder) baseCells(r analysis.Row) []Cell {
+	n := Num(float64(r.N))
+	if b.opts.Privacy != nil {
+		return []Cell{n}
+	}
+	eff := Num(math.NaN()).WithSuppressed()
+	if r.EffectiveN != nil && !math.IsNaN(float64(*r.EffectiveN)) && !math.IsInf(float64(*r.EffectiveN), 0) {
+		eff = Num(roundBase(float64(*r.EffectiveN)))
+	}
+	return []Cell{n, Num(roundBase(float64(r.WeightedN))), eff}
+}
+
+// basesNote says what a table's three bases are.
+func (b *builder) basesNote(t *Table) {
+	if b.opts.Privacy != nil {
+		return
+	}
+	t.Notes = append(t.Notes, "Bases: unweighted respondents (n); weighted base, the sum of their weights; effective base, n divided by the figure's design effect (svymean's deff): the size of a simple random sample as precise as the figure.")
+}
+
+// sameBase is the weighted base of statistic stat's row of domain d, the
+// same respondents (n of them) as another figure's; – if its base is not
+// the same.
+func sameBase(rows []analysis.Row, stat string, d analysis.Domain, n int) Cell {
+	if r, ok := find(rows, stat, d); ok && r.N == n {
+		return Num(roundBase(float64(r.WeightedN)))
+	}
+	return Num(math.NaN()).WithSuppressed()
+}
+
+// pairBase is the weighted base of two groups together (statistics s1
+// and s2 in domain d), whose unweighted bases add up to n; – if they do
+// not.
+func pairBase(rows []analysis.Row, s1, s2 string, d analysis.Domain, n int) Cell {
+	r1, ok1 := find(rows, s1, d)
+	r2, ok2 := find(rows, s2, d)
+	if ok1 && ok2 && r1.N+r2.N == n {
+		return Num(roundBase(float64(r1.WeightedN) + float64(r2.WeightedN)))
+	}
+	return Num(math.NaN()).WithSuppressed()
 }
 
 // groupLevelHeader heads the column of domain levels.
@@ -608,7 +669,11 @@ func (b *builder) paradox() error {
 		}))
 	if b.opts.Privacy == nil {
 		if c := res.Correlation; c != nil {
-			t := b.newTable("Does concern go with action? Design-based correlation", TextCol("Group"), TextCol("Level"), DecimalCol("Correlation", 3), IntegerCol("Base (n)"))
+			cols := []Col{TextCol("Group"), TextCol("Level"), DecimalCol("Correlation", 3), IntegerCol("Base (n)")}
+			if b.opts.Privacy == nil {
+				cols = append(cols, IntegerCol("Weighted base"))
+			}
+			t := b.newTable("Does concern go with action? Design-based correlation", cols...)
 			t.Notes = append(t.Notes, fmt.Sprintf("Pearson correlation of the %s score and the %s score, design-based (cov2cor(svyvar(~x + y, design))), over respondents with both scores.",
 				lowerFirst(b.scoreLabel(c.X)), lowerFirst(b.scoreLabel(c.Y))))
 			for _, d := range c.Domains {
@@ -617,8 +682,13 @@ func (b *builder) paradox() error {
 				if d.N < b.minBase {
 					cell = cell.WithSuppressed()
 				}
-				t.AddRow(Str(g), Str(l), cell, Num(float64(d.N)))
+				cells := []Cell{Str(g), Str(l), cell, Num(float64(d.N))}
+				if b.opts.Privacy == nil {
+					cells = append(cells, sameBase(res.Estimates, "paradox_share", d.Domain, d.N))
+				}
+				t.AddRow(cells...)
 			}
+			t.Notes = append(t.Notes, "Base: respondents with both scores, the say-do gap's; weighted base, the sum of their weights. A correlation has no design effect, so no effective base is given: the gap's shows the design's loss of precision on the same respondents.")
 			sec.Tables = append(sec.Tables, t)
 		}
 		if len(res.Items) > 0 {
@@ -833,12 +903,18 @@ func lowerFirst(s string) string {
 func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error {
 	sec := Section{Name: w.section, Intro: w.intro}
 	outcome := constructLabel(b.ds.Construct(res.Outcome))
-	sec.Tables = append(sec.Tables, b.wideTable(outcome+" by "+lowerFirst(constructLabel(b.ds.Construct(res.Factor))), res.Estimates, []statCol{
+	et := b.wideTable(outcome+" by "+lowerFirst(constructLabel(b.ds.Construct(res.Factor))), res.Estimates, []statCol{
 		{stat: w.stats[0], header: w.with, base: "Base (n)"},
 		{stat: w.stats[1], header: w.without, base: "Base (n)"},
 		{stat: "effect", header: "Effect (points)", points: true},
-	}))
-	t := b.newTable("Odds ratio of "+lowerFirst(outcome)+" ("+w.with+" against "+w.without+")", TextCol("Group"), TextCol("Level"), DecimalCol("Odds ratio", 2).WithCI(), IntegerCol("Base (n)"))
+	})
+	et.Notes = append(et.Notes, fmt.Sprintf("Effect: the first share minus the second, in percentage points, with its %g%% interval (design-based t test of the difference, svycontrast of svyby means): an interval that leaves out 0 is a significant difference at that level, each row tested separately.", 100*b.aopts.Level))
+	sec.Tables = append(sec.Tables, et)
+	orCols := []Col{TextCol("Group"), TextCol("Level"), DecimalCol("Odds ratio", 2).WithCI(), IntegerCol("Base (n)")}
+	if b.opts.Privacy == nil {
+		orCols = append(orCols, IntegerCol("Weighted base"))
+	}
+	t := b.newTable("Odds ratio of "+lowerFirst(outcome)+" ("+w.with+" against "+w.without+")", orCols...)
 	for _, o := range res.OddsRatios {
 		g, l := b.domainLabels(o.Domain)
 		c := NumCI(float64(o.Estimate), float64(o.CILow), float64(o.CIHigh))
@@ -848,7 +924,11 @@ func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error
 		case o.N < 2*b.minBase:
 			c = c.WithLowBase()
 		}
-		t.AddRow(Str(g), Str(l), c, Num(float64(o.N)))
+		cells := []Cell{Str(g), Str(l), c, Num(float64(o.N))}
+		if b.opts.Privacy == nil {
+			cells = append(cells, pairBase(res.Estimates, w.stats[0], w.stats[1], o.Domain, o.N))
+		}
+		t.AddRow(cells...)
 	}
 	if a := res.Adjusted; a != nil && !math.IsNaN(float64(a.OddsRatio)) {
 		var covs []string
@@ -863,7 +943,7 @@ func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error
 		}
 		t.Notes = append(t.Notes, fmt.Sprintf("Adjusted for %s: odds ratio %.2f %s (n = %s).", strings.Join(covs, ", "), float64(a.OddsRatio), ci, grouped(float64(a.N))))
 	}
-	t.Notes = append(t.Notes, "The effect's base is the two groups together; each group's share sits beside its own base.")
+	t.Notes = append(t.Notes, "The odds ratio's base is the two groups together (weighted base: the sum of their weights); each group's share sits beside its own three bases in the table above. An odds ratio has no design effect, so no effective base is given; the groups' show the design's loss of precision.")
 	sec.Tables = append(sec.Tables, t)
 	tr, ttot := regionRows(res.Estimates, w.stats[0])
 	nt, ntot := regionRows(res.Estimates, w.stats[1])
@@ -898,6 +978,48 @@ func (b *builder) effectSection(res *analysis.EffectResult, w effectWords) error
 	return nil
 }
 
+// segmentTests says whether the Westin segments differ by region and by
+// each segment variable: the Rao-Scott test of group × segment
+// (svychisq(~group + westin, design)).
+func (b *builder) segmentTests() string {
+	seg, err := analysis.WestinSegment(b.ds.Construct("westin"))
+	if err != nil || len(seg.Levels) < 2 {
+		return "The segments' differences between groups are not tested: the segments could not be derived."
+	}
+	var groups []*survey.Column
+	if b.ds.Region != nil {
+		groups = append(groups, b.ds.Region)
+	}
+	groups = append(groups, b.ds.Segments...)
+	var differs, not []string
+	for _, g := range groups {
+		r, err := b.aopts.Design.ChiSqIn(g.Codes, seg.Codes, len(g.Levels), len(seg.Levels), nil)
+		if err != nil || math.IsNaN(r.P) {
+			continue
+		}
+		w := fmt.Sprintf("%s (p %s)", lowerFirst(b.varLabel(g.Name)), pEquals(r.P))
+		if g == b.ds.Region {
+			w = fmt.Sprintf("%s (p %s)", lowerFirst(b.regionLabel()), pEquals(r.P))
+		}
+		if r.P < 1-b.aopts.Level {
+			differs = append(differs, w)
+		} else {
+			not = append(not, w)
+		}
+	}
+	var parts []string
+	if len(differs) > 0 {
+		parts = append(parts, "differs by "+strings.Join(differs, ", "))
+	}
+	if len(not) > 0 {
+		parts = append(parts, "no significant difference by "+strings.Join(not, ", "))
+	}
+	if len(parts) == 0 {
+		return "The segments' differences between groups are not tested: no group has two levels with answers."
+	}
+	return fmt.Sprintf("Rao-Scott test of each group against the segment (svychisq(~group + segment, design), %g%% level): the mix of segments %s.", 100*b.aopts.Level, strings.Join(parts, "; "))
+}
+
 func (b *builder) segments() error {
 	if w := b.ds.Construct("westin"); w == nil || len(w.Items) != 3 {
 		b.notMeasured("Segments", "the codebook has no westin construct of Westin's three items")
@@ -909,7 +1031,11 @@ func (b *builder) segments() error {
 	}
 	sec := Section{Name: "Segments", Intro: "Westin's privacy segmentation index: fundamentalists agree consumers have lost control and disagree that businesses and laws protect them; the unconcerned answer the opposite way; everyone else is a pragmatist."}
 	stats := []statCol{{stat: "westin_fundamentalist", header: "Fundamentalists"}, {stat: "westin_pragmatist", header: "Pragmatists"}, {stat: "westin_unconcerned", header: "Unconcerned", base: "Base: answered all three (n)"}}
-	sec.Tables = append(sec.Tables, b.wideTable("Westin privacy segments", res.Estimates, stats))
+	st := b.wideTable("Westin privacy segments", res.Estimates, stats)
+	if b.opts.Privacy == nil {
+		st.Notes = append(st.Notes, b.segmentTests())
+	}
+	sec.Tables = append(sec.Tables, st)
 	fund, ftot := regionRows(res.Estimates, "westin_fundamentalist")
 	prag, ptot := regionRows(res.Estimates, "westin_pragmatist")
 	unc, utot := regionRows(res.Estimates, "westin_unconcerned")
@@ -1179,7 +1305,8 @@ func (b *builder) comfort() error {
 		return b.skip("Comfort by data type", err)
 	}
 	sec := Section{Name: "Comfort by data type", Intro: "Share of respondents comfortable with companies using each type of personal data for personalization."}
-	t := b.newTable("Comfortable with personalization using…", TextCol("Data type"), PercentCol("Comfortable").WithCI(), IntegerCol("Base (n)"))
+	t := b.newTable("Comfortable with personalization using…", append([]Col{TextCol("Data type"), PercentCol("Comfortable").WithCI()}, b.baseCols("Base (n)")...)...)
+	b.basesNote(t)
 	var bars []charts.BarRow
 	type item struct {
 		label string
@@ -1202,7 +1329,7 @@ func (b *builder) comfort() error {
 		alt = "Share comfortable with personalization by type of data, in the codebook's order"
 	}
 	for _, it := range items {
-		t.AddRow(Str(it.label), b.rowCell(it.row), Num(float64(it.row.N)))
+		t.AddRow(append([]Cell{Str(it.label), b.rowCell(it.row)}, b.baseCells(it.row)...)...)
 		if it.row.N < b.minBase {
 			continue // suppressed in the table: no bar
 		}
@@ -1248,6 +1375,7 @@ func (b *builder) reliability() error {
 		}
 		t.AddRow(Str(constructLabel(b.ds.Construct(c.Construct))), Num(float64(c.Items)), a, Num(float64(c.N)), Str(note))
 	}
+	t.Notes = append(t.Notes, "Complete cases: respondents who answered every item of the measure, unweighted, as alpha itself is (psych::alpha): no weighted or effective base applies.")
 	t.Notes = append(t.Notes, "Alpha measures whether a measure's items move together: 0.9 or more excellent, 0.8 good, 0.7 acceptable, 0.6 questionable, below 0.6 poor (George & Mallery's rule of thumb). A negative alpha means the items pull in opposite directions: check the reverse coding.")
 	b.rep.Sections = append(b.rep.Sections, Section{Name: "Reliability", Intro: "Cronbach's alpha of each multi-item measure after reverse coding, unweighted, over respondents who answered every item (psych::alpha raw_alpha).", Tables: []*Table{t}})
 	return nil
@@ -1721,10 +1849,9 @@ func (b *builder) findings() {
 // Rao-Scott test of concerned × item (svychisq(~concerned + item,
 // design)), so that a difference is read only where the test finds one.
 func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Construct) (*Table, error) {
-	t := b.newTable("Each behaviour among the concerned and the others (total sample)", TextCol("Behaviour"),
-		PercentCol("Concerned").WithCI(), IntegerCol("Base: concerned (n)"),
-		PercentCol("Not concerned").WithCI(), IntegerCol("Base: not concerned (n)"),
-		PointsCol("Difference"), PValueCol("p"))
+	cols := append([]Col{TextCol("Behaviour"), PercentCol("Concerned").WithCI()}, b.baseCols("Base: concerned (n)")...)
+	cols = append(append(cols, PercentCol("Not concerned").WithCI()), b.baseCols("Base: not concerned (n)")...)
+	t := b.newTable("Each behaviour among the concerned and the others (total sample)", append(cols, PointsCol("Difference"), PValueCol("p"))...)
 	d := b.aopts.Design
 	n := b.ds.N
 	flag := codes01(n, concern.Flags().Read)
@@ -1777,8 +1904,11 @@ func (b *builder) itemTable(res *analysis.ParadoxResult, concern *survey.Constru
 				diff = diff.WithMark("▼")
 			}
 		}
-		t.AddRow(Str(label), b.rowCell(it.Concerned), Num(float64(it.Concerned.N)), b.rowCell(it.Unconcerned), Num(float64(it.Unconcerned.N)), diff, p)
+		cells := append([]Cell{Str(label), b.rowCell(it.Concerned)}, b.baseCells(it.Concerned)...)
+		cells = append(append(append(cells, b.rowCell(it.Unconcerned)), b.baseCells(it.Unconcerned)...), diff, p)
+		t.AddRow(cells...)
 	}
+	b.basesNote(t)
 	t.Notes = append(t.Notes, fmt.Sprintf("Difference: concerned minus not concerned, in percentage points; ▲/▼ where the Rao-Scott test of concern × behaviour (svychisq) finds a difference at the %g%% level, p beside it.", 100*b.aopts.Level))
 	return t, nil
 }

@@ -135,6 +135,7 @@ func crossTestTable(vars []string, t *analysis.ChiSqTest) *reports.Table {
 		"Chisq":   "Rao-Scott test of independence (χ², first-order correction)",
 		"Wald":    "Design-based Wald test of independence",
 		"adjWald": "Design-based Wald test of independence (adjusted)",
+		"lincom":  "Pearson's χ² against its asymptotic distribution (weighted sum of χ²s)",
 	}[t.Method]
 	tab := reports.NewTable(title, reports.TextCol("Variables"), reports.DecimalCol("Statistic", 3),
 		reports.DecimalCol("ndf", 2), reports.DecimalCol("ddf", 2), reports.PValueCol("p"))

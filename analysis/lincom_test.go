@@ -1,0 +1,79 @@
+package analysis
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/mathext"
+)
+
+// lincomGolden is options.json's lincom cases (options.R): R's svychisq
+// statistic, d₀·ν and Δ's eigenvalues, the exact tail p (Imhof's formula
+// integrated by R to 1e-12), p_davies (the same with ⌊d₀·ν⌋, what
+// CompQuadForm::davies approximates) and R's saddlepoint fallback.
+type lincomGolden struct {
+	Rows        string    `json:"rows"`
+	Cols        string    `json:"cols"`
+	Statistic   float64   `json:"statistic"`
+	NDF         float64   `json:"ndf"`
+	DDF         float64   `json:"ddf"`
+	Eigenvalues []float64 `json:"eigenvalues"`
+	P           float64   `json:"p"`
+	PDavies     float64   `json:"p_davies"`
+	PSaddle     float64   `json:"p_r_saddlepoint"`
+}
+
+func readOptionsGolden(t *testing.T, v any) {
+	t.Helper()
+	runRScripts(t, "calib", "options.R")
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "options.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("testdata/calib/options.json: %v", err)
+	}
+}
+
+// TestLincomP: LincomP of R's X², eigenvalues and d₀·ν is the exact tail
+// R computes by integration to 1e-12 (compared at 1e-9); with the
+// denominator's df made an integer, as CompQuadForm::davies does, it is
+// p_davies. R's saddlepoint fallback is about 0.002 off (README).
+func TestLincomP(t *testing.T) {
+	var g struct {
+		Lincom []lincomGolden `json:"lincom"`
+	}
+	readOptionsGolden(t, &g)
+	if len(g.Lincom) != 3 {
+		t.Fatalf("options.json has %d lincom cases, want 3", len(g.Lincom))
+	}
+	for _, w := range g.Lincom {
+		if got := LincomP(w.Statistic, w.Eigenvalues, w.DDF); math.Abs(got-w.P) > 1e-9 {
+			t.Errorf("LincomP(%s × %s) = %v, want %v", w.Rows, w.Cols, got, w.P)
+		}
+		if got := lincomP(w.Statistic, w.Eigenvalues, w.DDF, math.Trunc(w.DDF)); math.Abs(got-w.PDavies) > 1e-9 {
+			t.Errorf("lincomP(%s × %s, ⌊ddf⌋) = %v, want %v", w.Rows, w.Cols, got, w.PDavies)
+		}
+	}
+	// Edges: one χ²₁ over χ²_k/k is F(1, k); no eigenvalue, NaN.
+	for _, k := range []float64{1, 5, 40} {
+		for _, x := range []float64{0.1, 2, 9} {
+			want := 1 - fCDF(x, 1, k)
+			if got := LincomP(x, []float64{1}, k); math.Abs(got-want) > 1e-10 {
+				t.Errorf("LincomP(%v, [1], %v) = %v, want F(1, %v) tail %v", x, k, got, k, want)
+			}
+		}
+	}
+	if p := LincomP(3, nil, 10); !math.IsNaN(p) {
+		t.Errorf("LincomP(3, nil, 10) = %v, want NaN", p)
+	}
+}
+
+// fCDF is the F(d1, d2) distribution function by the regularized
+// incomplete beta (for TestLincomP's edge, independent of Imhof).
+func fCDF(x, d1, d2 float64) float64 {
+	return mathext.RegIncBeta(d1/2, d2/2, d1*x/(d1*x+d2))
+}

@@ -42,6 +42,7 @@ type table struct {
 	count   []int     // respondents per cell, both answered
 	sw2     []float64 // Σw² per cell, for Kish's effective base
 	colND   []int     // respondents with b=j, a answered or not
+	colW    []float64 // their summed weights
 	nDomain int       // respondents in the domain
 	// nu, when nuSet, is the test's ν instead of the domain's degf
 	// (compare: degf of subset(design, !is.na(y)), see answeredDegF).
@@ -75,6 +76,7 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 		psuSeen: make([]bool, P),
 		count:   make([]int, K),
 		colND:   make([]int, nb),
+		colW:    make([]float64, nb),
 		sw2:     make([]float64, K),
 	}
 	for i := range a {
@@ -94,6 +96,7 @@ func (d *Design) tabulate(a, b []int32, na, nb int, in []bool) *table {
 		t.colSeen[p*(nb+1)+int(bi)] = true
 		t.colSeen[p*(nb+1)+nb] = true
 		t.colND[bi]++
+		t.colW[bi] += d.w[i]
 		if ai < 0 {
 			continue
 		}

@@ -29,11 +29,16 @@ const (
 	// run past, and sin² folds them back inside the interval); at p = 0 or
 	// 1 it is null (R: NaN).
 	CIAsin
+	// CILikelihood is svyciprop(method="likelihood"): the limits where
+	// the profile of svyglm(y ~ 1, family = quasibinomial)'s deviance,
+	// scaled by its dispersion, reaches t(df)²·λ (confint.svyglm's
+	// rescaled likelihood ratio), found exactly where R interpolates a
+	// spline through a grid; see PropCI.
+	CILikelihood
 )
 
 // ParseCIMethod reads logit, beta, wald ("mean", R's name, is
-// accepted), xlogit or asin. R's "likelihood" is not offered: R finds its
-// limits by spline interpolation of a profiled deviance.
+// accepted), xlogit, asin or likelihood.
 func ParseCIMethod(s string) (CIMethod, error) {
 	switch s {
 	case "", "logit":
@@ -46,8 +51,10 @@ func ParseCIMethod(s string) (CIMethod, error) {
 		return CIXLogit, nil
 	case "asin":
 		return CIAsin, nil
+	case "likelihood":
+		return CILikelihood, nil
 	}
-	return CILogit, fmt.Errorf("ci method: unknown method %q (want logit, beta, wald (mean), xlogit or asin)", s)
+	return CILogit, fmt.Errorf("ci method: unknown method %q (want logit, beta, wald (mean), xlogit, asin or likelihood)", s)
 }
 
 // String returns the method's name.
@@ -63,6 +70,8 @@ func (m CIMethod) String() string {
 		return "xlogit"
 	case CIAsin:
 		return "asin"
+	case CILikelihood:
+		return "likelihood"
 	}
 	return "CIMethod(" + strconv.Itoa(int(m)) + ")"
 }
@@ -96,7 +105,19 @@ func MeanCI(est, se float64, df int, level float64) (lo, hi float64) {
 //     the bounds are qbeta(α/2, n*·p, n*(1−p)+1) and
 //     qbeta(1−α/2, n*·p+1, n*(1−p));
 //   - wald: p ± t(df)·SE;
-//   - xlogit and asin: see CIXLogit and CIAsin.
+//   - xlogit and asin: see CIXLogit and CIAsin;
+//   - likelihood: the μ on either side of p where
+//     KL(p‖μ) = p·log(p/μ) + (1−p)·log((1−p)/(1−μ)) = t(df)²·SE²·φ/(2p(1−p)),
+//     φ = c·W/(N−1) and c = NDomain/W_domain: svyglm's deviance profile
+//     2cW·KL over its dispersion φ (svyvar of its Pearson residuals) set
+//     to confint.svyglm's cutoff t²·λ, λ = SE²·cW/(p(1−p)) the design
+//     variance of logit(p) over the model's; c is svyglm's rescaling of
+//     the weights to mean 1 over the domain's rows, answered or not
+//     (W_domain their weights, known to Estimates from Design.Mean and
+//     Crosstab; NaN for others). R interpolates the root in a spline
+//     through nine profile points a side (about 1e-6 off, and NA where
+//     the grid falls short); PropCI solves for it. NaN at p = 0 or 1
+//     (R: an error or NaN) or N < 2.
 //
 // At p = 0 or 1 the SE is 0: the logit and wald intervals collapse to p
 // and the beta interval is NaN, both as in R. Every bound is NaN when
@@ -138,6 +159,15 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 		q := TQuantile(0.5+level/2, e.DF)
 		l, h := max(a-q*s, 0), min(a+q*s, math.Pi/2)
 		return math.Pow(math.Sin(l), 2), math.Pow(math.Sin(h), 2)
+	case CILikelihood:
+		if p <= 0 || p >= 1 || e.N < 2 || !(e.wDomain > 0) {
+			return nan, nan
+		}
+		c := float64(e.NDomain) / e.wDomain
+		phi := c * e.WeightedN / float64(e.N-1)
+		q := TQuantile(0.5+level/2, e.DF)
+		k := q * q * se * se * phi / (2 * p * (1 - p))
+		return klRoot(p, k, -1), klRoot(p, k, 1)
 	case CILogit:
 		if p <= 0 || p >= 1 {
 			return p, p
@@ -151,3 +181,36 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 }
 
 func expit(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// klRoot returns the μ below p (side −1) or above it (side 1) where
+// KL(p‖μ) = k, for 0 < p < 1 and k ≥ 0, by bisection on the logit scale
+// (KL grows without bound either side of p).
+func klRoot(p, k float64, side float64) float64 {
+	kl := func(b float64) float64 {
+		mu := expit(b)
+		return p*math.Log(p/mu) + (1-p)*math.Log((1-p)/(1-mu))
+	}
+	b0 := math.Log(p / (1 - p))
+	if !(k > 0) {
+		return p
+	}
+	lo, hi := b0, b0+side
+	for kl(hi) < k {
+		lo, hi = hi, b0+2*(hi-b0)
+		if math.Abs(hi-b0) > 1e3 {
+			return expit(hi)
+		}
+	}
+	for range 200 {
+		m := (lo + hi) / 2
+		if m == lo || m == hi {
+			break
+		}
+		if kl(m) < k {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return expit((lo + hi) / 2)
+}

@@ -119,7 +119,7 @@ func TestParseCIMethod(t *testing.T) {
 		{"beta", CIBeta, false},
 		{"wald", CIWald, false},
 		{"mean", CIWald, false},
-		{"likelihood", CILogit, true},
+		{"likelihood", CILikelihood, false},
 		{"Logit", CILogit, true},
 	}
 	for _, tt := range tests {

@@ -116,6 +116,11 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 			// its respondents who answered a.
 			v := d.varianceIn(wcell, d.seenStrata(func(p int) bool { return wcol[p] > 0 })) / (W * W)
 			e := Estimate{Estimate: pi, SE: math.Sqrt(v), N: base.N, NDomain: nd, WeightedN: W, DF: df}
+			if t.colW != nil && d.cal == nil {
+				for _, j := range cols {
+					e.wDomain += t.colW[j] // the column's respondents, a answered or not
+				}
+			}
 			// Σw(y−p)² of a 0/1 indicator is W·p(1−p).
 			e.Deff = deffReplace(v, pi*(1-pi), base.N)
 			e.CILow, e.CIHigh = PropCI(e, CILogit, level)

@@ -73,6 +73,55 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"), c("region", "ge
     p_r_saddlepoint = as.numeric(rl$p.value))
 }
 
-write_json(list(note = "R survey: svychisq lincom (exact p beside R's saddlepoint fallback); see options.R",
-                tolerance = 1e-6, lincom = lincom),
+## ---- likelihood ------------------------------------------------------------
+## svyciprop(method = "likelihood") profiles svyglm(y ~ 1, family =
+## quasibinomial)'s deviance over its dispersion at nine points a side and
+## interpolates the cutoff t(df)²·λ in a spline (confint_profile). The
+## golden limits are the exact roots of R's own profile: the deviance of
+## the glm with the intercept as offset, R's summary(m)$dispersion and
+## lambda = cov.unscaled/naive.cov, solved by uniroot to 1e-14, with the
+## glm converged; r_ci is what svyciprop returns.
+v$sh <- ifelse(is.na(d$sh_loc), NA, (d$sh_loc == "yes") + 0)
+v$agree <- ifelse(is.na(d$tr1), NA, (d$tr1 == "Agree") + 0)
+des <- update(des, sh = v$sh, agree = v$agree)
+exact_lik <- function(sub, y, level, df) {
+  # Converged to 1e-14 (glm's default 1e-8 leaves the intercept, and so
+  # the limits, about 1e-7 off).
+  m <- svyglm(as.formula(paste0(y, " ~ 1")), sub, family = quasibinomial,
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  lam <- as.numeric(m$cov.unscaled / m$naive.cov)
+  disp <- as.numeric(summary(m)$dispersion)
+  dev0 <- deviance(m); B0 <- unname(coef(m)[1])
+  Y <- m$y; Wt <- m$prior.weights
+  z2 <- function(b) (-2 * sum(Wt * (Y * log(plogis(b)) + (1 - Y) * log(plogis(-b)))) - dev0) / disp
+  cut <- qt((1 - level) / 2, df)^2 * lam
+  c(plogis(uniroot(function(b) z2(b) - cut, c(B0 - 30, B0), tol = 1e-14)$root),
+    plogis(uniroot(function(b) z2(b) - cut, c(B0, B0 + 30), tol = 1e-14)$root))
+}
+lik <- list()
+for (y in c("agree", "sh")) for (g in c(NA, "Male", "Female")) for (level in c(0.95, 0.99)) {
+  sub <- if (is.na(g)) des else subset(des, gender == g)
+  f <- as.formula(paste0("~", y))
+  r <- svyciprop(f, sub, method = "likelihood", level = level, df = degf(sub))
+  m <- svymean(f, sub, na.rm = TRUE)
+  ok <- !is.na(sub$variables[[y]])
+  ex <- exact_lik(sub, y, level, degf(sub))
+  lik[[length(lik) + 1]] <- list(variable = y, domain = if (is.na(g)) NULL else list(gender = g),
+    level = level, estimate = unname(coef(m)), se = as.numeric(SE(m)), df = degf(sub),
+    n = sum(ok), n_domain = nrow(sub), w = sum(weights(sub)[ok]), w_domain = sum(weights(sub)),
+    ci_low = ex[1], ci_high = ex[2], r_ci_low = unname(attr(r, "ci")[1]), r_ci_high = unname(attr(r, "ci")[2]))
+}
+## crosstab tr1 × gender --ci likelihood: each column share is svyciprop
+## of I(tr1 == level) in subset(design, gender == column) (tr1 has
+## missing answers, which the rescaling of the weights counts).
+lik_xt <- list()
+for (j in c("Male", "Female", "Total")) for (i in c("Agree", "Disagree")) {
+  sub <- if (j == "Total") subset(des, !is.na(gender)) else subset(des, gender == j)
+  sub <- update(sub, ind = ifelse(is.na(tr1), NA, (tr1 == i) + 0))
+  ex <- exact_lik(sub, "ind", 0.95, degf(sub))
+  lik_xt[[length(lik_xt) + 1]] <- list(row = i, col = j, ci_low = ex[1], ci_high = ex[2])
+}
+
+write_json(list(note = "R survey: svychisq lincom (exact p beside R's saddlepoint fallback), svyciprop likelihood (exact roots of R's profile beside R's spline); see options.R",
+                tolerance = 1e-6, lincom = lincom, likelihood = lik, likelihood_crosstab = lik_xt),
            "options.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null", null = "null")

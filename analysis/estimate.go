@@ -59,16 +59,26 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 	if d.cal != nil {
 		return d.calibratedMean(y, in, level)
 	}
+	var e Estimate
 	if in == nil {
-		return d.meanAll(y, nil, 0, level)[0]
+		e = d.meanAll(y, nil, 0, level)[0]
+	} else {
+		groups := make([]int32, d.n)
+		for i, ok := range in {
+			if !ok {
+				groups[i] = -1
+			}
+		}
+		e = d.meanAll(y, groups, 1, level)[1]
 	}
-	groups := make([]int32, d.n)
-	for i, ok := range in {
-		if !ok {
-			groups[i] = -1
+	// The likelihood interval rescales by the domain's weights, answered
+	// or not (see PropCI).
+	for i, w := range d.w {
+		if in == nil || in[i] {
+			e.wDomain += w
 		}
 	}
-	return d.meanAll(y, groups, 1, level)[1]
+	return e
 }
 
 // calibratedMean is Mean on a calibrated design: the influence values
@@ -80,7 +90,7 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 	if in != nil {
 		seen = make([]bool, d.NumPSU())
 	}
-	var sw, swy, wd float64
+	var sw, swy float64
 	n, nd := 0, 0
 	for i, v := range y {
 		if in != nil {
@@ -90,7 +100,6 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 			seen[d.psu[i]] = true
 		}
 		nd++
-		wd += d.w[i]
 		if math.IsNaN(v) {
 			continue
 		}
@@ -136,12 +145,9 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 	}
 	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
 	v, deff := zeroRounding(d.varianceIn(t, rows)/(sw*sw), d.roundingNoise(mag, terms, rows)/(sw*sw), sdev2/sw, n)
+	// No wDomain: a calibrated design's subsets keep every row at weight
+	// 0 in R, which the likelihood interval's rescaling would read.
 	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
-	if d.cal == nil {
-		// A calibrated design's subsets keep every row at weight 0 in R,
-		// which the likelihood interval's rescaling would read: left out.
-		e.wDomain = wd
-	}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
 }

@@ -528,7 +528,7 @@ func (b *builder) basesNote(t *Table) {
 	if b.opts.Privacy != nil {
 		return
 	}
-	t.Notes = append(t.Notes, "Bases: unweighted respondents (n); weighted base, the sum of their weights; effective base, n divided by the figure's design effect (svymean's deff): the size of a simple random sample as precise as the figure.")
+	t.Notes = append(t.Notes, "Bases: unweighted respondents (n); weighted base, the sum of their weights; effective base, n divided by the figure's design effect (svymean's deff): the size of a simple random sample as precise as the figure (above n where the design, by its strata, makes the figure more precise than such a sample).")
 }
 
 // sameBase is the weighted base of statistic stat's row of domain d, the

@@ -3,11 +3,16 @@ package analysis
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/internal/leanload"
+	"github.com/trustgap/trustgap/survey"
 )
 
 // panelDesign builds the calibration panel's design (testdata/calib) from
@@ -139,6 +144,147 @@ func TestLonelyAverageEngines(t *testing.T) {
 			if want.N > 0 && math.Abs(want.SE*want.SE-f*base.SE*base.SE) > 1e-12*want.SE*want.SE {
 				t.Errorf("Mean(%s) variance = %v, want %v × remove's %v", r, want.SE*want.SE, f, base.SE*base.SE)
 			}
+		}
+	}
+}
+
+// TestLonelyAverageCompareTrust: under LonelyAverage, Compare's level −
+// rest differences and Rao-Scott tests, and Trust by gender (shares,
+// effect, log odds ratio, the adjusted model's coefficients) equal R's
+// svyglm/svychisq/svymean under options(survey.lonely.psu = "average")
+// (average.json), each with the factor of its own rows' strata; so do
+// Describe's shares and means by region (svymean in each region).
+func TestLonelyAverageCompareTrust(t *testing.T) {
+	var g struct {
+		Cmp []struct {
+			Statistic  string            `json:"statistic"`
+			Domain     map[string]string `json:"domain"`
+			Difference Num               `json:"difference"`
+			SE         Num               `json:"se"`
+		} `json:"compare"`
+		Tests []Test `json:"compare_tests"`
+		Trust []struct {
+			Statistic string            `json:"statistic"`
+			Domain    map[string]string `json:"domain"`
+			Estimate  Num               `json:"estimate"`
+			SE        Num               `json:"se"`
+		} `json:"trust"`
+		Adjusted struct {
+			DF    int `json:"df"`
+			Terms []struct {
+				Term     string `json:"term"`
+				Estimate Num    `json:"estimate"`
+				SE       Num    `json:"se"`
+			} `json:"terms"`
+		} `json:"trust_adjusted"`
+		Describe []struct {
+			Variable string            `json:"variable"`
+			Domain   map[string]string `json:"domain"`
+			Estimate Num               `json:"estimate"`
+			SE       Num               `json:"se"`
+		} `json:"describe"`
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "calib", "average.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Describe) != 13 || len(g.Cmp) != 13 || len(g.Tests) != 4 || len(g.Trust) != 12 || len(g.Adjusted.Terms) != 10 {
+		t.Fatalf("average.json has %d comparisons, %d tests, %d trust rows, %d terms", len(g.Cmp), len(g.Tests), len(g.Trust), len(g.Adjusted.Terms))
+	}
+	// The lean load's grouped PSUs take the engine's other paths (sums
+	// kept as moments).
+	for _, compact := range []bool{false, true} {
+		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
+		desc, err := Describe(ds, Options{Lonely: LonelyAverage, By: []string{"region"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		drows := map[string]Row{}
+		for _, r := range desc.Estimates {
+			drows[r.Statistic+" "+r.Domain.Level] = r
+		}
+		c := checker{t, fmt.Sprintf("Describe(panel, average, compact %v)", compact)}
+		for _, w := range g.Describe {
+			k := w.Variable + " " + w.Domain["region"]
+			r, ok := drows[k]
+			if !ok {
+				t.Errorf("Describe(panel, average) has no row %s", k)
+				continue
+			}
+			c.num(k, "estimate", r.Estimate, w.Estimate)
+			c.num(k, "se", r.SE, w.SE)
+		}
+		res, err := Compare(ds, Options{Lonely: LonelyAverage, By: []string{"gender", "region"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]Comparison{}
+		for _, c := range res.Comparisons {
+			got[c.Statistic+" "+c.Domain.String()] = c
+		}
+		c = checker{t, fmt.Sprintf("Compare(panel, average, compact %v)", compact)}
+		for _, w := range g.Cmp {
+			var k string
+			for v, l := range w.Domain {
+				k = w.Statistic + " " + v + "=" + l
+			}
+			r, ok := got[k]
+			if !ok {
+				t.Errorf("Compare(panel, average) has no comparison %s", k)
+				continue
+			}
+			c.num(k, "difference", r.Difference, w.Difference)
+			c.num(k, "se", r.SE, w.SE)
+		}
+		tests := map[string]Test{}
+		for _, tt := range res.Tests {
+			tests[strings.Join(tt.Variables, "×")] = tt
+		}
+		for _, w := range g.Tests {
+			k := strings.Join(w.Variables, "×")
+			gt, ok := tests[k]
+			if !ok {
+				t.Errorf("Compare(panel, average) has no test %s", k)
+				continue
+			}
+			c.num(k, "f", gt.F, w.F)
+			c.num(k, "ndf", gt.NDF, w.NDF)
+			c.num(k, "ddf", gt.DDF, w.DDF)
+			c.num(k, "p", gt.P, w.P)
+		}
+
+		tr, err := Trust(ds, Options{Lonely: LonelyAverage, By: []string{"gender"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string][2]Num{}
+		for _, r := range tr.Estimates {
+			rows[r.Statistic+" "+r.Domain.Level] = [2]Num{r.Estimate, r.SE}
+		}
+		for _, o := range tr.OddsRatios {
+			rows["log_odds_ratio "+o.Domain.Level] = [2]Num{o.LogOR, o.LogORSE}
+		}
+		c = checker{t, fmt.Sprintf("Trust(panel, average, compact %v)", compact)}
+		for _, w := range g.Trust {
+			k := w.Statistic + " " + w.Domain["gender"]
+			r, ok := rows[k]
+			if !ok {
+				t.Errorf("Trust(panel, average) has no row %s", k)
+				continue
+			}
+			c.num(k, "estimate", r[0], w.Estimate)
+			c.num(k, "se", r[1], w.SE)
+		}
+		a := tr.Adjusted
+		if len(a.Terms) != len(g.Adjusted.Terms) {
+			t.Fatalf("Trust(panel, average) adjusted has %d terms, want %d", len(a.Terms), len(g.Adjusted.Terms))
+		}
+		for j, w := range g.Adjusted.Terms {
+			c.num(w.Term, "estimate", a.Terms[j].Estimate, w.Estimate)
+			c.num(w.Term, "se", a.Terms[j].SE, w.SE)
 		}
 	}
 }

@@ -104,6 +104,68 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"))) {
   xt[[length(xt) + 1]] <- list(rows = a, cols = b, tests = tests, cells = cells)
 }
 
+## ---- compare and trust: the constructs scored as the codebook defines
+## them (as calib.R does), then compare's level − rest differences (the
+## slope of svyglm(y ~ level), whose rows are those answering y) and its
+## Rao-Scott tests (svychisq on subset(design, !is.na(y))), and trust by
+## gender: comfort shares, the effect and log odds ratio (slopes of
+## svyglm(comfort ~ trust)) and the adjusted model's coefficients.
+labels <- c("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+items <- list(
+  concern = data.frame(pc1 = num(d$pc1), pc2 = num(d$pc2), pc3 = num(d$pc3), pc4 = 6 - num(d$pc4)),
+  trust = data.frame(tr1 = match(d$tr1, labels), tr2 = match(d$tr2, labels)),
+  comfort = data.frame(cf1 = num(d$cf1)))
+answered <- function(x) rowSums(!is.na(x))
+score_mean <- function(x, min_items = ncol(x))
+  ifelse(answered(x) >= min_items, rowMeans(x, na.rm = TRUE), NA)
+des <- update(des, concern = (score_mean(items$concern, 3) >= 3.5) + 0,
+              trust = (score_mean(items$trust) >= 4) + 0, comfort = (score_mean(items$comfort) >= 4) + 0)
+des <- update(des, concern_score = score_mean(items$concern, 3))
+## describe --by region: svymean of the flags and a score in each region.
+describe <- list()
+for (y in c("concern", "concern_score", "trust")) for (r in c(NA, sort(unique(v$region)))) {
+  sub <- if (is.na(r)) des else subset(des, region == r)
+  if (sum(!is.na(sub$variables[[y]])) == 0) next
+  m <- svymean(as.formula(paste0("~", y)), sub, na.rm = TRUE)
+  describe[[length(describe) + 1]] <- list(variable = y, domain = if (is.na(r)) NULL else list(region = r),
+    estimate = unname(coef(m)), se = as.numeric(SE(m)))
+}
+ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+cmp <- list(); cmp_tests <- list()
+for (y in c("concern", "trust")) for (var in c("gender", "region")) {
+  x <- des$variables[[var]]
+  for (lv in sort(unique(na.omit(x)))) {
+    if (sum(!is.na(des$variables[[y]]) & x == lv, na.rm = TRUE) == 0) next
+    d2 <- update(des, g = ifelse(is.na(x), NA, x == lv))
+    fit <- svyglm(as.formula(paste0(y, " ~ g")), d2, control = ctl)
+    cmp[[length(cmp) + 1]] <- list(statistic = y, domain = setNames(list(lv), var),
+      difference = unname(coef(fit)["gTRUE"]), se = unname(SE(fit)["gTRUE"]))
+  }
+  sub <- subset(des, !is.na(des$variables[[y]]))
+  r <- svychisq(as.formula(paste0("~", var, "+", y)), sub, statistic = "F")
+  cmp_tests[[length(cmp_tests) + 1]] <- list(name = "rao_scott", variables = c(var, y), f = unname(r$statistic),
+    ndf = unname(r$parameter[1]), ddf = unname(r$parameter[2]), p = unname(r$p.value))
+}
+trust <- list()
+for (g in c(NA, "Female", "Male")) {
+  sub <- if (is.na(g)) des else subset(des, gender == g)
+  dom <- if (is.na(g)) NULL else list(gender = g)
+  for (f in c(1, 0)) {
+    m <- svymean(~comfort, subset(sub, !is.na(trust) & trust == f), na.rm = TRUE)
+    trust[[length(trust) + 1]] <- list(statistic = if (f == 1) "comfort_trusting" else "comfort_nontrusting",
+      domain = dom, estimate = unname(coef(m)), se = as.numeric(SE(m)))
+  }
+  lin <- svyglm(comfort ~ trust, sub, control = ctl)
+  trust[[length(trust) + 1]] <- list(statistic = "effect", domain = dom,
+    estimate = unname(coef(lin)["trust"]), se = unname(SE(lin)["trust"]))
+  lg <- svyglm(comfort ~ trust, sub, family = quasibinomial(), control = ctl)
+  trust[[length(trust) + 1]] <- list(statistic = "log_odds_ratio", domain = dom,
+    estimate = unname(coef(lg)["trust"]), se = unname(SE(lg)["trust"]))
+}
+adj <- svyglm(comfort ~ trust + region + generation + gender, des, family = quasibinomial(), control = ctl)
+trust_adjusted <- list(df = adj$df.residual, terms = lapply(names(coef(adj)), function(k)
+  list(term = k, estimate = unname(coef(adj)[k]), se = unname(SE(adj)[k]))))
+
 ## ---- a domain held by the single-PSU stratum alone: every stratum it
 ## touches is lonely, so R's variance is 0 · 1/0, NaN.
 is1 <- subset(des, stratum == "IS-1")
@@ -114,5 +176,6 @@ is1_only <- list(mean = unname(coef(m)), total = unname(coef(t)), se = NA)
 
 write_json(list(note = "R survey under options(survey.lonely.psu = \"average\"); see average.R",
                 tolerance = 1e-6, estimates = ests, crosstab = xt,
-                is1_only = is1_only),
+                is1_only = is1_only, compare = cmp, compare_tests = cmp_tests,
+                trust = trust, trust_adjusted = trust_adjusted, describe = describe),
            "average.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null", null = "null")

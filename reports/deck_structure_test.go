@@ -169,6 +169,23 @@ func TestDeckStructure(t *testing.T) {
 							n = len(s.Banners)
 						}
 					}
+					// Each banner's title row is tall enough to stand clear of
+					// the header repeated above it on a new page.
+					titles := map[string]bool{}
+					for _, s := range sr.Report.Sections {
+						if s.Name == "Crosstabs" {
+							for _, bn := range s.Banners {
+								titles[bn.Title] = true
+							}
+						}
+					}
+					for r, row := range rows {
+						if len(row) > 0 && titles[row[0]] {
+							if h, err := f.GetRowHeight(name, r+1); err != nil || h < 20 {
+								t.Errorf("%s row %d (banner %q) is %v points high, want 20 or more", name, r+1, row[0], h)
+							}
+						}
+					}
 					for _, b := range []string{"Unweighted base", "Weighted base", "Effective base"} {
 						if count[b] != n || n == 0 {
 							t.Errorf("%s: %d rows %q for %d banners", name, count[b], b, n)

@@ -1220,6 +1220,11 @@ func (s *sheet) bannerTitle(b *Banner, section string) {
 		title = section
 	}
 	s.str(1, s.row, title, s.d.st.h2, false)
+	// Bottom-aligned in a taller row: on a page that starts with it, the
+	// title stands clear of the banner header printed above it.
+	if s.d.err == nil {
+		s.d.check(s.d.f.SetRowHeight(s.name, s.row, 26))
+	}
 	s.row++
 }
 

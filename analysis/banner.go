@@ -238,10 +238,11 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 				}
 			}
 		}
+		rest := restMembers(mem, colGroup)
 		for k, bv := range vars {
 			y := yOf(bv).materialize(ds.N)
 			res.Rows[k] = calibratedBannerRow(d, bv.Label, y, mem, res.Columns, pairs, pairDF, dfCol, opts.CI, level, minBase)
-			calibratedRestTests(d, res.Rows[k], y, mem, colGroup, res.Columns, dfAll, level, minBase)
+			calibratedRestTests(d, res.Rows[k], y, mem, rest, res.Columns, dfAll, level, minBase)
 		}
 		return res, nil
 	}

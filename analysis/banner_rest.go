@@ -106,6 +106,23 @@ func (a *allSums) restVariances(d *Design, rc []restContrast, pairs [][2]int) []
 		return v
 	}
 	size := a.groupings[0].stride
+	if d.averaging() {
+		// A level against the rest of its grouping: the rows are those
+		// answering in any of the grouping's levels.
+		defer func() {
+			for k := range rc {
+				r := &rc[k]
+				v[k] *= d.lonelyFactor(a.cellStrata(d, func(row []sumCell) bool {
+					for _, c := range row[r.off : r.off+len(r.alpha)] {
+						if c.sw > 0 {
+							return true
+						}
+					}
+					return false
+				}))
+			}
+		}()
+	}
 	if a.moments != nil {
 		a.restMomentVariances(d, rc, pairs, v)
 		return v
@@ -208,25 +225,38 @@ func (a *allSums) restMomentVariances(d *Design, rc []restContrast, pairs [][2]i
 	}
 }
 
-// calibratedRestTests sets each column's test against the rest of its
-// group on a calibrated design: DiffMeans of the column (mem[c]) against
-// the other levels of its grouping (colGroup), whose influence values are
-// residualized on the margins.
-func calibratedRestTests(d *Design, row BannerRow, y []float64, mem [][]bool, colGroup []int, cols []BannerColumn, df int, level float64, minBase int) {
-	rest := make([]bool, len(y))
-	for c := range row.Cells {
-		if colGroup[c] == 0 || cols[c].Base.N < minBase || row.Cells[c].N == 0 {
+// restMembers returns, for each column of a banner but the Total, the
+// respondents in the other levels of its grouping (nil for the Total):
+// the rest the column is tested against on a calibrated design. mem[c]
+// is column c's membership, colGroup[c] its grouping (0 for the Total).
+func restMembers(mem [][]bool, colGroup []int) [][]bool {
+	rest := make([][]bool, len(mem))
+	for c := range mem {
+		if colGroup[c] == 0 {
 			continue
 		}
-		clear(rest)
-		for o := range cols {
+		rest[c] = make([]bool, len(mem[c]))
+		for o := range mem {
 			if o != c && colGroup[o] == colGroup[c] {
 				for i, in := range mem[o] {
-					rest[i] = rest[i] || in
+					rest[c][i] = rest[c][i] || in
 				}
 			}
 		}
-		e := d.DiffMeans(y, mem[c], rest, level)
+	}
+	return rest
+}
+
+// calibratedRestTests sets each column's test against the rest of its
+// group on a calibrated design: DiffMeans of the column (mem[c]) against
+// rest[c] (restMembers), whose influence values are residualized on the
+// margins.
+func calibratedRestTests(d *Design, row BannerRow, y []float64, mem, rest [][]bool, cols []BannerColumn, df int, level float64, minBase int) {
+	for c := range row.Cells {
+		if rest[c] == nil || cols[c].Base.N < minBase || row.Cells[c].N == 0 {
+			continue
+		}
+		e := d.DiffMeans(y, mem[c], rest[c], level)
 		if math.IsNaN(e.Estimate) || math.IsNaN(e.SE) {
 			continue
 		}

@@ -99,7 +99,7 @@ func randomDiffCase(r *rand.Rand, k int) diffCase {
 	}
 	spec := DesignSpec{Weights: w, Strata: st, PSU: psu}
 	if lonely {
-		spec.Lonely = []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty}[r.IntN(3)]
+		spec.Lonely = []LonelyPSU{LonelyAdjust, LonelyRemove, LonelyCertainty, LonelyAverage}[r.IntN(4)]
 	}
 	if r.IntN(3) == 0 {
 		// Population counts per stratum; some strata fully enumerated.

@@ -157,7 +157,9 @@ func (r *refDesign) mean(y []float64, in func(i int) bool) refEstimate {
 			s2 += r.w[i] * (y[i] - e.est) * (y[i] - e.est)
 		}
 	}
-	v := r.variance(z)
+	rows := func(i int) bool { return in(i) && !math.IsNaN(y[i]) }
+	f := r.averageFactor(rows)
+	v := r.variance(z) * f
 	e.se = math.Sqrt(v)
 	e.deff = math.NaN()
 	if e.n >= 2 {
@@ -169,7 +171,7 @@ func (r *refDesign) mean(y []float64, in func(i int) bool) refEstimate {
 			mag[i] = r.w[i] * (math.Abs(y[i]) + math.Abs(e.est)) / sw
 		}
 	}
-	if v <= r.noise(mag, e.n) {
+	if v <= r.noise(mag, e.n)*f {
 		// trustgap's convention (rounding.go), not R's: a variance no
 		// larger than the rounding of the PSU totals could leave is 0.
 		e.se, e.deff = 0, 0
@@ -220,5 +222,32 @@ func (r *refDesign) diffVariance(y []float64, a, b func(i int) bool) float64 {
 			z[i] -= r.w[i] * (y[i] - eb.est) / eb.wn
 		}
 	}
-	return r.variance(z)
+	return r.variance(z) * r.averageFactor(func(i int) bool { return !math.IsNaN(y[i]) && (a(i) || b(i)) })
+}
+
+// averageFactor is R's onestage factor under survey.lonely.psu =
+// "average" for an estimate whose rows (the subset design's) are the
+// respondents with rows(i): the number of strata holding a row over the
+// number of those not lonely (variance already leaves lonely strata out,
+// as remove does). 1 under the other rules.
+func (r *refDesign) averageFactor(rows func(i int) bool) float64 {
+	if r.lonely != LonelyAverage {
+		return 1
+	}
+	strata := map[int32]bool{}
+	for i := 0; i < r.n; i++ {
+		if rows(i) {
+			strata[r.stratum[i]] = true
+		}
+	}
+	ok := 0
+	for h := range strata {
+		if len(r.psus[h]) > 1 || r.f[h] < 1e-7 {
+			ok++
+		}
+	}
+	if len(strata) == 0 {
+		return 1
+	}
+	return float64(len(strata)) / float64(ok)
 }

@@ -624,8 +624,13 @@ func (a *allSums) averageVariances(d *Design, pairs [][2]int, v, pv []float64) {
 // groupStrata is lonelyFactor's present for the respondents who answered
 // in group g or (when g2 ≥ 0) g2: the strata where their Σw is positive.
 func (a *allSums) groupStrata(d *Design, g, g2 int) func(h int) bool {
+	return a.cellStrata(d, func(c []sumCell) bool { return c[g].sw > 0 || (g2 >= 0 && c[g2].sw > 0) })
+}
+
+// cellStrata is lonelyFactor's present for the strata where has is true
+// of a PSU's row of cells (or, kept by stratum, of the stratum's).
+func (a *allSums) cellStrata(d *Design, has func(row []sumCell) bool) func(h int) bool {
 	size := a.groupings[0].stride
-	has := func(c []sumCell) bool { return c[g].sw > 0 || (g2 >= 0 && c[g2].sw > 0) }
 	return func(h int) bool {
 		if a.byStratum != nil {
 			return has(a.byStratum[h*size : (h+1)*size])

@@ -71,14 +71,7 @@ func (d *Design) Mean(y []float64, in []bool, level float64) Estimate {
 		}
 		e = d.meanAll(y, groups, 1, level)[1]
 	}
-	// The likelihood interval rescales by the domain's weights, answered
-	// or not (see PropCI).
-	for i, w := range d.w {
-		if in == nil || in[i] {
-			e.wDomain += w
-		}
-	}
-	return e
+	return e // with the domain's weights, answered or not, from meanAll
 }
 
 // calibratedMean is Mean on a calibrated design: the influence values
@@ -223,7 +216,16 @@ func (d *Design) meanAll(y []float64, groups []int32, nGroups int, level float64
 	if groups != nil {
 		df = append(df, e.levelDegF(groups, nGroups, nil)...)
 	}
-	return sums.estimates(d, df, level)
+	out := sums.estimates(d, df, level)
+	// Each domain's weight, answered or not, for the likelihood interval
+	// (see PropCI).
+	for i, w := range d.w {
+		out[0].wDomain += w
+		if groups != nil && groups[i] >= 0 {
+			out[1+groups[i]].wDomain += w
+		}
+	}
+	return out
 }
 
 // finishGroup is the estimate of one group whose mean has variance v,

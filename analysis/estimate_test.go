@@ -277,3 +277,36 @@ func TestMeanByPanicsOnBadCode(t *testing.T) {
 		}()
 	}
 }
+
+// MeanBy's estimates carry their domains' weights, so that the likelihood
+// interval of a group's share is that of Prop in the group's domain, not
+// NaN.
+func TestMeanByLikelihoodCI(t *testing.T) {
+	d, y, _ := benchData(t, 3000)
+	yb := make([]float64, len(y))
+	groups := make([]int32, len(y))
+	for i, v := range y {
+		switch {
+		case math.IsNaN(v):
+			yb[i] = v
+		case v > 3:
+			yb[i] = 1
+		}
+		groups[i] = int32(i % 3)
+	}
+	by := d.MeanBy(yb, groups, 3, 0.95)
+	in := make([]bool, len(y))
+	for g, e := range by {
+		for i := range in {
+			in[i] = groups[i] == int32(g)
+		}
+		want := d.Prop(yb, in, CILikelihood, 0.95)
+		lo, hi := PropCI(e, CILikelihood, 0.95)
+		if e.Estimate <= 0.1 || e.Estimate >= 0.9 {
+			t.Fatalf("MeanBy group %d share = %v, want a share well inside (0, 1) for this test", g, e.Estimate)
+		}
+		if math.IsNaN(lo) || math.Abs(lo-want.CILow) > 1e-12 || math.Abs(hi-want.CIHigh) > 1e-12 {
+			t.Errorf("PropCI(MeanBy group %d, likelihood) = [%v, %v], want Prop's [%v, %v]", g, lo, hi, want.CILow, want.CIHigh)
+		}
+	}
+}

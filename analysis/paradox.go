@@ -198,17 +198,11 @@ func paradoxVec(stat int, c, pr vec) vec {
 
 // correlation computes a Correlation in every domain, from one pass over
 // the data: per domain, weighted sums of the complete cases' deviations
-// from the domain's first complete case (for accuracy), which give
-// Design.Correlation's S_xy/√(S_xx·S_yy) up to rounding.
+// from the domain's first complete case (corrMoments, the sums
+// Design.Correlation keeps for its one domain).
 func (s *study) correlation(xName string, xv vec, yName string, yv vec) *Correlation {
 	c := &Correlation{X: xName, Y: yName}
-	type moments struct {
-		n                         int
-		inf, started              bool
-		cx, cy                    float64 // shift
-		sw, sx, sy, sxx, syy, sxy float64 // Σw, Σw·dx, …
-	}
-	m := make([]moments, len(s.doms))
+	m := make([]corrMoments, len(s.doms))
 	offset := make([]int, len(s.vars)) // index in m of level 0 of each var
 	k := 1
 	for v := range s.vars {
@@ -216,23 +210,6 @@ func (s *study) correlation(xName string, xv vec, yName string, yv vec) *Correla
 		k += len(s.vars[v].levels)
 	}
 	w := s.d.Weights()
-	add := func(d *moments, xi, yi, wi float64, inf bool) {
-		d.n++
-		if inf {
-			d.inf = true
-			return
-		}
-		if !d.started {
-			d.cx, d.cy, d.started = xi, yi, true
-		}
-		dx, dy := xi-d.cx, yi-d.cy
-		d.sw += wi
-		d.sx += wi * dx
-		d.sy += wi * dy
-		d.sxx += wi * dx * dx
-		d.syy += wi * dy * dy
-		d.sxy += wi * dx * dy
-	}
 	var ybuf []float64
 	if yv.full == nil {
 		ybuf = make([]float64, blockRows)
@@ -245,27 +222,17 @@ func (s *study) correlation(xName string, xv vec, yName string, yv vec) *Correla
 				continue
 			}
 			i := from + j
-			inf := math.IsInf(xi, 0) || math.IsInf(yi, 0)
-			add(&m[0], xi, yi, w[i], inf)
+			m[0].add(xi, yi, w[i])
 			for v, dv := range s.vars {
 				if code := dv.codes[i]; code >= 0 {
-					add(&m[offset[v]+int(code)], xi, yi, w[i], inf)
+					m[offset[v]+int(code)].add(xi, yi, w[i])
 				}
 			}
 		}
 	})
 	for k := range s.doms {
-		d := &m[k]
-		r := math.NaN() // undefined here; other domains still count
-		if d.n >= 2 && !d.inf {
-			sxx := d.sxx - d.sx*d.sx/d.sw
-			syy := d.syy - d.sy*d.sy/d.sw
-			sxy := d.sxy - d.sx*d.sy/d.sw
-			if sxx > 0 && syy > 0 {
-				r = max(-1, min(1, sxy/math.Sqrt(sxx*syy))) // rounding must not leave [−1, 1]
-			}
-		}
-		c.Domains = append(c.Domains, DomainCorrelation{Domain: s.doms[k].dom, Estimate: Num(r), N: d.n})
+		r, _ := m[k].correlation() // NaN: undefined here; other domains still count
+		c.Domains = append(c.Domains, DomainCorrelation{Domain: s.doms[k].dom, Estimate: Num(r), N: m[k].n})
 	}
 	c.Estimate, c.N = c.Domains[0].Estimate, c.Domains[0].N
 	return c

@@ -99,19 +99,86 @@ rows:
 
 // Correlation returns the design-weighted Pearson correlation of x and y
 // over the respondents with in[i] true (nil: all) who answered both:
-// S_xy/√(S_xx·S_yy) from CovMatrix, i.e. cov2cor(svyvar(~x + y,
+// S_xy/√(S_xx·S_yy) of CovMatrix, i.e. cov2cor(svyvar(~x + y,
 // subset(design, in), na.rm = TRUE)) (the n/(n−1) factor cancels). It
-// returns CovMatrix's errors and an error when x or y does not vary.
+// reads the data once, keeping the weighted sums of the deviations from
+// the first complete case (corrMoments, as Paradox's correlation keeps
+// them for every domain). It returns an error for an infinite value, fewer
+// than 2 complete cases, or x or y without variance, and panics when a
+// slice has the wrong length.
 func (d *Design) Correlation(x, y []float64, in []bool) (float64, error) {
-	s, err := d.CovMatrix([][]float64{x, y}, in)
-	if err != nil {
+	if err := d.requireUncalibrated("svyvar"); err != nil {
 		return math.NaN(), fmt.Errorf("correlation: %w", err)
 	}
-	for j, name := range []string{"x", "y"} {
-		if !(s[j][j] > 0) {
-			return math.NaN(), fmt.Errorf("correlation: %s has no variance among the respondents who answered both", name)
+	if len(x) != d.n || len(y) != d.n || (in != nil && len(in) != d.n) {
+		panic("analysis: length mismatch")
+	}
+	var m corrMoments
+	for i, xi := range x {
+		yi := y[i]
+		if (in != nil && !in[i]) || math.IsNaN(xi) || math.IsNaN(yi) {
+			continue
+		}
+		for j, v := range [2]float64{xi, yi} {
+			if math.IsInf(v, 0) {
+				return math.NaN(), fmt.Errorf("correlation: svyvar: variable %d of respondent %d is %v", j+1, i+1, v)
+			}
+		}
+		m.add(xi, yi, d.w[i])
+	}
+	return m.correlation()
+}
+
+// corrMoments are the weighted sums behind a correlation over one
+// domain's complete cases: Σw and Σw·dx, Σw·dy, Σw·dx², Σw·dy², Σw·dx·dy
+// of the deviations dx = x − c_x, dy = y − c_y from the first complete
+// case, so that the sums of squares stay accurate when the means are
+// large relative to the spread.
+type corrMoments struct {
+	n                         int
+	inf, started              bool
+	cx, cy                    float64 // shift
+	sw, sx, sy, sxx, syy, sxy float64
+}
+
+// add adds a complete case; an infinite value makes the correlation
+// undefined.
+func (m *corrMoments) add(x, y, w float64) {
+	m.n++
+	if math.IsInf(x, 0) || math.IsInf(y, 0) {
+		m.inf = true
+		return
+	}
+	if !m.started {
+		m.cx, m.cy, m.started = x, y, true
+	}
+	dx, dy := x-m.cx, y-m.cy
+	m.sw += w
+	m.sx += w * dx
+	m.sy += w * dy
+	m.sxx += w * dx * dx
+	m.syy += w * dy * dy
+	m.sxy += w * dx * dy
+}
+
+// correlation is S_xy/√(S_xx·S_yy), or NaN and why it is undefined.
+func (m *corrMoments) correlation() (float64, error) {
+	switch {
+	case m.inf:
+		return math.NaN(), fmt.Errorf("correlation: an infinite value")
+	case m.n < 2:
+		return math.NaN(), fmt.Errorf("correlation: svyvar: %d respondents answered every variable; need at least 2", m.n)
+	}
+	sxx := m.sxx - m.sx*m.sx/m.sw
+	syy := m.syy - m.sy*m.sy/m.sw
+	sxy := m.sxy - m.sx*m.sy/m.sw
+	for _, v := range []struct {
+		name string
+		s    float64
+	}{{"x", sxx}, {"y", syy}} {
+		if !(v.s > 0) {
+			return math.NaN(), fmt.Errorf("correlation: %s has no variance among the respondents who answered both", v.name)
 		}
 	}
-	r := s[0][1] / math.Sqrt(s[0][0]*s[1][1])
-	return max(-1, min(1, r)), nil // rounding must not leave [−1, 1]
+	return max(-1, min(1, sxy/math.Sqrt(sxx*syy))), nil // rounding must not leave [−1, 1]
 }

@@ -214,3 +214,42 @@ func TestCrosstabLonelyAverage(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateLonelyAverageRaked: on a design raked to targets.yaml every
+// domain counts every stratum (R's subsets of a calibrated design keep
+// all rows at weight 0): estimate --targets --lonely-psu average gives
+// svymean on R's rake() design under options(survey.lonely.psu =
+// "average") (average.json's raked).
+func TestEstimateLonelyAverageRaked(t *testing.T) {
+	var golden struct {
+		Raked []struct {
+			Domain   map[string]string `json:"domain"`
+			Estimate float64           `json:"estimate"`
+			SE       float64           `json:"se"`
+		} `json:"raked"`
+	}
+	decodeAverage(t, &golden)
+	code, out, errOut := runCLI(t, "estimate", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets,
+		"--lonely-psu", "average", "--mean", "pc1", "--by", "region", "--format", "json")
+	if code != 0 {
+		t.Fatalf("estimate --targets --lonely-psu average: exit %d: %s", code, errOut)
+	}
+	var res struct{ Estimates []averageRow }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]averageRow{}
+	for _, r := range res.Estimates {
+		got[r.Domain["region"]] = r
+	}
+	if len(golden.Raked) != 4 {
+		t.Fatalf("average.json has %d raked rows, want 4", len(golden.Raked))
+	}
+	for _, w := range golden.Raked {
+		g, ok := got[w.Domain["region"]]
+		est, se := w.Estimate, w.SE
+		if !ok || !nearR(g.Estimate, &est) || !nearR(g.SE, &se) {
+			t.Errorf("estimate --targets --lonely-psu average, region %q = %v ± %v, want R's %v ± %v", w.Domain["region"], deref(g.Estimate), deref(g.SE), est, se)
+		}
+	}
+}

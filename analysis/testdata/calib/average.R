@@ -166,6 +166,22 @@ adj <- svyglm(comfort ~ trust + region + generation + gender, des, family = quas
 trust_adjusted <- list(df = adj$df.residual, terms = lapply(names(coef(adj)), function(k)
   list(term = k, estimate = unname(coef(adj)[k]), se = unname(SE(adj)[k]))))
 
+## ---- estimate --mean pc1 --by region on the design raked to targets.yaml:
+## a calibrated design's subsets keep every row (at weight 0), so every
+## domain counts all 5 strata (factor 5/4).
+pop_region <- data.frame(region = c("North", "South", "West", "Island"), Freq = c(0.35, 0.3, 0.3, 0.05) * sum(weights(des)))
+pop_generation <- data.frame(generation = c("Gen Z", "Millennials", "Gen X", "Boomers"),
+                             Freq = c(0.22, 0.28, 0.27, 0.23) * sum(weights(des)))
+raked <- rake(des, list(~region, ~generation), list(pop_region, pop_generation),
+              control = list(maxit = 1000, epsilon = 1e-13))
+raked_est <- list()
+for (r in c(NA, "North", "South", "West")) {
+  sub <- if (is.na(r)) raked else subset(raked, region == r)
+  m <- svymean(~pc1, sub, na.rm = TRUE)
+  raked_est[[length(raked_est) + 1]] <- list(domain = if (is.na(r)) NULL else list(region = r),
+    estimate = unname(coef(m)), se = as.numeric(SE(m)))
+}
+
 ## ---- a domain held by the single-PSU stratum alone: every stratum it
 ## touches is lonely, so R's variance is 0 · 1/0, NaN.
 is1 <- subset(des, stratum == "IS-1")
@@ -177,5 +193,6 @@ is1_only <- list(mean = unname(coef(m)), total = unname(coef(t)), se = NA)
 write_json(list(note = "R survey under options(survey.lonely.psu = \"average\"); see average.R",
                 tolerance = 1e-6, estimates = ests, crosstab = xt,
                 is1_only = is1_only, compare = cmp, compare_tests = cmp_tests,
-                trust = trust, trust_adjusted = trust_adjusted, describe = describe),
+                trust = trust, trust_adjusted = trust_adjusted, describe = describe,
+                raked = raked_est),
            "average.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null", null = "null")

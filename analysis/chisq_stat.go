@@ -30,11 +30,13 @@ const (
 	// pFsum(X², rep(1, d), δ, ddf = d₀ν, method = "integration",
 	// lower.tail = FALSE)): see LincomP.
 	StatLincom
+	// StatSaddlepoint is lincom with R's saddlepoint approximation of the
+	// p-value (svychisq(statistic = "saddlepoint")): see SaddlepointP.
+	StatSaddlepoint
 )
 
 // ParseChiSqStatistic reads svychisq's names: F, Chisq, Wald, adjWald,
-// lincom. R's saddlepoint (an approximation of lincom's p-value) is not
-// offered.
+// lincom, saddlepoint.
 func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 	switch s {
 	case "", "F":
@@ -47,18 +49,21 @@ func ParseChiSqStatistic(s string) (ChiSqStatistic, error) {
 		return StatAdjWald, nil
 	case "lincom":
 		return StatLincom, nil
+	case "saddlepoint":
+		return StatSaddlepoint, nil
 	}
-	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald or lincom)", s)
+	return StatF, fmt.Errorf("chi-square statistic: unknown %q (want F, Chisq, Wald, adjWald, lincom or saddlepoint)", s)
 }
 
 // String returns R's name.
 func (s ChiSqStatistic) String() string {
-	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom"}[s]
+	return [...]string{"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}[s]
 }
 
 // ChiSqTest is one of svychisq's tests of independence. DDF is NaN for
-// Chisq, which has none. For lincom, Statistic is Pearson's X², NDF the
-// number of eigenvalues of Δ and DDF d₀·ν (R reports neither).
+// Chisq, which has none. For lincom and saddlepoint, Statistic is
+// Pearson's X², NDF the number of eigenvalues of Δ and DDF d₀·ν (R
+// reports neither).
 type ChiSqTest struct {
 	Method    string
 	Statistic float64
@@ -94,6 +99,9 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
 		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
 			P: LincomP(r.Pearson, r.Eigen, r.DDF)}, nil
+	case StatSaddlepoint:
+		return &ChiSqTest{Method: "saddlepoint", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
+			P: SaddlepointP(r.Pearson, r.Eigen, r.DDF)}, nil
 	}
 	panic("analysis: unknown ChiSqStatistic")
 }

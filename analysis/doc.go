@@ -42,6 +42,28 @@
 // the design, as R's subset(design, ...) and na.rm=TRUE do, so a domain's
 // degrees of freedom count its PSUs as degf does.
 //
+// # One engine
+//
+// The analyses are built from the estimators above, not beside them.
+// Every domain mean and share (Describe, Segments, Paradox, Trust,
+// Effect, Compare, Banner, ParadoxRateGrid, and Mean and MeanBy
+// themselves) comes from one engine: weighted sums of each variable by
+// PSU and domain, read once for every domain variable, turned into
+// estimates by MeanBy's formula; it chooses among equivalent ways of
+// adding up (respondent by respondent, through cross cells, by answer
+// code) by thresholds it owns, and reference_test.go's plain svyrecvar
+// computation checks every way on random designs to 1e-9. On a
+// calibrated design the analyses call Mean, Prop and DiffMeans domain by
+// domain instead, since the raking residuals are per respondent. Tests of
+// independence are ChiSqIn's routine (tabulate, then the Rao-Scott
+// correction) in Paradox, Compare and Crosstab (the crosstab command);
+// correlations are Correlation's (Paradox keeps its sums for every domain
+// in one pass); Reliability is CronbachAlpha and AlphaIfDeleted from one
+// covariance matrix of the items read block by block; Effect's adjusted
+// odds ratio is Logistic's Newton fit over patterns of predictors, and
+// its odds ratio by domain the closed form of Logistic with one 0/1
+// predictor (the tests compare both with Logistic).
+//
 // # Conventions of its own
 //
 // Where trustgap departs from R's defaults it says so at the function:

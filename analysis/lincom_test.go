@@ -13,7 +13,8 @@ import (
 // lincomGolden is options.json's lincom cases (options.R): R's svychisq
 // statistic, d₀·ν and Δ's eigenvalues, the exact tail p (Imhof's formula
 // integrated by R to 1e-12), p_davies (the same with ⌊d₀·ν⌋, what
-// CompQuadForm::davies approximates) and R's saddlepoint fallback.
+// CompQuadForm::davies approximates) and R's saddlepoint (lincom's
+// fallback without CompQuadForm, and statistic = "saddlepoint").
 type lincomGolden struct {
 	Rows        string    `json:"rows"`
 	Cols        string    `json:"cols"`
@@ -24,6 +25,7 @@ type lincomGolden struct {
 	P           float64   `json:"p"`
 	PDavies     float64   `json:"p_davies"`
 	PSaddle     float64   `json:"p_r_saddlepoint"`
+	PSaddleStat float64   `json:"p_saddlepoint"`
 }
 
 func readOptionsGolden(t *testing.T, v any) {
@@ -41,7 +43,9 @@ func readOptionsGolden(t *testing.T, v any) {
 // TestLincomP: LincomP of R's X², eigenvalues and d₀·ν is the exact tail
 // R computes by integration to 1e-12 (compared at 1e-9); with the
 // denominator's df made an integer, as CompQuadForm::davies does, it is
-// p_davies. R's saddlepoint fallback is about 0.002 off (README).
+// p_davies. SaddlepointP is R's saddlepoint to 1e-7 (R's uniroot stops at
+// 1e-8; the two differ by up to 6e-9), about 0.002 off the exact tail
+// (README).
 func TestLincomP(t *testing.T) {
 	var g struct {
 		Lincom []lincomGolden `json:"lincom"`
@@ -56,6 +60,9 @@ func TestLincomP(t *testing.T) {
 		}
 		if got := lincomP(w.Statistic, w.Eigenvalues, w.DDF, math.Trunc(w.DDF)); math.Abs(got-w.PDavies) > 1e-9 {
 			t.Errorf("lincomP(%s × %s, ⌊ddf⌋) = %v, want %v", w.Rows, w.Cols, got, w.PDavies)
+		}
+		if got := SaddlepointP(w.Statistic, w.Eigenvalues, w.DDF); math.Abs(got-w.PSaddleStat) > 1e-7 || math.Abs(got-w.PSaddle) > 1e-7 {
+			t.Errorf("SaddlepointP(%s × %s) = %v, want R's %v", w.Rows, w.Cols, got, w.PSaddleStat)
 		}
 	}
 	// Edges: one χ²₁ over χ²_k/k is F(1, k); no eigenvalue, NaN.

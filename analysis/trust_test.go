@@ -135,3 +135,34 @@ func TestOddsRatioUndefined(t *testing.T) {
 		}
 	}
 }
+
+// TestAdjustedOddsRatioIsLogistic checks Trust's adjusted odds ratio,
+// fitted over patterns of predictors, against Design.Logistic given the
+// whole design matrix: the trust flag, then region's and each segment's
+// indicator columns (the factor's coefficient does not depend on which
+// level of a covariate is the reference).
+func TestAdjustedOddsRatioIsLogistic(t *testing.T) {
+	ds := loadStudy(t)
+	res, err := Trust(ds, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := StudyDesign(ds, LonelyFail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X := [][]float64{ds.Construct("trust").Flags().All(nil)}
+	names := []string{"trust"}
+	for _, c := range append([]*survey.Column{ds.Region}, ds.Segments...) {
+		cols, nm := Dummies(c.Codes, len(c.Levels), c.Levels, c.Name)
+		X, names = append(X, cols...), append(names, nm...)
+	}
+	fit, err := d.Logistic(ds.Construct("comfort").Flags().All(nil), X, names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Adjusted
+	if math.IsNaN(float64(a.LogOR)) || math.IsNaN(float64(a.LogORSE)) || math.Abs(float64(a.LogOR)-fit.Coef[1]) > 1e-9*math.Abs(fit.Coef[1]) || math.Abs(float64(a.LogORSE)-fit.SE[1]) > 1e-9*fit.SE[1] || a.N != fit.N {
+		t.Errorf("Trust(study).Adjusted log OR = %v (SE %v, n %d), want Logistic's %v (%v, %d)", a.LogOR, a.LogORSE, a.N, fit.Coef[1], fit.SE[1], fit.N)
+	}
+}

@@ -131,11 +131,12 @@ func newCrossTestJSON(vars []string, t *analysis.ChiSqTest) *crossTestJSON {
 // crossTestTable shows crosstab's test for people.
 func crossTestTable(vars []string, t *analysis.ChiSqTest) *reports.Table {
 	title := map[string]string{
-		"F":       "Rao-Scott test of independence (F, second-order correction)",
-		"Chisq":   "Rao-Scott test of independence (χ², first-order correction)",
-		"Wald":    "Design-based Wald test of independence",
-		"adjWald": "Design-based Wald test of independence (adjusted)",
-		"lincom":  "Pearson's χ² against its asymptotic distribution (weighted sum of χ²s)",
+		"F":           "Rao-Scott test of independence (F, second-order correction)",
+		"Chisq":       "Rao-Scott test of independence (χ², first-order correction)",
+		"Wald":        "Design-based Wald test of independence",
+		"adjWald":     "Design-based Wald test of independence (adjusted)",
+		"lincom":      "Pearson's χ² against its asymptotic distribution (weighted sum of χ²s)",
+		"saddlepoint": "Pearson's χ² against its asymptotic distribution (saddlepoint approximation)",
 	}[t.Method]
 	tab := reports.NewTable(title, reports.TextCol("Variables"), reports.DecimalCol("Statistic", 3),
 		reports.DecimalCol("ndf", 2), reports.DecimalCol("ddf", 2), reports.PValueCol("p"))

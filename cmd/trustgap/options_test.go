@@ -24,7 +24,8 @@ func decodeOptions(t *testing.T, v any) {
 // TestCrosstabLincom: crosstab --statistic lincom reports R's Pearson X²,
 // the number of eigenvalues of Δ, d₀·ν and the exact tail p of the
 // weighted sum of χ²s (options.json; R's own p approximates it, see
-// README), each to 1e-6.
+// README), each to 1e-6; --statistic saddlepoint the same with R's
+// svychisq(statistic = "saddlepoint") p.
 func TestCrosstabLincom(t *testing.T) {
 	var golden struct {
 		Lincom []struct {
@@ -34,36 +35,40 @@ func TestCrosstabLincom(t *testing.T) {
 			NDF       float64 `json:"ndf"`
 			DDF       float64 `json:"ddf"`
 			P         float64 `json:"p"`
+			PSaddle   float64 `json:"p_saddlepoint"`
 		} `json:"lincom"`
 	}
 	decodeOptions(t, &golden)
 	near := func(g, w float64) bool { return math.Abs(g-w) <= 1e-6*math.Abs(w) }
 	for _, w := range golden.Lincom {
-		code, out, errOut := runCLI(t, "crosstab", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust",
-			"--rows", w.Rows, "--cols", w.Cols, "--statistic", "lincom", "--format", "json")
-		if code != 0 {
-			t.Fatalf("crosstab %s × %s --statistic lincom: exit %d: %s", w.Rows, w.Cols, code, errOut)
-		}
-		var res struct {
-			Test *struct {
-				Method    string   `json:"method"`
-				Statistic float64  `json:"statistic"`
-				F         *float64 `json:"f"`
-				NDF       float64  `json:"ndf"`
-				DDF       *float64 `json:"ddf"`
-				P         float64  `json:"p"`
-			} `json:"test"`
-		}
-		if err := json.Unmarshal([]byte(out), &res); err != nil {
-			t.Fatal(err)
-		}
-		g := res.Test
-		if g == nil || g.Method != "lincom" || g.F != nil || g.DDF == nil {
-			t.Fatalf("crosstab %s × %s --statistic lincom: test %+v, want method lincom with ddf and no f", w.Rows, w.Cols, g)
-		}
-		if !near(g.Statistic, w.Statistic) || g.NDF != w.NDF || !near(*g.DDF, w.DDF) || !near(g.P, w.P) {
-			t.Errorf("crosstab %s × %s --statistic lincom = X² %v, ndf %v, ddf %v, p %v; want %v, %v, %v, %v",
-				w.Rows, w.Cols, g.Statistic, g.NDF, *g.DDF, g.P, w.Statistic, w.NDF, w.DDF, w.P)
+		for _, st := range []string{"lincom", "saddlepoint"} {
+			code, out, errOut := runCLI(t, "crosstab", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust",
+				"--rows", w.Rows, "--cols", w.Cols, "--statistic", st, "--format", "json")
+			if code != 0 {
+				t.Fatalf("crosstab %s × %s --statistic lincom: exit %d: %s", w.Rows, w.Cols, code, errOut)
+			}
+			var res struct {
+				Test *struct {
+					Method    string   `json:"method"`
+					Statistic float64  `json:"statistic"`
+					F         *float64 `json:"f"`
+					NDF       float64  `json:"ndf"`
+					DDF       *float64 `json:"ddf"`
+					P         float64  `json:"p"`
+				} `json:"test"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			g := res.Test
+			if g == nil || g.Method != st || g.F != nil || g.DDF == nil {
+				t.Fatalf("crosstab %s × %s --statistic %s: test %+v, want method %s with ddf and no f", w.Rows, w.Cols, st, g, st)
+			}
+			p := map[string]float64{"lincom": w.P, "saddlepoint": w.PSaddle}[st]
+			if !near(g.Statistic, w.Statistic) || g.NDF != w.NDF || !near(*g.DDF, w.DDF) || !near(g.P, p) {
+				t.Errorf("crosstab %s × %s --statistic %s = X² %v, ndf %v, ddf %v, p %v; want %v, %v, %v, %v",
+					w.Rows, w.Cols, st, g.Statistic, g.NDF, *g.DDF, g.P, w.Statistic, w.NDF, w.DDF, p)
+			}
 		}
 	}
 }

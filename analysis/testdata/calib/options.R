@@ -29,7 +29,8 @@ des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~fpc, n
 ## the saddlepoint approximation (with ⌊d0·ν⌋ too). The golden p is the
 ## exact tail with the real d0·ν, from Imhof's formula integrated by R's
 ## integrate() to 1e-12; p_davies is the same with ⌊d0·ν⌋, what davies
-## approximates to 1e-7; p_r_saddlepoint is what svychisq returns here.
+## approximates to 1e-7; p_r_saddlepoint is what svychisq's lincom returns
+## here, p_saddlepoint svychisq(statistic = "saddlepoint")'s (the same).
 imhof <- function(lam, h) {
   f <- function(u) sapply(u, function(x) {
     if (x == 0) return(0)
@@ -60,6 +61,7 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"), c("region", "ge
   f <- as.formula(paste0("~", pair[1], "+", pair[2]))
   rf <- svychisq(f, des, statistic = "F")
   rl <- suppressWarnings(svychisq(f, des, statistic = "lincom"))
+  rs <- svychisq(f, des, statistic = "saddlepoint")
   Delta <- delta_of(des, pair[1], pair[2])
   ev <- Re(eigen(Delta, only.values = TRUE)$values)
   x2 <- as.numeric(rl$statistic)
@@ -70,7 +72,7 @@ for (pair in list(c("generation", "gender"), c("tr1", "region"), c("region", "ge
     ndf = length(ev), ddf = ddf, eigenvalues = sort(ev),
     p = imhof(c(ev, -x2 / ddf), c(rep(1, length(ev)), ddf)),
     p_davies = imhof(c(ev, -x2 / ddf), c(rep(1, length(ev)), as.integer(ddf))),
-    p_r_saddlepoint = as.numeric(rl$p.value))
+    p_r_saddlepoint = as.numeric(rl$p.value), p_saddlepoint = as.numeric(rs$p.value))
 }
 
 ## ---- likelihood ------------------------------------------------------------

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,6 +42,9 @@ type CalibrationOptions struct {
 	// Total is the population size the margins' shares are multiplied
 	// by; 0 means the sum of the design's weights.
 	Total float64
+	// Context, when non-nil, stops the raking (see RakeOptions.Context):
+	// Calibrate then returns an error wrapping ctx.Err().
+	Context context.Context
 }
 
 // Calibration describes how a design was calibrated, for the
@@ -83,7 +87,7 @@ func (d *Design) Calibrate(margins []Margin, opt CalibrationOptions) (*Design, e
 	if d.cal != nil {
 		return nil, fmt.Errorf("%w: the design is calibrated already", ErrCalibrated)
 	}
-	w, diag, err := Rake(d.w, margins, RakeOptions{Tol: 1e-12, MaxIter: 1000, Total: opt.Total})
+	w, diag, err := Rake(d.w, margins, RakeOptions{Tol: 1e-12, MaxIter: 1000, Total: opt.Total, Context: opt.Context})
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +142,10 @@ func kish(w []float64) float64 {
 // their residuals on the margins, as svyrecvar does for a raked design:
 // rakeSweeps sweeps, each taking out of u = z/w, margin by margin, its
 // unweighted mean at each level over every respondent, then z = w·u.
-func (c *calibration) rakeResidual(z, w []float64) {
+//
+// A cancelled ctx (nil: none) ends the sweeps early, leaving z partial:
+// see Design.withContext.
+func (c *calibration) rakeResidual(ctx context.Context, z, w []float64) {
 	if c.greg != nil {
 		c.greg.residual(z, w)
 		return
@@ -148,6 +155,9 @@ func (c *calibration) rakeResidual(z, w []float64) {
 	}
 	var mean []float64
 	for range rakeSweeps {
+		if ctx != nil && ctx.Err() != nil {
+			return
+		}
 		for k, codes := range c.codes {
 			mean = append(mean[:0], make([]float64, len(c.counts[k]))...)
 			for i, l := range codes {
@@ -183,7 +193,7 @@ func (c *calibration) residualMagnitude(mag []float64, top float64, w []float64,
 // then overwritten).
 func (d *Design) influenceTotals(z []float64) []float64 {
 	if d.cal != nil {
-		d.cal.rakeResidual(z, d.w)
+		d.cal.rakeResidual(d.ctx, z, d.w)
 	}
 	t := make([]float64, d.NumPSU())
 	for i, v := range z {
@@ -212,17 +222,26 @@ func (d *Design) meanByDomains(y []float64, groups []int32, nGroups int, level f
 // estimate in every domain from Mean, whose influence values are
 // residualized respondent by respondent (the engine's PSU sums cannot
 // carry the raking's unweighted level means).
-func (s *study) calibratedRows(specs []rowSpec) [][]Row {
+func (s *study) calibratedRows(specs []rowSpec) ([][]Row, error) {
 	out := make([][]Row, len(specs))
 	buf := make([]bool, s.ds.N)
 	level := s.opts.level()
+	d := s.d.withContext(s.e.ctx)
 	for k, sp := range specs {
 		y := sp.y.materialize(s.ds.N)
 		est := make([]Estimate, len(s.doms))
 		for j := range s.doms {
-			est[j] = s.d.Mean(y, s.member(j, buf), level)
+			// One Mean residualizes N influence values on the margins:
+			// the context is polled before each.
+			if err := s.e.err(); err != nil {
+				return nil, err
+			}
+			est[j] = d.Mean(y, s.member(j, buf), level)
 		}
 		out[k] = s.rowsFrom(sp.stat, est, sp.prop)
 	}
-	return out
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

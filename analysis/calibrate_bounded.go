@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -86,6 +87,10 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 	}
 	if !(bounds[0] > 0 && bounds[0] < 1 && bounds[1] > 1) || math.IsInf(bounds[1], 0) {
 		return nil, fmt.Errorf("calibrate: bounds [%v, %v] must have 0 < low < 1 < high", bounds[0], bounds[1])
+	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	n := d.n
 	w0 := d.w
@@ -190,6 +195,11 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 		}
 		H.Zero()
 		for i := 0; i < n; i++ {
+			if i&pollMask == 0 {
+				if err := stopped(ctx, "calibrate"); err != nil {
+					return nil, err
+				}
+			}
 			wi, inside := weight(i, eta)
 			w[i] = wi
 			for j, v := range c {
@@ -228,6 +238,9 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 		next := make([]float64, r.p)
 		t := 1.0
 		for range 60 {
+			if err := stopped(ctx, "calibrate"); err != nil {
+				return nil, err
+			}
 			for j := range eta {
 				next[j] = eta[j] - t*step[j]
 			}

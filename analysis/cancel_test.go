@@ -42,9 +42,17 @@ func (c *pollCtx) Err() error {
 
 // cancelStudy is the generated study of 200,000 respondents, loaded as the
 // command line loads it, built once for the tests of this file.
-var cancelStudy = sync.OnceValues(func() (*survey.Dataset, error) {
+var cancelStudy = sync.OnceValues(func() (*survey.Dataset, error) { return generatedStudy(200_000) })
+
+// smallCancelStudy is a study of 10,000 respondents, for the analyses of
+// a calibrated design, whose every estimate residualizes N values.
+var smallCancelStudy = sync.OnceValues(func() (*survey.Dataset, error) { return generatedStudy(10_000) })
+
+// generatedStudy is the generated study of n respondents, loaded as the
+// command line loads it.
+func generatedStudy(n int) (*survey.Dataset, error) {
 	var buf bytes.Buffer
-	if err := datasets.Generate(context.Background(), datasets.GenerateOptions{N: 200_000, Seed: 3}, &buf); err != nil {
+	if err := datasets.Generate(context.Background(), datasets.GenerateOptions{N: n, Seed: 3}, &buf); err != nil {
 		return nil, err
 	}
 	cb, err := survey.ParseCodebook(bytes.NewReader(datasets.Codebook()), "codebook.yaml")
@@ -56,7 +64,7 @@ var cancelStudy = sync.OnceValues(func() (*survey.Dataset, error) {
 		return nil, err
 	}
 	return survey.Load(leanload.With(context.Background(), leanload.All), cb, []survey.TableReader{t}, survey.LoadOptions{})
-})
+}
 
 // TestAnalysesStopWhenCancelled runs each analysis to the end with a
 // context that counts its polls, then again with one cancelled a quarter of
@@ -216,5 +224,146 @@ func TestReliabilityContextCancelled(t *testing.T) {
 	cancel()
 	if res, err := analysis.ReliabilityContext(ctx, ds); !errors.Is(err, context.Canceled) || res != nil {
 		t.Fatalf("ReliabilityContext(cancelled) = %v, %v; want nil, context.Canceled", res, err)
+	}
+}
+
+// proportional is a margin on codes whose targets are the sample's own
+// shares (unweighted): raking to them moves the weights, and every level
+// has respondents.
+func proportional(name string, codes []int32, levels []string) analysis.Margin {
+	m := analysis.Margin{Var: name, Codes: codes, Levels: levels, Targets: make([]float64, len(levels))}
+	for _, c := range codes {
+		m.Targets[c]++
+	}
+	for l := range m.Targets {
+		m.Targets[l] /= float64(len(codes))
+	}
+	return m
+}
+
+// TestDesignPassesStopWhenCancelled is TestAnalysesStopWhenCancelled for
+// the passes outside the estimation engine: building a design, raking
+// and calibrating, the crosstab and its tests on a calibrated design,
+// the logistic fit (respondent by respondent: a continuous predictor)
+// and the analyses of a calibrated design, which residualize every
+// estimate's influence values on the margins. Each polls its context
+// often enough that a cut halfway stops it, with context.Canceled, after
+// a few more polls at most.
+func TestDesignPassesStopWhenCancelled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a study of 200,000 respondents")
+	}
+	ds, err := cancelStudy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := analysis.StudyDesign(ds, analysis.LonelyFail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	region, gender := ds.Region, ds.Segments[1]
+	margins := []analysis.Margin{proportional("region", region.Codes, region.Levels), proportional("gender", gender.Codes, gender.Levels)}
+	margins[1].Targets[0], margins[1].Targets[1] = margins[1].Targets[0]+0.02, margins[1].Targets[1]-0.02
+	cal, err := d.Calibrate(margins, analysis.CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := smallCancelStudy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := analysis.StudyDesign(small, analysis.LonelyFail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallCal, err := sd.Calibrate([]analysis.Margin{proportional("region", small.Region.Codes, small.Region.Levels)}, analysis.CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The outcome: the first region; the predictors: the weight (which
+	// no cell collapsing can take) and the gender's first level.
+	y := make([]float64, ds.N)
+	x1 := make([]float64, ds.N)
+	for i, c := range region.Codes {
+		if c == 0 {
+			y[i] = 1
+		}
+		if gender.Codes[i] == 0 {
+			x1[i] = 1
+		}
+	}
+	X := [][]float64{ds.Weights, x1}
+	sg, sr := small.Segments[1], small.Region
+	ct, err := smallCal.Crosstab(sg.Codes, sr.Codes, sg.Levels, sr.Levels, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		minPolls int64
+		run      func(ctx context.Context) (any, error)
+	}{
+		{"NewDesignContext", 6, func(ctx context.Context) (any, error) {
+			return analysis.NewDesignContext(ctx, ds.N, analysis.DesignSpec{Weights: ds.Weights, Strata: ds.Strata.Codes, PSU: ds.PSU.Codes})
+		}},
+		{"Rake", 4, func(ctx context.Context) (any, error) {
+			w, _, err := analysis.Rake(ds.Weights, margins, analysis.RakeOptions{Tol: 1e-13, MaxIter: 1000, Context: ctx})
+			return w, err
+		}},
+		{"Calibrate", 4, func(ctx context.Context) (any, error) {
+			return d.Calibrate(margins, analysis.CalibrationOptions{Context: ctx})
+		}},
+		{"CalibrateBounded", 10, func(ctx context.Context) (any, error) {
+			return d.CalibrateBounded(margins, [2]float64{0.1, 10}, analysis.CalibrationOptions{Context: ctx})
+		}},
+		{"CrosstabContext calibrated", 20, func(ctx context.Context) (any, error) {
+			return smallCal.CrosstabContext(ctx, sg.Codes, sr.Codes, sg.Levels, sr.Levels, 0.95)
+		}},
+		{"TestWithContext calibrated Wald", 10, func(ctx context.Context) (any, error) {
+			return ct.TestWithContext(ctx, smallCal, analysis.StatWald)
+		}},
+		{"LogisticContext", 8, func(ctx context.Context) (any, error) {
+			return d.LogisticContext(ctx, y, X, []string{"weight", "female"}, nil)
+		}},
+		{"LogisticContext calibrated", 8, func(ctx context.Context) (any, error) {
+			return cal.LogisticContext(ctx, y, X, []string{"weight", "female"}, nil)
+		}},
+		{"Describe calibrated", 20, func(ctx context.Context) (any, error) {
+			return analysis.Describe(small, analysis.Options{Design: smallCal, Context: ctx})
+		}},
+		{"Trust calibrated", 20, func(ctx context.Context) (any, error) {
+			return analysis.Trust(small, analysis.Options{Design: smallCal, Context: ctx})
+		}},
+		{"Compare calibrated", 20, func(ctx context.Context) (any, error) {
+			return analysis.Compare(small, analysis.Options{Design: smallCal, Context: ctx}, nil)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			full := newPollCtx(0)
+			if _, err := tt.run(full); err != nil {
+				t.Fatalf("%s(uncancelled) = %v, want no error", tt.name, err)
+			}
+			n := full.polls.Load()
+			if n < tt.minPolls {
+				t.Fatalf("%s polled its context %d times, want at least %d", tt.name, n, tt.minPolls)
+			}
+			cut := newPollCtx(n / 2)
+			got, err := tt.run(cut)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s(cancelled after %d of %d polls) = %v; want context.Canceled", tt.name, n/2, n, err)
+			}
+			if v := reflect.ValueOf(got); v.IsValid() && !v.IsNil() {
+				t.Errorf("%s(cancelled) returned a result beside its error", tt.name)
+			}
+			if m := cut.polls.Load(); m > n/2+4 {
+				t.Errorf("%s(cancelled at poll %d) polled %d times, want at most %d", tt.name, n/2, m, n/2+4)
+			}
+			before := newPollCtx(1)
+			before.cancel()
+			if _, err := tt.run(before); !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s(context cancelled before) = %v, want context.Canceled", tt.name, err)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -161,6 +162,11 @@ func (d *Design) ChiSqIn(a, b []int32, na, nb int, in []bool) (ChiSqResult, erro
 
 // chisq runs the Rao-Scott test on a tabulated table.
 func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
+	return t.chisqContext(context.Background(), d, in)
+}
+
+// chisqContext is chisq stopped by ctx (see calibratedCov).
+func (t *table) chisqContext(ctx context.Context, d *Design, in []bool) (ChiSqResult, error) {
 	na, nb, K0 := t.na, t.nb, t.na*t.nb
 	// Keep the levels present among complete answers (weights are
 	// positive, so a level is present when its margin is).
@@ -227,7 +233,10 @@ func (t *table) chisq(d *Design, in []bool) (ChiSqResult, error) {
 		V = mat.NewDense(K, K, nil)
 		V.Mul(&tmp, b.T())
 	} else if d.cal != nil {
-		V = t.calibratedCov(d, K, src, p, W)
+		var err error
+		if V, err = t.calibratedCov(ctx, d, K, src, p, W); err != nil {
+			return res, err
+		}
 	} else {
 		V = t.psuCov(d, K, K0, src, p, W)
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -79,6 +80,13 @@ type ChiSqTest struct {
 // singular matrix). Nil when the table has fewer than two such levels of
 // either variable.
 func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+	return ct.TestWithContext(context.Background(), d, s)
+}
+
+// TestWithContext is TestWith stopped by ctx: on a calibrated design,
+// Wald and adjWald residualize every cell's influence values, polling ctx
+// between cells; once it is cancelled the error wraps ctx.Err().
+func (ct *Crosstab) TestWithContext(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	if ct.Test == nil {
 		return nil, nil
 	}
@@ -94,7 +102,7 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 		return &ChiSqTest{Method: "Chisq", Statistic: r.Pearson, NDF: m, DDF: math.NaN(),
 			P: distuv.ChiSquared{K: m}.Survival(x)}, nil
 	case StatWald, StatAdjWald:
-		return ct.tab.wald(d, s)
+		return ct.tab.wald(ctx, d, s)
 	case StatLincom:
 		// NDF is the number of χ²s combined, DDF the denominator's d₀·ν.
 		return &ChiSqTest{Method: "lincom", Statistic: r.Pearson, NDF: float64(len(r.Eigen)), DDF: r.DDF,
@@ -110,7 +118,7 @@ func (ct *Crosstab) TestWith(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 // cells with i, j ≥ 2 (of the levels answered together), V = J·Cov·Jᵀ
 // with J the derivative of Y in the cells' totals and Cov their
 // covariance across PSUs, X = Yᵀ V⁻¹ Y.
-func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
+func (t *table) wald(ctx context.Context, d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	na, nb, K0 := t.na, t.nb, t.na*t.nb
 	tot := t.totals()
 	rowW, colW := make([]float64, na), make([]float64, nb)
@@ -148,7 +156,10 @@ func (t *table) wald(d *Design, s ChiSqStatistic) (*ChiSqTest, error) {
 	}
 	var cov [][]float64
 	if d.cal != nil {
-		cov = t.calibratedCellCov(d)
+		var err error
+		if cov, err = t.calibratedCellCov(ctx, d); err != nil {
+			return nil, err
+		}
 	} else {
 		// svytotal(~mm + mr + mc + one, na.rm = TRUE): the rows are those
 		// that answered both.

@@ -108,7 +108,9 @@ func Compare(ds *survey.Dataset, opts Options, toplines []Topline) (*CompareResu
 	}
 	res := &CompareResult{Comparisons: []Comparison{}, Tests: []Test{}}
 	if s.d.cal != nil {
-		s.compareCalibrated(stats, res)
+		if _, err := s.compareCalibrated(stats, res); err != nil {
+			return nil, err
+		}
 		if err := res.addBenchmarks(ds, opts, toplines); err != nil {
 			return nil, err
 		}

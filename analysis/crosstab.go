@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 )
 
@@ -52,8 +53,18 @@ type Crosstab struct {
 // slices of the wrong length; the error is reserved for the test's matrix
 // algebra failing.
 func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
+	return d.CrosstabContext(context.Background(), a, b, aLevels, bLevels, level)
+}
+
+// CrosstabContext is Crosstab stopped by ctx: it is polled between the
+// passes over the respondents (on a calibrated design, one a cell), and
+// once it is cancelled the error wraps ctx.Err().
+func (d *Design) CrosstabContext(ctx context.Context, a, b []int32, aLevels, bLevels []string, level float64) (*Crosstab, error) {
 	na, nb := len(aLevels), len(bLevels)
 	t := d.tabulate(a, b, na, nb, nil)
+	if err := stopped(ctx, "crosstab"); err != nil {
+		return nil, err
+	}
 	ct := &Crosstab{
 		ALevels: aLevels, BLevels: bLevels,
 		Counts:   make([][]float64, na),
@@ -141,12 +152,16 @@ func (d *Design) Crosstab(a, b []int32, aLevels, bLevels []string, level float64
 	ct.tab = t
 	ct.countSEs(d, t)
 	if d.cal != nil {
-		d.calibrateCrosstab(ct, a, b, level)
+		if err := d.calibrateCrosstab(ctx, ct, a, b, level); err != nil {
+			return nil, err
+		}
 	}
-	res, err := t.chisq(d, nil)
+	res, err := t.chisqContext(ctx, d, nil)
 	switch {
 	case err == nil:
 		ct.Test = &res
+	case ctx.Err() != nil:
+		return nil, stopped(ctx, "crosstab")
 	case res.Rows < 2 || res.Cols < 2:
 		// The test is undefined; the table itself stands.
 	default:

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -14,7 +15,8 @@ import (
 // counts' SEs by their values on the calibrated design: svymean of each
 // row's indicator in each column's domain (and among everyone who
 // answered b), svytotal of each cell's indicator in its column.
-func (d *Design) calibrateCrosstab(ct *Crosstab, a, b []int32, level float64) {
+func (d *Design) calibrateCrosstab(ctx context.Context, ct *Crosstab, a, b []int32, level float64) error {
+	d = d.withContext(ctx)
 	na, nb := len(ct.ALevels), len(ct.BLevels)
 	ind := make([]float64, d.n)
 	cell := make([]float64, d.n)
@@ -35,6 +37,9 @@ func (d *Design) calibrateCrosstab(ct *Crosstab, a, b []int32, level float64) {
 			}
 		}
 		for j := 0; j < nb; j++ {
+			if err := stopped(ctx, "crosstab"); err != nil {
+				return err
+			}
 			for r, c := range b {
 				in[r] = int(c) == j
 				cell[r] = 0
@@ -62,12 +67,13 @@ func (d *Design) calibrateCrosstab(ct *Crosstab, a, b []int32, level float64) {
 		}
 		ct.TotalCountSE[i] = d.Total(cell, nil, level).SE
 	}
+	return stopped(ctx, "crosstab")
 }
 
 // calibratedCov is psuCov on a calibrated design: the cell proportions'
 // influence values w(1[cell] − p_k)/W of the respondents who answered
 // both variables, residualized, summed by PSU, their covariance.
-func (t *table) calibratedCov(d *Design, K int, src []int, p []float64, W float64) *mat.Dense {
+func (t *table) calibratedCov(ctx context.Context, d *Design, K int, src []int, p []float64, W float64) (*mat.Dense, error) {
 	z := make([][]float64, K)
 	for k := range z {
 		z[k] = make([]float64, d.n)
@@ -86,16 +92,20 @@ func (t *table) calibratedCov(d *Design, K int, src []int, p []float64, W float6
 			z[k][i] = d.w[i] * x / W
 		}
 	}
+	cov, err := d.covContext(ctx, z)
+	if err != nil {
+		return nil, err
+	}
 	V := mat.NewDense(K, K, nil)
-	for a, row := range d.Cov(z) {
+	for a, row := range cov {
 		V.SetRow(a, row)
 	}
-	return V
+	return V, nil
 }
 
 // calibratedCellCov is the covariance of the cells' weighted totals
 // (influence w·1[cell]) on a calibrated design.
-func (t *table) calibratedCellCov(d *Design) [][]float64 {
+func (t *table) calibratedCellCov(ctx context.Context, d *Design) ([][]float64, error) {
 	K := t.na * t.nb
 	z := make([][]float64, K)
 	for k := range z {
@@ -106,7 +116,7 @@ func (t *table) calibratedCellCov(d *Design) [][]float64 {
 			z[int(t.a[i])+t.na*int(t.b[i])][i] = d.w[i]
 		}
 	}
-	return d.Cov(z)
+	return d.covContext(ctx, z)
 }
 
 // compareCalibrated is Compare on a calibrated design: each level against
@@ -114,9 +124,10 @@ func (t *table) calibratedCellCov(d *Design) [][]float64 {
 // residualized influence values. The test's ν is the whole design's, as
 // svychisq counts every cluster of a calibrated design's subset (which
 // keeps its rows at weight 0).
-func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) *CompareResult {
+func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) (*CompareResult, error) {
 	level := s.opts.level()
 	df := s.d.DegF(nil)
+	d := s.d.withContext(s.e.ctx)
 	in1 := make([]bool, s.ds.N)
 	in2 := make([]bool, s.ds.N)
 	for _, st := range stats {
@@ -141,7 +152,10 @@ func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) *Comp
 						wy2 += s.d.w[i] * y[i]
 					}
 				}
-				e := s.d.DiffMeans(y, in1, in2, level)
+				if err := s.e.err(); err != nil {
+					return nil, err
+				}
+				e := d.DiffMeans(y, in1, in2, level)
 				res.Comparisons = append(res.Comparisons, s.comparison(st, v, c, e, wy1/w1, wy2/w2, n1, n2, df, level))
 			}
 			if st.binary {
@@ -149,5 +163,8 @@ func (s *study) compareCalibrated(stats []compareStat, res *CompareResult) *Comp
 			}
 		}
 	}
-	return res
+	if err := s.e.err(); err != nil {
+		return nil, err // a test stopped by the context carries it in its note
+	}
+	return res, nil
 }

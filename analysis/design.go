@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -109,6 +110,23 @@ type Design struct {
 	lonely   LonelyPSU
 	single   []int        // strata with one PSU that are not fully enumerated (SinglePSUStrata)
 	cal      *calibration // set by Calibrate: variances take the raking out first
+	// ctx, set on a call's copy by withContext, stops the raking
+	// residuals of a calibrated design (rakeResidual) early; the
+	// callers that set it return its error, never those figures.
+	ctx context.Context
+}
+
+// withContext returns d with ctx polled by its calibration's
+// residualization, ten sweeps over every respondent per estimate: a copy
+// when d is calibrated, else d itself (nothing else polls it, and an
+// uncalibrated design keeps its identity in a Cache).
+func (d *Design) withContext(ctx context.Context) *Design {
+	if d.cal == nil || ctx == nil {
+		return d
+	}
+	c := *d
+	c.ctx = ctx
+	return &c
 }
 
 // ErrDesign marks problems with the design variables that come from the data.
@@ -145,6 +163,14 @@ const censusFraction = 1e-7
 // implies fewer population PSUs than were sampled, and (under LonelyFail)
 // a stratum with a single PSU; that error names the stratum.
 func NewDesign(n int, spec DesignSpec) (*Design, error) {
+	return NewDesignContext(context.Background(), n, spec)
+}
+
+// NewDesignContext is NewDesign stopped by ctx: building a design of
+// millions of respondents (numbering their strata and PSUs) polls ctx
+// every 65,536 respondents, and once it is cancelled returns an error
+// wrapping ctx.Err().
+func NewDesignContext(ctx context.Context, n int, spec DesignSpec) (*Design, error) {
 	for _, l := range []int{len(spec.Weights), len(spec.Strata), len(spec.PSU), len(spec.FPC)} {
 		if l != 0 && l != n {
 			panic("analysis: length mismatch")
@@ -168,10 +194,13 @@ func NewDesign(n int, spec DesignSpec) (*Design, error) {
 			return nil, fmt.Errorf("%w: weight of respondent %d is %v; weights must be finite and positive", ErrDesign, i+1, w)
 		}
 	}
-	if err := d.denseStrata(spec.Strata); err != nil {
+	if err := stopped(ctx, "design"); err != nil {
 		return nil, err
 	}
-	if err := d.densePSUs(spec.PSU); err != nil {
+	if err := d.denseStrata(ctx, spec.Strata); err != nil {
+		return nil, err
+	}
+	if err := d.densePSUs(ctx, spec.PSU); err != nil {
 		return nil, err
 	}
 	f, err := d.fpcFactors(spec.FPC)
@@ -284,7 +313,7 @@ func (d *Design) rowStrata(row func(i int) bool) func(h int) bool {
 }
 
 // denseStrata numbers the strata 0..H-1 in order of their codes.
-func (d *Design) denseStrata(strata []int32) error {
+func (d *Design) denseStrata(ctx context.Context, strata []int32) error {
 	d.stratum = make([]int32, d.n)
 	if strata == nil {
 		d.codes = []int32{0}
@@ -292,6 +321,11 @@ func (d *Design) denseStrata(strata []int32) error {
 	}
 	m := map[int32]int32{}
 	for i, s := range strata {
+		if i&pollMask == 0 {
+			if err := stopped(ctx, "design"); err != nil {
+				return err
+			}
+		}
 		if i > 0 && s == strata[i-1] {
 			continue // data usually come sorted: skip the map on repeats
 		}
@@ -319,7 +353,7 @@ func (d *Design) denseStrata(strata []int32) error {
 
 // densePSUs numbers the PSUs so that each stratum's PSUs are contiguous,
 // which lets the variance run over index ranges without scratch space.
-func (d *Design) densePSUs(psu []int32) error {
+func (d *Design) densePSUs(ctx context.Context, psu []int32) error {
 	H := len(d.codes)
 	type key struct{ s, p int32 }
 	var first []key // PSU keys in order of first appearance
@@ -334,6 +368,11 @@ func (d *Design) densePSUs(psu []int32) error {
 		m := map[key]int32{}
 		last, j := key{-1, -1}, int32(0) // respondents usually come by PSU
 		for i, p := range psu {
+			if i&pollMask == 0 {
+				if err := stopped(ctx, "design"); err != nil {
+					return err
+				}
+			}
 			k := key{d.stratum[i], p}
 			if k != last {
 				if p < 0 {
@@ -364,6 +403,9 @@ func (d *Design) densePSUs(psu []int32) error {
 		remap[j] = int32(next[k.s])
 		d.psuStratum[next[k.s]] = k.s
 		next[k.s]++
+	}
+	if err := stopped(ctx, "design"); err != nil {
+		return err
 	}
 	d.psu = local
 	for i, j := range local {
@@ -504,7 +546,7 @@ func (d *Design) SumByPSU(z, dst []float64) []float64 {
 		// A calibrated design's totals are those of the residuals on
 		// its margins (see Calibrate).
 		z = slices.Clone(z)
-		d.cal.rakeResidual(z, d.w)
+		d.cal.rakeResidual(d.ctx, z, d.w)
 	}
 	if dst == nil {
 		dst = make([]float64, d.NumPSU())
@@ -587,6 +629,23 @@ func (d *Design) Cov(z [][]float64) [][]float64 {
 	return d.CovFromPSUTotals(t)
 }
 
+// covContext is Cov stopped by ctx, polled before each estimator's pass
+// (on a calibrated design, a residualization of N values per estimator).
+func (d *Design) covContext(ctx context.Context, z [][]float64) ([][]float64, error) {
+	d = d.withContext(ctx)
+	t := make([][]float64, len(z))
+	for j := range z {
+		if err := stopped(ctx, "covariance"); err != nil {
+			return nil, err
+		}
+		t[j] = d.SumByPSU(z[j], nil)
+	}
+	if err := stopped(ctx, "covariance"); err != nil {
+		return nil, err
+	}
+	return d.CovFromPSUTotals(t), nil
+}
+
 // CovFromPSUTotals is Cov for influence values already summed by PSU:
 // entry (a, b) is Σ_h scale_h Σ_j (t_a,hj − t̄_a,h)(t_b,hj − t̄_b,h).
 // It forms the scaled deviations as a k × NumPSU matrix and takes its
@@ -645,4 +704,19 @@ func (d *Design) covIn(t [][]float64, present func(h int) bool) [][]float64 {
 		}
 	}
 	return out
+}
+
+// pollMask makes a pass over respondents poll its context once every
+// 65,536 of them: often enough to stop within milliseconds, rarely enough
+// to cost nothing.
+const pollMask = 1<<16 - 1
+
+// stopped is nil while ctx runs and, once it is cancelled, an error
+// saying what stopped, wrapping ctx.Err() (errors.Is(err,
+// context.Canceled) holds).
+func stopped(ctx context.Context, what string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%s stopped: %w", what, err)
+	}
+	return nil
 }

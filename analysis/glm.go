@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -135,12 +136,23 @@ func Dummies(codes []int32, nLevels int, levels []string, prefix string) (cols [
 // convergence in 50 iterations (ErrNotConverged). It panics when a slice
 // has the wrong length.
 func (d *Design) Logistic(y []float64, X [][]float64, names []string, in []bool) (*LogisticFit, error) {
-	return d.logistic(y, X, names, in, true)
+	return d.logisticContext(context.Background(), y, X, names, in, true)
+}
+
+// LogisticContext is Logistic stopped by ctx: it is polled every 65,536
+// respondents (or cells) of each pass and between the iterations, and
+// once it is cancelled the error wraps ctx.Err().
+func (d *Design) LogisticContext(ctx context.Context, y []float64, X [][]float64, names []string, in []bool) (*LogisticFit, error) {
+	return d.logisticContext(ctx, y, X, names, in, true)
 }
 
 // logistic is Logistic with the cell collapsing optional, so tests can
 // check that both paths agree.
 func (d *Design) logistic(y []float64, X [][]float64, names []string, in []bool, collapse bool) (*LogisticFit, error) {
+	return d.logisticContext(context.Background(), y, X, names, in, collapse)
+}
+
+func (d *Design) logisticContext(ctx context.Context, y []float64, X [][]float64, names []string, in []bool, collapse bool) (*LogisticFit, error) {
 	if len(y) != d.n || (in != nil && len(in) != d.n) || (names != nil && len(names) != len(X)) {
 		panic("analysis: length mismatch")
 	}
@@ -164,12 +176,19 @@ func (d *Design) logistic(y []float64, X [][]float64, names []string, in []bool,
 	if err != nil {
 		return nil, err
 	}
+	if err := stopped(ctx, "logistic"); err != nil {
+		return nil, err
+	}
 	var u *logitUnits
 	if bits != nil && d.cal == nil { // a calibrated design's sandwich needs the respondents
 		u = d.collapseUnits(y, len(X), func(i int) (uint64, bool) { return bits[i], use[i] })
 	} else {
 		u = d.rowUnits(y, X, use)
 	}
+	if err := stopped(ctx, "logistic"); err != nil {
+		return nil, err
+	}
+	u.ctx = ctx
 	return d.fitUnits(u, fitNames, in)
 }
 
@@ -258,6 +277,23 @@ type logitUnits struct {
 	sw, swy []float64 // Σ w and Σ w·y per unit
 	psu     []int32
 	rows    []int // respondent of each unit, for rowUnits
+	// ctx, when non-nil, stops the passes over the units: they return
+	// early, partial, once it is cancelled, and fit and logitSandwich
+	// then return its error.
+	ctx context.Context
+}
+
+// cancelled polls u.ctx at every 65,536th unit k.
+func (u *logitUnits) cancelled(k int) bool {
+	return k&pollMask == 0 && u.ctx != nil && u.ctx.Err() != nil
+}
+
+// stopped is the error of a fit whose context was cancelled, or nil.
+func (u *logitUnits) stopped() error {
+	if u.ctx == nil {
+		return nil
+	}
+	return stopped(u.ctx, "logistic")
 }
 
 func (d *Design) rowUnits(y []float64, X [][]float64, use []bool) *logitUnits {
@@ -401,6 +437,9 @@ func log1pExp(x float64) float64 {
 func (u *logitUnits) deviance(beta []float64) (dev, maxEta float64) {
 	p := u.p
 	for k := range u.sw {
+		if u.cancelled(k) {
+			break
+		}
 		row := u.x[k*p : (k+1)*p]
 		var eta float64
 		for j, b := range beta {
@@ -422,6 +461,9 @@ func (u *logitUnits) information(beta []float64) (a [][]float64, score []float64
 	}
 	score = make([]float64, p)
 	for k := range u.sw {
+		if u.cancelled(k) {
+			break
+		}
 		row := u.x[k*p : (k+1)*p]
 		var eta float64
 		for j, b := range beta {
@@ -468,6 +510,9 @@ func (u *logitUnits) fit(names []string) (beta []float64, iter int, err error) {
 	var delta []float64
 	for iter = 1; iter <= logitMaxIter; iter++ {
 		a, score := u.information(beta)
+		if err := u.stopped(); err != nil {
+			return nil, iter, err
+		}
 		ainv, bad := invertSPD(a)
 		if bad >= 0 {
 			if maxEta > logitSepEta {
@@ -484,6 +529,9 @@ func (u *logitUnits) fit(names []string) (beta []float64, iter int, err error) {
 				cand[j] = beta[j] + step*delta[j]
 			}
 			newDev, newMax = u.deviance(cand)
+			if err := u.stopped(); err != nil {
+				return nil, iter, err
+			}
 			if newDev <= dev+1e-10*(math.Abs(dev)+0.1) {
 				break
 			}
@@ -526,6 +574,9 @@ func separationError(names []string, delta []float64) error {
 func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([][]float64, error) {
 	p := u.p
 	a, _ := u.information(beta)
+	if err := u.stopped(); err != nil {
+		return nil, err
+	}
 	ainv, bad := invertSPD(a)
 	if bad >= 0 {
 		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, names[bad], u.n)
@@ -555,6 +606,9 @@ func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([
 		}
 	}
 	for j := range z {
+		if err := u.stopped(); err != nil {
+			return nil, err
+		}
 		t[j] = d.influenceTotals(z[j])
 	}
 	// svyglm's rows: the respondents in the fit.

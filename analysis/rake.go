@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 )
@@ -31,6 +32,10 @@ type RakeOptions struct {
 	// Total is the population size T the weights are raked to; 0 keeps the
 	// sum of the input weights.
 	Total float64
+	// Context, when non-nil, stops raking: it is polled before every
+	// margin of every sweep, and once it is cancelled Rake returns an
+	// error wrapping ctx.Err().
+	Context context.Context
 }
 
 // RakeDiagnostics describe a raking run.
@@ -91,6 +96,10 @@ func Rake(w []float64, margins []Margin, opt RakeOptions) ([]float64, RakeDiagno
 	if err := opt.check(); err != nil {
 		return nil, diag, err
 	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	out := make([]float64, n)
 	var sum float64
 	for i := range out {
@@ -148,6 +157,9 @@ func Rake(w []float64, margins []Margin, opt RakeOptions) ([]float64, RakeDiagno
 	for diag.Iterations < opt.MaxIter {
 		diag.Iterations++
 		for k, m := range margins {
+			if err := stopped(ctx, "rake"); err != nil {
+				return nil, RakeDiagnostics{}, err
+			}
 			if k > 0 { // margin 0's totals are those of the last error check
 				levelTotals(sums[k], m.Codes, out)
 			}

@@ -42,7 +42,7 @@ func (s *study) chiSqCodes(v domainVar, yName string, b []int32) Test {
 // chiSqTable is chiSqCodes on the table tabulate made of v and the codes.
 func (s *study) chiSqTable(v domainVar, yName string, tab *table) Test {
 	t := Test{Name: "rao_scott", Variables: []string{strings.ReplaceAll(v.name, crossSep, "*"), yName}}
-	res, err := tab.chisq(s.d, nil)
+	res, err := tab.chisqContext(s.e.ctx, s.d, nil)
 	if err != nil {
 		nan := Num(math.NaN())
 		t.F, t.NDF, t.DDF, t.P = nan, nan, nan, nan
@@ -1009,7 +1009,7 @@ type rowSpec struct {
 // private release runs in order: its noise is drawn from one stream.
 func (s *study) rowsOf(specs []rowSpec) ([][]Row, error) {
 	if s.d.cal != nil && s.opts.Privacy == nil {
-		return s.calibratedRows(specs), nil
+		return s.calibratedRows(specs)
 	}
 	out := make([][]Row, len(specs))
 	if s.opts.Privacy != nil {

@@ -163,6 +163,11 @@ type Test struct {
 // population correction, with lonely deciding what happens to single-PSU
 // strata. A respondent without a stratum or PSU is an error naming it.
 func StudyDesign(ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
+	return StudyDesignContext(context.Background(), ds, lonely)
+}
+
+// StudyDesignContext is StudyDesign stopped by ctx (see NewDesignContext).
+func StudyDesignContext(ctx context.Context, ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
 	spec := DesignSpec{Weights: ds.Weights, FPC: ds.FPC, Lonely: lonely}
 	if ds.Strata != nil {
 		if i := firstMissing(ds.Strata.Codes); i >= 0 {
@@ -176,7 +181,7 @@ func StudyDesign(ds *survey.Dataset, lonely LonelyPSU) (*Design, error) {
 		}
 		spec.PSU = ds.PSU.Codes
 	}
-	return NewDesign(ds.N, spec)
+	return NewDesignContext(ctx, ds.N, spec)
 }
 
 func firstMissing(codes []int32) int {
@@ -231,7 +236,11 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 	d := opts.Design
 	if d == nil {
 		var err error
-		if d, err = StudyDesign(ds, opts.Lonely); err != nil {
+		ctx := opts.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if d, err = StudyDesignContext(ctx, ds, opts.Lonely); err != nil {
 			return nil, err
 		}
 	} else if d.N() != ds.N {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -252,6 +253,7 @@ func adjustedOddsRatio(s *study, y, f vec, factor string, level float64) *Adjust
 			names = append(names, catNames[k]+c.Levels[j])
 		}
 	}
+	cl.ctx = s.e.ctx
 	fit, err := s.d.fitLogitCells(cl, dummies, names)
 	if err != nil {
 		a.Note = err.Error()
@@ -281,6 +283,10 @@ type logitCells struct {
 	key []uint64
 	sw  []float64 // by cell
 	n   []int
+	// ctx, when non-nil, stops a calibrated design's residualization of
+	// the scores (calibratedScoreTotals), one pass over the respondents
+	// per coefficient.
+	ctx context.Context
 }
 
 // newLogitCells sorts the respondents into cells. It is an error for y or
@@ -505,13 +511,21 @@ cells:
 	}
 	var t [][]float64
 	if d.cal != nil {
-		t = d.calibratedScoreTotals(p, func(emit func(i int, r float64, ones []int)) {
+		ctx := cl.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		var err error
+		t, err = d.calibratedScoreTotals(ctx, p, func(emit func(i int, r float64, ones []int)) {
 			for i, id := range cl.id {
 				if rc := res[id]; rc == rc {
 					emit(i, d.w[i]*rc, set[id-1])
 				}
 			}
 		})
+		if err != nil {
+			return nil, err
+		}
 	} else {
 		t = make([][]float64, p)
 		for j := range t {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 )
 
@@ -26,15 +27,19 @@ func (s *study) effectCalibrated(factor, outcome string, names effectNames, y, f
 	yv, fv := y.materialize(s.ds.N), f.materialize(s.ds.N)
 	dfs := s.domainDF()
 	buf := make([]bool, s.ds.N)
+	d := s.d.withContext(s.e.ctx)
 	for k, dr := range s.doms {
+		if err := s.e.err(); err != nil {
+			return nil, err
+		}
 		in := s.member(k, buf)
-		e := s.d.flagContrast(yv, fv, in, false)
+		e := d.flagContrast(yv, fv, in, false)
 		e.DF = dfs[k]
 		e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, e.DF, level)
 		res.Estimates = append(res.Estimates, s.row("effect", dr.dom, e, true))
 
 		_, g := s.d.flagContrastSums(yv, fv, in)
-		lo := s.d.flagContrast(yv, fv, in, true)
+		lo := d.flagContrast(yv, fv, in, true)
 		o := OddsRatio{Statistic: "odds_ratio", Domain: dr.dom, N: lo.N, DF: dfs[k], LowBase: s.lowBase(lo.N),
 			LogOR: Num(lo.Estimate), LogORSE: Num(lo.SE), Estimate: Num(math.Exp(lo.Estimate))}
 		a, b := MeanCI(lo.Estimate, lo.SE, o.DF, level)
@@ -45,6 +50,9 @@ func (s *study) effectCalibrated(factor, outcome string, names effectNames, y, f
 		res.OddsRatios = append(res.OddsRatios, o)
 	}
 	res.Adjusted = adjustedOddsRatio(s, y, f, factor, level)
+	if err := s.e.err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -123,7 +131,8 @@ func (d *Design) flagContrast(y, f []float64, in []bool, logit bool) Estimate {
 // linear, so A⁻¹ may come after). each calls emit once per respondent in
 // the model with its w_i (y_i − μ_i) and the columns other than the
 // intercept where its x is 1 (a 0/1 design matrix).
-func (d *Design) calibratedScoreTotals(p int, each func(emit func(i int, r float64, ones []int))) [][]float64 {
+func (d *Design) calibratedScoreTotals(ctx context.Context, p int, each func(emit func(i int, r float64, ones []int))) ([][]float64, error) {
+	d = d.withContext(ctx)
 	z := make([][]float64, p)
 	for j := range z {
 		z[j] = make([]float64, d.n)
@@ -136,7 +145,13 @@ func (d *Design) calibratedScoreTotals(p int, each func(emit func(i int, r float
 	})
 	t := make([][]float64, p)
 	for j := range z {
+		if err := stopped(ctx, "logistic"); err != nil {
+			return nil, err
+		}
 		t[j] = d.influenceTotals(z[j])
 	}
-	return t
+	if err := stopped(ctx, "logistic"); err != nil {
+		return nil, err
+	}
+	return t, nil
 }

@@ -135,7 +135,7 @@ func BuildStudyReport(ctx context.Context, ds *survey.Dataset, opts StudyOptions
 		b.aopts.Level = 0.95
 	}
 	if b.aopts.Design == nil {
-		d, err := analysis.StudyDesign(ds, b.aopts.Lonely)
+		d, err := analysis.StudyDesignContext(ctx, ds, b.aopts.Lonely)
 		if err != nil {
 			return nil, err
 		}
@@ -604,8 +604,16 @@ func interval(r analysis.Row) charts.Interval {
 // caller's files.
 func (b *builder) addChart(sec *Section, name, alt string, c *charts.Chart) error {
 	var png, svg bytes.Buffer
+	// Drawing a chart takes tens of milliseconds: the context is polled
+	// before each rendering, as the analyses poll it between passes.
+	if err := b.stopped(); err != nil {
+		return err
+	}
 	if err := charts.Save(c, &png, charts.PNG, 0, 0); err != nil {
 		return fmt.Errorf("report: chart %s: %w", name, err)
+	}
+	if err := b.stopped(); err != nil {
+		return err
 	}
 	if err := charts.Save(c, &svg, charts.SVG, 0, 0); err != nil {
 		return fmt.Errorf("report: chart %s: %w", name, err)
@@ -613,6 +621,14 @@ func (b *builder) addChart(sec *Section, name, alt string, c *charts.Chart) erro
 	// No Title: the chart draws its own, and a caption would repeat it.
 	sec.Images = append(sec.Images, Image{Name: name, AltText: alt, PNG: png.Bytes(), SVG: svg.Bytes()})
 	b.charts = append(b.charts, NamedChart{Name: name, Chart: c, PNG: png.Bytes(), SVG: svg.Bytes()})
+	return nil
+}
+
+// stopped is the report's context's error, wrapped, once it is cancelled.
+func (b *builder) stopped() error {
+	if ctx := b.aopts.Context; ctx != nil && ctx.Err() != nil {
+		return fmt.Errorf("report stopped: %w", ctx.Err())
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"sync/atomic"
 
@@ -15,7 +16,7 @@ import (
 // per-respondent slice is permuted in place, so the slices that share
 // memory (Weights and its column) stay shared. The error is a panic in
 // a worker (a *pool.PanicError).
-func groupByPSU(ds *Dataset) error {
+func groupByPSU(ctx context.Context, ds *Dataset) error {
 	if ds.PSU == nil || ds.N < 2 {
 		return nil
 	}
@@ -58,11 +59,20 @@ func groupByPSU(ds *Dataset) error {
 	ds.order = order
 	p := &permuter{order: order}
 	for _, col := range ds.Columns {
+		// Each column is a pass over every respondent: poll between them.
+		// A permutation stopped halfway leaves ds unusable, which the
+		// error makes the caller drop.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
 		p.floats(col.num)
 		permute(p, col.Codes, &p.i32)
 		p.small(col.small)
 	}
 	for _, c := range ds.Constructs {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
 		p.floats(c.score)
 		p.floats(c.flag)
 		p.small(c.smallScore)

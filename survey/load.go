@@ -116,9 +116,12 @@ func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, erro
 	if err := l.problems.err(); err != nil {
 		return nil, err
 	}
-	ds := l.dataset()
+	ds, err := l.datasetContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	if l.opts.lean.GroupByPSU {
-		if err := groupByPSU(ds); err != nil {
+		if err := groupByPSU(ctx, ds); err != nil {
 			return nil, err
 		}
 	}
@@ -514,7 +517,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			return readErr(file, 0, b.err)
 		}
 		if par != nil {
-			if err := par.finish(); err != nil {
+			if err := par.finish(ctx); err != nil {
 				return fmt.Errorf("load %s: %w", file, err)
 			}
 		}
@@ -882,6 +885,14 @@ func (b *colBuilder) column() *Column {
 
 // dataset assembles the Dataset once every file is read.
 func (l *loader) dataset() *Dataset {
+	ds, _ := l.datasetContext(context.Background()) // no error without a context
+	return ds
+}
+
+// datasetContext is dataset stopped by ctx. Scoring the constructs reads
+// every respondent's items: ctx is polled before each construct, and
+// once it is cancelled the error wraps ctx.Err().
+func (l *loader) datasetContext(ctx context.Context) (*Dataset, error) {
 	ds := &Dataset{N: l.n, Files: l.files, Title: CleanLabel(l.cb.Title), Columns: map[string]*Column{}, PII: l.pii}
 	if l.wcol != nil {
 		if w := l.weights.warning(l.wcol.name, l.n); w != nil {
@@ -909,6 +920,9 @@ func (l *loader) dataset() *Dataset {
 		ds.Segments = append(ds.Segments, ds.Columns[s])
 	}
 	for ri, rule := range l.rules {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
 		c := &Construct{Name: rule.name, Def: rule.def}
 		if l.compact {
 			for _, it := range l.items[ri] {
@@ -933,5 +947,5 @@ func (l *loader) dataset() *Dataset {
 		c.score, c.flag = rule.score(vals, l.n)
 		ds.Constructs = append(ds.Constructs, c)
 	}
-	return ds
+	return ds, nil
 }

@@ -440,9 +440,13 @@ func (pc *parallelConverter) mergeOldest() error {
 }
 
 // finish waits for every batch submitted to be converted and merged, then
-// ends the converters.
-func (pc *parallelConverter) finish() error {
+// ends the converters. Converters that lag behind the reader can hold a
+// few batches still to convert: ctx is polled before each.
+func (pc *parallelConverter) finish(ctx context.Context) error {
 	for len(pc.pending) > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := pc.mergeOldest(); err != nil {
 			return err
 		}

@@ -142,7 +142,10 @@ func Validate(ctx context.Context, cb *Codebook, tables []TableReader, opts Load
 		return nil, nil, err
 	}
 	problems = append(problems, l.problems.list...)
-	ds := l.dataset()
+	ds, err := l.datasetContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	reported := map[string]bool{}
 	for ri, rule := range l.rules {
 		for _, it := range l.items[ri] {

@@ -205,7 +205,7 @@ func TestBrokenInputs(t *testing.T) {
 		{"out-of-scale answers", []string{"--data", p("scale.csv"), "--codebook", cb}, "", 1, []string{"scale.csv: 2 rows (rows 2, 3) have answers in 2 items of construct \"c\" (\"q1\", \"q2\") outside the scale [1, 5]: \"7\", \"0\""}},
 		{"decimal comma in tab-separated text", []string{"--data", p("unicode-de.txt"), "--codebook", cb}, "", 1, []string{"unicode-de.txt: row 2, column \"w\": weight \"1,25\" is not a number", "(--decimal-comma"}},
 		{"missing stratum", []string{"--data", p("nostratum.csv"), "--codebook", cb}, "", 1, []string{"nostratum.csv: row 3, column \"st\": stratum is missing"}},
-		{"stratum with one PSU", []string{"--data", p("lonely.csv"), "--codebook", cb}, "", 1, []string{"lonely.csv", "stratum \"s2\" has only one PSU", "(--lonely-psu adjust, remove or certainty"}},
+		{"stratum with one PSU", []string{"--data", p("lonely.csv"), "--codebook", cb}, "", 1, []string{"lonely.csv", "stratum \"s2\" has only one PSU", "(--lonely-psu adjust, remove, certainty or average"}},
 		{"mixed encodings", []string{"--data", p("mixed.csv"), "--codebook", cb}, "", 1, []string{"read " + p("mixed.csv") + ": text mixes UTF-8", "(--encoding names the file's encoding"}},
 		{"workbook over the unzip limit", []string{"--data", p("bomb.xlsx"), "--codebook", cb, "--max-unzip-mb", "1"}, "", 1, []string{"bomb.xlsx", "over the 1 MiB unzip limit", "(--max-unzip-mb raises"}},
 		{"unknown values label", []string{"--data", p("values.csv"), "--codebook", p("values.yaml")}, "", 1, []string{"values.csv: row 3, column \"q1\": \"Tres d accord\" is not a number and not in values"}},

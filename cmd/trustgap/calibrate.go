@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -52,16 +53,16 @@ func withWeighting(lo survey.LoadOptions, wd *survey.WeightingDef) survey.LoadOp
 
 // calibrateDesign rakes d to wd's margins on ds, as R's rake() inside the
 // design (analysis.Design.Calibrate).
-func calibrateDesign(d *analysis.Design, ds *survey.Dataset, wd *survey.WeightingDef, source string) (*analysis.Design, error) {
+func calibrateDesign(ctx context.Context, d *analysis.Design, ds *survey.Dataset, wd *survey.WeightingDef, source string) (*analysis.Design, error) {
 	margins, err := marginsOf(ds, wd, source)
 	if err != nil {
 		return nil, err
 	}
 	var cd *analysis.Design
 	if len(wd.Bounds) == 2 {
-		cd, err = d.CalibrateBounded(margins, [2]float64{wd.Bounds[0], wd.Bounds[1]}, analysis.CalibrationOptions{Total: wd.Total})
+		cd, err = d.CalibrateBounded(margins, [2]float64{wd.Bounds[0], wd.Bounds[1]}, analysis.CalibrationOptions{Total: wd.Total, Context: ctx})
 	} else {
-		cd, err = d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total})
+		cd, err = d.Calibrate(margins, analysis.CalibrationOptions{Total: wd.Total, Context: ctx})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)

@@ -126,7 +126,8 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	if err != nil {
 		return err
 	}
-	ct, err := st.Design.Crosstab(a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
+	ctx := cmd.Context()
+	ct, err := st.Design.CrosstabContext(ctx, a.Codes, b.Codes, a.Levels, b.Levels, opts.Level)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}
@@ -189,7 +190,7 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 	out.Bases = append(out.Bases, crossBase{Col: "Total", N: tb.N, WeightedN: analysis.Num(tb.WeightedN), EffectiveN: analysis.Num(tb.EffectiveN), LowBase: tb.N < opts.MinBase})
 	tables := []*reports.Table{pct, bt}
 	stat, _ := analysis.ParseChiSqStatistic(opts.Statistic)
-	test, err := ct.TestWith(st.Design, stat)
+	test, err := ct.TestWithContext(ctx, st.Design, stat)
 	if err != nil {
 		return fmt.Errorf("crosstab: %w", err)
 	}

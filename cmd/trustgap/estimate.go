@@ -175,8 +175,15 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}
 	var rows []analysis.Row
-	add := func(variable, statistic string, y []float64, prop bool) {
+	ctx := cmd.Context()
+	add := func(variable, statistic string, y []float64, prop bool) error {
 		for _, dm := range doms {
+			// Each estimate is a pass over the respondents (on a
+			// calibrated design, ten sweeps over the margins too): the
+			// context is polled before each.
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("estimate stopped: %w", err)
+			}
 			var e analysis.Estimate
 			switch {
 			case statistic == "total":
@@ -193,6 +200,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 			r.LowBase = e.N < opts.MinBs
 			rows = append(rows, r)
 		}
+		return nil
 	}
 	for _, m := range opts.Means {
 		col, err := st.column(m)
@@ -202,7 +210,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if !col.IsNumeric() {
 			return fmt.Errorf("--mean %s: the column holds text (levels such as %q), not numbers; use --prop '%s==LEVEL'", m, col.Levels[0], m)
 		}
-		add(m, "mean", col.Values().All(nil), false)
+		if err := add(m, "mean", col.Values().All(nil), false); err != nil {
+			return err
+		}
 	}
 	for i, c := range conds {
 		col, err := st.column(c.Column)
@@ -213,7 +223,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		if err != nil {
 			return fmt.Errorf("--prop %s: %w", opts.Props[i], err)
 		}
-		add(c.String(), "proportion", y, true)
+		if err := add(c.String(), "proportion", y, true); err != nil {
+			return err
+		}
 	}
 	for _, tt := range totals {
 		col, err := st.column(tt.column)
@@ -228,7 +240,9 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		} else if !col.IsNumeric() {
 			return fmt.Errorf("--total %s: the column holds text (levels such as %q), not numbers; use --total '%s==LEVEL' for a weighted count", tt.given, col.Levels[0], tt.given)
 		}
-		add(tt.given, "total", y, false)
+		if err := add(tt.given, "total", y, false); err != nil {
+			return err
+		}
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},

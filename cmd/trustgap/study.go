@@ -294,7 +294,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		fmt.Fprintln(s.ErrOut, "warning: "+w.String())
 	}
 	lonely, _ := analysis.ParseLonelyPSU(o.LonelyPSU)
-	d, err := analysis.StudyDesign(ds, lonely)
+	d, err := analysis.StudyDesignContext(ctx, ds, lonely)
 	if err != nil {
 		// The design's messages name respondents and strata, not files.
 		return nil, fmt.Errorf("%s: %w", strings.Join(ds.Files, ", "), err)
@@ -304,7 +304,7 @@ func (o *studyOptions) load(ctx context.Context, s *IOStreams, lo survey.LoadOpt
 		if o.Targets != "" {
 			source = "targets " + o.Targets
 		}
-		if d, err = calibrateDesign(d, ds, wd, source); err != nil {
+		if d, err = calibrateDesign(ctx, d, ds, wd, source); err != nil {
 			return nil, err
 		}
 	}

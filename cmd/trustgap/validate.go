@@ -138,7 +138,7 @@ func lonelyProblems(cmd *cobra.Command, opts *ValidateOptions) ([]survey.Problem
 	}
 	for _, name := range st.Design.SinglePSUStrata() {
 		out = append(out, survey.Problem{Column: column, Msg: fmt.Sprintf("stratum %s has only one PSU, so every analysis refuses the design by default; "+
-			"say how it enters variances with --lonely-psu adjust, remove or certainty (R's options(survey.lonely.psu = ...))", name)})
+			"say how it enters variances with --lonely-psu adjust, remove, certainty or average (R's options(survey.lonely.psu = ...))", name)})
 	}
 	return out, nil
 }

@@ -170,8 +170,11 @@ func weightRun(cmd *cobra.Command, opts *WeightOptions) error {
 	}
 	w := st.Design.Weights()
 	raked, diag, err := analysis.Rake(w, margins, analysis.RakeOptions{
-		Tol: opts.Tol, MaxIter: opts.MaxIter, TrimLow: opts.TrimLow, TrimHigh: opts.TrimHigh, Total: tg.Total,
+		Tol: opts.Tol, MaxIter: opts.MaxIter, TrimLow: opts.TrimLow, TrimHigh: opts.TrimHigh, Total: tg.Total, Context: ctx,
 	})
+	if ctx.Err() != nil {
+		return fmt.Errorf("weight: %w", err) // stopped: no diagnostics to report
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "raking: %d iterations, largest margin error %.3g, weighting efficiency %.1f%%, weights %.4g to %.4g\n",
 		diag.Iterations, diag.MaxMarginError, 100*diag.Efficiency, diag.MinWeight, diag.MaxWeight)
 	if err != nil {

@@ -131,7 +131,7 @@ func TestParseCIMethod(t *testing.T) {
 }
 
 func FuzzParseCIMethod(f *testing.F) {
-	for _, s := range []string{"", "logit", "beta", "wald", "mean", "asin", "LOGIT"} {
+	for _, s := range []string{"", "logit", "beta", "wald", "mean", "asin", "likelihood", "LOGIT"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

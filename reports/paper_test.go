@@ -3,6 +3,9 @@ package reports
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -41,5 +44,84 @@ func TestPaper(t *testing.T) {
 	r.Paper = "a3"
 	if err := WriteXLSX(&bytes.Buffer{}, r); !errors.Is(err, ErrInvalidReport) {
 		t.Errorf("WriteXLSX(paper a3) = %v, want ErrInvalidReport", err)
+	}
+}
+
+// TestBannerPageBreaks: a sheet of banners breaks pages only before a
+// banner's title, never inside one, and only where the next banner would
+// not fit on the page: on A4 and on Letter, each printed page (the
+// header repeated on top) holds its banners whole, and pages hold two
+// banners where they fit.
+func TestBannerPageBreaks(t *testing.T) {
+	base := sampleReport(t).Sections[2].Banners[0]
+	for _, paper := range []Paper{PaperA4, PaperLetter} {
+		r := sampleReport(t)
+		r.Paper = paper
+		var banners []*Banner
+		for k := range 9 {
+			b := *base
+			b.Title = fmt.Sprintf("Q%d. A question", k+1)
+			b.Rows = b.Rows[:2+k%3] // banners of different lengths
+			banners = append(banners, &b)
+		}
+		r.Sections = []Section{{Name: "Crosstabs", Intro: "Banners.", Banners: banners}}
+		f, raw := openDeck(t, r)
+		sheet, part := "", ""
+		for i, name := range f.GetSheetList() {
+			if strings.HasPrefix(name, "Crosstabs") {
+				sheet, part = name, fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1)
+			}
+		}
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		titleRow := map[int]bool{}
+		var starts []int
+		for i, row := range rows {
+			if len(row) > 0 && strings.HasPrefix(row[0], "Q") && strings.HasSuffix(row[0], "A question") {
+				titleRow[i+1] = true
+				starts = append(starts, i+1)
+			}
+		}
+		if len(starts) != len(banners) {
+			t.Fatalf("%s: %d banner titles, want %d", paper, len(starts), len(banners))
+		}
+		xml := zipEntry(t, raw, part)
+		var breaks []int
+		for _, m := range regexp.MustCompile(`<brk id="(\d+)"`).FindAllStringSubmatch(xml, -1) {
+			n, _ := strconv.Atoi(m[1])
+			breaks = append(breaks, n+1) // a break after row id: the page starts at id+1
+		}
+		if len(breaks) == 0 || len(breaks) >= len(banners)-1 {
+			t.Errorf("%s: %d page breaks for %d banners, want some pages holding two", paper, len(breaks), len(banners))
+		}
+		for _, b := range breaks {
+			if !titleRow[b] {
+				t.Errorf("%s: a page starts at row %d, not at a banner's title (%v)", paper, b, starts)
+			}
+		}
+		// Every page's rows fit the printable height at the print scale.
+		height := func(r1, r2 int) float64 {
+			h := 0.0
+			for r := r1; r <= r2; r++ {
+				x, _ := f.GetRowHeight(sheet, r)
+				h += x
+			}
+			return h
+		}
+		_, ph := paper.paperPoints()
+		ph -= 2 * marginTopBottom * 72
+		pages := append(append([]int{1}, breaks...), len(rows)+1)
+		for k := 0; k+1 < len(pages); k++ {
+			h := height(pages[k], pages[k+1]-1)
+			if k > 0 {
+				h += height(5, 7) // the header printed above
+			}
+			// The sample banner's sheet is narrow enough to print at 100%.
+			if h > ph+1 {
+				t.Errorf("%s: page %d (rows %d–%d) is %.0f points high, the paper holds %.0f", paper, k+1, pages[k], pages[k+1]-1, h, ph)
+			}
+		}
 	}
 }

@@ -580,6 +580,8 @@ func (d *deck) sheet(name string) *sheet {
 	if d.err == nil {
 		d.check(d.f.SetSheetView(name, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}))
 		d.check(d.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: ptr(d.r.Paper.xlsxPaperSize()), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}))
+		d.check(d.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{Left: ptr(marginSide), Right: ptr(marginSide),
+			Top: ptr(marginTopBottom), Bottom: ptr(marginTopBottom), Header: ptr(marginHeader), Footer: ptr(marginHeader)}))
 		d.check(d.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}))
 	}
 	return &sheet{d: d, name: name, widths: map[int]float64{}, row: 1}
@@ -813,28 +815,38 @@ func (d *deck) writeSection(name string, sec *Section) {
 		}
 		first = false
 	}
-	var headerRows []int // the header rows of each block, for freezing
+	var headerRows []int    // the header rows of each block, for freezing
+	var bannerRuns [][2]int // first and last row of each banner, for breakBanners
+	var titleRows [2]int    // the banners' header, printed on every page
 	banners := len(sec.Banners) > 0
 	if banners {
 		if sharedColumns(sec.Banners) {
 			// One header for every banner, frozen and printed on every
 			// page: the columns are the same all the way down.
 			h1, h2 := s.bannerHeader(sec.Banners[0])
-			if len(sec.Tables) == 0 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0 {
+			alone := len(sec.Tables) == 0 && len(sec.NativeCharts) == 0 && len(sec.Images) == 0
+			if alone {
 				s.freeze(1, h2)
 				s.printTitles(h1, h2)
 			}
-			// Banners share pages while they fit: a page of the banner's
-			// width holds about bannerPageRows rows.
+			// Banners share pages while they fit: alone on their sheet,
+			// the breaks are placed once the rows' heights and the
+			// columns' widths are known (breakBanners); otherwise a page
+			// of the banner's width holds about bannerPageRows rows.
 			onPage := 0
 			for i, b := range sec.Banners {
 				n := bannerRowsEstimate(b)
-				if i > 0 && onPage+n > bannerPageRows {
+				if !alone && i > 0 && onPage+n > bannerPageRows {
 					s.pageBreak()
 					onPage = 0
 				}
 				onPage += n
+				start := s.row
 				s.bannerBody(b, sec.Name)
+				if alone {
+					bannerRuns = append(bannerRuns, [2]int{start, s.row - 1})
+					titleRows = [2]int{h1, h2}
+				}
 			}
 			first = false
 		} else {
@@ -883,7 +895,81 @@ func (d *deck) writeSection(name string, sec *Section) {
 		fixed[1] = 12
 	}
 	s.finish(fixed)
+	s.breakBanners(bannerRuns, titleRows)
 	s.placeImages(fixed)
+}
+
+// The page set-up every sheet has (sheet): margins in inches, set rather
+// than left to the spreadsheet, so that breakBanners knows the printable
+// area.
+const (
+	marginSide, marginTopBottom, marginHeader = 0.5, 0.6, 0.3
+)
+
+// paperPoints is the paper's landscape width and height in points.
+func (p Paper) paperPoints() (w, h float64) {
+	if p == PaperLetter {
+		return 792, 612
+	}
+	return 842, 595
+}
+
+// breakBanners puts a page break before each banner of runs (first and
+// last rows) that would not fit whole on the current printed page, for
+// the sheet's paper once fitted to its width: the columns' widths give
+// the print scale, the rows' heights (set by finish) what a page holds
+// below the header repeated on every page (rows title[0]..title[1]).
+// A banner taller than a page starts a page and runs over.
+func (s *sheet) breakBanners(runs [][2]int, title [2]int) {
+	if s.d.err != nil || len(runs) < 2 {
+		return
+	}
+	pw, ph := s.d.r.Paper.paperPoints()
+	pw -= 2 * marginSide * 72
+	ph -= 2 * marginTopBottom * 72
+	// Column widths count characters of 7 pixels plus 5 of padding; a
+	// pixel is 0.75 points.
+	last := 0
+	for col := range s.widths {
+		last = max(last, col)
+	}
+	width := 0.0
+	for col := 1; col <= last; col++ {
+		w, ok := s.widths[col]
+		if !ok {
+			w = 9.14
+		}
+		width += (w*7 + 5) * 0.75
+	}
+	scale := 1.0
+	if width > pw {
+		scale = math.Floor(100*pw/width) / 100 // spreadsheets scale by whole percents
+	}
+	// What a page holds, in the sheet's points, with a margin for the
+	// spreadsheet's own rounding of heights.
+	page := 0.95 * ph / scale
+	height := func(r1, r2 int) float64 {
+		h := 0.0
+		for r := r1; r <= r2; r++ {
+			x, err := s.d.f.GetRowHeight(s.name, r)
+			if err != nil {
+				s.d.check(err)
+				return h
+			}
+			h += x
+		}
+		return h
+	}
+	header := height(title[0], title[1])
+	used := height(1, runs[0][0]-1) // the first page: title, intro and header
+	for i, r := range runs {
+		h := height(r[0], r[1])
+		if i > 0 && used+h > page {
+			s.d.check(s.d.f.InsertPageBreak(s.name, cell(1, r[0])))
+			used = header
+		}
+		used += h
+	}
 }
 
 // bannerPageRows is about the number of rows a landscape page holds

@@ -174,24 +174,56 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		}
 		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}
+	// The domains after the total are disjoint (crossed levels): one
+	// grouping, so that a mean or share is read once for all of them
+	// (MeanBy) rather than once per domain.
+	groups := make([]int32, st.DS.N)
+	for i := range groups {
+		groups[i] = -1
+	}
+	for k, dm := range doms[1:] {
+		for i, ok := range dm.in {
+			if ok {
+				groups[i] = int32(k)
+			}
+		}
+	}
 	var rows []analysis.Row
 	ctx := cmd.Context()
+	// Each estimate is a pass over the respondents (on a calibrated
+	// design, ten sweeps over the margins too): the context is polled
+	// before each.
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("estimate stopped: %w", err)
+		}
+		return nil
+	}
 	add := func(variable, statistic string, y []float64, prop bool) error {
-		for _, dm := range doms {
-			// Each estimate is a pass over the respondents (on a
-			// calibrated design, ten sweeps over the margins too): the
-			// context is polled before each.
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("estimate stopped: %w", err)
+		est := make([]analysis.Estimate, len(doms))
+		if statistic == "total" {
+			for k, dm := range doms {
+				if err := stopped(); err != nil {
+					return err
+				}
+				est[k] = st.Design.Total(y, dm.in, opts.Level)
 			}
-			var e analysis.Estimate
-			switch {
-			case statistic == "total":
-				e = st.Design.Total(y, dm.in, opts.Level)
-			case prop:
-				e = st.Design.Prop(y, dm.in, method, opts.Level)
-			default:
-				e = st.Design.Mean(y, dm.in, opts.Level)
+		} else {
+			if err := stopped(); err != nil {
+				return err
+			}
+			est[0] = st.Design.Mean(y, nil, opts.Level)
+			if len(doms) > 1 {
+				if err := stopped(); err != nil {
+					return err
+				}
+				copy(est[1:], st.Design.MeanBy(y, groups, len(doms)-1, opts.Level))
+			}
+		}
+		for k, dm := range doms {
+			e := est[k]
+			if prop {
+				e.CILow, e.CIHigh = analysis.PropCI(e, method, opts.Level) // as Design.Prop
 			}
 			r := analysis.NewRow(statistic, dm.dom, e, prop)
 			r.Variable = variable

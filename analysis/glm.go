@@ -281,6 +281,11 @@ type logitUnits struct {
 	// early, partial, once it is cancelled, and fit and logitSandwich
 	// then return its error.
 	ctx context.Context
+	// scores, when set, gives the PSU totals of the scores at beta and
+	// the strata of the fit's rows, for units that are patterns of
+	// predictors rather than (pattern, PSU) cells (fitLogitCells);
+	// otherwise logitSandwich sums them unit by unit.
+	scores func(beta []float64) (t [][]float64, rows func(h int) bool, err error)
 }
 
 // cancelled polls u.ctx at every 65,536th unit k.
@@ -580,6 +585,13 @@ func (d *Design) logitSandwich(u *logitUnits, beta []float64, names []string) ([
 	ainv, bad := invertSPD(a)
 	if bad >= 0 {
 		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, names[bad], u.n)
+	}
+	if u.scores != nil {
+		t, rows, err := u.scores(beta)
+		if err != nil {
+			return nil, err
+		}
+		return mulMM(mulMM(ainv, d.covIn(t, rows)), ainv), nil
 	}
 	t := make([][]float64, p)
 	var z [][]float64 // a calibrated design's scores by respondent, residualized below

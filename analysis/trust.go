@@ -411,7 +411,8 @@ cells:
 // Newton's method runs over the patterns that occur, and the PSU totals
 // of the scores u_i = w_i (y_i − μ_i) x_i for the sandwich come from one
 // pass over the respondents' cells. Memory grows with the cells and the
-// PSUs, not with the respondents.
+// PSUs, not with the respondents. The fit, sandwich and SEs are
+// Logistic's own (fitUnits), given those units and score totals.
 func (d *Design) fitLogitCells(cl *logitCells, dummies [][]int32, names []string) (*LogisticFit, error) {
 	nX := 1
 	for _, dm := range dummies {
@@ -484,72 +485,59 @@ cells:
 		u.swy[id] += float64(y) * cl.sw[c]
 		u.n += cl.n[c]
 	}
-	if u.n <= p {
-		return nil, fmt.Errorf("logistic: %d respondents with every variable answered for %d coefficients", u.n, p)
-	}
-	beta, iter, err := u.fit(fitNames)
-	if err != nil {
-		return nil, err
-	}
-	a, _ := u.information(beta)
-	ainv, bad := invertSPD(a)
-	if bad >= 0 {
-		return nil, fmt.Errorf("logistic: %w: %q is constant or a linear combination of the other predictors among the %d respondents in the fit", ErrSingular, fitNames[bad], u.n)
-	}
-	// Each cell's residual y − μ, by id (cell + 1; NaN: not in the model).
-	res := make([]float64, len(cl.key)+1)
-	res[0] = math.NaN()
-	for c, id := range patOf {
-		res[c+1] = math.NaN()
-		if id >= 0 {
-			var eta float64
-			for j, b := range beta {
-				eta += u.x[int(id)*p+j] * b
+	// The units are patterns, not (pattern, PSU) cells: the scores' PSU
+	// totals come from the respondents' cells.
+	u.scores = func(beta []float64) ([][]float64, func(h int) bool, error) {
+		// Each cell's residual y − μ, by id (cell + 1; NaN: not in the model).
+		res := make([]float64, len(cl.key)+1)
+		res[0] = math.NaN()
+		for c, id := range patOf {
+			res[c+1] = math.NaN()
+			if id >= 0 {
+				var eta float64
+				for j, b := range beta {
+					eta += u.x[int(id)*p+j] * b
+				}
+				res[c+1] = yOf[c] - expit(eta)
 			}
-			res[c+1] = yOf[c] - expit(eta)
 		}
-	}
-	var t [][]float64
-	if d.cal != nil {
-		ctx := cl.ctx
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		var err error
-		t, err = d.calibratedScoreTotals(ctx, p, func(emit func(i int, r float64, ones []int)) {
+		var t [][]float64
+		if d.cal != nil {
+			ctx := cl.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			var err error
+			t, err = d.calibratedScoreTotals(ctx, p, func(emit func(i int, r float64, ones []int)) {
+				for i, id := range cl.id {
+					if rc := res[id]; rc == rc {
+						emit(i, d.w[i]*rc, set[id-1])
+					}
+				}
+			})
+			if err != nil {
+				return nil, nil, err
+			}
+		} else {
+			t = make([][]float64, p)
+			for j := range t {
+				t[j] = make([]float64, d.NumPSU())
+			}
 			for i, id := range cl.id {
-				if rc := res[id]; rc == rc {
-					emit(i, d.w[i]*rc, set[id-1])
+				rc := res[id]
+				if rc != rc {
+					continue
+				}
+				r := d.w[i] * rc
+				q := d.psu[i]
+				t[0][q] += r
+				for _, j := range set[id-1] {
+					t[j][q] += r
 				}
 			}
-		})
-		if err != nil {
-			return nil, err
 		}
-	} else {
-		t = make([][]float64, p)
-		for j := range t {
-			t[j] = make([]float64, d.NumPSU())
-		}
-		for i, id := range cl.id {
-			rc := res[id]
-			if rc != rc {
-				continue
-			}
-			r := d.w[i] * rc
-			q := d.psu[i]
-			t[0][q] += r
-			for _, j := range set[id-1] {
-				t[j][q] += r
-			}
-		}
+		// svyglm's rows: the respondents in the fit.
+		return t, d.rowStrata(func(i int) bool { return i < len(cl.id) && res[cl.id[i]] == res[cl.id[i]] }), nil
 	}
-	// svyglm's rows: the respondents in the fit.
-	rows := d.rowStrata(func(i int) bool { return i < len(cl.id) && res[cl.id[i]] == res[cl.id[i]] })
-	cov := mulMM(mulMM(ainv, d.covIn(t, rows)), ainv)
-	se := make([]float64, p)
-	for j := range se {
-		se[j] = math.Sqrt(cov[j][j])
-	}
-	return &LogisticFit{Coef: beta, SE: se, Cov: cov, DF: d.DegF(nil), N: u.n, Iter: iter, Names: fitNames}, nil
+	return d.fitUnits(u, fitNames, nil)
 }

@@ -1524,7 +1524,7 @@ func (b *builder) methodology() {
 		}
 		m = append(m, NumKeyValue("Degrees of freedom", float64(d.DegF(nil)), Integer))
 		add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
-		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+b.aopts.Lonely.String()+".")
+		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+lonelyNote(b.aopts.Lonely)+".")
 		add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
 		add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼ (higher/lower than Total, on every banner): each column against the rest of the sample, as svyglm(y ~ in column), since the Total includes the column. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
 		add("Conventions", conventionsText(b.aopts))
@@ -1956,3 +1956,13 @@ func codes01(n int, read func(dst []float64, from int)) []int32 {
 // outside the privacy mechanism. Fixed weights (taken as given, as the
 // private report's Methodology says) are the way to weight one.
 var ErrPrivateCalibrated = errors.New("a private report cannot calibrate its weights: raking fits them to the respondents' own answers outside the privacy budget; leave out the calibration (the private report takes the file's weights as given)")
+
+// lonelyNote names the lonely-PSU rule for Methodology and, for average,
+// says what it does to each estimate (R's options(survey.lonely.psu =
+// "average")).
+func lonelyNote(l analysis.LonelyPSU) string {
+	if l == analysis.LonelyAverage {
+		return `average (options(survey.lonely.psu = "average"): their contribution is left out and each estimate's variance multiplied by nstrat/nokstrat, over the strata holding its respondents)`
+	}
+	return l.String()
+}

@@ -193,7 +193,7 @@ func (b *builder) crosstabs() error {
 		}
 		banners = append(banners, bn)
 	}
-	b.rep.Sections = append(b.rep.Sections, Section{Name: "Crosstabs", Intro: "Column percentages: each cell is the share of the column's respondents who answered the question. Bases: unweighted respondents, weighted respondents and the effective base (Kish) of each column.", Banners: banners})
+	b.rep.Sections = append(b.rep.Sections, Section{Name: "Crosstabs", Intro: "Column percentages: each cell is the share of the column's respondents who answered the question. Bases: unweighted respondents, weighted respondents and the effective base (Kish) of each column. Marks: ▲/▼ where a column is significantly higher/lower than Total, letters where it is significantly higher than the lettered column of its group (each table's note gives the tests).", Banners: banners})
 	return nil
 }
 

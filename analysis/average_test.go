@@ -278,6 +278,24 @@ func TestLonelyAverageCompareTrust(t *testing.T) {
 			c.num(k, "estimate", r[0], w.Estimate)
 			c.num(k, "se", r[1], w.SE)
 		}
+		// Design.Logistic (glm.go's sandwich, respondent by respondent)
+		// is the total's two-group log odds ratio too.
+		d, err := StudyDesign(ds, LonelyAverage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := flagVec(ds.Construct("comfort")).materialize(ds.N)
+		x := flagVec(ds.Construct("trust")).materialize(ds.N)
+		fit, err := d.Logistic(y, [][]float64{x}, []string{"trust"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range g.Trust {
+			if w.Statistic == "log_odds_ratio" && w.Domain == nil {
+				c.num("Logistic", "trust", Num(fit.Coef[1]), w.Estimate)
+				c.num("Logistic", "trust se", Num(fit.SE[1]), w.SE)
+			}
+		}
 		a := tr.Adjusted
 		if len(a.Terms) != len(g.Adjusted.Terms) {
 			t.Fatalf("Trust(panel, average) adjusted has %d terms, want %d", len(a.Terms), len(g.Adjusted.Terms))

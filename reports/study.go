@@ -1520,8 +1520,9 @@ func (b *builder) methodology() {
 		}
 		if ds.Weights != nil || b.opts.Targets != nil {
 			m = append(m, NumKeyValue("Weighting efficiency", d.KishEfficiency(nil), Percent))
-			add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); the effective base is the unweighted base times this efficiency.")
+			add("Weighting efficiency, definition", "Kish: (Σw)² / (n·Σw²); a banner column's effective base is its unweighted base times its own efficiency.")
 		}
+		add("Bases", "Every figure stands beside its unweighted base (respondents), its weighted base (the sum of their weights) and an effective base. A banner's effective base is Kish's, (Σw)²/Σw² of the column: the weighting's loss of precision, the same for every row. A table's is the figure's own, n divided by its design effect (svymean's deff): weighting, strata and clusters together.")
 		m = append(m, NumKeyValue("Degrees of freedom", float64(d.DegF(nil)), Integer))
 		add("Degrees of freedom, definition", "Primary sampling units minus strata; per group, the units and strata with respondents in it.")
 		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+lonelyNote(b.aopts.Lonely)+".")

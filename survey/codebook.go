@@ -68,6 +68,11 @@ type DesignDef struct {
 	Strata string `yaml:"strata"`
 	PSU    string `yaml:"psu"`
 	FPC    string `yaml:"fpc"`
+	// IDScope is where an ID is unique: "study" (the default: no
+	// respondent id may be in two files) or "file" (each file numbers its
+	// respondents afresh, as waves whose ids restart at 1: duplicates
+	// are looked for within each file only).
+	IDScope string `yaml:"id_scope"`
 }
 
 // ConstructDef defines a construct: its items, how text answers map to

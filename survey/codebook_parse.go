@@ -18,7 +18,7 @@ func topKeys() []string {
 	return []string{"title", "missing", "header_rows", "decimal_comma", "columns", "design", "region", "segments", "constructs", "levels", "labels", "bands", "allow_pii", "report", "study", "weighting"}
 }
 
-func designKeys() []string { return []string{"id", "weight", "strata", "psu", "fpc"} }
+func designKeys() []string { return []string{"id", "id_scope", "weight", "strata", "psu", "fpc"} }
 
 func constructKeys() []string {
 	return []string{"items", "values", "scale", "reverse", "score", "flag", "min_items", "label"}
@@ -324,6 +324,14 @@ func (p *cbParser) design(n *yaml.Node) {
 			dst = &d.PSU
 		case "fpc":
 			dst = &d.FPC
+		case "id_scope":
+			s, ok := p.str(v, "design: id_scope")
+			if ok && s != "" && s != "study" && s != "file" {
+				p.problem(v.Line, "design: id_scope is %q; want study (ids unique across the files, the default) or file (each file numbers its respondents afresh, as waves whose ids restart at 1)", s)
+				return
+			}
+			d.IDScope = s
+			return
 		default:
 			p.unknownKey(k, "design", designKeys())
 			return

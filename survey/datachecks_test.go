@@ -85,6 +85,52 @@ func TestIDsAcrossFiles(t *testing.T) {
 	}
 }
 
+// TestIDScopeFile: waves whose ids restart at 1 are refused by default,
+// with the message saying how to go on (id_scope: file); with it they
+// stack, and Validate still finds a duplicate id within one file, but
+// not the same id in two files.
+func TestIDScopeFile(t *testing.T) {
+	w1, w2 := rowsCSV(0, 50, one), rowsCSV(0, 30, one)
+	_, err := loadTexts(t, checksCodebook, [2]string{"wave1.csv", w1}, [2]string{"wave2.csv", w2})
+	if err == nil || !strings.Contains(err.Error(), "wave2.csv: row 2") || !strings.Contains(err.Error(), "id_scope: file") {
+		t.Fatalf("Load(waves with restarting ids) = %v, want the duplicate named and id_scope: file suggested", err)
+	}
+	perFile := strings.Replace(checksCodebook, "{id: rid,", "{id: rid, id_scope: file,", 1)
+	ds, err := loadTexts(t, perFile, [2]string{"wave1.csv", w1}, [2]string{"wave2.csv", w2})
+	if err != nil || ds.N != 80 {
+		t.Fatalf("Load(id_scope: file) = %v, error %v; want 80 respondents", ds, err)
+	}
+	cb, err := ParseCodebook(strings.NewReader(perFile), "codebook.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []TableReader
+	for _, f := range [][2]string{{"wave1.csv", w1}, {"wave2.csv", w2 + "p3@example.com,1,2\n"}} {
+		tr, err := NewCSVReader(strings.NewReader(f[1]), f[0], ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, tr)
+	}
+	probs, _, err := Validate(context.Background(), cb, ts, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dups []string
+	for _, p := range probs {
+		if strings.Contains(p.Msg, "duplicate id") {
+			dups = append(dups, p.String())
+		}
+	}
+	if len(dups) != 1 || !strings.Contains(dups[0], "wave2.csv: row 32") || !strings.Contains(dups[0], "same as row 5") {
+		t.Errorf("Validate(id_scope: file) duplicates = %q, want wave2.csv's row 32 as the same as its row 5, alone", dups)
+	}
+	bad := strings.Replace(checksCodebook, "{id: rid,", "{id: rid, id_scope: wave,", 1)
+	if _, err := ParseCodebook(strings.NewReader(bad), "codebook.yaml"); err == nil || !strings.Contains(err.Error(), "id_scope") {
+		t.Errorf("ParseCodebook(id_scope: wave) = %v, want a problem naming id_scope", err)
+	}
+}
+
 // TestWeightChecks: weights whose total overflows are an error; one
 // weight holding most of the total is a warning naming its row.
 func TestWeightChecks(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultDraftRows is how many rows of each file DraftCodebook reads when
@@ -664,6 +665,15 @@ func slug(key string, limit int) string {
 		}
 		if n+len(w) > limit && len(kept) > 0 {
 			break
+		}
+		if len(w) > limit {
+			// One word longer than the name may be: cut it (at a rune
+			// boundary), as YAML refuses keys above 1,024 characters.
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(w[cut]) {
+				cut--
+			}
+			w = w[:cut]
 		}
 		kept = append(kept, w)
 		n += len(w) + 1

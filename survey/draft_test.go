@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestRecognizeScale(t *testing.T) {
@@ -130,6 +132,33 @@ func TestYAMLString(t *testing.T) {
 	}
 }
 
+// TestLongKeys checks the two places a draft writes data as a YAML key:
+// a column name is cut to a name's length however long the header's
+// one word is, and a level above YAML's 1,024-character implicit-key limit
+// is written as an explicit key that reads back unchanged.
+func TestLongKeys(t *testing.T) {
+	for _, tc := range []struct{ key, want string }{
+		{strings.Repeat("í", 600), strings.Repeat("í", 20)}, // 2 bytes a rune: 40 bytes
+		{strings.Repeat("x", 45), strings.Repeat("x", 40)},
+		{"trust in " + strings.Repeat("y", 50), "trust"},
+	} {
+		if got := slug(tc.key, 40); got != tc.want {
+			t.Errorf("slug(%d-byte key, 40) = %q, want %q", len(tc.key), got, tc.want)
+		}
+	}
+	for _, level := range []string{"DE", strings.Repeat("í", 1100), strings.Repeat(`a\"`, 600)} {
+		doc := "labels:\n  country: {" + yamlFlowKey(level) + ": Germany, x: y}\n"
+		var m map[string]map[string]map[string]string
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Errorf("yamlFlowKey(%d-byte level) does not parse: %v", len(level), err)
+			continue
+		}
+		if got := m["labels"]["country"][level]; got != "Germany" {
+			t.Errorf("yamlFlowKey(%d-byte level) reads back as %q, want %q", len(level), got, "Germany")
+		}
+	}
+}
+
 // draftFiles drafts a codebook for the files and returns its YAML.
 func draftFiles(t *testing.T, paths ...string) []byte {
 	t.Helper()
@@ -189,7 +218,7 @@ func TestDraftGolden(t *testing.T) {
 	for _, tt := range []struct{ what, got, want string }{
 		{"region", cb.Region, "country"},
 		{"segments", strings.Join(cb.Segments, ","), "age,gender"},
-		{"design", fmt.Sprint(cb.Design), "{responseid weight   }"},
+		{"design", fmt.Sprint(cb.Design), "{responseid weight    }"},
 		{"constructs", strings.Join(cb.ConstructOrder, ","), "concern,protection,trust,comfort,sharing"},
 		{"protection items", strings.Join(cb.Constructs["protection"].Items, ","), "q2_1,q2_2,q2_3"},
 		{"id headers", strings.Join(cb.Columns["responseid"], "|"), "ResponseId|response_id"},
@@ -404,7 +433,7 @@ func TestDraftNumericStudy(t *testing.T) {
 	yml := draftFiles(t, file)
 	cb := validateDraft(t, yml, file)
 	for _, tt := range []struct{ what, got, want string }{
-		{"design", fmt.Sprint(cb.Design), "{rid weight  psu }"},
+		{"design", fmt.Sprint(cb.Design), "{rid weight  psu  }"},
 		{"region", cb.Region, "region"},
 		{"segments", strings.Join(cb.Segments, ","), "generation,gender"},
 		{"protection", strings.Join(cb.Constructs["protection"].Items, ","), "pr_adblock,pr_vpn,pr_decline_cookies,pr_privacy_settings"},

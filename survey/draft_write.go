@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // WriteYAML writes the draft as a commented YAML codebook: a codebook
@@ -163,7 +164,7 @@ func (d *Draft) writeLabels(w io.Writer) {
 			var pairs []string
 			for _, l := range d.Levels[name] {
 				if n, ok := names[l]; ok {
-					pairs = append(pairs, yamlString(l)+": "+yamlString(n))
+					pairs = append(pairs, yamlFlowKey(l)+": "+yamlString(n))
 				}
 			}
 			lines = append(lines, fmt.Sprintf("  %s: {%s}\n", yamlString(name), strings.Join(pairs, ", ")))
@@ -366,6 +367,16 @@ func yamlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// yamlFlowKey writes s as a key of a flow mapping: an explicit key ("? ")
+// when it is longer than the 1,024 characters YAML allows an implicit key.
+func yamlFlowKey(s string) string {
+	q := yamlString(s)
+	if utf8.RuneCountInString(q) > 1000 {
+		return "? " + q + " "
+	}
+	return q
 }
 
 func flowList(xs []string) string {

@@ -83,7 +83,7 @@ func groupByPSU(ctx context.Context, ds *Dataset) error {
 			p.small(it.small)
 		}
 	}
-	return p.flushBytes()
+	return p.flushBytes(ctx)
 }
 
 // permuter applies one permutation to many slices, with a scratch slice
@@ -159,7 +159,7 @@ func (p *permuter) small(v *smallVec) {
 // With many packs (a load of every construct) two goroutines share them,
 // each with its own 8-byte-per-respondent scratch; with few (an analysis
 // loading a few constructs) one does, to keep the peak memory down.
-func (p *permuter) flushBytes() error {
+func (p *permuter) flushBytes(ctx context.Context) error {
 	var packs [][][]uint8
 	for xs := p.bytes; len(xs) > 0; {
 		k := min(8, len(xs))
@@ -184,6 +184,9 @@ func (p *permuter) flushBytes() error {
 				k := int(next.Add(1)) - 1
 				if k >= len(packs) {
 					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("load: %w", err) // a pack is a pass over every respondent
 				}
 				if len(packed) != len(p.order) {
 					packed = make([]uint64, len(p.order))

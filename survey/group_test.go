@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -34,7 +35,7 @@ func TestPermuteBytesPacked(t *testing.T) {
 		for _, x := range got {
 			packed.small(&smallVec{codes: x})
 		}
-		packed.flushBytes()
+		packed.flushBytes(context.Background())
 		for j := range want {
 			if !slices.Equal(got[j], want[j]) {
 				t.Errorf("n=%d, %d vectors: vector %d permuted in packs differs from permuting it alone", tt.n, tt.vecs, j)

@@ -82,11 +82,15 @@ func (c *idChecker) endFile(file, column string) []Problem {
 			continue
 		}
 		msg := fmt.Sprintf("respondent id also in %s row %d (the id is not shown): a respondent in two files", c.files[k], firstPrev)
+		// The way forward for files that each number their respondents
+		// from 1 (waves, countries), said last so the finding comes first.
+		hint := "; if each file numbers its respondents afresh (waves whose ids restart at 1), add id_scope: file to the codebook's design:"
 		if matches == len(cur) && len(cur) == len(prev) {
 			msg = fmt.Sprintf("every respondent id is also in %s (first at row %d; ids not shown): the same file given twice?", c.files[k], firstPrev)
 		} else if matches > 1 {
 			msg += fmt.Sprintf("; %d ids of this file are in %s", matches, c.files[k])
 		}
+		msg += hint
 		probs = append(probs, Problem{File: file, Row: first, Column: column, Msg: msg})
 	}
 	c.files = append(c.files, file)

@@ -109,7 +109,7 @@ func Load(ctx context.Context, cb *Codebook, tables []TableReader, opts LoadOpti
 
 // load is Load once the loader is set up.
 func (l *loader) load(ctx context.Context, tables []TableReader) (*Dataset, error) {
-	l.reserve(sizeHint(tables))
+	l.reserve(ctx, sizeHint(tables))
 	if err := l.read(ctx, tables); err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func (l *loader) read(ctx context.Context, tables []TableReader) error {
 	if len(tables) == 0 {
 		return errors.New("load: no data files")
 	}
-	if len(tables) > 1 && !l.lint && l.idCol.name != "" {
+	if len(tables) > 1 && !l.lint && l.idCol.name != "" && l.design.IDScope != "file" {
 		l.ids = &idChecker{}
 	}
 	if l.design.Weight != "" {
@@ -482,7 +482,7 @@ func (l *loader) readTable(ctx context.Context, t TableReader) error {
 			}
 			rows++
 			l.n++
-			if l.n&0xFFFF == 0 {
+			if l.n&0x3FFF == 0 { // every 16,384 rows: a fraction of a second on a busy machine
 				if err := ctx.Err(); err != nil {
 					return fmt.Errorf("load: %w", err)
 				}
@@ -756,7 +756,7 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 		for int(k) >= len(b.firstSeen) {
 			b.firstSeen = append(b.firstSeen, rowRef{})
 		}
-		if first := b.firstSeen[k]; first.file != "" {
+		if first := b.firstSeen[k]; first.file != "" && (first.file == file || l.design.IDScope != "file") {
 			// Row numbers only: an id can be a phone number or an e-mail
 			// address, and the rows are enough to find it.
 			where := fmt.Sprintf("row %d", first.row)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 	"strings"
 
 	"github.com/trustgap/trustgap/survey"
@@ -146,4 +147,20 @@ func ExampleParseCondition() {
 	}
 	fmt.Println(c.Column, c.Op, c.Value, v)
 	// Output: region != Europe [0 1 NaN]
+}
+
+// A Dataset can also be built in memory, for data that do not come from
+// files: columns and constructs are made with their values, and read as
+// those Load makes.
+func ExampleNewConstruct() {
+	nan := math.NaN()
+	tr1 := survey.NewNumericColumn("tr1", []float64{4, 2, nan, 5})
+	trust := survey.NewConstruct("trust", survey.ConstructDef{Items: []string{"tr1"}, Flag: ">= 4"},
+		[]*survey.Column{tr1}, []float64{4, 2, nan, 5}, []float64{1, 0, nan, 1})
+	ds := &survey.Dataset{N: 4, Constructs: []*survey.Construct{trust}}
+	fmt.Println("item:", tr1.Values().All(nil))
+	fmt.Println("flags:", ds.Construct("trust").Flags().All(nil))
+	// Output:
+	// item: [4 2 NaN 5]
+	// flags: [1 0 NaN 1]
 }

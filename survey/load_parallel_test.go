@@ -367,8 +367,8 @@ func TestLoadParallelStops(t *testing.T) {
 		wantN   int // rows counted when Load stopped
 	}{
 		// The load notices every 65536 rows.
-		{"cancelled early", 10, true, "load: context canceled", 0x10000},
-		{"cancelled late", 0x10000 - 5, true, "load: context canceled", 0x10000},
+		{"cancelled early", 10, true, "load: context canceled", 0x4000},
+		{"cancelled late", 0x4000 - 5, true, "load: context canceled", 0x4000},
 		{"reader fails", failAt, false, fmt.Sprintf("read a.csv: row %d: broken quote", failAt+1), failAt - 1},
 	}
 	for _, tt := range tests {

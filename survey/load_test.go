@@ -511,8 +511,8 @@ func TestLoadCancelledMidFile(t *testing.T) {
 	// see that a long file notices cancellation too.
 	l := newLoader(cb, LoadOptions{}, 0, false)
 	err := l.readTable(ctx, m)
-	if !errors.Is(err, context.Canceled) || l.n != 0x10000 {
-		t.Errorf("readTable(cancelled) = %v after %d rows, want context.Canceled after 65536", err, l.n)
+	if !errors.Is(err, context.Canceled) || l.n != 0x4000 {
+		t.Errorf("readTable(cancelled) = %v after %d rows, want context.Canceled after 16384", err, l.n)
 	}
 }
 

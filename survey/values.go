@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -413,11 +414,19 @@ func sizeHint(tables []TableReader) int {
 // reserve allocates the columns the loader fills for n respondents:
 // design, region and segment columns, construct items and scores. Columns
 // whose type is decided by their values grow as they fill.
-func (l *loader) reserve(n int) {
+//
+// Reserving zeroes memory, the size of the study for each column: on a
+// busy machine that alone takes seconds for millions of respondents, so
+// ctx is polled between columns, and once it is cancelled reserve stops
+// (the read that follows returns its error).
+func (l *loader) reserve(ctx context.Context, n int) {
 	if n <= 0 {
 		return
 	}
 	for _, b := range l.cols {
+		if ctx.Err() != nil {
+			return
+		}
 		switch {
 		case b.skip:
 		case b.strict != "":
@@ -430,6 +439,9 @@ func (l *loader) reserve(n int) {
 		}
 	}
 	for ri := range l.rules {
+		if ctx.Err() != nil {
+			return
+		}
 		for _, it := range l.items[ri] {
 			if it.small != nil {
 				it.small.codes = slices.Grow(it.small.codes, n)

@@ -34,12 +34,18 @@ const (
 
 // interruptGrace is how long an interrupted command is given to stop by
 // itself (removing its temporary files) before the process ends anyway.
-// The analyses' estimation passes poll the command's context every few
-// thousand respondents, so describe, paradox, trust, effect, segments,
-// compare, reliability and report stop well within it; it stays as a
-// safety net for work that does not poll (building a design or its cross
-// cells, the logistic fit of trust and effect, crosstab, estimate,
-// weight).
+// Every long pass polls the command's context: reading (every 16,384
+// rows), building and calibrating the design, the estimation passes,
+// crosstab, estimate, raking, the logistic fits, a calibrated design's
+// residuals (per sweep) and the report's sections and charts; at a
+// million respondents a run returns within a few hundred milliseconds
+// of a signal, even on a busy machine (bench/README). The grace stays as
+// a last resort for the promise of an exit within a second: a pass
+// between two polls can still outlast it on an overloaded machine or a
+// far larger study. Ending then loses nothing, since no output is
+// replaced before the run's last check of the context; at worst a
+// temporary file is left beside -o's (.NAME.tmp-*), or a report's
+// temporary folder, which the next report into that folder removes.
 const interruptGrace = 700 * time.Millisecond
 
 func main() {

@@ -1587,7 +1587,8 @@ func conventionsText(o analysis.Options) string {
 	case analysis.CIXLogit:
 		parts = append(parts, "The xlogit limits are left out at a share of 0 or 1 (R: not a number).")
 	}
-	parts = append(parts, "Adjusted odds ratios: svyglm(outcome ~ factor + covariates, family = quasibinomial()), intervals on summary.svyglm's residual degrees of freedom (degf − coefficients + 1).",
+	parts = append(parts, "A share within a base that a flag defines (an item among the concerned, the outcome among respondents with the factor) treats everyone outside the base as missing, so its interval takes the group's degrees of freedom: svyciprop(~y, subset(design, group), df = degf(subset(design, group))).",
+		"Adjusted odds ratios: svyglm(outcome ~ factor + covariates, family = quasibinomial()), intervals on summary.svyglm's residual degrees of freedom (degf − coefficients + 1).",
 		"Effective bases of crosstab columns are Kish's (Σw)²/(Σw²), from the weights alone.")
 	return strings.Join(parts, " ")
 }

@@ -260,8 +260,8 @@ func (s *xlsxSource) next() ([]string, int, error) {
 		if err == io.EOF {
 			return nil, 0, io.EOF
 		}
-		if errors.Is(err, errXML) {
-			return nil, row, fmt.Errorf("workbook part %s: %w", s.part, err)
+		if errors.Is(err, errXML) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, row, fmt.Errorf("workbook part %s: %w", s.part, err) // not damaged
 		}
 		return nil, row, fmt.Errorf("workbook part %s is damaged: %w", s.part, err)
 	}

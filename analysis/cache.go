@@ -10,7 +10,7 @@ import (
 // Cache holds what the analyses of one dataset keep between calls, so
 // that the sections of a report do not repeat one another's work: each
 // domain variable's cross cells with the others and its degrees of
-// freedom, the sums of construct flags (see sumShared), and reusable
+// freedom, the sums of construct flags by PSU and domain, and reusable
 // buffers. Its lifetime is the caller's: make one with NewCache for a
 // dataset, pass it in Options.Cache to the analyses of that dataset, and
 // drop it when done. With a nil Options.Cache, every call keeps its own

@@ -79,6 +79,11 @@ func (t *table) calibratedCov(ctx context.Context, d *Design, K int, src []int, 
 		z[k] = make([]float64, d.n)
 	}
 	for i := range t.a {
+		if i&pollMask == 0 {
+			if err := stopped(ctx, "covariance"); err != nil {
+				return nil, err
+			}
+		}
 		ai, bi := t.a[i], t.b[i]
 		if ai < 0 || bi < 0 {
 			continue

@@ -74,10 +74,11 @@ type LoadOptions struct {
 // ignoring case), else read as a number (for score: count, as a yes/no
 // word: 1, TRUE, true, yes, Yes / 0, FALSE, false, no, No), checked against
 // scale, and reverse-coded as min + max - value. A respondent who answered
-// a of the m items has Score NaN when a < min_items (default m), else
-// mean = (sum of answered items)/a, sum = sum of answered items, or
-// count = number of answered items not 0. Flag is 1 where the flag rule
-// holds for Score, 0 where not, NaN where Score is NaN or there is no flag.
+// a of the m items has a score (Construct.Scores) of NaN when a <
+// min_items (default m), else mean = (sum of answered items)/a, sum = sum
+// of answered items, or count = number of answered items not 0. The flag
+// (Construct.Flags) is 1 where the flag rule holds for the score, 0 where
+// not, NaN where the score is NaN or there is no flag.
 //
 // Load does not stop at the first problem in the data: it reads every file
 // and returns a *ProblemsError listing up to opts.MaxProblems problems,

@@ -56,6 +56,7 @@ func newXLSXReader(ctx context.Context, r io.ReaderAt, size int64, name string, 
 	if err != nil {
 		return nil, &ReadError{File: name, Err: fmt.Errorf("not an XLSX workbook: %w", err)}
 	}
+	zr.RegisterDecompressor(zip.Deflate, newInflater)
 	if err := checkWorkbookParts(zr); err != nil {
 		return nil, &ReadError{File: name, Err: err}
 	}
@@ -110,7 +111,8 @@ func openSheet(ctx context.Context, zr *zip.Reader, info *workbookInfo, name str
 		return nil, &ReadError{File: name, Err: fmt.Errorf("workbook part %s: %w", part.Name, err)}
 	}
 	src := &xlsxSource{part: part.Name, rc: rc, date1904: info.date1904}
-	src.rows = &sheetRows{x: newXMLScanner(ctxReader{ctx: ctx, r: rc}), shared: shared, maxCell: opts.MaxCellBytes}
+	src.inflate = startInflate(ctx, ctxReader{ctx: ctx, r: rc}, part.UncompressedSize64)
+	src.rows = &sheetRows{x: newChunkScanner(src.inflate), shared: shared, maxCell: opts.MaxCellBytes}
 	src.kind = dateColumns(part, info.styleKind)
 	t := &table{name: name, src: src, xlsx: true, sheet: sheet, maxCell: opts.MaxCellBytes, maxColumns: opts.MaxColumns, decimalComma: opts.DecimalComma}
 	if err := t.readHeader(opts.HeaderRows); err != nil {
@@ -218,10 +220,12 @@ func formatUnzipped(n uint64) string {
 
 // xlsxSource yields a worksheet's rows with their sheet row numbers.
 type xlsxSource struct {
-	part   string // the worksheet's part name, for messages
-	rc     io.ReadCloser
-	rows   *sheetRows
-	closer io.Closer
+	part    string // the worksheet's part name, for messages
+	rc      io.ReadCloser
+	inflate *inflateAhead // reads rc ahead for rows
+	drained bool          // the part has been read to its end
+	rows    *sheetRows
+	closer  io.Closer
 
 	// kind[c] is what column c's numbers are (see dateColumns); date1904
 	// is the workbook's date system.
@@ -240,6 +244,15 @@ const (
 
 func (s *xlsxSource) next() ([]string, int, error) {
 	cells, row, err := s.rows.next()
+	if err == io.EOF && !s.drained {
+		// The sheet's data ends before its part does: the rest is read
+		// too, so that archive/zip checks the part's size and checksum.
+		s.drained = true
+		err = s.inflate.drain()
+		if err == nil {
+			err = io.EOF
+		}
+	}
 	if err != nil {
 		if err == io.EOF {
 			return nil, 0, io.EOF
@@ -463,6 +476,7 @@ func formatKind(f string) cellKind {
 func (s *xlsxSource) setWidth(int) {}
 
 func (s *xlsxSource) close() error {
+	s.inflate.close() // before rc, which it reads
 	err := s.rc.Close()
 	if s.closer != nil {
 		err = errors.Join(err, s.closer.Close())

@@ -165,8 +165,8 @@ func (v *smallVec) decode(dst []float64) []float64 {
 // Values is one numeric variable of a Dataset as estimators read it: a
 // column's numbers, or a construct's scores or flags (Column.Values,
 // Construct.Scores, Construct.Flags). However the load stored them (a
-// float64 per respondent, or one byte per respondent indexing a table of
-// values after a compact load), they are read the same way: whole, in
+// float64 per respondent, or, in the commands' lean load, one byte per
+// respondent indexing a table of values), they are read the same way: whole, in
 // blocks, or as those codes for an estimator that adds up weights by code.
 // Missing values are NaN. A Values holds the Dataset's own storage: it is
 // read, never modified.
@@ -223,11 +223,13 @@ func (v Values) Read(dst []float64, from int) {
 	}
 }
 
-// Codes returns the compact storage of a compact load: one code per
+// Codes returns the values as codes when the load stored them so (the
+// lean load of trustgap's commands, see internal/leanload): one code per
 // respondent and the value of each code (table[0] is NaN), so that an
 // estimator can add up weights by code instead of decoding every value.
-// ok is false when the values are not stored as codes (a full load, a
-// categorical column, or more distinct values than codes). The slices are
+// ok is false when the values are not stored as codes (Load's float64s, a
+// column built in memory, a categorical column, or more distinct values
+// than codes). The slices are
 // the Dataset's own: the caller must not modify them.
 func (v Values) Codes() (codes []uint8, table []float64, ok bool) {
 	if v.small == nil {

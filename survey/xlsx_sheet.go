@@ -13,6 +13,7 @@ package survey
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -29,10 +30,21 @@ type xmlScanner struct {
 	eof      bool
 	err      error  // a read error other than io.EOF
 	tag      []byte // the current tag's content between < and >; valid until the next read
+
+	// chunks, when not nil, is the stream instead of r, read in place:
+	// the window is then a chunk (chunk true) or, while a tag longer
+	// than chunkHead straddles two chunks, a buffer of the scanner's own.
+	chunks chunkSource
+	chunk  bool
 }
 
 func newXMLScanner(r io.Reader) xmlScanner {
 	return xmlScanner{r: r, buf: make([]byte, 256<<10)}
+}
+
+// newChunkScanner reads the stream of src, chunk by chunk.
+func newChunkScanner(src chunkSource) xmlScanner {
+	return xmlScanner{chunks: src}
 }
 
 // maxXMLTag caps one tag (a cell's or row's attributes).
@@ -46,6 +58,9 @@ var errXML = errors.New("malformed worksheet XML")
 func (x *xmlScanner) fill() bool {
 	if x.eof || x.err != nil {
 		return false
+	}
+	if x.chunks != nil {
+		return x.fillChunk()
 	}
 	if x.pos > 0 {
 		copy(x.buf, x.buf[x.pos:x.end])
@@ -73,21 +88,67 @@ func (x *xmlScanner) fill() bool {
 	}
 }
 
+// fillChunk takes the next chunk as the window, the unread bytes of
+// the current one moved in front of it.
+func (x *xmlScanner) fillChunk() bool {
+	b, err := x.chunks.next()
+	if err != nil {
+		if err == io.EOF {
+			x.eof = true
+		} else {
+			x.err = err
+		}
+		return false
+	}
+	tail := x.buf[x.pos:x.end]
+	if len(tail) <= chunkHead {
+		start := chunkHead - len(tail)
+		copy(b[start:], tail)
+		x.release()
+		x.buf, x.pos, x.end, x.chunk = b, start, len(b), true
+		return true
+	}
+	// A long tag: joined in a buffer of its own, as fill would grow its
+	// window, up to the same limit.
+	if len(tail) >= maxXMLTag {
+		x.chunks.recycle(b)
+		x.err = fmt.Errorf("%w: a tag longer than %s", errXML, formatBytes(maxXMLTag))
+		return false
+	}
+	nb := make([]byte, 0, len(tail)+len(b)-chunkHead)
+	nb = append(append(nb, tail...), b[chunkHead:]...)
+	x.chunks.recycle(b)
+	x.release()
+	x.buf, x.pos, x.end = nb, 0, len(nb)
+	return true
+}
+
+// release gives the current chunk back to its source.
+func (x *xmlScanner) release() {
+	if x.chunk {
+		x.chunks.recycle(x.buf)
+		x.chunk = false
+	}
+	x.buf, x.pos, x.end = nil, 0, 0
+}
+
 // text returns the text up to the next tag (the '<' consumed), appended
-// to dst when keep (up to a little over limit bytes), else discarded;
-// io.EOF at the end of the stream.
+// to dst when keep, else discarded; io.EOF at the end of the stream.
+// Once dst holds more than limit bytes no more is kept: where such a
+// value is cut depends on how the stream's reads fall, so the caller
+// must refuse it whole.
 func (x *xmlScanner) text(dst []byte, keep bool, limit int) ([]byte, error) {
 	for {
 		w := x.buf[x.pos:x.end]
 		if i := bytes.IndexByte(w, '<'); i >= 0 {
-			if keep && len(dst) <= limit {
-				dst = append(dst, w[:i]...)
+			if keep {
+				dst = x.keep(dst, w[:i], limit)
 			}
 			x.pos += i + 1
 			return dst, nil
 		}
-		if keep && len(dst) <= limit {
-			dst = append(dst, w...)
+		if keep {
+			dst = x.keep(dst, w, limit)
 		}
 		trailing := len(bytes.TrimSpace(w)) > 0
 		x.pos = x.end
@@ -101,6 +162,14 @@ func (x *xmlScanner) text(dst []byte, keep bool, limit int) ([]byte, error) {
 			return dst, io.EOF
 		}
 	}
+}
+
+// keep appends b to dst unless dst is over limit already.
+func (x *xmlScanner) keep(dst, b []byte, limit int) []byte {
+	if len(dst) > limit {
+		return dst
+	}
+	return append(dst, b...)
 }
 
 // readTag reads a tag after its '<' into x.tag: up to the '>' that is
@@ -411,30 +480,16 @@ func (s *sheetRows) next() ([]string, int, error) {
 			}
 		}
 		if inRow && !s.plain && !cellOpen && !inV && !inIS && !inT && !inRPh && !inF {
-			fast := false
-			for {
-				n, c, ok, err := s.scanCell(s.x.buf[s.x.pos:s.x.end], col)
-				if err != nil {
-					return nil, s.row, err
-				}
-				if !ok {
-					break
-				}
-				fast = true
-				col = c
-				s.x.pos += n
-				if s.x.pos < s.x.end && s.x.buf[s.x.pos] == '<' {
-					s.x.pos++
-					if w := s.x.buf[s.x.pos:s.x.end]; len(w) >= 5 && string(w[:5]) == "/row>" {
-						s.x.pos += 5
-						return s.buildRow(), s.row, nil
-					}
-					fast = false // the next tag's '<' is consumed
-					continue
-				}
-				break
+			n, c, rowEnd, afterLT, err := s.scanCells(s.x.buf[s.x.pos:s.x.end], col)
+			s.x.pos += n
+			col = c
+			if err != nil {
+				return nil, s.row, err
 			}
-			if fast {
+			if rowEnd {
+				return s.buildRow(), s.row, nil
+			}
+			if !afterLT {
 				continue // not at a '<': text() finds the next tag
 			}
 		}
@@ -564,6 +619,29 @@ func (s *sheetRows) next() ([]string, int, error) {
 	}
 }
 
+// scanCells reads the cells at w, just after a '<', with scanCell for
+// as long as it can, and the row's end tag after them: the bytes read,
+// the last cell's column, whether the row ended, and whether what was
+// read ends with a '<' (the next tag's, for readTag) rather than before
+// some other byte (for text).
+func (s *sheetRows) scanCells(w []byte, col int) (n, c int, rowEnd, afterLT bool, err error) {
+	c = col
+	for {
+		k, cc, ok, err := s.scanCell(w[n:], c)
+		if err != nil || !ok {
+			return n, c, false, true, err
+		}
+		n, c = n+k, cc
+		if n >= len(w) || w[n] != '<' {
+			return n, c, false, false, nil
+		}
+		n++
+		if len(w)-n >= 5 && string(w[n:n+5]) == "/row>" {
+			return n + 5, c, true, false, nil
+		}
+	}
+}
+
 // scanCell reads a whole cell at w, just after its '<', in one pass: the
 // tag c with its attributes (r and t used, the rest skipped), then
 // nothing ("/>"), an empty content ("></c>"), "<v>value</v></c>" or
@@ -688,7 +766,7 @@ attrs:
 				plain = false
 			}
 		}
-		if i >= len(w) || i-vs > s.maxCell || len(w)-i < len(closeTag) || string(w[i:i+len(closeTag)]) != closeTag {
+		if i-vs > s.maxCell || !hasCloseTag(w[i:], closeTag) {
 			return 0, 0, false, nil
 		}
 		val = w[vs:i]
@@ -729,6 +807,21 @@ done:
 		return 0, 0, false, err
 	}
 	return i, c, true, nil
+}
+
+// hasCloseTag reports whether w starts with tag, one of scanCell's two
+// closing sequences, compared eight bytes at a time.
+func hasCloseTag(w []byte, tag string) bool {
+	if len(w) < len(tag) {
+		return false
+	}
+	const v8 = "</v></c>"
+	if len(tag) == len(v8) {
+		return binary.LittleEndian.Uint64(w) == binary.LittleEndian.Uint64([]byte(v8))
+	}
+	const t13 = "</t></is></c>"
+	return binary.LittleEndian.Uint64(w) == binary.LittleEndian.Uint64([]byte(t13)) &&
+		binary.LittleEndian.Uint64(w[5:]) == binary.LittleEndian.Uint64([]byte(t13[5:]))
 }
 
 // scanRowTag reads a row's start tag at w, just after its '<', when its
@@ -799,6 +892,9 @@ func (s *sheetRows) finishCell(col int, typ []byte) error {
 				str = "0"
 			default:
 				str = string(s.text)
+				if len(s.val) > s.maxCell {
+					str = string(s.val) // as in the default case below
+				}
 			}
 		} else if len(t) > 0 {
 			k, err := strconv.Atoi(string(t))
@@ -810,7 +906,14 @@ func (s *sheetRows) finishCell(col int, typ []byte) error {
 		s.fixed = append(s.fixed, str)
 	default:
 		c.start = len(s.rowText)
-		s.rowText = unescape(s.rowText, s.val)
+		if len(s.val) > s.maxCell {
+			// Over the limit as stored, and maybe cut (see text): kept
+			// as it stands, which the table refuses, since unescaped it
+			// might be under the limit.
+			s.rowText = append(s.rowText, s.val...)
+		} else {
+			s.rowText = unescape(s.rowText, s.val)
+		}
 		c.end = len(s.rowText)
 	}
 	s.pend = append(s.pend, c)
@@ -878,7 +981,11 @@ func readSharedStrings(r io.Reader, maxCell int) ([]string, error) {
 			case empty:
 				out = append(out, "")
 			case end:
-				text = unescape(text[:0], val)
+				if len(val) > maxCell {
+					text = append(text[:0], val...) // over the limit: see finishCell
+				} else {
+					text = unescape(text[:0], val)
+				}
 				out = append(out, string(text))
 				inSI = false
 			default:

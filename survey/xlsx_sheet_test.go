@@ -19,9 +19,14 @@ func readSheetRows(xml string, shared []string) ([]numberedRow, error) {
 }
 
 // readSheetRowsWith reads all rows from r, through the fast path or,
-// with plain, a tag at a time.
+// with plain, a tag at a time. A *testChunks is read in place, as the
+// reader reads a worksheet inflated ahead.
 func readSheetRowsWith(r io.Reader, shared []string, maxCell int, plain bool) ([]numberedRow, error) {
-	s := &sheetRows{x: newXMLScanner(r), shared: shared, maxCell: maxCell, plain: plain}
+	x := newXMLScanner(r)
+	if c, ok := r.(*testChunks); ok {
+		x = newChunkScanner(c)
+	}
+	s := &sheetRows{x: x, shared: shared, maxCell: maxCell, plain: plain}
 	var out []numberedRow
 	for {
 		cells, row, err := s.next()
@@ -107,11 +112,16 @@ func TestSharedStrings(t *testing.T) {
 	}
 }
 
+// FuzzSheetRows reads any text as a worksheet: rows in increasing order,
+// the fast path reading what the tag-at-a-time path reads, whether the
+// text comes from a reader or in chunks read in place (their lengths
+// drawn from chunks).
 func FuzzSheetRows(f *testing.F) {
-	f.Add(sheetXML(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>`))
-	f.Add(sheetXML(`<row><c t="inlineStr"><is><t>&amp;&#1;_x0041_</t></is></c></row><!-- x --><row r="9"/>`))
-	f.Add(`<row r="4"><c r="A4" a=">"><v><![CDATA[x]]></v></c>`)
-	f.Fuzz(func(t *testing.T, xml string) {
+	f.Add(sheetXML(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>2</v></c></row>`), uint16(3))
+	f.Add(sheetXML(`<row><c t="inlineStr"><is><t>&amp;&#1;_x0041_</t></is></c></row><!-- x --><row r="9"/>`), uint16(1))
+	f.Add(`<row r="4"><c r="A4" a=">"><v><![CDATA[x]]></v></c>`, uint16(0))
+	f.Add(sheetXML(`<row r="1"><c r="A1" note="`+strings.Repeat("n", chunkHead+10)+`"><v>1</v></c></row>`), uint16(5000))
+	f.Fuzz(func(t *testing.T, xml string, chunks uint16) {
 		s := &sheetRows{x: newXMLScanner(strings.NewReader(xml)), shared: []string{"a"}, maxCell: 1 << 10}
 		last := 0
 		var fast []numberedRow
@@ -129,11 +139,16 @@ func FuzzSheetRows(f *testing.F) {
 		if len(fast) >= 10000 {
 			return
 		}
-		// The fast path reads what the tag-at-a-time path reads.
 		_, ferr := readSheetRowsWith(strings.NewReader(xml), []string{"a"}, 1<<10, false)
 		plain, perr := readSheetRowsWith(strings.NewReader(xml), []string{"a"}, 1<<10, true)
 		if (ferr == nil) != (perr == nil) || !reflect.DeepEqual(fast, plain) && len(fast)+len(plain) > 0 {
 			t.Fatalf("fast path: %v, %v; plain: %v, %v", fast, ferr, plain, perr)
+		}
+		src := newTestChunks(t, xml, rand.New(rand.NewPCG(uint64(chunks), 1)), 1+int(chunks)%6000)
+		inPlace, cerr := readSheetRowsWith(src, []string{"a"}, 1<<10, false)
+		inPlace, plain = overLimit(inPlace, 1<<10), overLimit(plain, 1<<10)
+		if (cerr == nil) != (perr == nil) || !reflect.DeepEqual(inPlace, plain) && len(inPlace)+len(plain) > 0 {
+			t.Fatalf("in chunks: %v, %v; plain: %v, %v", inPlace, cerr, plain, perr)
 		}
 	})
 }
@@ -155,6 +170,47 @@ func (c *randChunkReader) Read(p []byte) (int, error) {
 	copy(p, c.s[:n])
 	c.s = c.s[n:]
 	return n, nil
+}
+
+// testChunks is a chunkSource handing out s in chunks of 1 to max bytes
+// (the length of each drawn from rng). A chunk given back is overwritten
+// at once, so that a scanner still reading it reads garbage; one given
+// back twice, or never handed out, fails the test.
+type testChunks struct {
+	t   testing.TB
+	s   string
+	rng *rand.Rand
+	max int
+	out map[*byte]bool // chunks handed out and not given back
+}
+
+func newTestChunks(t testing.TB, s string, rng *rand.Rand, max int) *testChunks {
+	return &testChunks{t: t, s: s, rng: rng, max: max, out: map[*byte]bool{}}
+}
+
+func (c *testChunks) Read([]byte) (int, error) { panic("testChunks is read by chunks") }
+
+func (c *testChunks) next() ([]byte, error) {
+	if c.s == "" {
+		return nil, io.EOF
+	}
+	n := min(len(c.s), 1+c.rng.IntN(c.max))
+	b := make([]byte, chunkHead+n)
+	copy(b[chunkHead:], c.s[:n])
+	c.s = c.s[n:]
+	c.out[&b[0]] = true
+	return b, nil
+}
+
+func (c *testChunks) recycle(b []byte) {
+	b = b[:cap(b)]
+	if !c.out[&b[0]] {
+		c.t.Fatalf("chunk given back that is not out")
+	}
+	delete(c.out, &b[0])
+	for i := range b {
+		b[i] = '<'
+	}
 }
 
 // randomSheet writes a worksheet of random cells in the forms writers
@@ -200,7 +256,9 @@ func randomSheet(rng *rand.Rand, nShared int) string {
 				attrs = append(attrs, fmt.Sprintf(`s="%d"`, rng.IntN(5)))
 			}
 			if rng.IntN(10) == 0 {
-				attrs = append(attrs, pick(`x14:a="1>2"`, `note='a"b'`, `r ="A1"`, `foo`, `t = "s"`))
+				// The long note makes a tag that straddles chunks with
+				// more than chunkHead bytes of it in the first.
+				attrs = append(attrs, pick(`x14:a="1>2"`, `note='a"b'`, `r ="A1"`, `foo`, `t = "s"`, `note="`+strings.Repeat("n", chunkHead+100)+`"`))
 			}
 			rng.Shuffle(len(attrs), func(i, j int) { attrs[i], attrs[j] = attrs[j], attrs[i] })
 			sep := pick(" ", " ", " ", "\n  ", "\t")
@@ -247,6 +305,18 @@ func randomSheet(rng *rand.Rand, nShared int) string {
 	return sheetXML(b.String())
 }
 
+// overLimit replaces the cells longer than limit with "(over)".
+func overLimit(rows []numberedRow, limit int) []numberedRow {
+	for _, r := range rows {
+		for k, c := range r.Cells {
+			if len(c) > limit {
+				r.Cells[k] = "(over)"
+			}
+		}
+	}
+	return rows
+}
+
 func colName(n int) string {
 	s := ""
 	for ; n > 0; n = (n - 1) / 26 {
@@ -257,7 +327,8 @@ func colName(n int) string {
 
 // The fast path (scanCell) reads every generated sheet as the plain,
 // tag-at-a-time path does: the same rows, and an error where it errs,
-// whether the sheet comes whole or a few bytes at a time.
+// whether the sheet comes whole or a few bytes at a time, from a reader
+// or in chunks read in place.
 func TestSheetRowsFastMatchesPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 6))
 	shared := []string{"zero", "one", "two", "three", "four", "five", "six", "seven"}
@@ -271,6 +342,17 @@ func TestSheetRowsFastMatchesPlain(t *testing.T) {
 		plain, perr := readSheetRowsWith(&randChunkReader{xml, rand.New(rand.NewPCG(seed, 1)), chunk}, shared, maxCell, true)
 		if (ferr == nil) != (perr == nil) || !reflect.DeepEqual(fast, plain) && len(fast)+len(plain) > 0 {
 			t.Fatalf("sheet %d (maxCell %d, chunks of %d):\n%s\nfast rows = %v, %v\nwant plain %v, %v", i, maxCell, chunk, xml, fast, ferr, plain, perr)
+		}
+		src := newTestChunks(t, xml, rand.New(rand.NewPCG(seed, 2)), []int{1 << 30, 7, 5000}[i%3])
+		inPlace, cerr := readSheetRowsWith(src, shared, maxCell, false)
+		// Where a value over maxCell is cut depends on where the reads
+		// end; the table refuses such a cell whatever its length.
+		inPlace, plain = overLimit(inPlace, maxCell), overLimit(plain, maxCell)
+		if (cerr == nil) != (perr == nil) || !reflect.DeepEqual(inPlace, plain) && len(inPlace)+len(plain) > 0 {
+			t.Fatalf("sheet %d (maxCell %d, chunks read in place):\n%s\nrows = %v, %v\nwant plain %v, %v", i, maxCell, xml, inPlace, cerr, plain, perr)
+		}
+		if cerr == nil && len(src.out) > 1 {
+			t.Fatalf("sheet %d: %d chunks held at the end, want at most the last", i, len(src.out))
 		}
 		for _, r := range fast {
 			fastCells += len(r.Cells)

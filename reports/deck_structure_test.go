@@ -224,7 +224,7 @@ func TestDeckStructure(t *testing.T) {
 func TestTargetsText(t *testing.T) {
 	wd := &survey.WeightingDef{Rake: []survey.MarginDef{{Column: "region", Levels: []string{"North", "South"}, Shares: []float64{0.35, 0.65}}}, Bounds: []float64{0.3, 3}, Total: 10000}
 	got := targetsText(wd, func(v string) string { return map[string]string{"region": "Country"}[v] })
-	want := "Raked (as R's survey::rake) to the population margins country: North 35.0%, South 65.0%; weights kept within 0.3–3 times the mean; population total 10,000."
+	want := "Raked within bounds (as R's survey::calibrate with calfun = \"raking\", bounds.const = TRUE) to the population margins country: North 35.0%, South 65.0%; weights kept within 0.3–3 times the mean; population total 10,000."
 	if got != want {
 		t.Errorf("targetsText = %q, want %q", got, want)
 	}

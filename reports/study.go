@@ -1528,6 +1528,7 @@ func (b *builder) methodology() {
 		add("Variance estimation", "Taylor linearization, with-replacement between-PSU variance within strata, as R's survey package (svydesign(ids=~psu, strata=~strata, weights=~w, nest=TRUE)); single-PSU strata: "+lonelyNote(b.aopts.Lonely)+".")
 		add("Intervals", fmt.Sprintf("%g%% confidence. Shares: %s interval (svyciprop). Means and differences: estimate ± t(degf)·SE.", 100*b.aopts.Level, b.aopts.CI))
 		add("Significance", fmt.Sprintf("All tests two-sided at the %g%% level, design-based. Banner letters: pairwise t tests between the columns of one group. ▲/▼ (higher/lower than Total, on every banner): each column against the rest of the sample, as svyglm(y ~ in column), since the Total includes the column. Group differences in findings: Rao-Scott second-order corrected F tests (svychisq); effects: t test of the difference. Each comparison is tested separately, with no adjustment for multiple comparisons: among many columns some differences are significant by chance.", 100*b.aopts.Level))
+		add("Conventions", conventionsText(b.aopts))
 		add("Suppression", fmt.Sprintf("Estimates on fewer than %d respondents (unweighted) are suppressed (–), and with one hidden group a second is hidden too, so that the hidden figure cannot be worked out from the total and the other groups; fewer than %d are flagged *. Weighted bases are rounded to whole numbers. No respondent-level data appear in this report.", b.minBase, 2*b.minBase))
 	}
 	if b.paradoxRes != nil {
@@ -1564,17 +1565,47 @@ func (b *builder) methodology() {
 	b.findings()
 }
 
+// conventionsText states where trustgap keeps a convention of its own,
+// each with the R call whose result it reports.
+func conventionsText(o analysis.Options) string {
+	method := o.CI.String()
+	if o.CI == analysis.CIWald {
+		method = "mean"
+	}
+	parts := []string{
+		"Where trustgap keeps a convention of its own it names the R call (survey package) it matches.",
+		"A group whose answers all sit in one cluster, or a figure the calibration fixes, has cluster totals that are exactly zero; computed, they are rounding noise (R prints an SE of about 1e-17), which is reported as an SE of 0 (a design effect of 0, the effective base n/deff undefined): R's exact values for svymean(~y, subset(design, group), deff = \"replace\"). The test is on the scale of the clusters' totals, so a genuinely small SE is kept.",
+		"Group differences (Rao-Scott) are tested over the statistic's base, svychisq(~group + y, subset(design, !is.na(y)), statistic = \"F\"): a group where nobody is in the base drops out of the test.",
+		fmt.Sprintf("Single-PSU strata: options(survey.lonely.psu = \"%s\"), with survey.adjust.domain.lonely = FALSE (a group never creates one); a single-PSU stratum fully enumerated by its finite population correction contributes nothing, as R's.", o.Lonely),
+		fmt.Sprintf("Share intervals: svyciprop(~y, subset(design, group), method = \"%s\", df = degf(subset(design, group))).", method),
+	}
+	switch o.CI {
+	case analysis.CILogit:
+		parts = append(parts, "In a group with one degree of freedom R 4.1's logit interval is [0, not a number]; trustgap gives expit(logit p ± t(1)·SE), the logit method's own formula.")
+	case analysis.CIAsin:
+		parts = append(parts, "The asin limits are kept within [0, π/2] on the arcsine scale (R lets them run past and folds them back), and are left out at a share of 0 or 1 (R: not a number).")
+	case analysis.CIXLogit:
+		parts = append(parts, "The xlogit limits are left out at a share of 0 or 1 (R: not a number).")
+	}
+	parts = append(parts, "A share within a base that a flag defines (an item among the concerned, the outcome among respondents with the factor) treats everyone outside the base as missing, so its interval takes the group's degrees of freedom: svyciprop(~y, subset(design, group), df = degf(subset(design, group))).",
+		"Adjusted odds ratios: svyglm(outcome ~ factor + covariates, family = quasibinomial()), intervals on summary.svyglm's residual degrees of freedom (degf − coefficients + 1).",
+		"Effective bases of crosstab columns are Kish's (Σw)²/(Σw²), from the weights alone.")
+	return strings.Join(parts, " ")
+}
+
 // calibrationText states how the raking converged, what it cost in
 // weighting efficiency and what the standard errors make of it.
 func calibrationText(c *analysis.Calibration) string {
+	call := " R: rake(design, margins, population totals, control = list(maxit = 1000, epsilon = 1e-13))."
 	variance := "rake()'s variance: each respondent's influence values are residualized on the margins before the between-PSU variance"
 	if c.Bounds[1] > 0 {
+		call = fmt.Sprintf(" R: calibrate(design, margins, population totals, calfun = \"raking\", bounds = c(%g, %g) * mean(w), bounds.const = TRUE).", c.Bounds[0], c.Bounds[1])
 		variance = "calibrate()'s variance: the influence values are residualized on the margins' model matrix before the between-PSU variance"
 	}
 	return fmt.Sprintf("Converged in %d iterations (largest relative margin error %.2g). Weighting efficiency %s after calibration, %s before; weights %s to %s. "+
 		"Every standard error, interval, test and odds ratio is computed on the calibrated design (%s; the logistic models' sandwich as svyglm on the raked design), not with the raked weights taken as fixed.",
 		c.Diagnostics.Iterations, c.Diagnostics.MaxMarginError, fixed(100*c.Diagnostics.Efficiency, 1)+"%", fixed(100*c.InputEfficiency, 1)+"%",
-		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance)
+		strconv.FormatFloat(c.Diagnostics.MinWeight, 'g', 4, 64), strconv.FormatFloat(c.Diagnostics.MaxWeight, 'g', 4, 64), variance) + call
 }
 
 // targetsText states a calibration's margins: "Raked (R: rake) to gender:
@@ -1593,7 +1624,9 @@ func targetsText(t *survey.WeightingDef, label func(string) string) string {
 	}
 	out := "Raked (as R's survey::rake) to the population margins " + strings.Join(ms, "; ")
 	if len(t.Bounds) == 2 {
-		out += fmt.Sprintf("; weights kept within %s–%s times the mean", strconv.FormatFloat(t.Bounds[0], 'g', -1, 64), strconv.FormatFloat(t.Bounds[1], 'g', -1, 64))
+		lo, hi := strconv.FormatFloat(t.Bounds[0], 'g', -1, 64), strconv.FormatFloat(t.Bounds[1], 'g', -1, 64)
+		out = "Raked within bounds (as R's survey::calibrate with calfun = \"raking\", bounds.const = TRUE) to the population margins " + strings.Join(ms, "; ")
+		out += fmt.Sprintf("; weights kept within %s–%s times the mean", lo, hi)
 	}
 	if t.Total > 0 {
 		out += "; population total " + grouped(t.Total)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAnalysesStateCalibration: every design-based analysis's JSON states
@@ -181,4 +184,95 @@ func TestCompareBenchmarksCalibratedCLI(t *testing.T) {
 func jsonNum(x float64) string {
 	b, _ := json.Marshal(x)
 	return string(b)
+}
+
+// TestReportMethodologyCalibration: a report on a design calibrated by the
+// codebook's weighting: block (plain and bounded) states in its
+// Methodology, in the markdown and in the workbook's Methodology sheet,
+// the margins with their shares, the R call, the convergence (the sweeps
+// and margin error design.calibration reports) and the weighting
+// efficiency before and after (Kish's of the input weights and of R's
+// rake() weights), and its Conventions name the R calls trustgap's own
+// conventions match.
+func TestReportMethodologyCalibration(t *testing.T) {
+	var golden struct {
+		Raked []float64 `json:"raked_weights"`
+	}
+	decodeCalib(t, &golden)
+	kish := func(w []float64) float64 {
+		var s, s2 float64
+		for _, v := range w {
+			s, s2 = s+v, s2+v*v
+		}
+		return s * s / (float64(len(w)) * s2)
+	}
+	for _, tc := range []struct{ codebook, call string }{
+		{"codebook_weighting.yaml", "R: rake(design, margins, population totals, control = list(maxit = 1000, epsilon = 1e-13))."},
+		{"codebook_bounded.yaml", `R: calibrate(design, margins, population totals, calfun = "raking", bounds = c(0.2, 4) * mean(w), bounds.const = TRUE).`},
+	} {
+		cb := filepath.Join(panelDir, tc.codebook)
+		code, out, errOut := runCLI(t, "estimate", "--data", panelData, "--codebook", cb, "--lonely-psu", "adjust", "--mean", "pc1", "--format", "json")
+		if code != 0 {
+			t.Fatalf("estimate %s: exit %d: %s", tc.codebook, code, errOut)
+		}
+		var est struct {
+			Design struct {
+				Calibration struct {
+					Iterations int     `json:"iterations"`
+					Efficiency float64 `json:"weighting_efficiency"`
+				} `json:"calibration"`
+			} `json:"design"`
+		}
+		if err := json.Unmarshal([]byte(out), &est); err != nil {
+			t.Fatal(err)
+		}
+		cal := est.Design.Calibration
+		dir := filepath.Join(t.TempDir(), "rep")
+		if code, _, errOut := runCLI(t, "report", "--data", panelData, "--codebook", cb, "--lonely-psu", "adjust", "-q", "-o", dir); code != 0 {
+			t.Fatalf("report %s: exit %d: %s", tc.codebook, code, errOut)
+		}
+		md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "report.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("Methodology")
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := map[string]string{}
+		for _, r := range rows {
+			if len(r) >= 2 {
+				sheet[r[0]] = r[1]
+			}
+		}
+		eff := fmt.Sprintf("Weighting efficiency %.1f%% after calibration, %.1f%% before", 100*cal.Efficiency, 100*kish(readColumn(t, panelData, "weight")))
+		if tc.codebook == "codebook_weighting.yaml" && math.Abs(cal.Efficiency-kish(golden.Raked)) > 1e-9 {
+			t.Errorf("design.calibration efficiency %v, want Kish of R's rake() weights %v", cal.Efficiency, kish(golden.Raked))
+		}
+		checks := map[string][]string{
+			"Weighting targets": {"region: North 35.0%, South 30.0%, West 30.0%, Island 5.0%", "generation: Gen Z 22.0%, Millennials 28.0%, Gen X 27.0%, Boomers 23.0%"},
+			"Calibration":       {tc.call, fmt.Sprintf("Converged in %d iterations (largest relative margin error ", cal.Iterations), eff, "not with the raked weights taken as fixed"},
+			"Conventions": {`svymean(~y, subset(design, group), deff = "replace")`, `svychisq(~group + y, subset(design, !is.na(y)), statistic = "F")`,
+				`options(survey.lonely.psu = "adjust")`, `svyciprop(~y, subset(design, group), method = "logit"`},
+		}
+		for key, wants := range checks {
+			v, ok := sheet[key]
+			if !ok {
+				t.Errorf("report %s: Methodology sheet has no %q row", tc.codebook, key)
+			}
+			for _, w := range wants {
+				if !strings.Contains(v, w) {
+					t.Errorf("report %s: Methodology %q = %q, want it to contain %q", tc.codebook, key, v, w)
+				}
+				if !strings.Contains(string(md), strings.NewReplacer("~", `\~`, "*", `\*`).Replace(w)) {
+					t.Errorf("report %s: report.md's Methodology lacks %q", tc.codebook, w)
+				}
+			}
+		}
+	}
 }

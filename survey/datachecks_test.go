@@ -95,6 +95,23 @@ func TestIDScopeFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "wave2.csv: row 2") || !strings.Contains(err.Error(), "id_scope: file") {
 		t.Fatalf("Load(waves with restarting ids) = %v, want the duplicate named and id_scope: file suggested", err)
 	}
+	// Validate lists the same duplicates, with the same way forward.
+	cbDefault, err := ParseCodebook(strings.NewReader(checksCodebook), "codebook.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waves []TableReader
+	for _, f := range [][2]string{{"wave1.csv", w1}, {"wave2.csv", w2}} {
+		tr, err := NewCSVReader(strings.NewReader(f[1]), f[0], ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waves = append(waves, tr)
+	}
+	probs, _, err := Validate(context.Background(), cbDefault, waves, LoadOptions{})
+	if err != nil || len(probs) == 0 || !strings.Contains(probs[0].String(), "wave1.csv row 2") || !strings.Contains(probs[0].String(), "id_scope: file") {
+		t.Errorf("Validate(waves with restarting ids) = %v, %v; want wave2.csv's first row as wave1.csv's row 2, with id_scope: file suggested", probs, err)
+	}
 	perFile := strings.Replace(checksCodebook, "{id: rid,", "{id: rid, id_scope: file,", 1)
 	ds, err := loadTexts(t, perFile, [2]string{"wave1.csv", w1}, [2]string{"wave2.csv", w2})
 	if err != nil || ds.N != 80 {
@@ -112,7 +129,7 @@ func TestIDScopeFile(t *testing.T) {
 		}
 		ts = append(ts, tr)
 	}
-	probs, _, err := Validate(context.Background(), cb, ts, LoadOptions{})
+	probs, _, err = Validate(context.Background(), cb, ts, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

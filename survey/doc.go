@@ -22,6 +22,18 @@
 // positions and errors, several times faster on exports whose lines hold
 // no quotes; encoding/csv itself reads multi-byte delimiters.
 //
+// The XLSX sheet tokenizer (xlsx_sheet.go) is written by hand too:
+// excelize, which still writes workbooks, unpacks and decodes a whole
+// sheet, and encoding/xml is many times slower than the cells it reads.
+// A goroutine inflates the sheet (klauspost/compress's flate, about 1.4
+// times as fast as compress/flate here) into a few 256 KiB chunks that the
+// tokenizer reads in place, so the two run on different cores. On a
+// 200,000 × 20 sheet (BenchmarkReadXLSX, a busy 2-core machine, load
+// average 7–13, medians of 12 runs): 0.21 s CPU and 0.46 s wall, against
+// 0.26 s and 0.69 s before the pipeline and 0.044 s and 0.08 s for the
+// same data as CSV; inflating the sheet alone takes 0.11 s of CPU
+// (0.15 s with compress/flate), the floor of the read's wall time.
+//
 // Errors are typed: a *ReadError locates a failure in a file (row,
 // column, cell), a *ProblemsError lists problems with their file, row and
 // column, and sentinels name kinds (ErrEncoding, ErrUnzipLimit,

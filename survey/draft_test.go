@@ -120,7 +120,7 @@ func TestHeaderKeyAndStem(t *testing.T) {
 }
 
 func TestYAMLString(t *testing.T) {
-	for _, s := range []string{"age", "no", "Yes", "NA", "1 (left-wing)", `say "hi"`, "a: b", "# x", "tab\there", "line\nbreak", "Don't know", "€5", "", "true", "-1", "null"} {
+	for _, s := range []string{"age", "no", "Yes", "NA", "1 (left-wing)", `say "hi"`, "a: b", "# x", "tab\there", "line\nbreak", "Don't know", "€5", "", "true", "-1", "null", "\u0081", "a\u009fb", "\uFFFE"} {
 		cb, err := ParseCodebook(strings.NewReader("title: "+yamlString(s)+"\n"), "t.yaml")
 		if err != nil {
 			t.Errorf("yamlString(%q) = %s: %v", s, yamlString(s), err)

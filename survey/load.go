@@ -760,12 +760,13 @@ func (c *converter) addCell(b *colBuilder, rec []string, row int) {
 		if first := b.firstSeen[k]; first.file != "" && (first.file == file || l.design.IDScope != "file") {
 			// Row numbers only: an id can be a phone number or an e-mail
 			// address, and the rows are enough to find it.
-			where := fmt.Sprintf("row %d", first.row)
+			where, hint := fmt.Sprintf("row %d", first.row), ""
 			if first.file != file {
 				where = fmt.Sprintf("%s row %d", first.file, first.row)
+				hint = "; if each file numbers its respondents afresh (waves whose ids restart at 1), add id_scope: file to the codebook's design:"
 			}
 			c.addProblem(Problem{File: file, Row: row, Column: b.name,
-				Msg: fmt.Sprintf("duplicate id (the same as %s; the id is not shown)", where)})
+				Msg: fmt.Sprintf("duplicate id (the same as %s; the id is not shown)%s", where, hint)})
 		} else {
 			b.firstSeen[k] = rowRef{file, row}
 		}

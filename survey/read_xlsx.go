@@ -37,8 +37,11 @@ import (
 // every part is then checked against its declared size and checksum (the
 // worksheet as it is read: a damaged sheet fails at its end). The
 // worksheet's XML is streamed from the zip through a small tokenizer
-// (xlsx_sheet.go), so memory holds one row and the shared strings,
-// whatever the sheet's size; formulas give their cached values.
+// (xlsx_sheet.go), inflated ahead in a goroutine of its own
+// (xlsx_inflate.go), so memory holds a few chunks of the sheet, one row
+// and the shared strings, whatever the sheet's size; formulas give their
+// cached values. A value longer than opts.MaxCellBytes as stored (before
+// its entities are decoded) is refused.
 //
 // Close does not close r.
 func NewXLSXReader(r io.ReaderAt, size int64, name string, opts ReadOptions) (TableReader, error) {
@@ -257,8 +260,8 @@ func (s *xlsxSource) next() ([]string, int, error) {
 		if err == io.EOF {
 			return nil, 0, io.EOF
 		}
-		if errors.Is(err, errXML) {
-			return nil, row, fmt.Errorf("workbook part %s: %w", s.part, err)
+		if errors.Is(err, errXML) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, row, fmt.Errorf("workbook part %s: %w", s.part, err) // not damaged
 		}
 		return nil, row, fmt.Errorf("workbook part %s is damaged: %w", s.part, err)
 	}

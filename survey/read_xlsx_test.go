@@ -316,6 +316,14 @@ func TestNewXLSXReaderErrors(t *testing.T) {
 			ReadOptions{MaxCellBytes: 1000},
 			[]string{"read t.xlsx cell B2 (comment): cell of 2000 bytes exceeds the 1000 bytes cell size limit"},
 		},
+		{
+			// 300 bytes read, but 1,500 as stored (&amp;): refused whole
+			// rather than cut where the sheet's reads happen to end.
+			"cell over the limit as stored",
+			makeWorkbook(t, sheetSpec{name: "S", rows: [][]any{{"a", "comment"}, {1, strings.Repeat("&", 300)}}}),
+			ReadOptions{MaxCellBytes: 1000},
+			[]string{"read t.xlsx cell B2 (comment): cell of 1500 bytes exceeds the 1000 bytes cell size limit"},
+		},
 		{"bad options", workbook, ReadOptions{MaxUnzipBytes: -1}, []string{"read t.xlsx: read options: negative unzip size limit"}},
 	}
 	for _, tt := range tests {

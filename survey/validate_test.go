@@ -49,7 +49,7 @@ constructs:
 		`a.csv: row 3, column "pc1": "Very much" is not a number and not in values`,
 		`a.csv: row 4, column "wt": weight "x" is not a number`,
 		`a.csv: row 4, column "pc1": "5" is outside the scale [1, 4]`,
-		`b.csv: row 3, column "rid": duplicate id (the same as a.csv row 3; the id is not shown)`,
+		`b.csv: row 3, column "rid": duplicate id (the same as a.csv row 3; the id is not shown); if each file numbers its respondents afresh (waves whose ids restart at 1), add id_scope: file to the codebook's design:`,
 		`column "pc2": item of construct "concern" is missing for every respondent`,
 	}
 	var got []string

@@ -173,7 +173,7 @@ func TestXLSXReadStoppedEarly(t *testing.T) {
 		_, _, err = tr.Next()
 		n++
 	}
-	if !errors.Is(err, context.Canceled) || n > 30000 {
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "damaged") || n > 30000 {
 		t.Errorf("Next after cancel: %v after %d rows, want context.Canceled before the end", err, n)
 	}
 	tr.Close()

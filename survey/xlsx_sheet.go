@@ -138,6 +138,7 @@ func (x *xmlScanner) release() {
 // value is cut depends on how the stream's reads fall, so the caller
 // must refuse it whole.
 func (x *xmlScanner) text(dst []byte, keep bool, limit int) ([]byte, error) {
+	trailing := false // text other than spaces seen: at the end, the stream is cut
 	for {
 		w := x.buf[x.pos:x.end]
 		if i := bytes.IndexByte(w, '<'); i >= 0 {
@@ -150,7 +151,7 @@ func (x *xmlScanner) text(dst []byte, keep bool, limit int) ([]byte, error) {
 		if keep {
 			dst = x.keep(dst, w, limit)
 		}
-		trailing := len(bytes.TrimSpace(w)) > 0
+		trailing = trailing || len(bytes.TrimSpace(w)) > 0
 		x.pos = x.end
 		if !x.fill() {
 			if x.err != nil {

@@ -104,37 +104,56 @@ func TestAnalysesStateCalibration(t *testing.T) {
 }
 
 // TestCompareBenchmarksCalibratedCLI: compare --benchmark on the panel
-// raked by --targets sets each published value against R's svymean and
-// svyciprop on the rake() design, its difference tested on t(degf)
-// (calib2.json from calib2.R).
+// raked by --targets, and raked within bounds by codebook_bounded.yaml's
+// weighting: block, sets each published value against R's svymean and
+// svyciprop on the rake() (calibrate()) design, its difference tested on
+// t(degf) (calib2.json from calib2.R).
 func TestCompareBenchmarksCalibratedCLI(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(panelDir, "calib2.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var g struct {
-		Benchmarks []struct {
-			Design    string            `json:"design"`
-			Statistic string            `json:"statistic"`
-			Domain    map[string]string `json:"domain"`
-			Published float64           `json:"published"`
-			Estimate  float64           `json:"estimate"`
-			SE        float64           `json:"se"`
-			CILow     float64           `json:"ci_low"`
-			CIHigh    float64           `json:"ci_high"`
-			T         float64           `json:"t"`
-			P         float64           `json:"p"`
-			DF        int               `json:"df"`
-		} `json:"benchmarks"`
+		Benchmarks []benchGolden `json:"benchmarks"`
 	}
 	if err := json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
+	for _, tc := range []struct {
+		design string
+		args   []string
+	}{
+		{"raked", []string{"--codebook", panelCodebook, "--targets", panelTargets}},
+		{"bounded", []string{"--codebook", filepath.Join(panelDir, "codebook_bounded.yaml")}},
+	} {
+		compareBenchmarksCLI(t, tc.design, tc.args, g.Benchmarks)
+	}
+}
+
+type benchGolden struct {
+	Design    string            `json:"design"`
+	Statistic string            `json:"statistic"`
+	Domain    map[string]string `json:"domain"`
+	Published float64           `json:"published"`
+	Estimate  float64           `json:"estimate"`
+	SE        float64           `json:"se"`
+	CILow     float64           `json:"ci_low"`
+	CIHigh    float64           `json:"ci_high"`
+	T         float64           `json:"t"`
+	P         float64           `json:"p"`
+	DF        int               `json:"df"`
+}
+
+// compareBenchmarksCLI runs compare --benchmark with calib2.json's
+// toplines on the design (raked or bounded) args give and sets the
+// figures against R's.
+func compareBenchmarksCLI(t *testing.T, design string, designArgs []string, golden []benchGolden) {
+	t.Helper()
 	var yaml strings.Builder
 	yaml.WriteString("toplines:\n")
 	var want []int
-	for k, w := range g.Benchmarks {
-		if w.Design != "raked" {
+	for k, w := range golden {
+		if w.Design != design {
 			continue
 		}
 		want = append(want, k)
@@ -148,10 +167,9 @@ func TestCompareBenchmarksCalibratedCLI(t *testing.T) {
 	if err := os.WriteFile(path, []byte(yaml.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI(t, "compare", "--data", panelData, "--codebook", panelCodebook, "--targets", panelTargets,
-		"--lonely-psu", "adjust", "--benchmark", path, "--format", "json")
+	code, out, errOut := runCLI(t, append([]string{"compare", "--data", panelData, "--lonely-psu", "adjust", "--benchmark", path, "--format", "json"}, designArgs...)...)
 	if code != 0 {
-		t.Fatalf("compare --targets --benchmark: exit %d: %s", code, errOut)
+		t.Fatalf("compare (%s) --benchmark: exit %d: %s", design, code, errOut)
 	}
 	var res struct {
 		Benchmarks []struct {
@@ -173,10 +191,10 @@ func TestCompareBenchmarksCalibratedCLI(t *testing.T) {
 	}
 	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-6*math.Abs(want)+1e-12 }
 	for i, k := range want {
-		w, r := g.Benchmarks[k], res.Benchmarks[i]
+		w, r := golden[k], res.Benchmarks[i]
 		if !r.Matched || !near(r.Estimate, w.Estimate) || !near(r.SE, w.SE) || !near(r.CILow, w.CILow) || !near(r.CIHigh, w.CIHigh) ||
 			!near(r.T, w.T) || !near(r.P, w.P) || r.DF != w.DF {
-			t.Errorf("compare --targets benchmark %s %v = %+v, want R's %+v", w.Statistic, w.Domain, r, w)
+			t.Errorf("compare (%s) benchmark %s %v = %+v, want R's %+v", design, w.Statistic, w.Domain, r, w)
 		}
 	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // TestLikelihoodCIEveryCommand: --ci likelihood in describe, paradox,
-// effect, trust, segments and estimate, on the plain design and on the
+// effect, trust, segments and estimate (and crosstab), on the plain design and on the
 // design raked to targets.yaml, gives the exact roots of R's
 // svyciprop(method = "likelihood") profile (likelihood.json, written by
 // likelihood.R) to 1e-6, every golden row found.
@@ -29,6 +29,12 @@ func TestLikelihoodCIEveryCommand(t *testing.T) {
 			CILow    float64           `json:"ci_low"`
 			CIHigh   float64           `json:"ci_high"`
 		} `json:"likelihood"`
+		Xt []struct {
+			Row    string  `json:"row"`
+			Col    string  `json:"col"`
+			CILow  float64 `json:"ci_low"`
+			CIHigh float64 `json:"ci_high"`
+		} `json:"likelihood_crosstab_raked"`
 	}
 	if err := json.Unmarshal(b, &golden); err != nil {
 		t.Fatalf("likelihood.json: %v", err)
@@ -97,6 +103,36 @@ func TestLikelihoodCIEveryCommand(t *testing.T) {
 		if !near(g.CILow, w.CILow) || !near(g.CIHigh, w.CIHigh) {
 			t.Errorf("%s --ci likelihood = [%v, %v], want [%v, %v]", k, deref(g.CILow), deref(g.CIHigh), w.CILow, w.CIHigh)
 		}
+	}
+	// crosstab on the raked design (the plain one: TestLikelihoodCI).
+	code, out, errOut := runCLI(t, append([]string{"crosstab", "--rows", "tr1", "--cols", "gender", "--targets", panelTargets}, base...)...)
+	if code != 0 {
+		t.Fatalf("crosstab --targets --ci likelihood: exit %d: %s", code, errOut)
+	}
+	var xt struct {
+		Cells []struct {
+			Row    string   `json:"row"`
+			Col    string   `json:"col"`
+			CILow  *float64 `json:"ci_low"`
+			CIHigh *float64 `json:"ci_high"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal([]byte(out), &xt); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range golden.Xt {
+		for _, c := range xt.Cells {
+			if c.Row == w.Row && c.Col == w.Col {
+				n++
+				if !near(c.CILow, w.CILow) || !near(c.CIHigh, w.CIHigh) {
+					t.Errorf("crosstab tr1 × gender --targets --ci likelihood %s/%s = [%v, %v], want [%v, %v]", w.Row, w.Col, deref(c.CILow), deref(c.CIHigh), w.CILow, w.CIHigh)
+				}
+			}
+		}
+	}
+	if n != 6 || len(golden.Xt) != 6 {
+		t.Errorf("matched %d of %d raked crosstab cells, want 6", n, len(golden.Xt))
 	}
 	if len(golden.Lik) < 250 {
 		t.Errorf("likelihood.json has %d rows, want every command's shares (282)", len(golden.Lik))

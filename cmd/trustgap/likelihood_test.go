@@ -134,6 +134,35 @@ func TestLikelihoodCIEveryCommand(t *testing.T) {
 	if n != 6 || len(golden.Xt) != 6 {
 		t.Errorf("matched %d of %d raked crosstab cells, want 6", n, len(golden.Xt))
 	}
+	// compare's benchmarks take their intervals from the analyses' rows.
+	bm := filepath.Join(t.TempDir(), "bm.yaml")
+	if err := os.WriteFile(bm, []byte("toplines:\n  - {figure: Concerned, statistic: concern, value: 0.45, source: test}\n"+
+		"  - {figure: Paradox, statistic: paradox_rate, domain: {gender: Male}, value: 0.45, source: test}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, design := range []string{"plain", "raked"} {
+		args := append([]string{"compare", "--benchmark", bm}, base...)
+		if design == "raked" {
+			args = append(args, "--targets", panelTargets)
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var res struct{ Benchmarks []row }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Benchmarks) != 2 {
+			t.Fatalf("compare --benchmark: %d benchmarks, want 2", len(res.Benchmarks))
+		}
+		for _, b := range res.Benchmarks {
+			w, ok := got[key(design, b.Statistic, b.Domain)]
+			if !ok || w.CILow == nil || w.CIHigh == nil || !near(b.CILow, *w.CILow) || !near(b.CIHigh, *w.CIHigh) {
+				t.Errorf("compare (%s) benchmark %s %v --ci likelihood = [%v, %v], want [%v, %v]", design, b.Statistic, b.Domain, deref(b.CILow), deref(b.CIHigh), deref(w.CILow), deref(w.CIHigh))
+			}
+		}
+	}
 	if len(golden.Lik) < 250 {
 		t.Errorf("likelihood.json has %d rows, want every command's shares (282)", len(golden.Lik))
 	}

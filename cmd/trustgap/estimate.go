@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/trustgap/trustgap/internal/leanload"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -266,6 +267,11 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 func (st *study) column(name string) (*survey.Column, error) {
 	if c, ok := st.DS.Columns[name]; ok {
 		return c, nil
+	}
+	if st.CB != nil {
+		if def, ok := st.CB.Constructs[name]; ok {
+			return nil, fmt.Errorf("column %q: not in the data: %q is a construct, scored from its items (%s); name an item, or see the construct's flag and score with describe", name, name, strings.Join(def.Items, ", "))
+		}
 	}
 	return nil, fmt.Errorf("column %q: not in the data", name)
 }

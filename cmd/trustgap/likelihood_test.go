@@ -11,7 +11,7 @@ import (
 )
 
 // TestLikelihoodCIEveryCommand: --ci likelihood in describe, paradox,
-// effect, trust, segments and estimate, on the plain design and on the
+// effect, trust, segments and estimate (and crosstab), on the plain design and on the
 // design raked to targets.yaml, gives the exact roots of R's
 // svyciprop(method = "likelihood") profile (likelihood.json, written by
 // likelihood.R) to 1e-6, every golden row found.
@@ -29,6 +29,12 @@ func TestLikelihoodCIEveryCommand(t *testing.T) {
 			CILow    float64           `json:"ci_low"`
 			CIHigh   float64           `json:"ci_high"`
 		} `json:"likelihood"`
+		Xt []struct {
+			Row    string  `json:"row"`
+			Col    string  `json:"col"`
+			CILow  float64 `json:"ci_low"`
+			CIHigh float64 `json:"ci_high"`
+		} `json:"likelihood_crosstab_raked"`
 	}
 	if err := json.Unmarshal(b, &golden); err != nil {
 		t.Fatalf("likelihood.json: %v", err)
@@ -96,6 +102,65 @@ func TestLikelihoodCIEveryCommand(t *testing.T) {
 		}
 		if !near(g.CILow, w.CILow) || !near(g.CIHigh, w.CIHigh) {
 			t.Errorf("%s --ci likelihood = [%v, %v], want [%v, %v]", k, deref(g.CILow), deref(g.CIHigh), w.CILow, w.CIHigh)
+		}
+	}
+	// crosstab on the raked design (the plain one: TestLikelihoodCI).
+	code, out, errOut := runCLI(t, append([]string{"crosstab", "--rows", "tr1", "--cols", "gender", "--targets", panelTargets}, base...)...)
+	if code != 0 {
+		t.Fatalf("crosstab --targets --ci likelihood: exit %d: %s", code, errOut)
+	}
+	var xt struct {
+		Cells []struct {
+			Row    string   `json:"row"`
+			Col    string   `json:"col"`
+			CILow  *float64 `json:"ci_low"`
+			CIHigh *float64 `json:"ci_high"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal([]byte(out), &xt); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range golden.Xt {
+		for _, c := range xt.Cells {
+			if c.Row == w.Row && c.Col == w.Col {
+				n++
+				if !near(c.CILow, w.CILow) || !near(c.CIHigh, w.CIHigh) {
+					t.Errorf("crosstab tr1 × gender --targets --ci likelihood %s/%s = [%v, %v], want [%v, %v]", w.Row, w.Col, deref(c.CILow), deref(c.CIHigh), w.CILow, w.CIHigh)
+				}
+			}
+		}
+	}
+	if n != 6 || len(golden.Xt) != 6 {
+		t.Errorf("matched %d of %d raked crosstab cells, want 6", n, len(golden.Xt))
+	}
+	// compare's benchmarks take their intervals from the analyses' rows.
+	bm := filepath.Join(t.TempDir(), "bm.yaml")
+	if err := os.WriteFile(bm, []byte("toplines:\n  - {figure: Concerned, statistic: concern, value: 0.45, source: test}\n"+
+		"  - {figure: Paradox, statistic: paradox_rate, domain: {gender: Male}, value: 0.45, source: test}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, design := range []string{"plain", "raked"} {
+		args := append([]string{"compare", "--benchmark", bm}, base...)
+		if design == "raked" {
+			args = append(args, "--targets", panelTargets)
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var res struct{ Benchmarks []row }
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Benchmarks) != 2 {
+			t.Fatalf("compare --benchmark: %d benchmarks, want 2", len(res.Benchmarks))
+		}
+		for _, b := range res.Benchmarks {
+			w, ok := got[key(design, b.Statistic, b.Domain)]
+			if !ok || w.CILow == nil || w.CIHigh == nil || !near(b.CILow, *w.CILow) || !near(b.CIHigh, *w.CIHigh) {
+				t.Errorf("compare (%s) benchmark %s %v --ci likelihood = [%v, %v], want [%v, %v]", design, b.Statistic, b.Domain, deref(b.CILow), deref(b.CIHigh), deref(w.CILow), deref(w.CIHigh))
+			}
 		}
 	}
 	if len(golden.Lik) < 250 {

@@ -111,6 +111,18 @@ for (design in c("plain", "raked")) {
         r_ci_low = unname(r[1]), r_ci_high = unname(r[2]))
     }
 }
+## crosstab tr1 x gender on the raked design: each column's share is
+## svyciprop of I(tr1 == level) in subset(raked, gender == column), the
+## Total column's in subset(raked, !is.na(gender)).
+xt <- list()
+v$tr1 <- d$tr1
+raked <- update(raked, tr1 = v$tr1)
+for (j in c("Male", "Female", "Total")) for (i in c("Agree", "Disagree")) {
+  sub <- if (j == "Total") raked[!is.na(raked$variables$gender), ] else raked[in_domain(raked, list(gender = j)), ]
+  sub <- update(sub, ind = ifelse(is.na(tr1), NA, (tr1 == i) + 0))
+  ex <- exact_lik(sub, "ind", 0.95, degf(sub))
+  xt[[length(xt) + 1]] <- list(row = i, col = j, ci_low = ex[1], ci_high = ex[2])
+}
 write_json(list(note = "R survey: svyciprop(method = 'likelihood') on the plain and raked panel designs; exact roots of R's profile beside R's spline; see likelihood.R",
-                tolerance = 1e-6, likelihood = out),
+                tolerance = 1e-6, likelihood = out, likelihood_crosstab_raked = xt),
            "likelihood.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null", null = "null")

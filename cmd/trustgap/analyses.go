@@ -302,7 +302,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	pct := 100 * opts.Level
 	t := reports.NewTable("Each domain against the rest of the sample",
 		reports.TextCol("Statistic"), reports.TextCol("Domain"), reports.TextCol("Level"),
-		reports.PercentCol("Domain"), reports.PercentCol("Rest"), reports.PercentCol("Difference").WithCI(),
+		reports.PercentCol("Domain"), reports.PercentCol("Rest"), reports.PointsCol("Difference").WithCI(),
 		reports.PValueCol("p"), reports.IntegerCol("Base (n)"))
 	t.LowBase = opts.MinBase
 	t.Notes = append(t.Notes, fmt.Sprintf("▲/▼: the domain is significantly higher/lower than the rest of the sample at %g%% (design-based t test).", pct))
@@ -333,7 +333,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	}
 	if len(res.Benchmarks) > 0 {
 		bt := reports.NewTable("Published benchmarks", reports.TextCol("Figure"), reports.TextCol("Domain"),
-			reports.PercentCol("Published"), reports.PercentCol("This study").WithCI(), reports.PercentCol("Difference"), reports.PValueCol("p"), reports.TextCol("Within CI"), reports.TextCol("Source"))
+			reports.PercentCol("Published"), reports.PercentCol("This study").WithCI(), reports.PointsCol("Difference"), reports.PValueCol("p"), reports.TextCol("Within CI"), reports.TextCol("Source"))
 		for _, b := range res.Benchmarks {
 			dom := b.Domain.String()
 			within := "no"

@@ -195,7 +195,8 @@ func Banner(ds *survey.Dataset, vars []BannerVariable, opts Options) (*BannerRes
 			st := &g.gs[colLevel[c]]
 			n[c] = st.n
 			e := Estimate{Estimate: math.NaN(), SE: math.NaN(), Deff: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(),
-				N: n[c], NDomain: res.Columns[c].Base.N, WeightedN: st.sw, DF: dfCol[c]}
+				N: n[c], NDomain: res.Columns[c].Base.N, WeightedN: st.sw, DF: dfCol[c],
+				wDomain: res.Columns[c].Base.WeightedN} // the column's weight, answered or not (see PropCI)
 			if n[c] > 0 {
 				mean[c] = st.shift + st.swd/st.sw
 				e.Estimate = mean[c]

@@ -27,6 +27,12 @@ func TestBannerAgreesWithDiffMeans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The likelihood interval needs each column's weight, answered or
+	// not: the banner's cells carry it.
+	lik, err := Banner(ds, vars[:4], Options{Design: d, MinBase: 1, CI: CILikelihood})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res.Columns[0].Letter != "A" || res.Columns[0].Group != "Total" || res.Columns[0].Base.N != ds.N {
 		t.Fatalf("Banner column 0 = %+v, want the total lettered A", res.Columns[0])
 	}
@@ -59,6 +65,11 @@ func TestBannerAgreesWithDiffMeans(t *testing.T) {
 			got := row.Cells[c].Estimate
 			if !close6(got.Estimate, want.Estimate) || !close6(got.SE, want.SE) || !close6(got.CILow, want.CILow) || got.DF != want.DF || got.N != want.N {
 				t.Errorf("Banner %s column %s = %+v, want %+v", bv.Label, res.Columns[c].Domain, got, want)
+			}
+			wl := d.Prop(bv.src.materialize(ds.N), member(c), CILikelihood, 0.95)
+			gl := lik.Rows[r].Cells[c].Estimate
+			if !close6(gl.CILow, wl.CILow) || !close6(gl.CIHigh, wl.CIHigh) || math.IsNaN(wl.CILow) != math.IsNaN(gl.CILow) {
+				t.Errorf("Banner(likelihood) %s column %s = [%v, %v], want Prop's [%v, %v]", bv.Label, res.Columns[c].Domain, gl.CILow, gl.CIHigh, wl.CILow, wl.CIHigh)
 			}
 			for c2 := range res.Columns {
 				if c2 == c || res.Columns[c2].Group != res.Columns[c].Group || res.Columns[c].Group == "Total" {

@@ -108,13 +108,15 @@ func MeanCI(est, se float64, df int, level float64) (lo, hi float64) {
 //   - xlogit and asin: see CIXLogit and CIAsin;
 //   - likelihood: the μ on either side of p where
 //     KL(p‖μ) = p·log(p/μ) + (1−p)·log((1−p)/(1−μ)) = t(df)²·SE²·φ/(2p(1−p)),
-//     φ = c·W/(N−1) and c = NDomain/W_domain: svyglm's deviance profile
+//     φ = c·W/(N−1) and c = NDomain/W_domain (on a calibrated design,
+//     whose subsets keep every row, φ = W·N/((N−1)·W_domain), R's
+//     svyvar of the residuals there): svyglm's deviance profile
 //     2cW·KL over its dispersion φ (svyvar of its Pearson residuals) set
 //     to confint.svyglm's cutoff t²·λ, λ = SE²·cW/(p(1−p)) the design
 //     variance of logit(p) over the model's; c is svyglm's rescaling of
 //     the weights to mean 1 over the domain's rows, answered or not
-//     (W_domain their weights, known to Estimates from Design.Mean and
-//     Crosstab; NaN for others). R interpolates the root in a spline
+//     (W_domain their weights, known to Estimates from Design.Mean,
+//     MeanBy, Crosstab and the analyses; NaN for others). R interpolates the root in a spline
 //     through nine profile points a side (about 1e-6 off, and NA where
 //     the grid falls short); PropCI solves for it. NaN at p = 0 or 1
 //     (R: an error or NaN) or N < 2.
@@ -163,8 +165,15 @@ func PropCI(e Estimate, m CIMethod, level float64) (lo, hi float64) {
 		if p <= 0 || p >= 1 || e.N < 2 || !(e.wDomain > 0) {
 			return nan, nan
 		}
-		c := float64(e.NDomain) / e.wDomain
-		phi := c * e.WeightedN / float64(e.N-1)
+		// R's dispersion is svyvar of svyglm's Pearson residuals, whose
+		// weights are rescaled to mean 1 over the domain's design rows:
+		// NDomain of them on an uncalibrated design, but on a calibrated
+		// one the subset keeps every row (at weight 0) and drops none of
+		// the missing answers, so only the N answers count.
+		phi := float64(e.NDomain) / e.wDomain * e.WeightedN / float64(e.N-1)
+		if e.calibrated {
+			phi = e.WeightedN / e.wDomain * float64(e.N) / float64(e.N-1)
+		}
 		q := TQuantile(0.5+level/2, e.DF)
 		k := q * q * se * se * phi / (2 * p * (1 - p))
 		return klRoot(p, k, -1), klRoot(p, k, 1)

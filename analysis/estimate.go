@@ -17,9 +17,11 @@ type Estimate struct {
 	CILow     float64
 	CIHigh    float64
 	// wDomain is the summed weight of the domain's respondents, answered
-	// or not, where the Estimate's maker knows it (Design.Mean, Crosstab);
-	// the likelihood interval needs it (see PropCI).
-	wDomain float64
+	// or not, where the Estimate's maker knows it (Design.Mean, Crosstab,
+	// the analyses); the likelihood interval needs it (see PropCI), and
+	// whether the design is calibrated (R's subsets then keep every row).
+	wDomain    float64
+	calibrated bool
 }
 
 // EffectiveN returns the effective base n/deff (NaN when deff is undefined).
@@ -83,7 +85,7 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 	if in != nil {
 		seen = make([]bool, d.NumPSU())
 	}
-	var sw, swy float64
+	var sw, swy, wd float64
 	n, nd := 0, 0
 	for i, v := range y {
 		if in != nil {
@@ -93,6 +95,7 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 			seen[d.psu[i]] = true
 		}
 		nd++
+		wd += d.w[i]
 		if math.IsNaN(v) {
 			continue
 		}
@@ -138,9 +141,8 @@ func (d *Design) calibratedMean(y []float64, in []bool, level float64) Estimate 
 	}
 	rows := d.rowStrata(func(i int) bool { return !math.IsNaN(y[i]) && (in == nil || in[i]) })
 	v, deff := zeroRounding(d.varianceIn(t, rows)/(sw*sw), d.roundingNoise(mag, terms, rows)/(sw*sw), sdev2/sw, n)
-	// No wDomain: a calibrated design's subsets keep every row at weight
-	// 0 in R, which the likelihood interval's rescaling would read.
-	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff}
+	e := Estimate{Estimate: mean, SE: math.Sqrt(v), N: n, NDomain: nd, WeightedN: sw, DF: df, Deff: deff,
+		wDomain: wd, calibrated: true}
 	e.CILow, e.CIHigh = MeanCI(mean, e.SE, df, level)
 	return e
 }

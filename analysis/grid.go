@@ -89,6 +89,13 @@ func ParadoxRateGrid(ds *survey.Dataset, rowVar, colVar string, opts Options) (*
 	sums := s.e.sumVariances([]vec{paradoxVec(statRate, flagVec(concern), protectsVec(behaviour))}, [][]int32{cells}, []int{G}, nil, nil)[0]
 	est := sums.estimates(s.d, df, level)[1:]
 	sums.release(s.e)
+	if opts.CI == CILikelihood { // each cell's weight, answered or not (see PropCI)
+		for i, c := range cells {
+			if c >= 0 {
+				est[c].wDomain += s.d.w[i]
+			}
+		}
+	}
 	for r := range g.Cells {
 		g.Cells[r] = make([]Estimate, nc)
 		for c := range g.Cells[r] {

@@ -225,7 +225,8 @@ type study struct {
 	opts Options
 	vars []domainVar
 	doms []domainRef
-	df   []int // degf of each domain, once domainDF has computed it
+	df   []int     // degf of each domain, once domainDF has computed it
+	wdom []float64 // summed weight of each domain, once domainWeight has
 }
 
 // newStudy builds the design and lists the domains, checking opts.By.
@@ -304,6 +305,9 @@ func newStudy(ds *survey.Dataset, opts Options) (*study, error) {
 			s.doms = append(s.doms, domainRef{dom: Domain{Var: v.name, Level: l}, v: k, code: int32(c)})
 		}
 	}
+	if opts.CI == CILikelihood {
+		s.sumDomainWeights() // before any worker reads them
+	}
 	return s, nil
 }
 
@@ -331,6 +335,41 @@ func (s *study) member(k int, buf []bool) []bool {
 		buf[i] = c == r.code
 	}
 	return buf
+}
+
+// sumDomainWeights sums the weight of every domain's respondents,
+// answered or not, in one pass: the likelihood interval's rescaling (see
+// PropCI) needs them.
+func (s *study) sumDomainWeights() {
+	s.wdom = make([]float64, len(s.doms))
+	at := make([][]int, len(s.vars)) // domain index of each level
+	for j, r := range s.doms {
+		if r.v < 0 {
+			continue
+		}
+		if at[r.v] == nil {
+			at[r.v] = make([]int, len(s.vars[r.v].levels))
+		}
+		at[r.v][r.code] = j
+	}
+	for i, w := range s.d.w {
+		s.wdom[0] += w
+		for v, idx := range at {
+			if c := s.vars[v].codes[i]; c >= 0 {
+				s.wdom[idx[c]] += w
+			}
+		}
+	}
+}
+
+// domainWeight returns the summed weight of domain k's respondents,
+// answered or not (sumDomainWeights), NaN when the study's interval does
+// not need it.
+func (s *study) domainWeight(k int) float64 {
+	if s.wdom == nil {
+		return math.NaN()
+	}
+	return s.wdom[k]
 }
 
 // domainDF returns the degf of every domain, in the order of s.doms.
@@ -418,6 +457,7 @@ func (s *study) rowsFrom(stat string, est []Estimate, prop bool) []Row {
 	rows := make([]Row, len(est))
 	for k, e := range est {
 		if prop {
+			e.wDomain, e.calibrated = s.domainWeight(k), s.d.cal != nil
 			e.CILow, e.CIHigh = PropCI(e, s.opts.CI, s.opts.level())
 		}
 		rows[k] = s.row(stat, s.doms[k].dom, e, prop)

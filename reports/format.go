@@ -29,7 +29,7 @@ func formatNum(k Kind, digits int, x float64) string {
 	case Percent:
 		return fixed(x*100, 1) + "%"
 	case Decimal:
-		return fixed(x, digits)
+		return groupedFixed(x, digits)
 	case Integer:
 		return grouped(x)
 	case PValue:
@@ -82,9 +82,25 @@ func fixed(x float64, d int) string {
 	return s
 }
 
+// groupedFixed is fixed with thousands separated by commas, as grouped
+// does for integers: a weighted base reads "3,216.0", not "3216.0".
+func groupedFixed(x float64, d int) string {
+	s := fixed(x, d)
+	intPart, frac, _ := strings.Cut(s, ".")
+	g := groupDigits(intPart)
+	if frac != "" {
+		return g + "." + frac
+	}
+	return g
+}
+
 // grouped rounds x to an integer and separates thousands with commas.
 func grouped(x float64) string {
-	s := fixed(math.Round(x), 0)
+	return groupDigits(fixed(math.Round(x), 0))
+}
+
+// groupDigits puts commas between the thousands of an integer's digits.
+func groupDigits(s string) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	if len(s) > 3 {

@@ -159,6 +159,27 @@ func TestLongKeys(t *testing.T) {
 	}
 }
 
+// TestComment checks that whatever a header holds, a comment line made
+// from it parses as a comment.
+func TestComment(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain  text\n here", "plain text here"},
+		{"\x19", `\u0019`},
+		{"a\u0085b\u009fc", `a b\u009Fc`}, // U+0085 is a space to strings.Fields
+		{"x\uFFFEy", `x\uFFFEy`},
+		{"bad \xff byte", "bad \uFFFD byte"},
+	} {
+		got := comment(tc.in)
+		if got != tc.want {
+			t.Errorf("comment(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		var v any
+		if err := yaml.Unmarshal([]byte("a: 1 # "+got+"\n"), &v); err != nil {
+			t.Errorf("comment(%q) = %q does not parse as a comment: %v", tc.in, got, err)
+		}
+	}
+}
+
 // draftFiles drafts a codebook for the files and returns its YAML.
 func draftFiles(t *testing.T, paths ...string) []byte {
 	t.Helper()

@@ -318,8 +318,20 @@ func extOf(name string) string {
 }
 
 // comment makes text safe for a YAML comment: one line.
+// comment writes s on one comment line: whitespace runs become one space,
+// and characters YAML allows in no comment (C0 and C1 controls, U+FFFE,
+// U+FFFF, invalid UTF-8) are shown as \uXXXX.
 func comment(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 || r == 0xFEFF || r == 0xFFFE || r == 0xFFFF {
+			fmt.Fprintf(&b, `\u%04X`, r)
+			continue
+		}
+		b.WriteRune(r) // an invalid byte arrives as U+FFFD
+	}
+	return b.String()
 }
 
 func thousands(n int) string {

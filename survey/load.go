@@ -596,7 +596,14 @@ func (l *loader) notFound(name string, header []string) string {
 		}
 		msg = fmt.Sprintf("no column of the header matches any raw name of %q (%s)", name, strings.Join(q, ", "))
 	} else {
-		msg = fmt.Sprintf("no column %q in the header, and it is not a logical name in columns:", shortValue(name))
+		msg = fmt.Sprintf("no column %q in the header or under columns:", shortValue(name))
+		if def, ok := l.cb.Constructs[name]; ok {
+			// A construct is scored from its items; it has no column of its own.
+			return msg + fmt.Sprintf("; %q is a construct, scored from its items (%s): name an item, or see the construct's flag and score with describe", name, strings.Join(def.Items, ", "))
+		}
+		if s := nearestLogical(name, l.cb.Columns); s != "" {
+			return msg + fmt.Sprintf("; did you mean %q?", s) + lookAlike(name, s)
+		}
 	}
 	s := nearestHeader(raws, name, header)
 	if s != "" && logical {
@@ -605,6 +612,21 @@ func (l *loader) notFound(name string, header []string) string {
 		msg += fmt.Sprintf("; did you mean %q?", shortValue(s))
 	}
 	return msg + lookAlike(name, s)
+}
+
+// nearestLogical returns the logical name under columns: closest to name
+// (within the distance nearestHeader allows), or "": a user types the
+// codebook's names, which a raw header such as "[dem] gender" hides.
+func nearestLogical(name string, columns map[string][]string) string {
+	c := strings.ToLower(strings.TrimSpace(name))
+	best, bestD := "", -1
+	for logical := range columns {
+		d := editDistance(c, strings.ToLower(logical))
+		if d <= max(1, len([]rune(c))/4) && (bestD < 0 || d < bestD || d == bestD && logical < best) {
+			best, bestD = logical, d
+		}
+	}
+	return best
 }
 
 // nearestHeader returns a header close to one of the names, or "".

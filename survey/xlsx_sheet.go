@@ -177,7 +177,16 @@ func (x *xmlScanner) keep(dst, b []byte, limit int) []byte {
 // outside quotes, or the end of a comment or CDATA section. One pass over
 // the bytes: this is the reader's inner loop.
 func (x *xmlScanner) readTag() error {
-	if x.end-x.pos > 0 && x.buf[x.pos] == '!' {
+	// The byte after '<' decides the kind of tag: when the window ends at
+	// the '<', read on before looking (else a comment split there would be
+	// scanned as a tag, quotes and all).
+	if x.pos == x.end && !x.fill() {
+		if x.err != nil {
+			return x.err
+		}
+		return io.ErrUnexpectedEOF
+	}
+	if x.buf[x.pos] == '!' {
 		return x.readSpecial()
 	}
 	i := x.pos

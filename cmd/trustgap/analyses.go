@@ -57,9 +57,6 @@ func newAnalysisCmd(s *IOStreams, use, short, long string, runF func(*AnalysisOp
 			if err := validateCommon(&opts.Study, &opts.Output, opts.CI, opts.Level); err != nil {
 				return err
 			}
-			if err := likelihoodOnlyIn(opts.CI); err != nil {
-				return err
-			}
 			if opts.MinBase < 0 {
 				return usageErrorf("--min-base must be 0 or more, got %d", opts.MinBase)
 			}

@@ -132,9 +132,6 @@ func crosstabRun(cmd *cobra.Command, opts *CrosstabOptions) error {
 		return fmt.Errorf("crosstab: %w", err)
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
-	if err := likelihoodUncalibrated(method, st.Design); err != nil {
-		return err
-	}
 	out := crosstabJSON{Rows: opts.Rows, Cols: opts.Cols, Design: newDesignJSON(st.Design)}
 	cols := []reports.Col{reports.TextCol(opts.Rows)}
 	for _, l := range b.Levels {

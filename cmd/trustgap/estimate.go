@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"github.com/trustgap/trustgap/internal/leanload"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -78,29 +79,10 @@ rake() and every SE accounts for it.`,
 
 // addCIFlags adds --ci, --level and --min-base.
 func addCIFlags(cmd *cobra.Command, ci *string, level *float64, minBase *int) {
-	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit, asin or likelihood (estimate and crosstab)")
+	cmd.Flags().StringVar(ci, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit, asin or likelihood")
 	cmd.Flags().Float64Var(level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(minBase, "min-base", 30, "flag estimates whose unweighted base is below `N`")
-	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald", "mean", "xlogit", "asin"}, cobra.ShellCompDirectiveNoFileComp))
-}
-
-// likelihoodOnlyIn refuses --ci likelihood in the commands other than
-// estimate and crosstab: its rescaling of the weights reads each domain's
-// respondents who did not answer, which only those two keep.
-func likelihoodOnlyIn(ci string) error {
-	if m, _ := analysis.ParseCIMethod(ci); m == analysis.CILikelihood {
-		return usageErrorf("--ci likelihood is offered by estimate and crosstab; use logit, beta, wald, xlogit or asin here")
-	}
-	return nil
-}
-
-// likelihoodUncalibrated refuses --ci likelihood on a calibrated design,
-// whose R subsets keep every row (at weight 0) for svyglm to rescale.
-func likelihoodUncalibrated(m analysis.CIMethod, d *analysis.Design) error {
-	if _, cal := d.Calibrated(); m == analysis.CILikelihood && cal {
-		return usageErrorf("--ci likelihood is not offered on a calibrated design (--targets or a weighting: block); use logit, beta, wald, xlogit or asin")
-	}
-	return nil
+	_ = cmd.RegisterFlagCompletionFunc("ci", cobra.FixedCompletions([]string{"logit", "beta", "wald", "mean", "xlogit", "asin", "likelihood"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // validateCommon checks the shared flags.
@@ -160,9 +142,6 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 		return err
 	}
 	method, _ := analysis.ParseCIMethod(opts.CI)
-	if err := likelihoodUncalibrated(method, st.Design); err != nil {
-		return err
-	}
 
 	doms := []crossedDomain{{}}
 	if len(byVars) > 0 {
@@ -288,6 +267,11 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 func (st *study) column(name string) (*survey.Column, error) {
 	if c, ok := st.DS.Columns[name]; ok {
 		return c, nil
+	}
+	if st.CB != nil {
+		if def, ok := st.CB.Constructs[name]; ok {
+			return nil, fmt.Errorf("column %q: not in the data: %q is a construct, scored from its items (%s); name an item, or see the construct's flag and score with describe", name, name, strings.Join(def.Items, ", "))
+		}
 	}
 	return nil, fmt.Errorf("column %q: not in the data", name)
 }

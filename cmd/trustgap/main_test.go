@@ -48,6 +48,7 @@ func TestExitCodes(t *testing.T) {
 		{"codebook unknown key", []string{"describe", "--codebook", bad}, 1, "titel", ""},
 		{"describe embedded", []string{"describe"}, 0, "", "concern"},
 		{"paradox embedded", []string{"paradox"}, 0, "", "paradox_rate"},
+		{"estimate a construct", []string{"estimate", "--prop", "concern >= 1"}, 1, `"concern" is a construct, scored from its items (pc1`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -76,7 +75,8 @@ func TestCrosstabLincom(t *testing.T) {
 // TestLikelihoodCI: estimate --prop --ci likelihood (whole sample and by
 // gender, 95% and 99%) and crosstab --ci likelihood give the exact roots
 // of R's svyglm profile (options.json; R's own spline is about 1e-5
-// off) to 1e-6; the other commands, and a calibrated design, refuse it.
+// off) to 1e-6 (the other commands and a calibrated design:
+// TestLikelihoodCIEveryCommand).
 func TestLikelihoodCI(t *testing.T) {
 	var golden struct {
 		Lik []struct {
@@ -164,14 +164,6 @@ func TestLikelihoodCI(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("crosstab tr1 × gender has no cell %s/%s", w.Row, w.Col)
-		}
-	}
-	for _, args := range [][]string{
-		{"describe", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust", "--ci", "likelihood"},
-		{"estimate", "--data", panelData, "--codebook", panelCodebook, "--lonely-psu", "adjust", "--targets", panelTargets, "--prop", "tr1==Agree", "--ci", "likelihood"},
-	} {
-		if code, _, errOut := runCLI(t, args...); code != 2 || !strings.Contains(errOut, "likelihood") {
-			t.Errorf("%v: exit %d, stderr %q; want a usage error naming likelihood", args[:1], code, errOut)
 		}
 	}
 }

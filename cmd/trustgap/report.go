@@ -86,9 +86,6 @@ Methodology says what stays exact and what the release does not protect.`,
 			if _, err := analysis.ParseCIMethod(opts.CI); err != nil {
 				return &usageError{fmt.Errorf("--ci: %w", err)}
 			}
-			if err := likelihoodOnlyIn(opts.CI); err != nil {
-				return err
-			}
 			if !(opts.Level > 0 && opts.Level < 1) {
 				return usageErrorf("--level must be between 0 and 1 (e.g. 0.95), got %v", opts.Level)
 			}
@@ -116,7 +113,7 @@ Methodology says what stays exact and what the release does not protect.`,
 	// --output, as the other commands spell it, names the same folder.
 	cmd.Flags().StringVar(&opts.Out, "output", "trustgap-report", "output `DIR` (same as --out)")
 	_ = cmd.Flags().MarkHidden("output")
-	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit or asin (likelihood: estimate and crosstab)")
+	cmd.Flags().StringVar(&opts.CI, "ci", "logit", "interval for proportions (svyciprop's method): logit, beta, wald (R's mean), xlogit, asin or likelihood")
 	cmd.Flags().Float64Var(&opts.Level, "level", 0.95, "confidence level")
 	cmd.Flags().IntVar(&opts.MinBase, "min-base", 30, "suppress estimates on fewer than `N` respondents (flag those under 2N with *)")
 	cmd.Flags().BoolVar(&opts.PDF, "pdf", false, "also write the charts as PDF")

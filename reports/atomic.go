@@ -46,6 +46,10 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
+		if fi, statErr := os.Stat(dir); statErr != nil || !fi.IsDir() {
+			// Name the folder, not the temporary file the error names.
+			return fmt.Errorf("write %s: the folder %s does not exist; create it first: %w", path, filepath.Clean(dir), fs.ErrNotExist)
+		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	done := false

@@ -132,6 +132,11 @@ func TestWriteFileAtomicBadDir(t *testing.T) {
 	if err == nil || !errors.Is(err, os.ErrNotExist) || called {
 		t.Errorf("WriteFileAtomic(%s) = %v (write called %v), want a not-exist error before writing", path, err, called)
 	}
+	// The message names the missing folder and what to do, never the
+	// temporary file.
+	if err != nil && (!strings.Contains(err.Error(), "the folder "+filepath.Dir(path)+" does not exist; create it first") || strings.Contains(err.Error(), ".tmp-")) {
+		t.Errorf("WriteFileAtomic(%s) = %q, want it to name the missing folder and not the temporary file", path, err)
+	}
 }
 
 func TestCheckNotInput(t *testing.T) {

@@ -150,6 +150,17 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 			if cols[k], err = st.column(v); err != nil {
 				return err
 			}
+			if st.CB != nil && v != "" && v == st.CB.Design.ID {
+				// Its levels are the respondents' ids, which no output shows.
+				return usageErrorf("--by %s: %q is the respondent id (design.id): a table by it would publish every id; choose a grouping column", v, v)
+			}
+			limit := st.maxLevels
+			if limit <= 0 {
+				limit = analysis.DefaultMaxLevels
+			}
+			if n := len(cols[k].Levels); n > limit {
+				return fmt.Errorf("--by %s: %w: %d levels, more than the limit of %d; every level is a domain estimated on its own, so this is most likely not a grouping (an id or a free-text column?): band it into fewer groups (codebook bands:) or choose another column", v, analysis.ErrTooManyLevels, n, limit)
+			}
 		}
 		doms = append(doms, crossedDomains(byVars, cols, st.DS.N)...)
 	}

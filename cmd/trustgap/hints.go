@@ -21,6 +21,7 @@ var flagHints = []struct {
 	{survey.ErrEncoding, "encoding", "--encoding names the file's encoding: utf-8 (to find the bad row), windows-1252, utf-16le or utf-16be"},
 	{survey.ErrUnzipLimit, "max-unzip-mb", "--max-unzip-mb raises the unzip limit"},
 	{analysis.ErrLonelyPSU, "lonely-psu", "--lonely-psu adjust, remove, certainty or average says how a single-PSU stratum enters variances, as R's options(survey.lonely.psu = ...)"},
+	{analysis.ErrTooManyLevels, "max-levels", "--max-levels N raises the limit on a grouping's levels"},
 }
 
 // hintedError is an error with the flag hints that address it, one per

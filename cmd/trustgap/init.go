@@ -103,8 +103,9 @@ func initRun(cmd *cobra.Command, opts *InitOptions) error {
 	if out == "" || out == "-" {
 		return d.WriteYAML(opts.IO.Out)
 	}
+	// WriteFileAtomic's errors name the path already.
 	if err := reports.WriteFileAtomic(out, func(w io.Writer) error { return d.WriteYAML(w) }); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
+		return err
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "wrote %s: check the comments, then run\n  %s\n", out, strings.Join(nextCommands(opts), "\n  "))
 	return nil

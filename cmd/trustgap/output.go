@@ -126,8 +126,9 @@ func (o *outputOptions) write(s *IOStreams, inputs []string, res result) error {
 			if err := reports.CheckNotInput(path, inputs); err != nil {
 				return err
 			}
+			// WriteFileAtomic's errors name the path already.
 			if err := reports.WriteFileAtomic(path, func(w io.Writer) error { return reports.WriteCSV(w, t) }); err != nil {
-				return fmt.Errorf("write %s: %w", path, err)
+				return err
 			}
 		}
 	}
@@ -137,8 +138,5 @@ func (o *outputOptions) write(s *IOStreams, inputs []string, res result) error {
 		}
 		return ctx.Err() // interrupted while writing: keep the old file
 	}
-	if err := reports.WriteFileAtomic(o.Output, commit); err != nil {
-		return fmt.Errorf("write %s: %w", o.Output, err)
-	}
-	return nil
+	return reports.WriteFileAtomic(o.Output, commit)
 }

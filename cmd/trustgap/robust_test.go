@@ -527,3 +527,29 @@ func TestUndefinedFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateByLimits: --by on a column with more levels than
+// --max-levels is refused before estimating, with the flag that raises
+// the limit, and --by the design's id is refused as publishing every id.
+func TestEstimateByLimits(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(data, []byte("code,q\na,1\nb,2\nc,3\nd,4\ne,5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "estimate", "--data", data, "--mean", "q", "--by", "code", "--max-levels", "3")
+	if code != 1 || !strings.Contains(errOut, "--by code: too many levels: 5 levels, more than the limit of 3") || !strings.Contains(errOut, "--max-levels N raises") {
+		t.Errorf("estimate --by code --max-levels 3: exit %d, stderr %q, want 1 naming the count and --max-levels", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "estimate", "--data", data, "--mean", "q", "--by", "code", "--max-levels", "5"); code != 0 {
+		t.Errorf("estimate --by code --max-levels 5: exit %d, %s", code, errOut)
+	}
+	cb := filepath.Join(dir, "cb.yaml")
+	if err := os.WriteFile(cb, []byte("design: {id: code}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "estimate", "--data", data, "--codebook", cb, "--mean", "q", "--by", "code")
+	if code != 2 || !strings.Contains(errOut, "is the respondent id") || strings.Contains(out, "\nq mean") {
+		t.Errorf("estimate --by the design id: exit %d, stdout %q, stderr %q, want 2 and no table", code, out, errOut)
+	}
+}

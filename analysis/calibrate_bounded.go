@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -26,6 +27,81 @@ import (
 // the influence values x to x − w·cᵀβ with β = (Σ w0 c cᵀ)⁻¹ Σ c x/g, the
 // residuals of a regression of x/(g√w0) on c√w0 (qr.resid(qr(mm·whalf),
 // x/(g·whalf))·g·whalf).
+
+// ErrBoundsInfeasible marks bounded raking whose bounds leave no weights
+// that meet the margins (or under which the raking stopped making
+// progress towards them): wider bounds are the remedy.
+var ErrBoundsInfeasible = errors.New("the bounds are too tight for the margins")
+
+// BoundsError is CalibrateBounded's error when the bounds are too tight
+// for the margins. It is ErrBoundsInfeasible, and ErrNotConverged too
+// when found by a lack of progress rather than proven.
+//
+// Two checks find it. Before any step: the weights of a level's Count
+// respondents add up to between Count·low and Count·high (low, high the
+// bounds times the mean input weight), so a level's target outside that
+// range cannot be met (Proven; Steps 0). With several margins the joint
+// condition is a linear program that check does not decide: the Newton
+// iteration then stops when no step length lowers the dual objective, or
+// when the largest margin error has not fallen by 1% over
+// boundsPatience steps, twice: after the first stall it also steps along
+// the gradient where the Hessian has no curvature (a feasible problem
+// stalls there when a level's respondents all sit at a bound), which
+// is what lets a feasible problem through.
+type BoundsError struct {
+	Bounds [2]float64 // as given, multiples of the mean input weight
+	// Margin and Level name the level furthest from its target (relative
+	// to it); Margin is "" when the population total itself lies outside
+	// n·low…n·high.
+	Margin, Level string
+	Count         int     // respondents at that level
+	Target        float64 // the level's target total
+	// Reached is the level's total at the end: the nearest total the
+	// bounds allow (up-front check) or the total of the weights where the
+	// iteration stopped.
+	Reached float64
+	// Total is the population total the targets are shares of.
+	Total float64
+	// MaxMarginError is the largest relative margin error when stopped.
+	MaxMarginError float64
+	Proven         bool
+	Steps          int // Newton steps taken (0: the up-front check)
+	Passes         int // passes over the respondents (gradients and line-search objectives)
+}
+
+func (e *BoundsError) Error() string {
+	head := fmt.Sprintf("calibrate: bounds [%g, %g] × the mean weight are too tight for the margins", e.Bounds[0], e.Bounds[1])
+	if e.Margin == "" {
+		side := "at most"
+		if e.Reached > e.Target {
+			side = "at least"
+		}
+		return fmt.Sprintf("%s: the population total %.6g is out of reach (the %d respondents weigh %s %.6g within the bounds); widen the bounds", head, e.Target, e.Count, side, e.Reached)
+	}
+	pct := func(x float64) string { return fmt.Sprintf("%.4g%%", 100*x/e.Total) }
+	var how string
+	switch {
+	case !e.Proven:
+		how = fmt.Sprintf("raking stopped after %d steps without progress, at %s", e.Steps, pct(e.Reached))
+	case e.Reached < e.Target:
+		how = fmt.Sprintf("its %d respondents reach at most %s of it within the bounds", e.Count, pct(e.Reached))
+	default:
+		how = fmt.Sprintf("its %d respondents weigh at least %s of it within the bounds", e.Count, pct(e.Reached))
+	}
+	return fmt.Sprintf("%s: margin %q level %q is furthest from its target, %s of the total (%s); widen the bounds",
+		head, e.Margin, e.Level, pct(e.Target), how)
+}
+
+func (e *BoundsError) Unwrap() []error {
+	if e.Proven {
+		return []error{ErrBoundsInfeasible}
+	}
+	return []error{ErrBoundsInfeasible, ErrNotConverged}
+}
+
+// boundsPatience is how many Newton steps bounded raking may take without
+// lowering its largest margin error by 1% before it gives up.
+const boundsPatience = 8
 
 // greg is a bounded calibration's variance: the model rows and the
 // inverse of Σ w0 c cᵀ.
@@ -80,7 +156,9 @@ func (r *greg) residual(z, w []float64) {
 // CalibrateBounded returns the design calibrated to margins by bounded
 // raking, weights within [bounds[0], bounds[1]] times the mean input
 // weight (0 < bounds[0] < 1 < bounds[1]); see the section above. It
-// fails (wrapping ErrNotConverged) when the bounds leave no solution.
+// fails with a *BoundsError (ErrBoundsInfeasible) when the bounds leave
+// no solution: at once when a level's target is out of its respondents'
+// reach, within a few dozen Newton steps otherwise.
 func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt CalibrationOptions) (*Design, error) {
 	if d.cal != nil {
 		return nil, fmt.Errorf("%w: the design is calibrated already", ErrCalibrated)
@@ -104,6 +182,7 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 	}
 	r := &greg{p: 1}
 	T := []float64{total}
+	var levels []boundedLevels
 	for _, m := range margins {
 		if len(m.Codes) != n {
 			panic("analysis: length mismatch")
@@ -138,9 +217,29 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 		}
 		r.codes = append(r.codes, m.Codes)
 		r.cols = append(r.cols, cols)
+		levels = append(levels, boundedLevels{m: m, target: shares, count: count})
 	}
 	wbar := sum / float64(n)
 	lo, hi := bounds[0]*wbar, bounds[1]*wbar
+	bad := &BoundsError{Bounds: bounds, Total: total, Proven: true}
+	if reach, ok := within(total, n, lo, hi); !ok {
+		bad.Count, bad.Target, bad.Reached = n, total, reach
+		return nil, bad
+	}
+	worst := 0.0
+	for _, lv := range levels {
+		for l, t := range lv.target {
+			reach, ok := within(t, lv.count[l], lo, hi)
+			if gap := math.Abs(reach-t) / t; !ok && !(gap <= worst) {
+				worst = gap
+				bad.Margin, bad.Level, bad.Count, bad.Target, bad.Reached = lv.m.Var, lv.m.Levels[l], lv.count[l], t, reach
+			}
+		}
+	}
+	if bad.Margin != "" {
+		bad.MaxMarginError = worst
+		return nil, bad
+	}
 	eta := make([]float64, r.p)
 	c := make([]float64, r.p)
 	// weight of respondent i at η, and whether it is inside its bounds.
@@ -188,7 +287,33 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 	w := make([]float64, n)
 	grad := make([]float64, r.p)
 	H := mat.NewSymDense(r.p, nil)
+	passes := 0
+	var history []float64 // the largest margin error at each step
+	// nudge, once Newton stalls, moves η along the gradient where H has
+	// no curvature (levels whose respondents all sit at a bound), which
+	// the pseudo-inverse leaves alone; the iteration fails only when it
+	// stalls again.
+	nudge := false
+	// stall is the error of an iteration that stopped short: the level
+	// furthest from its target at the weights w.
+	stall := func() error {
+		e := &BoundsError{Bounds: bounds, Total: total, MaxMarginError: diag.MaxMarginError, Steps: diag.Iterations, Passes: passes}
+		worst := -1.0
+		for _, lv := range levels {
+			sums := make([]float64, len(lv.target))
+			levelTotals(sums, lv.m.Codes, w)
+			for l, t := range lv.target {
+				// A zero target with respondents failed the check above.
+				if gap := math.Abs(sums[l]-t) / t; t > 0 && gap > worst {
+					worst = gap
+					e.Margin, e.Level, e.Count, e.Target, e.Reached = lv.m.Var, lv.m.Levels[l], lv.count[l], t, sums[l]
+				}
+			}
+		}
+		return e
+	}
 	for diag.Iterations = 1; diag.Iterations <= 1000; diag.Iterations++ {
+		passes++
 		copy(grad, T)
 		for j := range grad {
 			grad[j] = -grad[j]
@@ -228,15 +353,23 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 			diag.Converged = true
 			break
 		}
-		step := pinvSolve(H, grad)
+		history = append(history, diag.MaxMarginError)
+		if k := len(history) - 1; k >= boundsPatience && !(history[k] < 0.99*history[k-boundsPatience]) {
+			if nudge {
+				return nil, stall()
+			}
+			nudge, history = true, history[:0]
+		}
+		step := pinvSolve(H, grad, nudge)
 		// Near the solution the objective's decrease falls below the
 		// rounding of its n-term sum, which depends on the respondents'
 		// order: a step within that rounding of f0 is taken, or the
 		// line search halves it to nothing and Newton stalls.
 		f0 := objective(eta)
+		passes++
 		tol := 1e-13 * math.Abs(f0)
 		next := make([]float64, r.p)
-		t := 1.0
+		t, moved := 1.0, false
 		for range 60 {
 			if err := stopped(ctx, "calibrate"); err != nil {
 				return nil, err
@@ -244,15 +377,27 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 			for j := range eta {
 				next[j] = eta[j] - t*step[j]
 			}
+			passes++
 			if objective(next) <= f0+tol {
+				moved = true
 				break
 			}
 			t /= 2
 		}
+		if !moved {
+			// Every step length raised the objective: the next Newton
+			// step would be this one again.
+			if nudge {
+				return nil, stall()
+			}
+			nudge, history = true, history[:0]
+			continue
+		}
 		copy(eta, next)
 	}
 	if !diag.Converged {
-		return nil, fmt.Errorf("calibrate: %w after %d Newton steps: largest relative margin error %.3g (the bounds may leave no solution)", ErrNotConverged, diag.Iterations, diag.MaxMarginError)
+		diag.Iterations--
+		return nil, stall()
 	}
 	r.g = make([]float64, n)
 	for i := range w {
@@ -290,10 +435,35 @@ func (d *Design) CalibrateBounded(margins []Margin, bounds [2]float64, opt Calib
 	return &out, nil
 }
 
+// boundedLevels is a margin of bounded raking with its levels' target
+// totals and respondent counts.
+type boundedLevels struct {
+	m      Margin
+	target []float64
+	count  []int
+}
+
+// within reports whether count weights in [lo, hi] can add up to target
+// (to 1e-12 relative, the convergence tolerance), and the nearest total
+// they can reach.
+func within(target float64, count int, lo, hi float64) (float64, bool) {
+	a, b := float64(count)*lo, float64(count)*hi
+	switch {
+	case target > b*(1+1e-12):
+		return b, false
+	case target < a*(1-1e-12):
+		return a, false
+	}
+	return target, true
+}
+
 // pinvSolve returns H⁺·g through the eigendecomposition of the symmetric
 // H, dropping eigenvalues below 1e-12 of the largest (a margin level
 // whose respondents all sit at a bound has no curvature).
-func pinvSolve(H *mat.SymDense, g []float64) []float64 {
+//
+// With nudge, those directions get g's component divided by 1e-6 of the
+// largest eigenvalue instead: a gradient step the line search scales.
+func pinvSolve(H *mat.SymDense, g []float64, nudge bool) []float64 {
 	var eig mat.EigenSym
 	p := len(g)
 	if !eig.Factorize(H, true) {
@@ -309,7 +479,10 @@ func pinvSolve(H *mat.SymDense, g []float64) []float64 {
 	out := make([]float64, p)
 	for k, lam := range vals {
 		if math.Abs(lam) <= 1e-12*top {
-			continue
+			if !nudge {
+				continue
+			}
+			lam = 1e-6 * top
 		}
 		var proj float64
 		for j := range g {

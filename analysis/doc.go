@@ -83,7 +83,8 @@
 // cannot support, ErrMissingConstruct for an analysis the codebook does
 // not support, ErrUnknownDomain for a domain variable that does not exist,
 // ErrChiSq, ErrNotConverged, ErrSeparation and ErrSingular for tests and
-// models that cannot be computed, ErrBudget for a privacy budget spent.
+// models that cannot be computed, ErrBoundsInfeasible (a *BoundsError)
+// for bounded raking whose bounds are too tight for its margins, ErrBudget for a privacy budget spent.
 // Worker goroutines go through internal/pool: a panic in one is returned
 // as an error, never a crash.
 package analysis

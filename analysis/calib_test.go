@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

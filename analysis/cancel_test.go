@@ -5,40 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"reflect"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
+	"github.com/trustgap/trustgap/internal/polltest"
 	"github.com/trustgap/trustgap/survey"
 )
-
-// pollCtx is a context that counts how often its Err is asked and, when
-// limit > 0, is cancelled at the limit-th time. The estimation passes poll
-// Err every few thousand respondents, so the count measures how far an
-// analysis read.
-type pollCtx struct {
-	context.Context
-	cancel context.CancelFunc
-	limit  int64
-	polls  atomic.Int64
-}
-
-func newPollCtx(limit int64) *pollCtx {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &pollCtx{Context: ctx, cancel: cancel, limit: limit}
-}
-
-func (c *pollCtx) Err() error {
-	if n := c.polls.Add(1); c.limit > 0 && n >= c.limit {
-		c.cancel()
-	}
-	return c.Context.Err()
-}
 
 // cancelStudy is the generated study of 200,000 respondents, loaded as the
 // command line loads it, built once for the tests of this file.
@@ -98,18 +75,18 @@ func TestAnalysesStopWhenCancelled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			full := newPollCtx(0)
+			full := polltest.New(0)
 			want, err := tt.run(analysis.Options{Design: d, Context: full})
 			if err != nil {
 				t.Fatalf("%s(uncancelled) = %v, want no error", tt.name, err)
 			}
-			n := full.polls.Load()
+			n := full.Polls()
 			// 200,000 respondents are about 49 blocks of 4,096 a pass.
 			if n < 40 {
 				t.Fatalf("%s polled its context %d times, want at least 40 (once every few thousand respondents)", tt.name, n)
 			}
 
-			cut := newPollCtx(n / 4)
+			cut := polltest.New(n / 4)
 			got, err := tt.run(analysis.Options{Design: d, Context: cut})
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s(cancelled after %d of %d polls) = %v, %v; want context.Canceled", tt.name, n/4, n, got, err)
@@ -117,18 +94,18 @@ func TestAnalysesStopWhenCancelled(t *testing.T) {
 			if !reflect.ValueOf(got).IsNil() {
 				t.Errorf("%s(cancelled) returned a result beside its error", tt.name)
 			}
-			m := cut.polls.Load()
+			m := cut.Polls()
 			t.Logf("full run: %d polls; cancelled at poll %d: stopped after %d", n, n/4, m)
 			if m > n/2 {
 				t.Errorf("%s(cancelled after %d polls) polled %d times, want at most %d of the full run's %d", tt.name, n/4, m, n/2, n)
 			}
 
-			before := newPollCtx(1)
-			before.cancel()
+			before := polltest.New(1)
+			before.Cancel()
 			if _, err := tt.run(analysis.Options{Design: d, Context: before}); !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s(context cancelled before) = %v, want context.Canceled", tt.name, err)
 			}
-			if m := before.polls.Load(); m > 8 {
+			if m := before.Polls(); m > 8 {
 				t.Errorf("%s(context cancelled before) polled %d times, want at most 8", tt.name, m)
 			}
 
@@ -139,7 +116,7 @@ func TestAnalysesStopWhenCancelled(t *testing.T) {
 				t.Fatal(err)
 			}
 			cache := analysis.NewCache()
-			if _, err := tt.run(analysis.Options{Design: d, Cache: cache, Context: newPollCtx(n / 4)}); !errors.Is(err, context.Canceled) {
+			if _, err := tt.run(analysis.Options{Design: d, Cache: cache, Context: polltest.New(n / 4)}); !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s(cancelled, shared cache) = %v, want context.Canceled", tt.name, err)
 			}
 			again, err := tt.run(analysis.Options{Design: d, Cache: cache})
@@ -340,15 +317,15 @@ func TestDesignPassesStopWhenCancelled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			full := newPollCtx(0)
+			full := polltest.New(0)
 			if _, err := tt.run(full); err != nil {
 				t.Fatalf("%s(uncancelled) = %v, want no error", tt.name, err)
 			}
-			n := full.polls.Load()
+			n := full.Polls()
 			if n < tt.minPolls {
 				t.Fatalf("%s polled its context %d times, want at least %d", tt.name, n, tt.minPolls)
 			}
-			cut := newPollCtx(n / 2)
+			cut := polltest.New(n / 2)
 			got, err := tt.run(cut)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s(cancelled after %d of %d polls) = %v; want context.Canceled", tt.name, n/2, n, err)
@@ -356,11 +333,11 @@ func TestDesignPassesStopWhenCancelled(t *testing.T) {
 			if v := reflect.ValueOf(got); v.IsValid() && !v.IsNil() {
 				t.Errorf("%s(cancelled) returned a result beside its error", tt.name)
 			}
-			if m := cut.polls.Load(); m > n/2+4 {
+			if m := cut.Polls(); m > n/2+4 {
 				t.Errorf("%s(cancelled at poll %d) polled %d times, want at most %d", tt.name, n/2, m, n/2+4)
 			}
-			before := newPollCtx(1)
-			before.cancel()
+			before := polltest.New(1)
+			before.Cancel()
 			if _, err := tt.run(before); !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s(context cancelled before) = %v, want context.Canceled", tt.name, err)
 			}

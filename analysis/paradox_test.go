@@ -1,10 +1,10 @@
 package analysis
 
 import (
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"testing"
 
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

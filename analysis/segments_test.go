@@ -3,11 +3,11 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

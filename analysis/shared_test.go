@@ -2,11 +2,11 @@ package analysis
 
 import (
 	"context"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"sync"
 	"testing"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

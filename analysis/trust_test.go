@@ -1,10 +1,11 @@
 package analysis
 
 import (
-	"github.com/trustgap/trustgap/survey"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/survey"
 )
 
 // TestEffectIsTrust checks that Trust is Effect("trust", "comfort") with

@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
+	"github.com/xuri/excelize/v2"
 )
 
 // kozyreva loads the real survey of Kozyreva et al. (2021) from

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"testing"
 
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

@@ -4,34 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 
 	"github.com/trustgap/trustgap/datasets"
 	"github.com/trustgap/trustgap/internal/leanload"
+	"github.com/trustgap/trustgap/internal/polltest"
 	"github.com/trustgap/trustgap/survey"
 )
-
-// pollCtx counts how often its Err is asked and, when limit > 0, is
-// cancelled at the limit-th time.
-type pollCtx struct {
-	context.Context
-	cancel context.CancelFunc
-	limit  int64
-	polls  atomic.Int64
-}
-
-func newPollCtx(limit int64) *pollCtx {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &pollCtx{Context: ctx, cancel: cancel, limit: limit}
-}
-
-func (c *pollCtx) Err() error {
-	if n := c.polls.Add(1); c.limit > 0 && n >= c.limit {
-		c.cancel()
-	}
-	return c.Context.Err()
-}
 
 // TestLoadStopsAtEveryCheck loads a generated study as the analyses do
 // (constructs scored, respondents grouped by PSU) and as crosstab does
@@ -56,18 +35,18 @@ func TestLoadStopsAtEveryCheck(t *testing.T) {
 		{"every item as numbers", leanload.Options{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			load := func(ctx *pollCtx) (*survey.Dataset, error) {
+			load := func(ctx *polltest.Ctx) (*survey.Dataset, error) {
 				r, err := survey.NewCSVReader(bytes.NewReader(data.Bytes()), "responses.csv", survey.ReadOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				return survey.Load(leanload.With(ctx, tt.lean), cb, []survey.TableReader{r}, survey.LoadOptions{})
 			}
-			full := newPollCtx(0)
+			full := polltest.New(0)
 			if _, err := load(full); err != nil {
 				t.Fatalf("Load(uncancelled) = %v", err)
 			}
-			n := full.polls.Load()
+			n := full.Polls()
 			t.Logf("Load polled its context %d times", n)
 			if n < 10 {
 				t.Fatalf("Load polled its context %d times, want at least 10", n)
@@ -78,7 +57,7 @@ func TestLoadStopsAtEveryCheck(t *testing.T) {
 				if k < n-48 && k%7 != 1 {
 					continue
 				}
-				ds, err := load(newPollCtx(k))
+				ds, err := load(polltest.New(k))
 				if !errors.Is(err, context.Canceled) || ds != nil {
 					t.Errorf("Load(cancelled at check %d of %d) = %v, %v; want no Dataset, context.Canceled", k, n, ds, err)
 				}

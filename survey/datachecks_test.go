@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/internal/leanload"
 )
 
 // loadTexts loads CSV texts (name -> content, in order) with codebook yml.

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/trustgap/trustgap/internal/leanload"
 )
 
 // LoadOptions adjusts what Load reads beyond the codebook.

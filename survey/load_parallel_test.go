@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/internal/pool"
 )
 

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/internal/leanload"
 )
 
 // memTable is an in-memory TableReader so that the loader's tests do not

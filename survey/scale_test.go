@@ -3,13 +3,14 @@ package survey
 import (
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/trustgap/trustgap/internal/leanload"
 )
 
 // scaleCodebook and scaleData make a small study with every kind of

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/reports"
 )
 

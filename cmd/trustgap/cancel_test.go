@@ -1,37 +1,13 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
+
+	"github.com/trustgap/trustgap/internal/polltest"
 )
-
-// cancelAfter is the command's context as a SIGINT leaves it, cancelled
-// deterministically: at the limit-th time its Err is asked (never when
-// limit is 0), with the interruption as its cause. Every check of the
-// context in a pass counts, so a full run's count says how many places
-// a run can be stopped at, and a cut at any of them must stop it.
-type cancelAfter struct {
-	context.Context
-	cancel context.CancelCauseFunc
-	limit  int64
-	polls  atomic.Int64
-}
-
-func newCancelAfter(limit int64) *cancelAfter {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	return &cancelAfter{Context: ctx, cancel: cancel, limit: limit}
-}
-
-func (c *cancelAfter) Err() error {
-	if n := c.polls.Add(1); c.limit > 0 && n >= c.limit {
-		c.cancel(&interruptedError{sig: os.Interrupt})
-	}
-	return c.Context.Err()
-}
 
 // TestCommandsStopWhenCancelled runs every command that reads and
 // estimates, to the end with a context that counts its checks and then
@@ -76,12 +52,12 @@ func TestCommandsStopWhenCancelled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			full := newCancelAfter(0)
+			full := polltest.NewCause(0, &interruptedError{sig: os.Interrupt})
 			s, _, _, errOut := TestStreams()
 			if code := run(full, s, tt.args); code != 0 {
 				t.Fatalf("trustgap %s (not cancelled): exit %d, want 0; stderr %s", tt.name, code, errOut)
 			}
-			n := full.polls.Load()
+			n := full.Polls()
 			if n < 8 {
 				t.Fatalf("trustgap %s checked its context %d times, want at least 8", tt.name, n)
 			}
@@ -98,7 +74,7 @@ func TestCommandsStopWhenCancelled(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(rep, "report.md"), []byte("previous"), 0o644); err != nil {
 					t.Fatal(err)
 				}
-				cut := newCancelAfter(k)
+				cut := polltest.NewCause(k, &interruptedError{sig: os.Interrupt})
 				s, _, stdout, errOut := TestStreams()
 				if code := run(cut, s, tt.args); code != 130 {
 					t.Errorf("trustgap %s cancelled at check %d of %d: exit %d, want 130; stderr %s", tt.name, k, n, code, errOut)
@@ -123,7 +99,7 @@ func TestCommandsStopWhenCancelled(t *testing.T) {
 				if len(leftovers) > 0 {
 					t.Errorf("trustgap %s cancelled at check %d left %q", tt.name, k, leftovers)
 				}
-				if m := cut.polls.Load(); m > k+int64(len(tt.args))+64 {
+				if m := cut.Polls(); m > k+int64(len(tt.args))+64 {
 					// Once cancelled, a run returns; it does not go on
 					// polling pass after pass.
 					t.Errorf("trustgap %s cancelled at check %d went on to check %d times", tt.name, k, m)

@@ -2,11 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/reports"
 	"github.com/trustgap/trustgap/survey"
 )

@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"strings"
 
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/reports"
 	"github.com/trustgap/trustgap/survey"
 )

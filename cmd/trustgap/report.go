@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"os"
 	"path"
@@ -13,9 +12,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/charts"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/internal/pool"
 	"github.com/trustgap/trustgap/reports"
 )

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
 	"github.com/trustgap/trustgap/datasets"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

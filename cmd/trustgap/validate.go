@@ -3,11 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 
 	"github.com/spf13/cobra"
-
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/survey"
 )
 

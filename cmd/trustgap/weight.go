@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/trustgap/trustgap/internal/leanload"
 	"io"
 	"math"
 	"os"
@@ -13,11 +12,11 @@ import (
 	"strconv"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
-
 	"github.com/trustgap/trustgap/analysis"
+	"github.com/trustgap/trustgap/internal/leanload"
 	"github.com/trustgap/trustgap/reports"
 	"github.com/trustgap/trustgap/survey"
+	"gopkg.in/yaml.v3"
 )
 
 // WeightOptions holds the flags of `trustgap weight`.

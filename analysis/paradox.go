@@ -152,6 +152,7 @@ func Paradox(ds *survey.Dataset, opts Options) (*ParadoxResult, error) {
 	}
 	for i := range rows[2] {
 		rows[2][i].Proportion = true // the gap: a difference of shares, shown in points
+		rows[2][i].Points = true
 	}
 	res := &ParadoxResult{Behaviour: behaviour.Name}
 	for _, r := range rows {

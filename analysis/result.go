@@ -94,6 +94,9 @@ type Row struct {
 	DF         int    `json:"df"`
 	// Proportion is true when Estimate is a share (shown as a percentage).
 	Proportion bool `json:"-"`
+	// Points is true when Estimate is a difference of two shares
+	// (Proportion is true too): people read it in percentage points.
+	Points bool `json:"-"`
 	// LowBase is true when N is below the minimum base (Options.MinBase).
 	LowBase bool `json:"low_base,omitempty"`
 	// NoiseSD is, in a differentially private release, the standard

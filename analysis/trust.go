@@ -155,7 +155,9 @@ func effect(ds *survey.Dataset, factor, outcome string, names effectNames, what 
 		e := cs.contrast(yes, no, false)
 		e.DF = df
 		e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, df, level)
-		res.Estimates = append(res.Estimates, s.row("effect", dr.dom, e, true))
+		ef := s.row("effect", dr.dom, e, true)
+		ef.Points = true // a difference of shares
+		res.Estimates = append(res.Estimates, ef)
 		res.OddsRatios = append(res.OddsRatios, s.oddsRatio(cs, yes, no, dr.dom, df, level))
 		k++
 	}

@@ -36,7 +36,9 @@ func (s *study) effectCalibrated(factor, outcome string, names effectNames, y, f
 		e := d.flagContrast(yv, fv, in, false)
 		e.DF = dfs[k]
 		e.CILow, e.CIHigh = MeanCI(e.Estimate, e.SE, e.DF, level)
-		res.Estimates = append(res.Estimates, s.row("effect", dr.dom, e, true))
+		ef := s.row("effect", dr.dom, e, true)
+		ef.Points = true // a difference of shares
+		res.Estimates = append(res.Estimates, ef)
 
 		_, g := s.d.flagContrastSums(yv, fv, in)
 		lo := d.flagContrast(yv, fv, in, true)

@@ -6,13 +6,16 @@ import (
 )
 
 // rowsTables turns estimates into tables for people: one of shares (shown
-// as percentages) and one of other estimates (means, differences), each
+// as percentages), one of differences of shares (in percentage points)
+// and one of other estimates (means, differences of means), each
 // with CI in brackets and the unweighted base; rows whose base is below
 // minBase are flagged with "*".
 func rowsTables(title string, rows []analysis.Row, minBase int) []*reports.Table {
-	var props, others []analysis.Row
+	var props, points, others []analysis.Row
 	for _, r := range rows {
-		if r.Proportion {
+		if r.Points {
+			points = append(points, r)
+		} else if r.Proportion {
 			props = append(props, r)
 		} else {
 			others = append(others, r)
@@ -20,19 +23,28 @@ func rowsTables(title string, rows []analysis.Row, minBase int) []*reports.Table
 	}
 	var out []*reports.Table
 	if len(props) > 0 {
-		out = append(out, estimatesTable(title, props, reports.PercentCol("Estimate").WithCI(), reports.PercentCol("SE"), minBase))
+		out = append(out, estimatesTable(title, props, reports.PercentCol("Estimate").WithCI(), reports.PercentCol("SE"), 1, minBase))
+	}
+	if len(points) > 0 {
+		t := title
+		if len(props) > 0 {
+			t = title + " — differences of shares (percentage points)"
+		}
+		out = append(out, estimatesTable(t, points, reports.PointsCol("Estimate").WithCI(), reports.DecimalCol("SE (pts)", 1), 100, minBase))
 	}
 	if len(others) > 0 {
 		t := title
 		if len(props) > 0 {
 			t = title + " — means and differences"
 		}
-		out = append(out, estimatesTable(t, others, reports.DecimalCol("Estimate", 3).WithCI(), reports.DecimalCol("SE", 4), minBase))
+		out = append(out, estimatesTable(t, others, reports.DecimalCol("Estimate", 3).WithCI(), reports.DecimalCol("SE", 4), 1, minBase))
 	}
 	return out
 }
 
-func estimatesTable(title string, rows []analysis.Row, est, se reports.Col, minBase int) *reports.Table {
+// estimatesTable shows each row's SE times seScale (100 for an SE in
+// points beside a difference of shares).
+func estimatesTable(title string, rows []analysis.Row, est, se reports.Col, seScale float64, minBase int) *reports.Table {
 	t := reports.NewTable(title,
 		reports.TextCol("Statistic"), reports.TextCol("Domain"), reports.TextCol("Level"),
 		est, se, reports.IntegerCol("Base (n)"), reports.DecimalCol("Weighted base", 1))
@@ -48,7 +60,7 @@ func estimatesTable(title string, rows []analysis.Row, est, se reports.Col, minB
 			stat = r.Variable + " " + r.Statistic
 		}
 		t.AddRow(reports.Str(stat), reports.Str(dom), reports.Str(lvl), e,
-			reports.Num(float64(r.SE)), reports.Num(float64(r.N)), reports.Num(float64(r.WeightedN)))
+			reports.Num(seScale*float64(r.SE)), reports.Num(float64(r.N)), reports.Num(float64(r.WeightedN)))
 	}
 	return t
 }

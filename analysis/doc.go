@@ -17,7 +17,7 @@
 // testdata/ computed. The estimators and the R calls they equal:
 //
 //	Design.Mean               svymean(~y, subset(design, in), na.rm=TRUE), deff="replace"
-//	Design.Prop, PropCI       svyciprop(~y, subset(design, in), method="logit"|"beta"|"mean")
+//	Design.Prop, PropCI       svyciprop(~y, subset(design, in), method="logit"|"xlogit"|"beta"|"asin"|"mean"|"likelihood"), or the Wald interval
 //	Design.MeanBy             svyby(~y, ~g, design, svymean, na.rm=TRUE)
 //	Design.Total              svytotal(~y, subset(design, in), na.rm=TRUE)
 //	Design.Ratio              svyratio(~y, ~x, subset(design, in))
@@ -26,13 +26,13 @@
 //	Design.CovMatrix          svyvar(~x1 + x2 + ..., design, na.rm=TRUE)
 //	Design.Correlation        cov2cor(svyvar(~x + y, design, na.rm=TRUE))
 //	Design.ChiSq, ChiSqIn     svychisq(~a + b, design, statistic="F") (Rao-Scott)
-//	Design.Crosstab           svytable(~a + b, design) with svymean column shares
+//	Design.Crosstab           svytable(~a + b, design) with svymean column shares; its Test: svychisq statistic="F"|"Chisq"|"Wald"|"adjWald"|"lincom"|"saddlepoint"
 //	Design.Logistic           svyglm(y ~ x1 + ..., design, family=quasibinomial())
 //	Design.DegF               degf(design), the t degrees of freedom of intervals
 //	Design.Calibrate          rake(design, list(~a, ~b), list(pop_a, pop_b))
 //	Rake                      the raked weights of rake()
 //	CronbachAlpha, Reliability psych::alpha(na.omit(x))$total$raw_alpha
-//	LonelyPSU rules           options(survey.lonely.psu = "fail"|"adjust"|"remove"|"certainty")
+//	LonelyPSU rules           options(survey.lonely.psu = "fail"|"adjust"|"remove"|"certainty"|"average")
 //
 // Standard errors come from Taylor linearization: every estimator builds
 // an influence (estimating-function) value per respondent, and the

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/trustgap/trustgap/internal/leanload"
@@ -156,13 +155,8 @@ func TestLonelyAverageEngines(t *testing.T) {
 // Describe's shares and means by region (svymean in each region).
 func TestLonelyAverageCompareTrust(t *testing.T) {
 	var g struct {
-		Cmp []struct {
-			Statistic  string            `json:"statistic"`
-			Domain     map[string]string `json:"domain"`
-			Difference Num               `json:"difference"`
-			SE         Num               `json:"se"`
-		} `json:"compare"`
-		Tests []Test `json:"compare_tests"`
+		Cmp   []goldenComparison `json:"compare"`
+		Tests []Test             `json:"compare_tests"`
 		Trust []struct {
 			Statistic string            `json:"statistic"`
 			Domain    map[string]string `json:"domain"`
@@ -221,40 +215,9 @@ func TestLonelyAverageCompareTrust(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]Comparison{}
-		for _, c := range res.Comparisons {
-			got[c.Statistic+" "+c.Domain.String()] = c
-		}
 		c = checker{t, fmt.Sprintf("Compare(panel, average, compact %v)", compact)}
-		for _, w := range g.Cmp {
-			var k string
-			for v, l := range w.Domain {
-				k = w.Statistic + " " + v + "=" + l
-			}
-			r, ok := got[k]
-			if !ok {
-				t.Errorf("Compare(panel, average) has no comparison %s", k)
-				continue
-			}
-			c.num(k, "difference", r.Difference, w.Difference)
-			c.num(k, "se", r.SE, w.SE)
-		}
-		tests := map[string]Test{}
-		for _, tt := range res.Tests {
-			tests[strings.Join(tt.Variables, "×")] = tt
-		}
-		for _, w := range g.Tests {
-			k := strings.Join(w.Variables, "×")
-			gt, ok := tests[k]
-			if !ok {
-				t.Errorf("Compare(panel, average) has no test %s", k)
-				continue
-			}
-			c.num(k, "f", gt.F, w.F)
-			c.num(k, "ndf", gt.NDF, w.NDF)
-			c.num(k, "ddf", gt.DDF, w.DDF)
-			c.num(k, "p", gt.P, w.P)
-		}
+		c.comparisons(res.Comparisons, g.Cmp)
+		c.testsOf(res.Tests, g.Tests)
 
 		tr, err := Trust(ds, Options{Lonely: LonelyAverage, By: []string{"gender"}})
 		if err != nil {

@@ -109,25 +109,15 @@ func TestCompareTestSubset(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]Test{}
-		for _, tt := range res.Tests {
-			got[strings.Join(tt.Variables, "×")] = tt
+		want := make([]Test, len(g.CompareTests))
+		for i, w := range g.CompareTests {
+			want[i] = w.Test
 		}
-		c := checker{t, "Compare(panel)"}
-		for _, w := range g.CompareTests {
-			k := strings.Join(w.Variables, "×")
-			gt, ok := got[k]
-			if !ok {
-				t.Errorf("Compare(panel) has no test %s", k)
-				continue
-			}
-			c.num(k, "f", gt.F, w.F)
-			c.num(k, "ndf", gt.NDF, w.NDF)
-			c.num(k, "ddf", gt.DDF, w.DDF)
-			c.num(k, "p", gt.P, w.P)
-			if k == "region×concern" && w.DegF != 15 {
-				t.Errorf("calib.json: region×concern's subset has degf %d, want 15 (the panel lost its Island PSUs?)", w.DegF)
-			}
+		checker{t, "Compare(panel)"}.testsOf(res.Tests, want)
+	}
+	for _, w := range g.CompareTests {
+		if k := strings.Join(w.Variables, "×"); k == "region×concern" && w.DegF != 15 {
+			t.Errorf("calib.json: region×concern's subset has degf %d, want 15 (the panel lost its Island PSUs?)", w.DegF)
 		}
 	}
 }
@@ -232,6 +222,61 @@ func panelMargins(t *testing.T, ds *survey.Dataset, vars ...string) []Margin {
 // panel raked to region and generation, in the total and by gender, equal
 // svymean/svyciprop/svytotal on R's rake() design, not on the raked
 // weights taken as fixed; raking to region alone is rake() with one
+
+// goldenComparison is a domain-against-the-rest comparison as the R
+// scripts write it.
+type goldenComparison struct {
+	Statistic  string            `json:"statistic"`
+	Domain     map[string]string `json:"domain"`
+	Difference Num               `json:"difference"`
+	SE         Num               `json:"se"`
+}
+
+// comparisons checks each wanted comparison's difference and SE against
+// Compare's comparison of the same statistic and domain.
+func (c checker) comparisons(got []Comparison, want []goldenComparison) {
+	c.t.Helper()
+	index := map[string]Comparison{}
+	for _, r := range got {
+		index[r.Statistic+" "+r.Domain.String()] = r
+	}
+	for _, w := range want {
+		var k string
+		for v, l := range w.Domain {
+			k = w.Statistic + " " + v + "=" + l
+		}
+		r, ok := index[k]
+		if !ok {
+			c.t.Errorf("%s has no comparison %s", c.what, k)
+			continue
+		}
+		c.num(k, "difference", r.Difference, w.Difference)
+		c.num(k, "se", r.SE, w.SE)
+	}
+}
+
+// testsOf checks each wanted Rao-Scott test (F, df, p) against the test
+// of the same variables, whatever other tests got holds.
+func (c checker) testsOf(got, want []Test) {
+	c.t.Helper()
+	index := map[string]Test{}
+	for _, g := range got {
+		index[strings.Join(g.Variables, "×")] = g
+	}
+	for _, w := range want {
+		k := strings.Join(w.Variables, "×")
+		g, ok := index[k]
+		if !ok {
+			c.t.Errorf("%s has no test %s", c.what, k)
+			continue
+		}
+		c.num(k, "f", g.F, w.F)
+		c.num(k, "ndf", g.NDF, w.NDF)
+		c.num(k, "ddf", g.DDF, w.DDF)
+		c.num(k, "p", g.P, w.P)
+	}
+}
+
 // margin.
 func TestCalibratedDesign(t *testing.T) {
 	readCalibGolden(t)
@@ -533,13 +578,8 @@ func TestDescribeCrossed(t *testing.T) {
 func TestCompareCalibrated(t *testing.T) {
 	readCalibGolden(t)
 	var g struct {
-		Cmp []struct {
-			Statistic  string            `json:"statistic"`
-			Domain     map[string]string `json:"domain"`
-			Difference Num               `json:"difference"`
-			SE         Num               `json:"se"`
-		} `json:"compare_raked"`
-		Tests []Test `json:"compare_raked_tests"`
+		Cmp   []goldenComparison `json:"compare_raked"`
+		Tests []Test             `json:"compare_raked_tests"`
 	}
 	decodeCalib(t, &g)
 	if len(g.Cmp) < 10 || len(g.Tests) != 3 {
@@ -558,40 +598,9 @@ func TestCompareCalibrated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]Comparison{}
-	for _, c := range res.Comparisons {
-		got[c.Statistic+" "+c.Domain.String()] = c
-	}
 	c := checker{t, "Compare(raked panel)"}
-	for _, w := range g.Cmp {
-		var k string
-		for v, l := range w.Domain {
-			k = w.Statistic + " " + v + "=" + l
-		}
-		r, ok := got[k]
-		if !ok {
-			t.Errorf("Compare(raked panel) has no comparison %s", k)
-			continue
-		}
-		c.num(k, "difference", r.Difference, w.Difference)
-		c.num(k, "se", r.SE, w.SE)
-	}
-	tests := map[string]Test{}
-	for _, tt := range res.Tests {
-		tests[strings.Join(tt.Variables, "×")] = tt
-	}
-	for _, w := range g.Tests {
-		k := strings.Join(w.Variables, "×")
-		gt, ok := tests[k]
-		if !ok {
-			t.Errorf("Compare(raked panel) has no test %s", k)
-			continue
-		}
-		c.num(k, "f", gt.F, w.F)
-		c.num(k, "ndf", gt.NDF, w.NDF)
-		c.num(k, "ddf", gt.DDF, w.DDF)
-		c.num(k, "p", gt.P, w.P)
-	}
+	c.comparisons(res.Comparisons, g.Cmp)
+	c.testsOf(res.Tests, g.Tests)
 }
 
 // TestParadoxCalibrated: Paradox by gender on the raked panel gives
@@ -645,10 +654,7 @@ func TestParadoxCalibrated(t *testing.T) {
 		if len(res.Tests) != 1 {
 			t.Fatalf("Paradox(raked panel) has %d tests, want 1", len(res.Tests))
 		}
-		c.num("gender×concerned", "f", res.Tests[0].F, g.Test.F)
-		c.num("gender×concerned", "ndf", res.Tests[0].NDF, g.Test.NDF)
-		c.num("gender×concerned", "ddf", res.Tests[0].DDF, g.Test.DDF)
-		c.num("gender×concerned", "p", res.Tests[0].P, g.Test.P)
+		c.testsOf(res.Tests, []Test{g.Test})
 	}
 }
 

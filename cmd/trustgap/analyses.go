@@ -99,7 +99,7 @@ func describeRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: describeJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Construct toplines", res.Estimates, opts.MinBase), st.Design), CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: describeJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Construct toplines", res.Estimates, opts.MinBase, regionName(st.DS)), st.Design), CSV: rowsCSV(res.Estimates)})
 }
 
 // NewCmdParadox builds `trustgap paradox`.
@@ -129,7 +129,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	tables := rowsTables("Privacy paradox", res.Estimates, opts.MinBase)
+	tables := rowsTables("Privacy paradox", res.Estimates, opts.MinBase, regionName(st.DS))
 	covered := len(tables)
 	if len(res.Tests) > 0 {
 		tables = append(tables, testsTable(res.Tests))
@@ -138,7 +138,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		t := reports.NewTable(fmt.Sprintf("Correlation of %s and %s (design-based)", c.X, c.Y),
 			reports.TextCol("Domain"), reports.TextCol("Level"), reports.DecimalCol("r", 3), reports.IntegerCol("Base (n)"))
 		for _, d := range c.Domains {
-			dom, lvl := domainCells(d.Domain)
+			dom, lvl := domainCells(d.Domain, regionName(st.DS))
 			t.AddRow(dom, lvl, reports.Num(float64(d.Estimate)), reports.Num(float64(d.N)))
 		}
 		tables = append(tables, t)
@@ -149,7 +149,7 @@ func paradoxRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 			reports.PercentCol("Concerned").WithCI(), reports.PercentCol("Unconcerned").WithCI())
 		t.LowBase = opts.MinBase
 		for _, it := range res.Items {
-			dom, lvl := domainCells(it.Domain)
+			dom, lvl := domainCells(it.Domain, regionName(st.DS))
 			label := it.Item
 			if it.Label != "" {
 				label = it.Item + " — " + it.Label
@@ -207,13 +207,13 @@ func effectRun(cmd *cobra.Command, opts *AnalysisOptions, factor, outcome string
 	if err != nil {
 		return err
 	}
-	tables := rowsTables(fmt.Sprintf("%s among respondents with and without %s", outcome, factor), res.Estimates, opts.MinBase)
+	tables := rowsTables(fmt.Sprintf("%s among respondents with and without %s", outcome, factor), res.Estimates, opts.MinBase, regionName(st.DS))
 	covered := len(tables)
 	t := reports.NewTable("Odds ratios", reports.TextCol("Domain"), reports.TextCol("Level"),
 		reports.DecimalCol("Odds ratio", 2).WithCI(), reports.DecimalCol("log OR", 4), reports.DecimalCol("SE", 4), reports.IntegerCol("Base (n)"))
 	t.LowBase = opts.MinBase
 	for _, o := range res.OddsRatios {
-		dom, lvl := domainCells(o.Domain)
+		dom, lvl := domainCells(o.Domain, regionName(st.DS))
 		c := reports.NumCI(float64(o.Estimate), float64(o.CILow), float64(o.CIHigh))
 		if o.N < opts.MinBase {
 			c = c.WithLowBase()
@@ -250,7 +250,7 @@ func segmentsRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 	if err != nil {
 		return err
 	}
-	return opts.Output.write(opts.IO, st.Inputs, result{JSON: segmentsJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Westin privacy segments", res.Estimates, opts.MinBase), st.Design), CSV: rowsCSV(res.Estimates)})
+	return opts.Output.write(opts.IO, st.Inputs, result{JSON: segmentsJSON{res, newDesignJSON(st.Design)}, Tables: withCalibration(rowsTables("Westin privacy segments", res.Estimates, opts.MinBase, regionName(st.DS)), st.Design), CSV: rowsCSV(res.Estimates)})
 }
 
 // NewCmdCompare builds `trustgap compare`.
@@ -310,7 +310,7 @@ func compareRun(cmd *cobra.Command, opts *AnalysisOptions) error {
 		reports.DecimalCol("se", 6), reports.DecimalCol("t", 6), reports.DecimalCol("p", 6), reports.IntegerCol("df"),
 		reports.IntegerCol("n"), reports.IntegerCol("n_rest"), reports.TextCol("significant"))
 	for _, c := range res.Comparisons {
-		dom, lvl := domainCells(c.Domain)
+		dom, lvl := domainCells(c.Domain, regionName(st.DS))
 		d := reports.NumCI(float64(c.Difference), float64(c.CILow), float64(c.CIHigh))
 		if c.Significant {
 			d = d.WithMark(map[string]string{"+": "▲", "-": "▼"}[c.Direction])
@@ -394,8 +394,8 @@ func addAnalysisCommands(root *cobra.Command, s *IOStreams) {
 }
 
 // domainCells are the Domain and Level cells of a row.
-func domainCells(d analysis.Domain) (reports.Cell, reports.Cell) {
-	v, l := d.Label()
+func domainCells(d analysis.Domain, region string) (reports.Cell, reports.Cell) {
+	v, l := humanDomain(d, region)
 	return reports.Str(v), reports.Str(l)
 }
 
@@ -405,7 +405,7 @@ func domainCSV(d analysis.Domain) (reports.Cell, reports.Cell) {
 	if d.IsTotal() {
 		return reports.Str(""), reports.Str("")
 	}
-	return domainCells(d)
+	return domainCells(d, "") // machine tables keep the JSON's "region"
 }
 
 // rowCell shows a share with its interval, flagged on a low base.

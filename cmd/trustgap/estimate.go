@@ -267,7 +267,7 @@ func estimateRun(cmd *cobra.Command, opts *EstimateOptions) error {
 	}
 	res := result{
 		JSON:   estimateJSON{Estimates: rows, Design: newDesignJSON(st.Design)},
-		Tables: append(rowsTables("Estimates", rows, opts.MinBs), designTables(st.Design)...),
+		Tables: append(rowsTables("Estimates", rows, opts.MinBs, regionName(st.DS)), designTables(st.Design)...),
 		CSV:    rowsCSV(rows),
 	}
 	return opts.Output.write(opts.IO, st.Inputs, res)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,44 @@ func TestDifferencesInPoints(t *testing.T) {
 		if n < 2 {
 			t.Errorf("%v: %d %q rows in points, want the total and every domain", tc.args, n, tc.stat)
 		}
+	}
+}
+
+// TestRegionNamedAsCodebook checks that tables for people name the region
+// as the codebook does (region: country), while JSON keeps the "region"
+// key its schema documents.
+func TestRegionNamedAsCodebook(t *testing.T) {
+	dir := filepath.Join("..", "..", "survey", "testdata", "load", "stacked")
+	args := []string{"--data", filepath.Join(dir, "1_de.csv"), "--data", filepath.Join(dir, "2_us.csv"),
+		"--codebook", filepath.Join(dir, "codebook.yaml"), "--lonely-psu", "adjust"}
+	for _, cmd := range []string{"describe", "compare"} {
+		code, out, stderr := runCLI(t, append([]string{cmd}, args...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d, stderr %s", cmd, code, stderr)
+		}
+		var country, region int
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Fields(line)
+			for i, w := range f {
+				if i+1 < len(f) && (f[i+1] == "DE" || f[i+1] == "US") {
+					switch w {
+					case "country":
+						country++
+					case "region":
+						region++
+					}
+				}
+			}
+		}
+		if country == 0 || region != 0 {
+			t.Errorf("%s: %d rows name the domain country and %d region, want every one country:\n%s", cmd, country, region, out)
+		}
+	}
+	code, out, stderr := runCLI(t, append([]string{"describe", "--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("describe --format json: exit %d, stderr %s", code, stderr)
+	}
+	if !strings.Contains(out, `"region": "DE"`) || strings.Contains(out, `"country": "DE"`) {
+		t.Errorf("describe --format json: the domain key is not region:\n%.600s", out)
 	}
 }

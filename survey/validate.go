@@ -74,7 +74,24 @@ type ProblemsError struct {
 // Error lists the problems one per line.
 func (e *ProblemsError) Error() string {
 	lines := make([]string, 0, len(e.Problems)+1)
+	// A problem of a whole file that several files share (a column none
+	// of them has) is one line naming them all: one message per cause.
+	type fileLevel struct{ column, value, msg, hint string }
+	at := map[fileLevel]int{} // the line index of a file-level problem
+	files := map[int][]string{}
 	for _, p := range e.Problems {
+		if p.File != "" && p.Row == 0 && p.Line == 0 {
+			k := fileLevel{p.Column, p.Value, p.Msg, p.Hint}
+			if i, ok := at[k]; ok {
+				files[i] = append(files[i], p.File)
+				q := p
+				q.File = strings.Join(files[i], ", ")
+				lines[i] = q.String()
+				continue
+			}
+			at[k] = len(lines)
+			files[len(lines)] = []string{p.File}
+		}
 		lines = append(lines, p.String())
 	}
 	if e.More > 0 {

@@ -27,6 +27,32 @@ func TestProblemString(t *testing.T) {
 	}
 }
 
+// TestProblemsErrorOneLinePerCause: a file-level problem that several
+// files share is one line naming them all; a row's problem, or a file
+// problem with another message, keeps its own line.
+func TestProblemsErrorOneLinePerCause(t *testing.T) {
+	missing := "no column \"regio\" in the header or under columns:"
+	for _, tc := range []struct {
+		name  string
+		probs []Problem
+		want  string
+	}{
+		{"shared by two files", []Problem{{File: "a.csv", Column: "regio", Msg: missing}, {File: "b.csv", Column: "regio", Msg: missing}},
+			`a.csv, b.csv: column "regio": ` + missing},
+		{"other messages", []Problem{{File: "a.csv", Column: "x", Msg: "m1"}, {File: "b.csv", Column: "x", Msg: "m2"}},
+			"a.csv: column \"x\": m1\nb.csv: column \"x\": m2"},
+		{"rows stay apart", []Problem{{File: "a.csv", Row: 3, Column: "x", Msg: "m"}, {File: "b.csv", Row: 3, Column: "x", Msg: "m"}},
+			"a.csv: row 3, column \"x\": m\nb.csv: row 3, column \"x\": m"},
+		{"three files, order kept", []Problem{{File: "a.csv", Column: "x", Msg: "m"}, {File: "b.csv", Column: "y", Msg: "n"}, {File: "c.csv", Column: "x", Msg: "m"}},
+			"a.csv, c.csv: column \"x\": m\nb.csv: column \"y\": n"},
+	} {
+		got := (&ProblemsError{Problems: tc.probs}).Error()
+		if got != tc.want {
+			t.Errorf("%s: Error() = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	cb, err := ParseCodebook(strings.NewReader(`title: study
 desing: {weight: wt}

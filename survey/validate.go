@@ -71,15 +71,24 @@ type ProblemsError struct {
 	More     int // problems found beyond the limit and left out of Problems
 }
 
-// Error lists the problems one per line.
+// Error lists the problems a line each, as ProblemLines does.
 func (e *ProblemsError) Error() string {
-	lines := make([]string, 0, len(e.Problems)+1)
-	// A problem of a whole file that several files share (a column none
-	// of them has) is one line naming them all: one message per cause.
+	lines := ProblemLines(e.Problems)
+	if e.More > 0 {
+		lines = append(lines, fmt.Sprintf("... and %d more", e.More))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ProblemLines formats problems a line each (Problem.String), except that
+// a problem of a whole file that several files share (a column none of
+// them has) is one line naming them all: one message per cause.
+func ProblemLines(problems []Problem) []string {
+	lines := make([]string, 0, len(problems)+1)
 	type fileLevel struct{ column, value, msg, hint string }
 	at := map[fileLevel]int{} // the line index of a file-level problem
 	files := map[int][]string{}
-	for _, p := range e.Problems {
+	for _, p := range problems {
 		if p.File != "" && p.Row == 0 && p.Line == 0 {
 			k := fileLevel{p.Column, p.Value, p.Msg, p.Hint}
 			if i, ok := at[k]; ok {
@@ -94,10 +103,7 @@ func (e *ProblemsError) Error() string {
 		}
 		lines = append(lines, p.String())
 	}
-	if e.More > 0 {
-		lines = append(lines, fmt.Sprintf("... and %d more", e.More))
-	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // Warning is something that may be wrong but does not stop an analysis,

@@ -81,8 +81,8 @@ func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
 	for _, w := range warnings {
 		fmt.Fprintln(out, "personal data: "+w.String())
 	}
-	for _, p := range problems {
-		fmt.Fprintln(out, p.String())
+	for _, l := range survey.ProblemLines(problems) {
+		fmt.Fprintln(out, l)
 	}
 	if len(problems) == 0 {
 		lonely, err := lonelyProblems(cmd, opts)
@@ -98,7 +98,7 @@ func validateRun(cmd *cobra.Command, opts *ValidateOptions) error {
 		for _, h := range problemHints(cmd, problems) {
 			fmt.Fprintf(out, "(%s)\n", h)
 		}
-		fmt.Fprintf(out, "%d problem(s)\n", len(problems))
+		fmt.Fprintf(out, "%d problem(s)\n", len(survey.ProblemLines(problems))) // as listed: one per cause
 		return errInvalid
 	}
 	if len(warnings) > 0 {

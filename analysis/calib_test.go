@@ -255,28 +255,6 @@ func (c checker) comparisons(got []Comparison, want []goldenComparison) {
 	}
 }
 
-// testsOf checks each wanted Rao-Scott test (F, df, p) against the test
-// of the same variables, whatever other tests got holds.
-func (c checker) testsOf(got, want []Test) {
-	c.t.Helper()
-	index := map[string]Test{}
-	for _, g := range got {
-		index[strings.Join(g.Variables, "×")] = g
-	}
-	for _, w := range want {
-		k := strings.Join(w.Variables, "×")
-		g, ok := index[k]
-		if !ok {
-			c.t.Errorf("%s has no test %s", c.what, k)
-			continue
-		}
-		c.num(k, "f", g.F, w.F)
-		c.num(k, "ndf", g.NDF, w.NDF)
-		c.num(k, "ddf", g.DDF, w.DDF)
-		c.num(k, "p", g.P, w.P)
-	}
-}
-
 // margin.
 func TestCalibratedDesign(t *testing.T) {
 	readCalibGolden(t)

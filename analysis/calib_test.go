@@ -223,6 +223,21 @@ func panelMargins(t *testing.T, ds *survey.Dataset, vars ...string) []Margin {
 // svymean/svyciprop/svytotal on R's rake() design, not on the raked
 // weights taken as fixed; raking to region alone is rake() with one
 
+// rakedPanel is the panel's design (lonely PSUs adjusted) raked on
+// region and generation, as the R scripts' rake() call.
+func rakedPanel(t *testing.T, ds *survey.Dataset) *Design {
+	t.Helper()
+	base, err := StudyDesign(ds, LonelyAdjust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raked
+}
+
 // goldenComparison is a domain-against-the-rest comparison as the R
 // scripts write it.
 type goldenComparison struct {
@@ -364,14 +379,7 @@ func TestDescribeCalibrated(t *testing.T) {
 	decodeCalib(t, &g)
 	for _, compact := range []bool{false, true} {
 		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
-		base, err := StudyDesign(ds, LonelyAdjust)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		raked := rakedPanel(t, ds)
 		res, err := Describe(ds, Options{Design: raked, By: []string{"gender"}})
 		if err != nil {
 			t.Fatal(err)
@@ -564,14 +572,7 @@ func TestCompareCalibrated(t *testing.T) {
 		t.Fatalf("calib.json has %d raked comparisons and %d tests", len(g.Cmp), len(g.Tests))
 	}
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
-	base, err := StudyDesign(ds, LonelyAdjust)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	raked := rakedPanel(t, ds)
 	res, err := Compare(ds, Options{Design: raked, By: []string{"gender", "region"}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -602,14 +603,7 @@ func TestParadoxCalibrated(t *testing.T) {
 	}
 	for _, compact := range []bool{false, true} {
 		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
-		base, err := StudyDesign(ds, LonelyAdjust)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		raked := rakedPanel(t, ds)
 		res, err := Paradox(ds, Options{Design: raked, By: []string{"gender"}})
 		if err != nil {
 			t.Fatal(err)
@@ -655,14 +649,7 @@ func TestSegmentsCalibrated(t *testing.T) {
 		t.Fatalf("calib.json has %d segments_raked rows, want 9", len(g.Rows))
 	}
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
-	base, err := StudyDesign(ds, LonelyAdjust)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	raked := rakedPanel(t, ds)
 	res, err := Segments(ds, Options{Design: raked, By: []string{"gender"}})
 	if err != nil {
 		t.Fatal(err)
@@ -717,14 +704,7 @@ func TestTrustCalibrated(t *testing.T) {
 	}
 	for _, compact := range []bool{false, true} {
 		ds := loadPanelLean(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}}, leanload.Options{Compact: compact, GroupByPSU: compact})
-		base, err := StudyDesign(ds, LonelyAdjust)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		raked := rakedPanel(t, ds)
 		res, err := Trust(ds, Options{Design: raked, By: []string{"gender"}})
 		if err != nil {
 			t.Fatal(err)
@@ -795,14 +775,7 @@ func TestBannerCalibrated(t *testing.T) {
 	}
 	decodeCalib(t, &g)
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
-	base, err := StudyDesign(ds, LonelyAdjust)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	raked := rakedPanel(t, ds)
 	y := flagVec(ds.Construct("concern")).materialize(ds.N)
 	res, err := Banner(ds, []BannerVariable{NumericVariable("concern", y)}, Options{Design: raked, By: []string{"gender"}, MinBase: 1})
 	if err != nil {
@@ -874,14 +847,7 @@ func TestParadoxGridCalibrated(t *testing.T) {
 		t.Fatalf("calib.json has %d grid_raked cells, want at least 10", len(g.Cells))
 	}
 	ds := loadPanel(t, survey.LoadOptions{Extra: []string{"generation"}, Categorical: []string{"generation"}})
-	base, err := StudyDesign(ds, LonelyAdjust)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raked, err := base.Calibrate(panelMargins(t, ds, "region", "generation"), CalibrationOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	raked := rakedPanel(t, ds)
 	res, err := ParadoxRateGrid(ds, "region", "generation", Options{Design: raked})
 	if err != nil {
 		t.Fatal(err)
